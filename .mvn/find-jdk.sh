@@ -1,0 +1,49 @@
+# shellcheck shell=sh
+# Sourced by ./mvnw, ./partyflare and .ci/run: makes JAVA_HOME point at a JDK >= 21.
+# Looks at JAVA_HOME, then `java` on the PATH, then the system's JVM directory
+# (/usr/lib/jvm, /usr/java, /opt/java, /Library/Java/JavaVirtualMachines), newest first.
+# Leaves JAVA_HOME unchanged (and returns 1) when none is found; callers decide what to say.
+
+partyflare_java_major() {
+  # prints the major version of the java launcher given as $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+partyflare_find_jdk() {
+  _pf_min=21
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    _pf_v=$(partyflare_java_major "$JAVA_HOME/bin/java")
+    if [ -n "$_pf_v" ] && [ "$_pf_v" -ge "$_pf_min" ]; then return 0; fi
+  fi
+  if command -v javac >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    _pf_v=$(partyflare_java_major java)
+    if [ -n "$_pf_v" ] && [ "$_pf_v" -ge "$_pf_min" ]; then
+      _pf_javac=$(command -v javac)
+      while [ -h "$_pf_javac" ]; do
+        _pf_link=$(readlink "$_pf_javac")
+        case "$_pf_link" in /*) _pf_javac=$_pf_link ;; *) _pf_javac=$(dirname "$_pf_javac")/$_pf_link ;; esac
+      done
+      JAVA_HOME=$(cd "$(dirname "$_pf_javac")/.." && pwd)
+      export JAVA_HOME
+      return 0
+    fi
+  fi
+  _pf_best=""
+  _pf_best_v=0
+  for _pf_dir in /usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$_pf_dir/bin/javac" ] || continue
+    _pf_v=$(partyflare_java_major "$_pf_dir/bin/java")
+    [ -n "$_pf_v" ] || continue
+    if [ "$_pf_v" -ge "$_pf_min" ] && [ "$_pf_v" -gt "$_pf_best_v" ]; then
+      _pf_best=$_pf_dir
+      _pf_best_v=$_pf_v
+    fi
+  done
+  if [ -n "$_pf_best" ]; then
+    JAVA_HOME=$_pf_best
+    export JAVA_HOME
+    return 0
+  fi
+  return 1
+}

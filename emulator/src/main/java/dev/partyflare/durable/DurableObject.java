@@ -1,0 +1,28 @@
+package dev.partyflare.durable;
+
+/**
+ * Base class of a Durable Object ({@code class X extends DurableObject}). Subclasses need a public
+ * constructor {@code (DurableObjectState ctx, Env env)} that calls {@code super(ctx, env)}.
+ *
+ * <p>The runtime delivers one event at a time (a request, an RPC call, a WebSocket event, an
+ * alarm); while the code waits on the runtime's timers, outbound fetch or other objects, other
+ * events may interleave. Public methods other than the handlers below are callable over RPC from a
+ * {@link DurableObjectStub}.
+ */
+public abstract class DurableObject {
+  /** The object's state: id, storage, WebSockets, concurrency control. */
+  protected final DurableObjectState ctx;
+
+  /** The Worker's bindings. */
+  protected final Env env;
+
+  protected DurableObject(DurableObjectState ctx, Env env) {
+    this.ctx = ctx;
+    this.env = env;
+  }
+
+  /** Handles {@code stub.fetch(request)}. */
+  public Response fetch(Request request) throws Exception {
+    throw new UnsupportedOperationException("Handler does not export a fetch() function.");
+  }
+}

@@ -1,0 +1,22 @@
+package dev.partyflare.durable;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@code ctx} of a Worker's {@code fetch}: work that may outlive the response, and the runtime
+ * services that an event uses ({@link RuntimeContext}).
+ */
+public interface ExecutionContext extends RuntimeContext {
+
+  /** Keeps the runtime aware of {@code task}, which runs in the background after this call. */
+  void waitUntil(Runnable task);
+
+  /** Keeps the runtime aware of work already under way. */
+  void waitUntil(CompletionStage<?> work);
+
+  /**
+   * Cloudflare forwards the request to the origin when the Worker throws. Locally there is no
+   * origin, so (as in {@code wrangler dev} without a route) the request still fails with a 500.
+   */
+  void passThroughOnException();
+}

@@ -1,0 +1,32 @@
+package dev.partyflare.emulator.internal.actor;
+
+import dev.partyflare.durable.Env;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
+import dev.partyflare.emulator.internal.time.RuntimeClock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What objects need from the runtime around them: the clock, the Worker's env, outbound fetch,
+ * settings and where to report errors that no caller sees.
+ *
+ * @param defaultLocation the simulated location of objects created without a hint
+ * @param strictLimits enforce production limits (e.g. reject unknown location hints)
+ * @param blockConcurrencyTimeoutMillis how long blockConcurrencyWhile may run (30 s)
+ */
+public record ActorServices(
+    RuntimeClock clock,
+    Supplier<Env> env,
+    Function<Request, Response> outbound,
+    String defaultLocation,
+    boolean strictLimits,
+    long blockConcurrencyTimeoutMillis,
+    ErrorReporter errors) {
+
+  /** Receives errors that no caller sees (listener exceptions, timer failures). */
+  @FunctionalInterface
+  public interface ErrorReporter {
+    void report(String where, Throwable error);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.partyflare.emulator.internal.actor;
+
+import dev.partyflare.durable.DurableObjectId;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Derives ids exactly as workerd does: {@code key = SHA-256("<worker>-<class>")}; {@code
+ * idFromName(n) = HMAC(key, n)[0..16] ‖ HMAC(key, that)[0..16]}; a unique id is 16 random bytes
+ * followed by the same check half, which {@code idFromString} verifies. A jurisdiction gets its own
+ * key (production's jurisdictional ids cannot be observed locally), so its ids differ.
+ */
+final class IdFactory {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SecretKeySpec key;
+  private final String jurisdiction;
+
+  IdFactory(String uniqueKey, String jurisdiction) {
+    this.jurisdiction = jurisdiction;
+    String material = jurisdiction == null ? uniqueKey : uniqueKey + ";jurisdiction=" + jurisdiction;
+    try {
+      byte[] k = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+      this.key = new SecretKeySpec(k, "HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  DurableObjectId fromName(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("idFromName() needs a name");
+    }
+    byte[] first = Arrays.copyOf(hmac(name.getBytes(StandardCharsets.UTF_8)), 16);
+    return new DurableObjectId(hex(first), name, jurisdiction);
+  }
+
+  DurableObjectId unique() {
+    byte[] first = new byte[16];
+    RANDOM.nextBytes(first);
+    return new DurableObjectId(hex(first), null, jurisdiction);
+  }
+
+  DurableObjectId fromString(String s) {
+    if (s == null || s.length() != 64 || !isHex(s)) {
+      throw new IllegalArgumentException("Invalid Durable Object ID: must be 64 hex digits");
+    }
+    byte[] all = HEX.parseHex(s.toLowerCase(java.util.Locale.ROOT));
+    byte[] first = Arrays.copyOf(all, 16);
+    byte[] check = Arrays.copyOf(hmac(first), 16);
+    if (!MessageDigest.isEqual(check, Arrays.copyOfRange(all, 16, 32))) {
+      throw new IllegalArgumentException("Durable Object ID is not valid for this namespace.");
+    }
+    return new DurableObjectId(HEX.formatHex(all), null, jurisdiction);
+  }
+
+  private String hex(byte[] first) {
+    byte[] check = Arrays.copyOf(hmac(first), 16);
+    byte[] all = new byte[32];
+    System.arraycopy(first, 0, all, 0, 16);
+    System.arraycopy(check, 0, all, 16, 16);
+    return HEX.formatHex(all);
+  }
+
+  private byte[] hmac(byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  private static boolean isHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.digit(s.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

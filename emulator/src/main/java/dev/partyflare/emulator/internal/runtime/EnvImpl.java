@@ -1,0 +1,62 @@
+package dev.partyflare.emulator.internal.runtime;
+
+import dev.partyflare.durable.DurableObjectNamespace;
+import dev.partyflare.durable.Env;
+import dev.partyflare.emulator.internal.json.Json;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The Worker's {@code env}: namespaces and vars. */
+final class EnvImpl implements Env {
+  private final Map<String, ? extends DurableObjectNamespace> namespaces;
+  private final Map<String, Object> vars;
+
+  EnvImpl(Map<String, ? extends DurableObjectNamespace> namespaces, Map<String, Object> vars) {
+    this.namespaces = namespaces;
+    this.vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
+  }
+
+  @Override
+  public DurableObjectNamespace namespace(String binding) {
+    DurableObjectNamespace ns = namespaces.get(binding);
+    if (ns == null) {
+      throw new IllegalArgumentException(
+          "No Durable Object binding named \""
+              + binding
+              + "\"; the bindings are "
+              + namespaces.keySet()
+              + ". Add it under [[durable_objects.bindings]] in wrangler.toml.");
+    }
+    return ns;
+  }
+
+  @Override
+  public Optional<String> var(String name) {
+    Object v = vars.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    return Optional.of(v instanceof String s ? s : Json.writeString(v));
+  }
+
+  @Override
+  public Map<String, Object> vars() {
+    return vars;
+  }
+
+  @Override
+  public Set<String> bindingNames() {
+    Set<String> names = new LinkedHashSet<>(namespaces.keySet());
+    names.addAll(vars.keySet());
+    return names;
+  }
+
+  @Override
+  public String toString() {
+    return "Env" + bindingNames();
+  }
+}

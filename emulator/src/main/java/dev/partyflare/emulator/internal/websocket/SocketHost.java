@@ -1,0 +1,16 @@
+package dev.partyflare.emulator.internal.websocket;
+
+/**
+ * Where the events of an accepted WebSocket end run: a Durable Object (as events behind its input
+ * gate) or, for sockets accepted by a Worker, a serial executor of their own.
+ */
+public interface SocketHost {
+  /** Queues {@code event} now, in call order, to run later as this host's event. */
+  void dispatch(String description, Runnable event);
+
+  /** Called when a socket is accepted in this host, so a reset can drop it. */
+  default void register(WebSocketEnd end) {}
+
+  /** Called when a socket of this host is fully closed. */
+  default void unregister(WebSocketEnd end) {}
+}
