@@ -18,6 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RpcInvoker {
   private static final Map<Class<?>, Map<String, List<Method>>> METHODS = new ConcurrentHashMap<>();
 
+  /** Handlers the runtime calls itself; not callable over RPC (as {@code stub.fetch} is not). */
+  private static final java.util.Set<String> HANDLERS =
+      java.util.Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
+
   private RpcInvoker() {}
 
   static byte[] invoke(DurableObject target, String name, byte[][] args) throws Exception {
@@ -77,7 +81,8 @@ final class RpcInvoker {
           || declaring == DurableObject.class
           || Modifier.isStatic(m.getModifiers())
           || m.isSynthetic()
-          || m.isBridge()) {
+          || m.isBridge()
+          || HANDLERS.contains(m.getName())) {
         continue;
       }
       m.setAccessible(true);

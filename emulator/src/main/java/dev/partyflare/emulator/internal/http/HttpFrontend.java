@@ -40,6 +40,7 @@ public final class HttpFrontend implements AutoCloseable {
   private final DurableRuntime runtime;
   private final Listener listener;
   private final long maxWebSocketMessageBytes;
+  private final long maxRequestBodyBytes;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final WebSocketProtocolHandshakeHandler handshake;
   private final Undertow server;
@@ -64,6 +65,7 @@ public final class HttpFrontend implements AutoCloseable {
     this.runtime = runtime;
     this.listener = listener;
     this.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
+    this.maxRequestBodyBytes = maxRequestBodyBytes;
     this.handshake =
         new WebSocketProtocolHandshakeHandler(
             this::onWebSocketConnect,
@@ -80,7 +82,6 @@ public final class HttpFrontend implements AutoCloseable {
             .addHttpListener(port, host)
             .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .setWorkerThreads(4)
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxRequestBodyBytes)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 128 * 1024)
             .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
             .setSocketOption(Options.REUSE_ADDRESSES, true)
@@ -96,18 +97,60 @@ public final class HttpFrontend implements AutoCloseable {
 
   private void handle(HttpServerExchange exchange) {
     long start = System.nanoTime();
+    long declared;
+    try {
+      declared = exchange.getRequestContentLength();
+    } catch (NumberFormatException e) {
+      sendText(exchange, 400, "Bad Request: invalid Content-Length");
+      log(exchange, start);
+      return;
+    }
+    if (declared > maxRequestBodyBytes) {
+      tooLarge(exchange, start);
+      return;
+    }
+    java.io.ByteArrayOutputStream body =
+        new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
+    boolean[] answered = {false};
     exchange
         .getRequestReceiver()
-        .receiveFullBytes(
-            (ex, body) -> ex.dispatch(requests, () -> serve(ex, body, start)),
-            (ex, error) -> {
-              if (error instanceof RequestTooBigException) {
-                sendText(ex, 413, "Payload Too Large: the request body is larger than the limit");
-              } else {
-                sendText(ex, 400, "Bad Request: " + error.getMessage());
+        .receivePartialBytes(
+            (ex, chunk, last) -> {
+              if (answered[0]) {
+                return; // the rest of a body already refused
               }
+              if (body.size() + (long) chunk.length > maxRequestBodyBytes) {
+                answered[0] = true;
+                body.reset();
+                tooLarge(ex, start);
+                return;
+              }
+              body.write(chunk, 0, chunk.length);
+              if (last) {
+                byte[] bytes = body.toByteArray();
+                ex.dispatch(requests, () -> serve(ex, bytes, start));
+              }
+            },
+            (ex, error) -> {
+              sendText(ex, 400, "Bad Request: " + error.getMessage());
               log(ex, start);
             });
+  }
+
+  private void tooLarge(HttpServerExchange ex, long start) {
+    ex.setPersistent(false);
+    sendText(ex, 413, "Payload Too Large: the request body is larger than " + maxRequestBodyBytes + " bytes");
+    log(ex, start);
+  }
+
+  private static boolean isTooBig(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof RequestTooBigException
+          || (t.getMessage() != null && t.getMessage().contains("UT000020"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void serve(HttpServerExchange ex, byte[] body, long start) {

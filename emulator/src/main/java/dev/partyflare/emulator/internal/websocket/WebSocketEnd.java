@@ -448,7 +448,8 @@ public final class WebSocketEnd implements WebSocket {
           host.dispatch(
               "websocket error",
               () -> {
-                ErrorEvent ee = new ErrorEvent(err.message(), err.error());
+                // workerd reports errors to standard listeners as uncaught errors
+                ErrorEvent ee = new ErrorEvent("Uncaught Error: " + err.message(), err.error());
                 for (Consumer<ErrorEvent> l : errorListeners) {
                   l.accept(ee);
                 }
