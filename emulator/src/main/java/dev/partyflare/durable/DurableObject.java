@@ -10,19 +10,19 @@ package dev.partyflare.durable;
  * {@link DurableObjectStub}.
  */
 public abstract class DurableObject {
-  /** The object's state: id, storage, WebSockets, concurrency control. */
-  protected final DurableObjectState ctx;
+    /** The object's state: id, storage, WebSockets, concurrency control. */
+    protected final DurableObjectState ctx;
 
-  /** The Worker's bindings. */
-  protected final Env env;
+    /** The Worker's bindings. */
+    protected final Env env;
 
-  protected DurableObject(DurableObjectState ctx, Env env) {
-    this.ctx = ctx;
-    this.env = env;
-  }
+    protected DurableObject(DurableObjectState ctx, Env env) {
+        this.ctx = ctx;
+        this.env = env;
+    }
 
-  /** Handles {@code stub.fetch(request)}. */
-  public Response fetch(Request request) throws Exception {
-    throw new UnsupportedOperationException("Handler does not export a fetch() function.");
-  }
+    /** Handles {@code stub.fetch(request)}. */
+    public Response fetch(Request request) throws Exception {
+        throw new UnsupportedOperationException("Handler does not export a fetch() function.");
+    }
 }

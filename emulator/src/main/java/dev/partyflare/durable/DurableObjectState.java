@@ -6,51 +6,50 @@ import java.util.concurrent.CompletionStage;
 /** An object's {@code ctx} ({@code DurableObjectState}). */
 public interface DurableObjectState extends RuntimeContext {
 
-  /** This object's id. */
-  DurableObjectId id();
+    /** This object's id. */
+    DurableObjectId id();
 
-  /**
-   * Runs {@code fn} with no other event delivered to this object until it finishes, even while it
-   * waits on timers or I/O. If {@code fn} throws or runs past 30 s (runtime clock), the object is
-   * reset and the exception propagates to the caller; code after this call does not run.
-   */
-  <T> T blockConcurrencyWhile(Callable<T> fn);
+    /**
+     * Runs {@code fn} with no other event delivered to this object until it finishes, even while it
+     * waits on timers or I/O. If {@code fn} throws or runs past 30 s (runtime clock), the object is
+     * reset and the exception propagates to the caller; code after this call does not run.
+     */
+    <T> T blockConcurrencyWhile(Callable<T> fn);
 
-  /** {@link #blockConcurrencyWhile(Callable)} for code without a result. */
-  default void blockConcurrencyWhile(ThrowingRunnable fn) {
-    blockConcurrencyWhile(
-        () -> {
-          fn.run();
-          return null;
+    /** {@link #blockConcurrencyWhile(Callable)} for code without a result. */
+    default void blockConcurrencyWhile(ThrowingRunnable fn) {
+        blockConcurrencyWhile(() -> {
+            fn.run();
+            return null;
         });
-  }
+    }
 
-  /** Keeps the object alive while {@code task} runs in the background. */
-  void waitUntil(Runnable task);
+    /** Keeps the object alive while {@code task} runs in the background. */
+    void waitUntil(Runnable task);
 
-  /** Keeps the object alive while {@code work} completes. */
-  void waitUntil(CompletionStage<?> work);
+    /** Keeps the object alive while {@code work} completes. */
+    void waitUntil(CompletionStage<?> work);
 
-  /**
-   * Resets the object: in-memory state is dropped, every WebSocket is disconnected, and the caller
-   * gets {@code Application called abort() to reset Durable Object.} with the reset flag. Does not
-   * return.
-   */
-  void abort();
+    /**
+     * Resets the object: in-memory state is dropped, every WebSocket is disconnected, and the caller
+     * gets {@code Application called abort() to reset Durable Object.} with the reset flag. Does not
+     * return.
+     */
+    void abort();
 
-  /** {@link #abort()} with a reason for the caller. Does not return. */
-  void abort(String reason);
+    /** {@link #abort()} with a reason for the caller. Does not return. */
+    void abort(String reason);
 
-  /**
-   * The simulated Cloudflare location this object runs in ({@code wnam}, {@code weur}, ...): the
-   * location hint given at its first creation, otherwise the emulator's default. Not a Cloudflare
-   * API: there, placement is only observable by latency.
-   */
-  String location();
+    /**
+     * The simulated Cloudflare location this object runs in ({@code wnam}, {@code weur}, ...): the
+     * location hint given at its first creation, otherwise the emulator's default. Not a Cloudflare
+     * API: there, placement is only observable by latency.
+     */
+    String location();
 
-  /** A {@link Runnable} that may throw. */
-  @FunctionalInterface
-  interface ThrowingRunnable {
-    void run() throws Exception;
-  }
+    /** A {@link Runnable} that may throw. */
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
 }

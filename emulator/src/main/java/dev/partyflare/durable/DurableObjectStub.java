@@ -10,30 +10,30 @@ import java.util.Optional;
  */
 public interface DurableObjectStub {
 
-  DurableObjectId id();
+    DurableObjectId id();
 
-  /** The name, for stubs made from {@code idFromName}/{@code getByName}. */
-  Optional<String> name();
+    /** The name, for stubs made from {@code idFromName}/{@code getByName}. */
+    Optional<String> name();
 
-  /** Sends {@code request} to the object's {@code fetch} handler. */
-  Response fetch(Request request);
+    /** Sends {@code request} to the object's {@code fetch} handler. */
+    Response fetch(Request request);
 
-  /** {@code fetch(Request.get(url))}. */
-  default Response fetch(String url) {
-    return fetch(Request.get(url));
-  }
+    /** {@code fetch(Request.get(url))}. */
+    default Response fetch(String url) {
+        return fetch(Request.get(url));
+    }
 
-  /**
-   * A typed RPC client: calls on the returned proxy run the public method of the same name and
-   * arity inside the object. The object's class usually implements {@code api}.
-   */
-  <T> T rpc(Class<T> api);
+    /**
+     * A typed RPC client: calls on the returned proxy run the public method of the same name and
+     * arity inside the object. The object's class usually implements {@code api}.
+     */
+    <T> T rpc(Class<T> api);
 
-  /** Untyped RPC: calls public method {@code method} with {@code args}, result as {@code type}. */
-  <R> R call(Class<R> resultType, String method, Object... args);
+    /** Untyped RPC: calls public method {@code method} with {@code args}, result as {@code type}. */
+    <R> R call(Class<R> resultType, String method, Object... args);
 
-  /** Untyped RPC returning the result as a JSON-like value (maps, lists, strings, numbers). */
-  default Object call(String method, Object... args) {
-    return call(Object.class, method, args);
-  }
+    /** Untyped RPC returning the result as a JSON-like value (maps, lists, strings, numbers). */
+    default Object call(String method, Object... args) {
+        return call(Object.class, method, args);
+    }
 }

@@ -10,20 +10,20 @@ import java.util.Set;
  */
 public interface Env {
 
-  /**
-   * The namespace bound as {@code binding} ({@code env.CHAT}).
-   *
-   * @throws IllegalArgumentException when no such Durable Object binding exists; the message lists
-   *     the ones that do
-   */
-  DurableObjectNamespace namespace(String binding);
+    /**
+     * The namespace bound as {@code binding} ({@code env.CHAT}).
+     *
+     * @throws IllegalArgumentException when no such Durable Object binding exists; the message lists
+     *     the ones that do
+     */
+    DurableObjectNamespace namespace(String binding);
 
-  /** The var {@code name} as a string (JSON text for non-string values), or empty. */
-  Optional<String> var(String name);
+    /** The var {@code name} as a string (JSON text for non-string values), or empty. */
+    Optional<String> var(String name);
 
-  /** Every var as declared: {@code String}, {@code Number}, {@code Boolean}, maps or lists. */
-  Map<String, Object> vars();
+    /** Every var as declared: {@code String}, {@code Number}, {@code Boolean}, maps or lists. */
+    Map<String, Object> vars();
 
-  /** Every binding name: namespaces and vars. */
-  Set<String> bindingNames();
+    /** Every binding name: namespaces and vars. */
+    Set<String> bindingNames();
 }

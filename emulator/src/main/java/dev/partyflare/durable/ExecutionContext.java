@@ -8,15 +8,15 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ExecutionContext extends RuntimeContext {
 
-  /** Keeps the runtime aware of {@code task}, which runs in the background after this call. */
-  void waitUntil(Runnable task);
+    /** Keeps the runtime aware of {@code task}, which runs in the background after this call. */
+    void waitUntil(Runnable task);
 
-  /** Keeps the runtime aware of work already under way. */
-  void waitUntil(CompletionStage<?> work);
+    /** Keeps the runtime aware of work already under way. */
+    void waitUntil(CompletionStage<?> work);
 
-  /**
-   * Cloudflare forwards the request to the origin when the Worker throws. Locally there is no
-   * origin, so (as in {@code wrangler dev} without a route) the request still fails with a 500.
-   */
-  void passThroughOnException();
+    /**
+     * Cloudflare forwards the request to the origin when the Worker throws. Locally there is no
+     * origin, so (as in {@code wrangler dev} without a route) the request still fails with a 500.
+     */
+    void passThroughOnException();
 }

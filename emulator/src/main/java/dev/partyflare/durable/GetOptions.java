@@ -5,9 +5,9 @@ package dev.partyflare.durable;
  * eeur, apac, oc, afr, me}) that matters only when the object is first created.
  */
 public record GetOptions(String locationHint) {
-  public static final GetOptions NONE = new GetOptions(null);
+    public static final GetOptions NONE = new GetOptions(null);
 
-  public static GetOptions locationHint(String hint) {
-    return new GetOptions(hint);
-  }
+    public static GetOptions locationHint(String hint) {
+        return new GetOptions(hint);
+    }
 }

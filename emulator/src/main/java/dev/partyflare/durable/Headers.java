@@ -15,176 +15,177 @@ import java.util.Set;
  * in lower case, as workerd reports them.
  */
 public final class Headers {
-  private static final Headers EMPTY = new Headers(Map.of());
+    private static final Headers EMPTY = new Headers(Map.of());
 
-  private final Map<String, List<String>> values;
+    private final Map<String, List<String>> values;
 
-  private Headers(Map<String, List<String>> values) {
-    this.values = values;
-  }
-
-  /** No headers. */
-  public static Headers empty() {
-    return EMPTY;
-  }
-
-  /** Headers from name/value pairs: {@code Headers.of("content-type", "text/plain")}. */
-  public static Headers of(String... namesAndValues) {
-    if (namesAndValues.length % 2 != 0) {
-      throw new IllegalArgumentException("Headers.of takes name/value pairs; got an odd count");
-    }
-    Builder b = builder();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      b.add(namesAndValues[i], namesAndValues[i + 1]);
-    }
-    return b.build();
-  }
-
-  /** Headers from a map of single values. */
-  public static Headers of(Map<String, String> map) {
-    Builder b = builder();
-    map.forEach(b::add);
-    return b.build();
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** A builder holding these headers, to derive changed headers. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    values.forEach((k, v) -> b.values.put(k, new ArrayList<>(v)));
-    return b;
-  }
-
-  /** The values of {@code name} joined with {@code ", "}, or empty when absent. */
-  public Optional<String> get(String name) {
-    List<String> v = values.get(normalize(name));
-    return v == null ? Optional.empty() : Optional.of(String.join(", ", v));
-  }
-
-  /** The value of {@code name}, or {@code fallback} when absent. */
-  public String get(String name, String fallback) {
-    return get(name).orElse(fallback);
-  }
-
-  /** Every value of {@code name} in the order added; empty when absent. */
-  public List<String> getAll(String name) {
-    return values.getOrDefault(normalize(name), List.of());
-  }
-
-  public boolean has(String name) {
-    return values.containsKey(normalize(name));
-  }
-
-  /** Header names, lower case, in insertion order. */
-  public Set<String> names() {
-    return values.keySet();
-  }
-
-  /** All headers as an unmodifiable map of lower-case name to values. */
-  public Map<String, List<String>> asMap() {
-    return values;
-  }
-
-  /** These headers with {@code name} set to the single {@code value}. */
-  public Headers with(String name, String value) {
-    return toBuilder().set(name, value).build();
-  }
-
-  /** These headers with one more value for {@code name}. */
-  public Headers withAdded(String name, String value) {
-    return toBuilder().add(name, value).build();
-  }
-
-  /** These headers without {@code name}. */
-  public Headers without(String name) {
-    return toBuilder().remove(name).build();
-  }
-
-  public boolean isEmpty() {
-    return values.isEmpty();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Headers h && h.values.equals(values);
-  }
-
-  @Override
-  public int hashCode() {
-    return values.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return values.toString();
-  }
-
-  static String normalize(String name) {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("Header name must not be empty");
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-        throw new IllegalArgumentException("Invalid header name: " + name);
-      }
-    }
-    return name.toLowerCase(Locale.ROOT);
-  }
-
-  static String checkValue(String name, String value) {
-    if (value == null) {
-      throw new IllegalArgumentException("Header " + name + " must not have a null value");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
-        throw new IllegalArgumentException("Invalid header value for " + name);
-      }
-    }
-    return value.strip();
-  }
-
-  /** Mutable builder; {@link #build()} freezes it. */
-  public static final class Builder {
-    private final Map<String, List<String>> values = new LinkedHashMap<>();
-
-    private Builder() {}
-
-    public Builder add(String name, String value) {
-      String n = normalize(name);
-      values.computeIfAbsent(n, k -> new ArrayList<>(1)).add(checkValue(n, value));
-      return this;
+    private Headers(Map<String, List<String>> values) {
+        this.values = values;
     }
 
-    public Builder set(String name, String value) {
-      String n = normalize(name);
-      List<String> l = new ArrayList<>(1);
-      l.add(checkValue(n, value));
-      values.put(n, l);
-      return this;
-    }
-
-    public Builder remove(String name) {
-      values.remove(normalize(name));
-      return this;
-    }
-
-    public Builder addAll(Headers other) {
-      other.values.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
-      return this;
-    }
-
-    public Headers build() {
-      if (values.isEmpty()) {
+    /** No headers. */
+    public static Headers empty() {
         return EMPTY;
-      }
-      Map<String, List<String>> copy = new LinkedHashMap<>();
-      values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-      return new Headers(Collections.unmodifiableMap(copy));
     }
-  }
+
+    /** Headers from name/value pairs: {@code Headers.of("content-type", "text/plain")}. */
+    public static Headers of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("Headers.of takes name/value pairs; got an odd count");
+        }
+        Builder b = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    /** Headers from a map of single values. */
+    public static Headers of(Map<String, String> map) {
+        Builder b = builder();
+        map.forEach(b::add);
+        return b.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these headers, to derive changed headers. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        values.forEach((k, v) -> b.values.put(k, new ArrayList<>(v)));
+        return b;
+    }
+
+    /** The values of {@code name} joined with {@code ", "}, or empty when absent. */
+    public Optional<String> get(String name) {
+        List<String> v = values.get(normalize(name));
+        return v == null ? Optional.empty() : Optional.of(String.join(", ", v));
+    }
+
+    /** The value of {@code name}, or {@code fallback} when absent. */
+    public String get(String name, String fallback) {
+        return get(name).orElse(fallback);
+    }
+
+    /** Every value of {@code name} in the order added; empty when absent. */
+    public List<String> getAll(String name) {
+        return values.getOrDefault(normalize(name), List.of());
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(normalize(name));
+    }
+
+    /** Header names, lower case, in insertion order. */
+    public Set<String> names() {
+        return values.keySet();
+    }
+
+    /** All headers as an unmodifiable map of lower-case name to values. */
+    public Map<String, List<String>> asMap() {
+        return values;
+    }
+
+    /** These headers with {@code name} set to the single {@code value}. */
+    public Headers with(String name, String value) {
+        return toBuilder().set(name, value).build();
+    }
+
+    /** These headers with one more value for {@code name}. */
+    public Headers withAdded(String name, String value) {
+        return toBuilder().add(name, value).build();
+    }
+
+    /** These headers without {@code name}. */
+    public Headers without(String name) {
+        return toBuilder().remove(name).build();
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Headers h && h.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+
+    static String normalize(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("Header name must not be empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new IllegalArgumentException("Invalid header name: " + name);
+            }
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    static String checkValue(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("Header " + name + " must not have a null value");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("Invalid header value for " + name);
+            }
+        }
+        return value.strip();
+    }
+
+    /** Mutable builder; {@link #build()} freezes it. */
+    public static final class Builder {
+        private final Map<String, List<String>> values = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder add(String name, String value) {
+            String n = normalize(name);
+            values.computeIfAbsent(n, k -> new ArrayList<>(1)).add(checkValue(n, value));
+            return this;
+        }
+
+        public Builder set(String name, String value) {
+            String n = normalize(name);
+            List<String> l = new ArrayList<>(1);
+            l.add(checkValue(n, value));
+            values.put(n, l);
+            return this;
+        }
+
+        public Builder remove(String name) {
+            values.remove(normalize(name));
+            return this;
+        }
+
+        public Builder addAll(Headers other) {
+            other.values.forEach(
+                    (k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            return this;
+        }
+
+        public Headers build() {
+            if (values.isEmpty()) {
+                return EMPTY;
+            }
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return new Headers(Collections.unmodifiableMap(copy));
+        }
+    }
 }

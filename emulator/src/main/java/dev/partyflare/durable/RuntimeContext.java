@@ -14,20 +14,20 @@ import java.time.Duration;
  */
 public interface RuntimeContext {
 
-  /** The runtime's clock ({@code Date.now()}): controllable in tests. */
-  Clock clock();
+    /** The runtime's clock ({@code Date.now()}): controllable in tests. */
+    Clock clock();
 
-  /** Current time in epoch milliseconds on the runtime clock. */
-  default long now() {
-    return clock().millis();
-  }
+    /** Current time in epoch milliseconds on the runtime clock. */
+    default long now() {
+        return clock().millis();
+    }
 
-  /** Waits {@code duration} on the runtime clock ({@code await scheduler.wait(ms)}). */
-  void sleep(Duration duration);
+    /** Waits {@code duration} on the runtime clock ({@code await scheduler.wait(ms)}). */
+    void sleep(Duration duration);
 
-  /** Runs {@code task} after {@code delay} on the runtime clock ({@code setTimeout}). */
-  TimerHandle setTimeout(Duration delay, Runnable task);
+    /** Runs {@code task} after {@code delay} on the runtime clock ({@code setTimeout}). */
+    TimerHandle setTimeout(Duration delay, Runnable task);
 
-  /** Sends an outbound HTTP request ({@code fetch(request)}). */
-  Response fetch(Request request);
+    /** Sends an outbound HTTP request ({@code fetch(request)}). */
+    Response fetch(Request request);
 }

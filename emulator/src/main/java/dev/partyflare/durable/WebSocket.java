@@ -15,52 +15,52 @@ import java.util.function.Consumer;
  * #close(int, String)}, {@code send} still works and reaches the peer.
  */
 public interface WebSocket {
-  int CONNECTING = 0;
-  int OPEN = 1;
-  int CLOSING = 2;
-  int CLOSED = 3;
+    int CONNECTING = 0;
+    int OPEN = 1;
+    int CLOSING = 2;
+    int CLOSED = 3;
 
-  /** Starts delivering events to the listeners (standard, non-hibernatable API). */
-  void accept();
+    /** Starts delivering events to the listeners (standard, non-hibernatable API). */
+    void accept();
 
-  /** Sends a text message. */
-  void send(String message);
+    /** Sends a text message. */
+    void send(String message);
 
-  /** Sends a binary message (the bytes are copied). */
-  void send(byte[] message);
+    /** Sends a binary message (the bytes are copied). */
+    void send(byte[] message);
 
-  /** Sends a message of either kind. */
-  default void send(WebSocketMessage message) {
-    switch (message) {
-      case WebSocketMessage.Text t -> send(t.text());
-      case WebSocketMessage.Binary b -> send(b.bytes());
+    /** Sends a message of either kind. */
+    default void send(WebSocketMessage message) {
+        switch (message) {
+            case WebSocketMessage.Text t -> send(t.text());
+            case WebSocketMessage.Binary b -> send(b.bytes());
+        }
     }
-  }
 
-  /** Closes with code 1000 and no reason. */
-  void close();
+    /** Closes with code 1000 and no reason. */
+    void close();
 
-  /** Sends a close frame with {@code code} and {@code reason} (at most 123 UTF-8 bytes). */
-  void close(int code, String reason);
+    /** Sends a close frame with {@code code} and {@code reason} (at most 123 UTF-8 bytes). */
+    void close(int code, String reason);
 
-  /** {@link #CONNECTING}, {@link #OPEN}, {@link #CLOSING} or {@link #CLOSED}. */
-  int readyState();
+    /** {@link #CONNECTING}, {@link #OPEN}, {@link #CLOSING} or {@link #CLOSED}. */
+    int readyState();
 
-  /** The URL of the upgrade request, when known. */
-  String url();
+    /** The URL of the upgrade request, when known. */
+    String url();
 
-  /** Adds a listener for incoming messages ({@code addEventListener("message", ...)}). */
-  void onMessage(Consumer<WebSocketMessage> listener);
+    /** Adds a listener for incoming messages ({@code addEventListener("message", ...)}). */
+    void onMessage(Consumer<WebSocketMessage> listener);
 
-  /** Adds a listener for the peer's close ({@code addEventListener("close", ...)}). */
-  void onClose(Consumer<CloseEvent> listener);
+    /** Adds a listener for the peer's close ({@code addEventListener("close", ...)}). */
+    void onClose(Consumer<CloseEvent> listener);
 
-  /** Adds a listener for errors ({@code addEventListener("error", ...)}). */
-  void onError(Consumer<ErrorEvent> listener);
+    /** Adds a listener for errors ({@code addEventListener("error", ...)}). */
+    void onError(Consumer<ErrorEvent> listener);
 
-  /** A close as the {@code close} event reports it. */
-  record CloseEvent(int code, String reason, boolean wasClean) {}
+    /** A close as the {@code close} event reports it. */
+    record CloseEvent(int code, String reason, boolean wasClean) {}
 
-  /** An error as the {@code error} event reports it. */
-  record ErrorEvent(String message, Throwable error) {}
+    /** An error as the {@code error} event reports it. */
+    record ErrorEvent(String message, Throwable error) {}
 }

@@ -8,22 +8,22 @@ import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
  * ctx.acceptWebSocket}).
  */
 public final class WebSocketPair {
-  private final WebSocket client;
-  private final WebSocket server;
+    private final WebSocket client;
+    private final WebSocket server;
 
-  public WebSocketPair() {
-    WebSocketEnd[] ends = WebSocketEnd.newPair();
-    this.client = ends[0];
-    this.server = ends[1];
-  }
+    public WebSocketPair() {
+        WebSocketEnd[] ends = WebSocketEnd.newPair();
+        this.client = ends[0];
+        this.server = ends[1];
+    }
 
-  /** The end to return to the caller ({@code pair[0]}). */
-  public WebSocket client() {
-    return client;
-  }
+    /** The end to return to the caller ({@code pair[0]}). */
+    public WebSocket client() {
+        return client;
+    }
 
-  /** The end the Worker or object keeps ({@code pair[1]}). */
-  public WebSocket server() {
-    return server;
-  }
+    /** The end the Worker or object keeps ({@code pair[1]}). */
+    public WebSocket server() {
+        return server;
+    }
 }

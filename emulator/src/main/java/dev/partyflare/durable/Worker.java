@@ -7,5 +7,5 @@ package dev.partyflare.durable;
  */
 @FunctionalInterface
 public interface Worker {
-  Response fetch(Request request, Env env, ExecutionContext ctx) throws Exception;
+    Response fetch(Request request, Env env, ExecutionContext ctx) throws Exception;
 }

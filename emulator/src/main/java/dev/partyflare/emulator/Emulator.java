@@ -33,229 +33,225 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class Emulator implements AutoCloseable {
-  private final EmulatorOptions options;
-  private final RuntimeClock clock;
-  private final DurableRuntime runtime;
-  private final HttpFrontend http;
-  private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
-  private final TimeControl time;
-
-  private Emulator(EmulatorOptions options, HttpFrontend.Listener listener, DurableRuntime.ErrorListener errors) {
-    this.options = options;
-    this.clock =
-        options.manualClockStart() != null
-            ? new ManualRuntimeClock(options.manualClockStart())
-            : new SystemRuntimeClock();
-    List<DurableRuntime.Binding> bindings = new ArrayList<>();
-    for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
-      bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type()));
-    }
-    this.runtime =
-        new DurableRuntime(
-            clock,
-            options.workerName(),
-            options.worker(),
-            bindings,
-            options.vars(),
-            options.defaultLocation(),
-            options.strictLimits(),
-            options.blockConcurrencyTimeout().toMillis(),
-            errors);
-    HttpFrontend frontend = null;
-    if (options.http()) {
-      try {
-        frontend =
-            new HttpFrontend(
-                runtime,
-                options.host(),
-                options.port(),
-                options.maxRequestBodyBytes(),
-                options.maxWebSocketMessageBytes(),
-                listener);
-      } catch (RuntimeException e) {
-        runtime.close();
-        throw new IllegalStateException(
-            "Could not listen on "
-                + options.host()
-                + ":"
-                + options.port()
-                + " ("
-                + rootMessage(e)
-                + "); is another server using that port? Choose another with --port.",
-            e);
-      }
-    }
-    this.http = frontend;
-    this.time = new ClockControl(clock);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  /** Starts an emulator. */
-  public static Emulator start(EmulatorOptions options) {
-    return new Emulator(options, null, null);
-  }
-
-  /** Starts an emulator whose traffic and uncaught errors go to the given observers. */
-  public static Emulator start(
-      EmulatorOptions options, TrafficListener traffic, ErrorListener errors) {
-    HttpFrontend.Listener l =
-        traffic == null
-            ? null
-            : new HttpFrontend.Listener() {
-              @Override
-              public void request(String method, String path, int status, long nanos) {
-                traffic.request(method, path, status, Duration.ofNanos(nanos));
-              }
-
-              @Override
-              public void webSocketOpened(String path) {
-                traffic.webSocketOpened(path);
-              }
-
-              @Override
-              public void webSocketClosed(String path) {
-                traffic.webSocketClosed(path);
-              }
-            };
-    return new Emulator(options, l, errors == null ? null : errors::uncaught);
-  }
-
-  /** Observes requests and WebSockets served over HTTP. */
-  public interface TrafficListener {
-    void request(String method, String path, int status, Duration time);
-
-    default void webSocketOpened(String path) {}
-
-    default void webSocketClosed(String path) {}
-  }
-
-  /** Receives exceptions that user code did not catch (they also become 500s where they can). */
-  @FunctionalInterface
-  public interface ErrorListener {
-    void uncaught(String where, Throwable error);
-  }
-
-  public EmulatorOptions options() {
-    return options;
-  }
-
-  /**
-   * Sends {@code request} to the Worker in-process, without a socket. A 101 response carries the
-   * client end of the WebSocket, usable directly. Never throws for errors in user code: those are
-   * 500 responses.
-   */
-  public Response fetch(Request request) {
-    Future<Response> f = callers.submit(() -> runtime.fetch(request));
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for " + request, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("The emulator failed to serve " + request, e.getCause());
-    }
-  }
-
-  /** {@code fetch(Request.get(url))}; a path like {@code /a/b} is resolved against {@link #url()}. */
-  public Response fetch(String urlOrPath) {
-    String url =
-        urlOrPath.startsWith("/") ? "http://localhost" + (http != null ? ":" + http.port() : "") + urlOrPath : urlOrPath;
-    return fetch(Request.get(url));
-  }
-
-  /** The Worker's bindings, for calling objects directly from a test. */
-  public Env env() {
-    return runtime.env();
-  }
-
-  /** The namespace bound as {@code binding}. */
-  public DurableObjectNamespace namespace(String binding) {
-    return runtime.env().namespace(binding);
-  }
-
-  /** The runtime clock. */
-  public TimeControl time() {
-    return time;
-  }
-
-  /** The HTTP address, e.g. {@code http://127.0.0.1:8787}, when serving over HTTP. */
-  public Optional<URI> url() {
-    if (http == null) {
-      return Optional.empty();
-    }
-    String h = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-    return Optional.of(URI.create("http://" + h + ":" + http.port()));
-  }
-
-  /** The bound port, or -1 without HTTP. */
-  public int port() {
-    return http == null ? -1 : http.port();
-  }
-
-  /** Stops serving and releases threads. */
-  @Override
-  public void close() {
-    if (http != null) {
-      http.close();
-    }
-    runtime.close();
-    callers.shutdownNow();
-  }
-
-  private static final class ClockControl implements TimeControl {
+    private final EmulatorOptions options;
     private final RuntimeClock clock;
+    private final DurableRuntime runtime;
+    private final HttpFrontend http;
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+    private final TimeControl time;
 
-    ClockControl(RuntimeClock clock) {
-      this.clock = clock;
+    private Emulator(EmulatorOptions options, HttpFrontend.Listener listener, DurableRuntime.ErrorListener errors) {
+        this.options = options;
+        this.clock = options.manualClockStart() != null
+                ? new ManualRuntimeClock(options.manualClockStart())
+                : new SystemRuntimeClock();
+        List<DurableRuntime.Binding> bindings = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
+            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type()));
+        }
+        this.runtime = new DurableRuntime(
+                clock,
+                options.workerName(),
+                options.worker(),
+                bindings,
+                options.vars(),
+                options.defaultLocation(),
+                options.strictLimits(),
+                options.blockConcurrencyTimeout().toMillis(),
+                errors);
+        HttpFrontend frontend = null;
+        if (options.http()) {
+            try {
+                frontend = new HttpFrontend(
+                        runtime,
+                        options.host(),
+                        options.port(),
+                        options.maxRequestBodyBytes(),
+                        options.maxWebSocketMessageBytes(),
+                        listener);
+            } catch (RuntimeException e) {
+                runtime.close();
+                throw new IllegalStateException(
+                        "Could not listen on "
+                                + options.host()
+                                + ":"
+                                + options.port()
+                                + " ("
+                                + rootMessage(e)
+                                + "); is another server using that port? Choose another with --port.",
+                        e);
+            }
+        }
+        this.http = frontend;
+        this.time = new ClockControl(clock);
     }
 
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Starts an emulator. */
+    public static Emulator start(EmulatorOptions options) {
+        return new Emulator(options, null, null);
+    }
+
+    /** Starts an emulator whose traffic and uncaught errors go to the given observers. */
+    public static Emulator start(EmulatorOptions options, TrafficListener traffic, ErrorListener errors) {
+        HttpFrontend.Listener l = traffic == null
+                ? null
+                : new HttpFrontend.Listener() {
+                    @Override
+                    public void request(String method, String path, int status, long nanos) {
+                        traffic.request(method, path, status, Duration.ofNanos(nanos));
+                    }
+
+                    @Override
+                    public void webSocketOpened(String path) {
+                        traffic.webSocketOpened(path);
+                    }
+
+                    @Override
+                    public void webSocketClosed(String path) {
+                        traffic.webSocketClosed(path);
+                    }
+                };
+        return new Emulator(options, l, errors == null ? null : errors::uncaught);
+    }
+
+    /** Observes requests and WebSockets served over HTTP. */
+    public interface TrafficListener {
+        void request(String method, String path, int status, Duration time);
+
+        default void webSocketOpened(String path) {}
+
+        default void webSocketClosed(String path) {}
+    }
+
+    /** Receives exceptions that user code did not catch (they also become 500s where they can). */
+    @FunctionalInterface
+    public interface ErrorListener {
+        void uncaught(String where, Throwable error);
+    }
+
+    public EmulatorOptions options() {
+        return options;
+    }
+
+    /**
+     * Sends {@code request} to the Worker in-process, without a socket. A 101 response carries the
+     * client end of the WebSocket, usable directly. Never throws for errors in user code: those are
+     * 500 responses.
+     */
+    public Response fetch(Request request) {
+        Future<Response> f = callers.submit(() -> runtime.fetch(request));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for " + request, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The emulator failed to serve " + request, e.getCause());
+        }
+    }
+
+    /** {@code fetch(Request.get(url))}; a path like {@code /a/b} is resolved against {@link #url()}. */
+    public Response fetch(String urlOrPath) {
+        String url = urlOrPath.startsWith("/")
+                ? "http://localhost" + (http != null ? ":" + http.port() : "") + urlOrPath
+                : urlOrPath;
+        return fetch(Request.get(url));
+    }
+
+    /** The Worker's bindings, for calling objects directly from a test. */
+    public Env env() {
+        return runtime.env();
+    }
+
+    /** The namespace bound as {@code binding}. */
+    public DurableObjectNamespace namespace(String binding) {
+        return runtime.env().namespace(binding);
+    }
+
+    /** The runtime clock. */
+    public TimeControl time() {
+        return time;
+    }
+
+    /** The HTTP address, e.g. {@code http://127.0.0.1:8787}, when serving over HTTP. */
+    public Optional<URI> url() {
+        if (http == null) {
+            return Optional.empty();
+        }
+        String h = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return Optional.of(URI.create("http://" + h + ":" + http.port()));
+    }
+
+    /** The bound port, or -1 without HTTP. */
+    public int port() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Stops serving and releases threads. */
     @Override
-    public Instant now() {
-      return Instant.ofEpochMilli(clock.millis());
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        runtime.close();
+        callers.shutdownNow();
     }
 
-    @Override
-    public boolean isControllable() {
-      return clock instanceof ManualRuntimeClock;
-    }
+    private static final class ClockControl implements TimeControl {
+        private final RuntimeClock clock;
 
-    private ManualRuntimeClock manual() {
-      if (clock instanceof ManualRuntimeClock m) {
-        return m;
-      }
-      throw new IllegalStateException(
-          "This emulator runs on real time; build it with EmulatorOptions.builder().manualClock(...)"
-              + " to control time");
-    }
+        ClockControl(RuntimeClock clock) {
+            this.clock = clock;
+        }
 
-    @Override
-    public void advance(Duration duration) {
-      manual().advance(duration);
-    }
+        @Override
+        public Instant now() {
+            return Instant.ofEpochMilli(clock.millis());
+        }
 
-    @Override
-    public int pendingTimers() {
-      return clock.pending();
-    }
+        @Override
+        public boolean isControllable() {
+            return clock instanceof ManualRuntimeClock;
+        }
 
-    @Override
-    public void awaitPendingTimers(int count, Duration timeout) {
-      try {
-        manual().awaitPending(count, timeout);
-      } catch (TimeoutException e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for " + count + " pending timers", e);
-      }
+        private ManualRuntimeClock manual() {
+            if (clock instanceof ManualRuntimeClock m) {
+                return m;
+            }
+            throw new IllegalStateException(
+                    "This emulator runs on real time; build it with EmulatorOptions.builder().manualClock(...)"
+                            + " to control time");
+        }
+
+        @Override
+        public void advance(Duration duration) {
+            manual().advance(duration);
+        }
+
+        @Override
+        public int pendingTimers() {
+            return clock.pending();
+        }
+
+        @Override
+        public void awaitPendingTimers(int count, Duration timeout) {
+            try {
+                manual().awaitPending(count, timeout);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for " + count + " pending timers", e);
+            }
+        }
     }
-  }
 }

@@ -18,280 +18,280 @@ import java.util.Objects;
  * {@code wrangler.toml}/{@code wrangler.json(c)} with {@link #fromConfig(Path)}.
  */
 public final class EmulatorOptions {
-  /** The default port of {@code partyflare dev}, as {@code wrangler dev}. */
-  public static final int DEFAULT_DEV_PORT = 8787;
+    /** The default port of {@code partyflare dev}, as {@code wrangler dev}. */
+    public static final int DEFAULT_DEV_PORT = 8787;
 
-  /** The largest WebSocket message workerd accepts (32 MiB). */
-  public static final int MAX_WEBSOCKET_MESSAGE = 32 * 1024 * 1024;
+    /** The largest WebSocket message workerd accepts (32 MiB). */
+    public static final int MAX_WEBSOCKET_MESSAGE = 32 * 1024 * 1024;
 
-  private final String workerName;
-  private final Worker worker;
-  private final List<DurableObjectBinding> durableObjects;
-  private final Map<String, Object> vars;
-  private final boolean http;
-  private final String host;
-  private final int port;
-  private final Long manualClockStart;
-  private final String defaultLocation;
-  private final boolean strictLimits;
-  private final long maxRequestBodyBytes;
-  private final long maxWebSocketMessageBytes;
-  private final Duration blockConcurrencyTimeout;
-  private final String compatibilityDate;
+    private final String workerName;
+    private final Worker worker;
+    private final List<DurableObjectBinding> durableObjects;
+    private final Map<String, Object> vars;
+    private final boolean http;
+    private final String host;
+    private final int port;
+    private final Long manualClockStart;
+    private final String defaultLocation;
+    private final boolean strictLimits;
+    private final long maxRequestBodyBytes;
+    private final long maxWebSocketMessageBytes;
+    private final Duration blockConcurrencyTimeout;
+    private final String compatibilityDate;
 
-  /**
-   * A Durable Object class under a binding name.
-   *
-   * @param binding the name in {@code env} (e.g. {@code COUNTER})
-   * @param className the class name as configured; its simple name is the JS export name that ids
-   *     derive from
-   * @param type the class
-   * @param sqlite true for {@code new_sqlite_classes}
-   */
-  public record DurableObjectBinding(
-      String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
-    public DurableObjectBinding {
-      Objects.requireNonNull(binding, "binding");
-      Objects.requireNonNull(type, "type");
-      if (className == null) {
-        className = type.getName();
-      }
-    }
-  }
-
-  private EmulatorOptions(Builder b) {
-    this.workerName = b.workerName;
-    this.worker = b.worker;
-    this.durableObjects = List.copyOf(b.durableObjects);
-    this.vars = Map.copyOf(b.vars);
-    this.http = b.http;
-    this.host = b.host;
-    this.port = b.port;
-    this.manualClockStart = b.manualClockStart;
-    this.defaultLocation = b.defaultLocation;
-    this.strictLimits = b.strictLimits;
-    this.maxRequestBodyBytes = b.maxRequestBodyBytes;
-    this.maxWebSocketMessageBytes = b.maxWebSocketMessageBytes;
-    this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
-    this.compatibilityDate = b.compatibilityDate;
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Options from a wrangler configuration file: {@code name}, {@code main} (a Java class
-   * implementing {@link Worker}), {@code [vars]}, {@code [[durable_objects.bindings]]} (Java class
-   * names in {@code class_name}) and {@code [[migrations]]}. Classes load from {@code loader}.
-   *
-   * @throws ConfigException with the file, line and a hint when the file is wrong
-   */
-  public static Builder fromConfig(Path file, ClassLoader loader) {
-    ProjectConfig config = WranglerConfig.load(file);
-    return config.toOptions(builder(), loader);
-  }
-
-  /** {@link #fromConfig(Path, ClassLoader)} with the context class loader. */
-  public static Builder fromConfig(Path file) {
-    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    return fromConfig(file, cl != null ? cl : EmulatorOptions.class.getClassLoader());
-  }
-
-  public String workerName() {
-    return workerName;
-  }
-
-  public Worker worker() {
-    return worker;
-  }
-
-  public List<DurableObjectBinding> durableObjects() {
-    return durableObjects;
-  }
-
-  public Map<String, Object> vars() {
-    return vars;
-  }
-
-  public boolean http() {
-    return http;
-  }
-
-  public String host() {
-    return host;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The start of the controllable clock, or null for real time. */
-  public Long manualClockStart() {
-    return manualClockStart;
-  }
-
-  public String defaultLocation() {
-    return defaultLocation;
-  }
-
-  public boolean strictLimits() {
-    return strictLimits;
-  }
-
-  public long maxRequestBodyBytes() {
-    return maxRequestBodyBytes;
-  }
-
-  public long maxWebSocketMessageBytes() {
-    return maxWebSocketMessageBytes;
-  }
-
-  public Duration blockConcurrencyTimeout() {
-    return blockConcurrencyTimeout;
-  }
-
-  public String compatibilityDate() {
-    return compatibilityDate;
-  }
-
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.workerName = workerName;
-    b.worker = worker;
-    b.durableObjects.addAll(durableObjects);
-    b.vars.putAll(vars);
-    b.http = http;
-    b.host = host;
-    b.port = port;
-    b.manualClockStart = manualClockStart;
-    b.defaultLocation = defaultLocation;
-    b.strictLimits = strictLimits;
-    b.maxRequestBodyBytes = maxRequestBodyBytes;
-    b.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
-    b.blockConcurrencyTimeout = blockConcurrencyTimeout;
-    b.compatibilityDate = compatibilityDate;
-    return b;
-  }
-
-  /** Builder of {@link EmulatorOptions}. */
-  public static final class Builder {
-    private String workerName = "worker";
-    private Worker worker;
-    private final List<DurableObjectBinding> durableObjects = new ArrayList<>();
-    private final Map<String, Object> vars = new LinkedHashMap<>();
-    private boolean http = true;
-    private String host = "127.0.0.1";
-    private int port = 0;
-    private Long manualClockStart;
-    private String defaultLocation = "enam";
-    private boolean strictLimits;
-    private long maxRequestBodyBytes = 100L * 1024 * 1024;
-    private long maxWebSocketMessageBytes = MAX_WEBSOCKET_MESSAGE;
-    private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
-    private String compatibilityDate;
-
-    private Builder() {}
-
-    /** The Worker's name ({@code name} in wrangler.toml); ids derive from it. */
-    public Builder workerName(String name) {
-      this.workerName = Objects.requireNonNull(name, "workerName");
-      return this;
+    /**
+     * A Durable Object class under a binding name.
+     *
+     * @param binding the name in {@code env} (e.g. {@code COUNTER})
+     * @param className the class name as configured; its simple name is the JS export name that ids
+     *     derive from
+     * @param type the class
+     * @param sqlite true for {@code new_sqlite_classes}
+     */
+    public record DurableObjectBinding(
+            String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+        public DurableObjectBinding {
+            Objects.requireNonNull(binding, "binding");
+            Objects.requireNonNull(type, "type");
+            if (className == null) {
+                className = type.getName();
+            }
+        }
     }
 
-    /** The Worker that serves every request. */
-    public Builder worker(Worker w) {
-      this.worker = w;
-      return this;
+    private EmulatorOptions(Builder b) {
+        this.workerName = b.workerName;
+        this.worker = b.worker;
+        this.durableObjects = List.copyOf(b.durableObjects);
+        this.vars = Map.copyOf(b.vars);
+        this.http = b.http;
+        this.host = b.host;
+        this.port = b.port;
+        this.manualClockStart = b.manualClockStart;
+        this.defaultLocation = b.defaultLocation;
+        this.strictLimits = b.strictLimits;
+        this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+        this.maxWebSocketMessageBytes = b.maxWebSocketMessageBytes;
+        this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
+        this.compatibilityDate = b.compatibilityDate;
     }
 
-    /** Binds {@code type} under {@code binding} (SQLite-backed, as {@code new_sqlite_classes}). */
-    public Builder durableObject(String binding, Class<? extends DurableObject> type) {
-      return durableObject(new DurableObjectBinding(binding, type.getName(), type, true));
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public Builder durableObject(DurableObjectBinding b) {
-      durableObjects.add(b);
-      return this;
+    /**
+     * Options from a wrangler configuration file: {@code name}, {@code main} (a Java class
+     * implementing {@link Worker}), {@code [vars]}, {@code [[durable_objects.bindings]]} (Java class
+     * names in {@code class_name}) and {@code [[migrations]]}. Classes load from {@code loader}.
+     *
+     * @throws ConfigException with the file, line and a hint when the file is wrong
+     */
+    public static Builder fromConfig(Path file, ClassLoader loader) {
+        ProjectConfig config = WranglerConfig.load(file);
+        return config.toOptions(builder(), loader);
     }
 
-    public Builder var(String name, Object value) {
-      vars.put(name, value);
-      return this;
+    /** {@link #fromConfig(Path, ClassLoader)} with the context class loader. */
+    public static Builder fromConfig(Path file) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return fromConfig(file, cl != null ? cl : EmulatorOptions.class.getClassLoader());
     }
 
-    public Builder vars(Map<String, ?> values) {
-      vars.putAll(values);
-      return this;
+    public String workerName() {
+        return workerName;
     }
 
-    /** Serve HTTP on a port ({@code true}, the default) or only in-process. */
-    public Builder http(boolean enabled) {
-      this.http = enabled;
-      return this;
+    public Worker worker() {
+        return worker;
     }
 
-    /** The address to bind; 127.0.0.1 by default. */
-    public Builder host(String h) {
-      this.host = Objects.requireNonNull(h, "host");
-      return this;
+    public List<DurableObjectBinding> durableObjects() {
+        return durableObjects;
     }
 
-    /** The port; 0 (the default) picks a free one. */
-    public Builder port(int p) {
-      if (p < 0 || p > 65535) {
-        throw new IllegalArgumentException("Port must be between 0 and 65535, got " + p);
-      }
-      this.port = p;
-      return this;
+    public Map<String, Object> vars() {
+        return vars;
     }
 
-    /** Use a controllable clock starting at {@code epochMillis} (see {@link TimeControl}). */
-    public Builder manualClock(long epochMillis) {
-      this.manualClockStart = epochMillis;
-      return this;
+    public boolean http() {
+        return http;
     }
 
-    /** Real time (the default). */
-    public Builder realClock() {
-      this.manualClockStart = null;
-      return this;
+    public String host() {
+        return host;
     }
 
-    /** Where objects created without a location hint run (a location hint name). */
-    public Builder defaultLocation(String location) {
-      this.defaultLocation = Objects.requireNonNull(location, "defaultLocation");
-      return this;
+    public int port() {
+        return port;
     }
 
-    /** Enforce production limits instead of local workerd's looser ones. */
-    public Builder strictLimits(boolean strict) {
-      this.strictLimits = strict;
-      return this;
+    /** The start of the controllable clock, or null for real time. */
+    public Long manualClockStart() {
+        return manualClockStart;
     }
 
-    public Builder maxRequestBodyBytes(long bytes) {
-      this.maxRequestBodyBytes = bytes;
-      return this;
+    public String defaultLocation() {
+        return defaultLocation;
     }
 
-    public Builder maxWebSocketMessageBytes(long bytes) {
-      this.maxWebSocketMessageBytes = bytes;
-      return this;
+    public boolean strictLimits() {
+        return strictLimits;
     }
 
-    public Builder blockConcurrencyTimeout(Duration d) {
-      this.blockConcurrencyTimeout = Objects.requireNonNull(d);
-      return this;
+    public long maxRequestBodyBytes() {
+        return maxRequestBodyBytes;
     }
 
-    public Builder compatibilityDate(String date) {
-      this.compatibilityDate = date;
-      return this;
+    public long maxWebSocketMessageBytes() {
+        return maxWebSocketMessageBytes;
     }
 
-    public EmulatorOptions build() {
-      return new EmulatorOptions(this);
+    public Duration blockConcurrencyTimeout() {
+        return blockConcurrencyTimeout;
     }
-  }
+
+    public String compatibilityDate() {
+        return compatibilityDate;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.workerName = workerName;
+        b.worker = worker;
+        b.durableObjects.addAll(durableObjects);
+        b.vars.putAll(vars);
+        b.http = http;
+        b.host = host;
+        b.port = port;
+        b.manualClockStart = manualClockStart;
+        b.defaultLocation = defaultLocation;
+        b.strictLimits = strictLimits;
+        b.maxRequestBodyBytes = maxRequestBodyBytes;
+        b.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
+        b.blockConcurrencyTimeout = blockConcurrencyTimeout;
+        b.compatibilityDate = compatibilityDate;
+        return b;
+    }
+
+    /** Builder of {@link EmulatorOptions}. */
+    public static final class Builder {
+        private String workerName = "worker";
+        private Worker worker;
+        private final List<DurableObjectBinding> durableObjects = new ArrayList<>();
+        private final Map<String, Object> vars = new LinkedHashMap<>();
+        private boolean http = true;
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private Long manualClockStart;
+        private String defaultLocation = "enam";
+        private boolean strictLimits;
+        private long maxRequestBodyBytes = 100L * 1024 * 1024;
+        private long maxWebSocketMessageBytes = MAX_WEBSOCKET_MESSAGE;
+        private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
+        private String compatibilityDate;
+
+        private Builder() {}
+
+        /** The Worker's name ({@code name} in wrangler.toml); ids derive from it. */
+        public Builder workerName(String name) {
+            this.workerName = Objects.requireNonNull(name, "workerName");
+            return this;
+        }
+
+        /** The Worker that serves every request. */
+        public Builder worker(Worker w) {
+            this.worker = w;
+            return this;
+        }
+
+        /** Binds {@code type} under {@code binding} (SQLite-backed, as {@code new_sqlite_classes}). */
+        public Builder durableObject(String binding, Class<? extends DurableObject> type) {
+            return durableObject(new DurableObjectBinding(binding, type.getName(), type, true));
+        }
+
+        public Builder durableObject(DurableObjectBinding b) {
+            durableObjects.add(b);
+            return this;
+        }
+
+        public Builder var(String name, Object value) {
+            vars.put(name, value);
+            return this;
+        }
+
+        public Builder vars(Map<String, ?> values) {
+            vars.putAll(values);
+            return this;
+        }
+
+        /** Serve HTTP on a port ({@code true}, the default) or only in-process. */
+        public Builder http(boolean enabled) {
+            this.http = enabled;
+            return this;
+        }
+
+        /** The address to bind; 127.0.0.1 by default. */
+        public Builder host(String h) {
+            this.host = Objects.requireNonNull(h, "host");
+            return this;
+        }
+
+        /** The port; 0 (the default) picks a free one. */
+        public Builder port(int p) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("Port must be between 0 and 65535, got " + p);
+            }
+            this.port = p;
+            return this;
+        }
+
+        /** Use a controllable clock starting at {@code epochMillis} (see {@link TimeControl}). */
+        public Builder manualClock(long epochMillis) {
+            this.manualClockStart = epochMillis;
+            return this;
+        }
+
+        /** Real time (the default). */
+        public Builder realClock() {
+            this.manualClockStart = null;
+            return this;
+        }
+
+        /** Where objects created without a location hint run (a location hint name). */
+        public Builder defaultLocation(String location) {
+            this.defaultLocation = Objects.requireNonNull(location, "defaultLocation");
+            return this;
+        }
+
+        /** Enforce production limits instead of local workerd's looser ones. */
+        public Builder strictLimits(boolean strict) {
+            this.strictLimits = strict;
+            return this;
+        }
+
+        public Builder maxRequestBodyBytes(long bytes) {
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        public Builder maxWebSocketMessageBytes(long bytes) {
+            this.maxWebSocketMessageBytes = bytes;
+            return this;
+        }
+
+        public Builder blockConcurrencyTimeout(Duration d) {
+            this.blockConcurrencyTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder compatibilityDate(String date) {
+            this.compatibilityDate = date;
+            return this;
+        }
+
+        public EmulatorOptions build() {
+            return new EmulatorOptions(this);
+        }
+    }
 }

@@ -10,23 +10,23 @@ import java.time.Instant;
  */
 public interface TimeControl {
 
-  /** Now on the runtime clock. */
-  Instant now();
+    /** Now on the runtime clock. */
+    Instant now();
 
-  /** True when this clock can be advanced. */
-  boolean isControllable();
+    /** True when this clock can be advanced. */
+    boolean isControllable();
 
-  /** Moves time forward, running every timer that comes due, in order. */
-  void advance(Duration duration);
+    /** Moves time forward, running every timer that comes due, in order. */
+    void advance(Duration duration);
 
-  /** Number of timers scheduled and not yet fired. */
-  int pendingTimers();
+    /** Number of timers scheduled and not yet fired. */
+    int pendingTimers();
 
-  /**
-   * Waits (in real time, at most {@code timeout}) until at least {@code count} timers are pending:
-   * e.g. until concurrent requests have all reached their {@code ctx.sleep}.
-   *
-   * @throws IllegalStateException with what was awaited, on timeout
-   */
-  void awaitPendingTimers(int count, Duration timeout);
+    /**
+     * Waits (in real time, at most {@code timeout}) until at least {@code count} timers are pending:
+     * e.g. until concurrent requests have all reached their {@code ctx.sleep}.
+     *
+     * @throws IllegalStateException with what was awaited, on timeout
+     */
+    void awaitPendingTimers(int count, Duration timeout);
 }

@@ -9,30 +9,30 @@ import org.junit.jupiter.api.Test;
 
 /** The public API never mentions the HTTP server, the database or the JSON library. */
 class ArchitectureTest {
-  static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("dev.partyflare");
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.partyflare");
 
-  @Test
-  void publicApiImportsNoUndertowH2OrJackson() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("dev.partyflare.durable..", "dev.partyflare.emulator")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("io.undertow..", "org.xnio..", "org.h2..", "tools.jackson..", "com.fasterxml.jackson..")
-        .check(CLASSES);
-  }
+    @Test
+    void publicApiImportsNoUndertowH2OrJackson() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.partyflare.durable..", "dev.partyflare.emulator")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.undertow..", "org.xnio..", "org.h2..", "tools.jackson..", "com.fasterxml.jackson..")
+                .check(CLASSES);
+    }
 
-  @Test
-  void internalsDoNotDependOnTheTestHarness() {
-    noClasses()
-        .that()
-        .resideInAnyPackage("dev.partyflare.emulator.internal..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.junit..")
-        .check(CLASSES);
-  }
+    @Test
+    void internalsDoNotDependOnTheTestHarness() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.partyflare.emulator.internal..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.junit..")
+                .check(CLASSES);
+    }
 }

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** wrangler.toml / wrangler.jsonc with Java class names (SEMANTICS.md §7). */
 class ConfigTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  static final String TOML =
-      """
+    static final String TOML = """
       name = "do-probe"
       main = "dev.partyflare.fixtures.TestWorker"
       compatibility_date = "2026-04-01"
@@ -34,32 +34,30 @@ class ConfigTest {
       new_sqlite_classes = ["dev.partyflare.fixtures.Probe"]
       """;
 
-  private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text);
-    return p;
-  }
-
-  @Test
-  void tomlConfigStartsAWorkingEmulator() throws Exception {
-    Path file = write("wrangler.toml", TOML);
-    try (Emulator emu = Emulator.start(EmulatorOptions.fromConfig(file).http(false).build())) {
-      assertThat(emu.env().var("GREETING")).contains("hello");
-      assertThat(emu.env().var("LIMIT")).contains("5");
-      // same worker and class names as the workerd probe: same ids
-      assertThat(emu.namespace("PROBE").idFromName("x").toString())
-          .isEqualTo("8c3ef955b8af4504406168ec57f33e732988a8a138e80264c567dc01b8db30f7");
-      assertThat(emu.fetch("http://x/do/PROBE/cfg/inc").text()).isEqualTo("1");
-      assertThat(emu.options().durableObjects().get(0).sqlite()).isTrue();
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
     }
-  }
 
-  @Test
-  void jsoncWithCommentsAndTrailingCommas() throws Exception {
-    Path file =
-        write(
-            "wrangler.jsonc",
-            """
+    @Test
+    void tomlConfigStartsAWorkingEmulator() throws Exception {
+        Path file = write("wrangler.toml", TOML);
+        try (Emulator emu =
+                Emulator.start(EmulatorOptions.fromConfig(file).http(false).build())) {
+            assertThat(emu.env().var("GREETING")).contains("hello");
+            assertThat(emu.env().var("LIMIT")).contains("5");
+            // same worker and class names as the workerd probe: same ids
+            assertThat(emu.namespace("PROBE").idFromName("x").toString())
+                    .isEqualTo("8c3ef955b8af4504406168ec57f33e732988a8a138e80264c567dc01b8db30f7");
+            assertThat(emu.fetch("http://x/do/PROBE/cfg/inc").text()).isEqualTo("1");
+            assertThat(emu.options().durableObjects().get(0).sqlite()).isTrue();
+        }
+    }
+
+    @Test
+    void jsoncWithCommentsAndTrailingCommas() throws Exception {
+        Path file = write("wrangler.jsonc", """
             {
               // the worker
               "name": "do-probe",
@@ -71,67 +69,75 @@ class ConfigTest {
               "migrations": [ { "tag": "v1", "new_classes": ["dev.partyflare.fixtures.Probe"] } ],
             }
             """);
-    assertThat(WranglerConfig.find(dir)).contains(file);
-    try (Emulator emu = Emulator.start(EmulatorOptions.fromConfig(file).http(false).build())) {
-      assertThat(emu.fetch("http://x/do/PROBE/cfg-json/inc").text()).isEqualTo("1");
-      assertThat(emu.options().durableObjects().get(0).sqlite()).isFalse();
+        assertThat(WranglerConfig.find(dir)).contains(file);
+        try (Emulator emu =
+                Emulator.start(EmulatorOptions.fromConfig(file).http(false).build())) {
+            assertThat(emu.fetch("http://x/do/PROBE/cfg-json/inc").text()).isEqualTo("1");
+            assertThat(emu.options().durableObjects().get(0).sqlite()).isFalse();
+        }
     }
-  }
 
-  @Test
-  void syntaxErrorNamesFileAndLine() throws Exception {
-    Path file = write("wrangler.toml", "name = \"x\"\nmain = com.example.App\n");
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(file));
-    assertThat(e.line()).isEqualTo(2);
-    assertThat(e.getMessage()).startsWith(file + ":2: Syntax error").contains("hint:");
-  }
+    @Test
+    void syntaxErrorNamesFileAndLine() throws Exception {
+        Path file = write("wrangler.toml", "name = \"x\"\nmain = com.example.App\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(file));
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.getMessage()).startsWith(file + ":2: Syntax error").contains("hint:");
+    }
 
-  @Test
-  void missingClassNamesLineAndHint() throws Exception {
-    Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.Nope\"\n\n"));
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> EmulatorOptions.fromConfig(file));
-    assertThat(e.getMessage())
-        .contains("Class \"dev.partyflare.fixtures.Nope\"")
-        .contains("was not found on the classpath")
-        .contains("hint: Build the project first");
-    assertThat(e.line()).isEqualTo(11);
-  }
+    @Test
+    void missingClassNamesLineAndHint() throws Exception {
+        Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.Nope\"\n\n"));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> EmulatorOptions.fromConfig(file));
+        assertThat(e.getMessage())
+                .contains("Class \"dev.partyflare.fixtures.Nope\"")
+                .contains("was not found on the classpath")
+                .contains("hint: Build the project first");
+        assertThat(e.line()).isEqualTo(11);
+    }
 
-  @Test
-  void classWithoutTheConstructorIsRejected() throws Exception {
-    Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.NoCtor\"\n\n"));
-    assertThatThrownBy(() -> EmulatorOptions.fromConfig(file))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("needs a public constructor (DurableObjectState ctx, Env env)")
-        .hasMessageContaining(":11:");
-  }
+    @Test
+    void classWithoutTheConstructorIsRejected() throws Exception {
+        Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.NoCtor\"\n\n"));
+        assertThatThrownBy(() -> EmulatorOptions.fromConfig(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("needs a public constructor (DurableObjectState ctx, Env env)")
+                .hasMessageContaining(":11:");
+    }
 
-  @Test
-  void classThatIsNotADurableObjectIsRejected() throws Exception {
-    Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.TestWorker\"\n\n"));
-    assertThatThrownBy(() -> EmulatorOptions.fromConfig(file))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("does not extend dev.partyflare.durable.DurableObject");
-  }
+    @Test
+    void classThatIsNotADurableObjectIsRejected() throws Exception {
+        Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.TestWorker\"\n\n"));
+        assertThatThrownBy(() -> EmulatorOptions.fromConfig(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("does not extend dev.partyflare.durable.DurableObject");
+    }
 
-  @Test
-  void missingMainAndBadBindingsAreClear() throws Exception {
-    Path noMain = write("wrangler.toml", "name = \"x\"\n");
-    assertThatThrownBy(() -> EmulatorOptions.fromConfig(noMain)).hasMessageContaining("\"main\" is missing");
-    Path noClass = write("wrangler.json", "{\"main\": \"dev.partyflare.fixtures.TestWorker\", \"durable_objects\": {\"bindings\": [{\"name\": \"A\"}]}}");
-    assertThatThrownBy(() -> WranglerConfig.load(noClass)).hasMessageContaining("Binding \"A\" has no \"class_name\"");
-    Path twice =
-        write(
-            "wrangler.jsonc",
-            "{\"durable_objects\": {\"bindings\": [{\"name\": \"A\", \"class_name\": \"x.A\"}, {\"name\": \"A\", \"class_name\": \"x.B\"}]}}");
-    assertThatThrownBy(() -> WranglerConfig.load(twice)).hasMessageContaining("Binding \"A\" is declared twice");
-  }
+    @Test
+    void missingMainAndBadBindingsAreClear() throws Exception {
+        Path noMain = write("wrangler.toml", "name = \"x\"\n");
+        assertThatThrownBy(() -> EmulatorOptions.fromConfig(noMain)).hasMessageContaining("\"main\" is missing");
+        Path noClass = write(
+                "wrangler.json",
+                "{\"main\": \"dev.partyflare.fixtures.TestWorker\", \"durable_objects\": {\"bindings\": [{\"name\": \"A\"}]}}");
+        assertThatThrownBy(() -> WranglerConfig.load(noClass))
+                .hasMessageContaining("Binding \"A\" has no \"class_name\"");
+        Path twice = write(
+                "wrangler.jsonc",
+                "{\"durable_objects\": {\"bindings\": [{\"name\": \"A\", \"class_name\": \"x.A\"}, {\"name\": \"A\", \"class_name\": \"x.B\"}]}}");
+        assertThatThrownBy(() -> WranglerConfig.load(twice)).hasMessageContaining("Binding \"A\" is declared twice");
+    }
 
-  @Test
-  void unknownKeysAndMissingMigrationsAreWarnings() throws Exception {
-    Path file = write("wrangler.toml", "flavour = \"x\"\n" + TOML.replace("[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"dev.partyflare.fixtures.Probe\"]\n", ""));
-    ProjectConfig c = WranglerConfig.load(file);
-    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("wrangler.toml:1: unknown key \"flavour\""));
-    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("has no migration"));
-  }
+    @Test
+    void unknownKeysAndMissingMigrationsAreWarnings() throws Exception {
+        Path file = write(
+                "wrangler.toml",
+                "flavour = \"x\"\n"
+                        + TOML.replace(
+                                "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"dev.partyflare.fixtures.Probe\"]\n",
+                                ""));
+        ProjectConfig c = WranglerConfig.load(file);
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("wrangler.toml:1: unknown key \"flavour\""));
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("has no migration"));
+    }
 }

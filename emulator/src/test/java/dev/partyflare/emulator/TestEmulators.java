@@ -6,25 +6,25 @@ import dev.partyflare.fixtures.TestWorker;
 
 /** Emulators set up like the workerd probe behind SEMANTICS.md (worker "do-probe"). */
 final class TestEmulators {
-  static final long T0 = 1_800_000_000_000L;
+    static final long T0 = 1_800_000_000_000L;
 
-  private TestEmulators() {}
+    private TestEmulators() {}
 
-  static EmulatorOptions.Builder probe() {
-    return EmulatorOptions.builder()
-        .workerName("do-probe")
-        .worker(new TestWorker())
-        .durableObject("PROBE", Probe.class)
-        .durableObject("OTHER", Other.class);
-  }
+    static EmulatorOptions.Builder probe() {
+        return EmulatorOptions.builder()
+                .workerName("do-probe")
+                .worker(new TestWorker())
+                .durableObject("PROBE", Probe.class)
+                .durableObject("OTHER", Other.class);
+    }
 
-  /** In-process only, on a controllable clock. */
-  static Emulator inProcess() {
-    return Emulator.start(probe().http(false).manualClock(T0).build());
-  }
+    /** In-process only, on a controllable clock. */
+    static Emulator inProcess() {
+        return Emulator.start(probe().http(false).manualClock(T0).build());
+    }
 
-  /** Serving on a random port of 127.0.0.1, real clock. */
-  static Emulator served() {
-    return Emulator.start(probe().build());
-  }
+    /** Serving on a random port of 127.0.0.1, real clock. */
+    static Emulator served() {
+        return Emulator.start(probe().build());
+    }
 }

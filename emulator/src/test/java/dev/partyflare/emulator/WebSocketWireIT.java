@@ -12,139 +12,139 @@ import org.junit.jupiter.api.Test;
 
 /** The standard WebSocket API over real sockets (SEMANTICS.md §5). */
 class WebSocketWireIT {
-  static Emulator emu;
-  static String ws;
+    static Emulator emu;
+    static String ws;
 
-  @BeforeAll
-  static void start() {
-    emu = TestEmulators.served();
-    ws = "ws://127.0.0.1:" + emu.port();
-  }
-
-  @AfterAll
-  static void stop() {
-    emu.close();
-  }
-
-  @Test
-  void textBinaryEmptyAndOrderAreKept() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-frames/ws")) {
-      c.send("hello");
-      c.send(new byte[] {1, 2, 3});
-      c.send("");
-      c.send(new byte[0]);
-      for (int i = 0; i < 100; i++) {
-        c.send("m" + i);
-      }
-      assertThat(c.next()).isEqualTo(new WsClient.Text("hello"));
-      assertThat(((WsClient.Binary) c.next()).bytes()).containsExactly(1, 2, 3);
-      assertThat(c.next()).isEqualTo(new WsClient.Text(""));
-      assertThat(((WsClient.Binary) c.next()).bytes()).isEmpty();
-      for (int i = 0; i < 100; i++) {
-        assertThat(c.nextText()).isEqualTo("m" + i);
-      }
+    @BeforeAll
+    static void start() {
+        emu = TestEmulators.served();
+        ws = "ws://127.0.0.1:" + emu.port();
     }
-  }
 
-  @Test
-  void largestMessageIsDeliveredAndOneMoreByteCloses1009() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-big/ws")) {
-      byte[] max = new byte[32 * 1024 * 1024];
-      Arrays.fill(max, (byte) 7);
-      c.send(max);
-      WsClient.Event echoed = c.next();
-      assertThat(((WsClient.Binary) echoed).bytes()).hasSize(max.length);
+    @AfterAll
+    static void stop() {
+        emu.close();
+    }
 
-      byte[] over = new byte[32 * 1024 * 1024 + 1];
-      c.ws.sendBinary(java.nio.ByteBuffer.wrap(over), true);
-      assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large"));
-      WebSocket.ErrorEvent err = Probe.errorOf("ws-big").get(20, TimeUnit.SECONDS);
-      assertThat(err.message())
-          .isEqualTo(
-              "Uncaught Error: WebSocket protocol error; protocolError.statusCode = 1009;"
-                  + " protocolError.description = Message is too large");
-      assertThat(Probe.closeOf("ws-big")).isNotDone();
+    @Test
+    void textBinaryEmptyAndOrderAreKept() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-frames/ws")) {
+            c.send("hello");
+            c.send(new byte[] {1, 2, 3});
+            c.send("");
+            c.send(new byte[0]);
+            for (int i = 0; i < 100; i++) {
+                c.send("m" + i);
+            }
+            assertThat(c.next()).isEqualTo(new WsClient.Text("hello"));
+            assertThat(((WsClient.Binary) c.next()).bytes()).containsExactly(1, 2, 3);
+            assertThat(c.next()).isEqualTo(new WsClient.Text(""));
+            assertThat(((WsClient.Binary) c.next()).bytes()).isEmpty();
+            for (int i = 0; i < 100; i++) {
+                assertThat(c.nextText()).isEqualTo("m" + i);
+            }
+        }
     }
-  }
 
-  @Test
-  void clientCloseReachesTheCodeWhichEchoesIt() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-close-echo/ws?echo-close=1")) {
-      c.send("ping");
-      assertThat(c.nextText()).isEqualTo("ping");
-      c.ws.sendClose(4000, "bye").join();
-      assertThat(c.next()).isEqualTo(new WsClient.Closed(4000, "bye"));
-      WebSocket.CloseEvent ev = Probe.closeOf("ws-close-echo").get(20, TimeUnit.SECONDS);
-      assertThat(ev).isEqualTo(new WebSocket.CloseEvent(4000, "bye", true));
-    }
-  }
+    @Test
+    void largestMessageIsDeliveredAndOneMoreByteCloses1009() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-big/ws")) {
+            byte[] max = new byte[32 * 1024 * 1024];
+            Arrays.fill(max, (byte) 7);
+            c.send(max);
+            WsClient.Event echoed = c.next();
+            assertThat(((WsClient.Binary) echoed).bytes()).hasSize(max.length);
 
-  @Test
-  void runtimeDoesNotAnswerACloseByItself() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-close-silent/ws")) {
-      c.ws.sendClose(4001, "quiet").join();
-      WebSocket.CloseEvent ev = Probe.closeOf("ws-close-silent").get(20, TimeUnit.SECONDS);
-      assertThat(ev.code()).isEqualTo(4001);
-      assertThat(c.poll(300)).isNull(); // no close frame came back
+            byte[] over = new byte[32 * 1024 * 1024 + 1];
+            c.ws.sendBinary(java.nio.ByteBuffer.wrap(over), true);
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large"));
+            WebSocket.ErrorEvent err = Probe.errorOf("ws-big").get(20, TimeUnit.SECONDS);
+            assertThat(err.message())
+                    .isEqualTo("Uncaught Error: WebSocket protocol error; protocolError.statusCode = 1009;"
+                            + " protocolError.description = Message is too large");
+            assertThat(Probe.closeOf("ws-big")).isNotDone();
+        }
     }
-  }
 
-  @Test
-  void serverInitiatedClose() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-server-close/ws")) {
-      c.send("close:4002:kick");
-      assertThat(c.next()).isEqualTo(new WsClient.Closed(4002, "kick"));
+    @Test
+    void clientCloseReachesTheCodeWhichEchoesIt() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-close-echo/ws?echo-close=1")) {
+            c.send("ping");
+            assertThat(c.nextText()).isEqualTo("ping");
+            c.ws.sendClose(4000, "bye").join();
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(4000, "bye"));
+            WebSocket.CloseEvent ev = Probe.closeOf("ws-close-echo").get(20, TimeUnit.SECONDS);
+            assertThat(ev).isEqualTo(new WebSocket.CloseEvent(4000, "bye", true));
+        }
     }
-  }
 
-  @Test
-  void abruptDropDeliversClose1006() throws Exception {
-    WsClient c = WsClient.connect(ws + "/do/PROBE/ws-drop/ws");
-    c.send("x");
-    assertThat(c.nextText()).isEqualTo("x");
-    c.ws.abort();
-    WebSocket.CloseEvent ev = Probe.closeOf("ws-drop").get(20, TimeUnit.SECONDS);
-    assertThat(ev)
-        .isEqualTo(new WebSocket.CloseEvent(1006, "WebSocket disconnected without sending Close frame.", false));
-  }
+    @Test
+    void runtimeDoesNotAnswerACloseByItself() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-close-silent/ws")) {
+            c.ws.sendClose(4001, "quiet").join();
+            WebSocket.CloseEvent ev = Probe.closeOf("ws-close-silent").get(20, TimeUnit.SECONDS);
+            assertThat(ev.code()).isEqualTo(4001);
+            assertThat(c.poll(300)).isNull(); // no close frame came back
+        }
+    }
 
-  @Test
-  void abortDropsSocketsWithoutCloseFrame() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-abort/ws")) {
-      c.send("info");
-      assertThat(c.nextText()).isEqualTo("value=0 ctor=1");
-      var r = emu.fetch("/do/PROBE/ws-abort/abort?catch=1");
-      assertThat(r.text()).contains("\"reset\":true");
-      WsClient.Event e = c.next();
-      assertThat(e).isInstanceOfAny(WsClient.Failed.class, WsClient.Closed.class);
-      if (e instanceof WsClient.Closed closed) {
-        assertThat(closed.code()).isEqualTo(1006);
-      }
+    @Test
+    void serverInitiatedClose() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-server-close/ws")) {
+            c.send("close:4002:kick");
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(4002, "kick"));
+        }
     }
-  }
 
-  @Test
-  void workerCanServeAWebSocketItself() throws Exception {
-    try (WsClient c = WsClient.connect(ws + "/worker-ws")) {
-      c.send("from-worker");
-      assertThat(c.nextText()).isEqualTo("from-worker");
-      c.ws.sendClose(1000, "done").join();
-      assertThat(c.next()).isEqualTo(new WsClient.Closed(1000, "done"));
+    @Test
+    void abruptDropDeliversClose1006() throws Exception {
+        WsClient c = WsClient.connect(ws + "/do/PROBE/ws-drop/ws");
+        c.send("x");
+        assertThat(c.nextText()).isEqualTo("x");
+        c.ws.abort();
+        WebSocket.CloseEvent ev = Probe.closeOf("ws-drop").get(20, TimeUnit.SECONDS);
+        assertThat(ev)
+                .isEqualTo(
+                        new WebSocket.CloseEvent(1006, "WebSocket disconnected without sending Close frame.", false));
     }
-  }
 
-  @Test
-  void manySocketsOnOneObjectAreIndependent() throws Exception {
-    WsClient[] cs = new WsClient[20];
-    for (int i = 0; i < cs.length; i++) {
-      cs[i] = WsClient.connect(ws + "/do/PROBE/ws-many/ws");
+    @Test
+    void abortDropsSocketsWithoutCloseFrame() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-abort/ws")) {
+            c.send("info");
+            assertThat(c.nextText()).isEqualTo("value=0 ctor=1");
+            var r = emu.fetch("/do/PROBE/ws-abort/abort?catch=1");
+            assertThat(r.text()).contains("\"reset\":true");
+            WsClient.Event e = c.next();
+            assertThat(e).isInstanceOfAny(WsClient.Failed.class, WsClient.Closed.class);
+            if (e instanceof WsClient.Closed closed) {
+                assertThat(closed.code()).isEqualTo(1006);
+            }
+        }
     }
-    for (int i = 0; i < cs.length; i++) {
-      cs[i].send("n" + i);
+
+    @Test
+    void workerCanServeAWebSocketItself() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "/worker-ws")) {
+            c.send("from-worker");
+            assertThat(c.nextText()).isEqualTo("from-worker");
+            c.ws.sendClose(1000, "done").join();
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(1000, "done"));
+        }
     }
-    for (int i = 0; i < cs.length; i++) {
-      assertThat(cs[i].nextText()).isEqualTo("n" + i);
-      cs[i].close();
+
+    @Test
+    void manySocketsOnOneObjectAreIndependent() throws Exception {
+        WsClient[] cs = new WsClient[20];
+        for (int i = 0; i < cs.length; i++) {
+            cs[i] = WsClient.connect(ws + "/do/PROBE/ws-many/ws");
+        }
+        for (int i = 0; i < cs.length; i++) {
+            cs[i].send("n" + i);
+        }
+        for (int i = 0; i < cs.length; i++) {
+            assertThat(cs[i].nextText()).isEqualTo("n" + i);
+            cs[i].close();
+        }
     }
-  }
 }

@@ -20,206 +20,198 @@ import java.util.concurrent.ConcurrentHashMap;
  * the whole runtime.
  */
 public final class ActorNamespace implements DurableObjectNamespace {
-  private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
+    private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
 
-  private final String binding;
-  private final Class<? extends DurableObject> type;
-  private final Constructor<? extends DurableObject> constructor;
-  private final String uniqueKey;
-  private final IdFactory ids;
-  private final String jurisdiction;
-  private final ActorServices services;
-  private final Map<String, Actor> actors;
-  private final Map<String, String> placements;
-  private final Map<String, ActorNamespace> jurisdictions;
+    private final String binding;
+    private final Class<? extends DurableObject> type;
+    private final Constructor<? extends DurableObject> constructor;
+    private final String uniqueKey;
+    private final IdFactory ids;
+    private final String jurisdiction;
+    private final ActorServices services;
+    private final Map<String, Actor> actors;
+    private final Map<String, String> placements;
+    private final Map<String, ActorNamespace> jurisdictions;
 
-  /**
-   * @param workerName the Worker's name, part of every id ({@code "<worker>-<class>"})
-   * @param className the class name as a JS export would have it: the simple Java name
-   */
-  public ActorNamespace(
-      String binding,
-      Class<? extends DurableObject> type,
-      String workerName,
-      String className,
-      ActorServices services) {
-    this(
-        binding,
-        type,
-        constructorOf(type),
-        workerName + "-" + className,
-        null,
-        services,
-        new ConcurrentHashMap<>(),
-        new ConcurrentHashMap<>(),
-        new ConcurrentHashMap<>());
-  }
-
-  private ActorNamespace(
-      String binding,
-      Class<? extends DurableObject> type,
-      Constructor<? extends DurableObject> constructor,
-      String uniqueKey,
-      String jurisdiction,
-      ActorServices services,
-      Map<String, Actor> actors,
-      Map<String, String> placements,
-      Map<String, ActorNamespace> jurisdictions) {
-    this.binding = binding;
-    this.type = type;
-    this.constructor = constructor;
-    this.uniqueKey = uniqueKey;
-    this.ids = new IdFactory(uniqueKey, jurisdiction);
-    this.jurisdiction = jurisdiction;
-    this.services = services;
-    this.actors = actors;
-    this.placements = placements;
-    this.jurisdictions = jurisdictions;
-  }
-
-  /**
-   * The public {@code (DurableObjectState, Env)} constructor of {@code type}, or an error that says
-   * what is missing.
-   */
-  public static Constructor<? extends DurableObject> constructorOf(Class<? extends DurableObject> type) {
-    if (Modifier.isAbstract(type.getModifiers())) {
-      throw new IllegalArgumentException(
-          "Durable Object class " + type.getName() + " is abstract; bind a concrete class");
+    /**
+     * @param workerName the Worker's name, part of every id ({@code "<worker>-<class>"})
+     * @param className the class name as a JS export would have it: the simple Java name
+     */
+    public ActorNamespace(
+            String binding,
+            Class<? extends DurableObject> type,
+            String workerName,
+            String className,
+            ActorServices services) {
+        this(
+                binding,
+                type,
+                constructorOf(type),
+                workerName + "-" + className,
+                null,
+                services,
+                new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>());
     }
-    if (!Modifier.isPublic(type.getModifiers())) {
-      throw new IllegalArgumentException(
-          "Durable Object class " + type.getName() + " must be public");
+
+    private ActorNamespace(
+            String binding,
+            Class<? extends DurableObject> type,
+            Constructor<? extends DurableObject> constructor,
+            String uniqueKey,
+            String jurisdiction,
+            ActorServices services,
+            Map<String, Actor> actors,
+            Map<String, String> placements,
+            Map<String, ActorNamespace> jurisdictions) {
+        this.binding = binding;
+        this.type = type;
+        this.constructor = constructor;
+        this.uniqueKey = uniqueKey;
+        this.ids = new IdFactory(uniqueKey, jurisdiction);
+        this.jurisdiction = jurisdiction;
+        this.services = services;
+        this.actors = actors;
+        this.placements = placements;
+        this.jurisdictions = jurisdictions;
     }
-    try {
-      return type.getConstructor(DurableObjectState.class, Env.class);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException(
-          "Durable Object class "
-              + type.getName()
-              + " needs a public constructor ("
-              + DurableObjectState.class.getSimpleName()
-              + " ctx, Env env) that calls super(ctx, env)");
+
+    /**
+     * The public {@code (DurableObjectState, Env)} constructor of {@code type}, or an error that says
+     * what is missing.
+     */
+    public static Constructor<? extends DurableObject> constructorOf(Class<? extends DurableObject> type) {
+        if (Modifier.isAbstract(type.getModifiers())) {
+            throw new IllegalArgumentException(
+                    "Durable Object class " + type.getName() + " is abstract; bind a concrete class");
+        }
+        if (!Modifier.isPublic(type.getModifiers())) {
+            throw new IllegalArgumentException("Durable Object class " + type.getName() + " must be public");
+        }
+        try {
+            return type.getConstructor(DurableObjectState.class, Env.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("Durable Object class "
+                    + type.getName()
+                    + " needs a public constructor ("
+                    + DurableObjectState.class.getSimpleName()
+                    + " ctx, Env env) that calls super(ctx, env)");
+        }
     }
-  }
 
-  public String binding() {
-    return binding;
-  }
-
-  public String className() {
-    return type.getName();
-  }
-
-  Constructor<? extends DurableObject> constructor() {
-    return constructor;
-  }
-
-  ActorServices services() {
-    return services;
-  }
-
-  @Override
-  public DurableObjectId idFromName(String name) {
-    return ids.fromName(name);
-  }
-
-  @Override
-  public DurableObjectId newUniqueId() {
-    return ids.unique();
-  }
-
-  @Override
-  public DurableObjectId newUniqueId(String j) {
-    return jurisdiction(j).newUniqueId();
-  }
-
-  @Override
-  public DurableObjectId idFromString(String hex) {
-    return ids.fromString(hex);
-  }
-
-  @Override
-  public DurableObjectStub get(DurableObjectId id) {
-    return get(id, GetOptions.NONE);
-  }
-
-  @Override
-  public DurableObjectStub get(DurableObjectId id, GetOptions options) {
-    if (id == null) {
-      throw new IllegalArgumentException("get() needs a Durable Object id");
+    public String binding() {
+        return binding;
     }
-    if (!ownsJurisdiction(id)) {
-      throw new IllegalArgumentException("Durable Object ID is not valid for this namespace.");
-    }
-    String hint = options == null ? null : options.locationHint();
-    if (hint != null && !Locations.HINTS.contains(hint)) {
-      if (services.strictLimits()) {
-        throw new IllegalArgumentException(
-            "Unknown location hint \"" + hint + "\"; valid hints are " + Locations.HINTS);
-      }
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "Unknown location hint \"{0}\" for {1}; Cloudflare knows {2}. Using the default location.",
-          hint,
-          binding,
-          Locations.HINTS);
-      hint = null;
-    }
-    return new StubImpl(this, id, hint);
-  }
 
-  private boolean ownsJurisdiction(DurableObjectId id) {
-    return java.util.Objects.equals(id.jurisdiction().orElse(null), jurisdiction);
-  }
+    public String className() {
+        return type.getName();
+    }
 
-  @Override
-  public DurableObjectNamespace jurisdiction(String j) {
-    if (j == null || !Locations.JURISDICTIONS.contains(j)) {
-      throw new IllegalArgumentException(
-          "Unknown jurisdiction \"" + j + "\"; valid jurisdictions are " + Locations.JURISDICTIONS);
+    Constructor<? extends DurableObject> constructor() {
+        return constructor;
     }
-    if (j.equals(jurisdiction)) {
-      return this;
-    }
-    return jurisdictions.computeIfAbsent(
-        j,
-        k ->
-            new ActorNamespace(
-                binding, type, constructor, uniqueKey, k, services, actors, placements, jurisdictions));
-  }
 
-  /** The live actor for {@code id}, created if needed; exactly one per id. */
-  Actor actorFor(DurableObjectId id, String hint) {
-    Actor a = actors.get(id.toString());
-    if (a != null) {
-      return a;
+    ActorServices services() {
+        return services;
     }
-    return actors.computeIfAbsent(
-        id.toString(),
-        hex -> {
-          String location =
-              placements.computeIfAbsent(
-                  hex,
-                  h ->
-                      hint != null
-                          ? hint
-                          : Locations.defaultFor(
-                              id.jurisdiction().orElse(null), services.defaultLocation()));
-          return new Actor(this, id, location);
+
+    @Override
+    public DurableObjectId idFromName(String name) {
+        return ids.fromName(name);
+    }
+
+    @Override
+    public DurableObjectId newUniqueId() {
+        return ids.unique();
+    }
+
+    @Override
+    public DurableObjectId newUniqueId(String j) {
+        return jurisdiction(j).newUniqueId();
+    }
+
+    @Override
+    public DurableObjectId idFromString(String hex) {
+        return ids.fromString(hex);
+    }
+
+    @Override
+    public DurableObjectStub get(DurableObjectId id) {
+        return get(id, GetOptions.NONE);
+    }
+
+    @Override
+    public DurableObjectStub get(DurableObjectId id, GetOptions options) {
+        if (id == null) {
+            throw new IllegalArgumentException("get() needs a Durable Object id");
+        }
+        if (!ownsJurisdiction(id)) {
+            throw new IllegalArgumentException("Durable Object ID is not valid for this namespace.");
+        }
+        String hint = options == null ? null : options.locationHint();
+        if (hint != null && !Locations.HINTS.contains(hint)) {
+            if (services.strictLimits()) {
+                throw new IllegalArgumentException(
+                        "Unknown location hint \"" + hint + "\"; valid hints are " + Locations.HINTS);
+            }
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Unknown location hint \"{0}\" for {1}; Cloudflare knows {2}. Using the default location.",
+                    hint,
+                    binding,
+                    Locations.HINTS);
+            hint = null;
+        }
+        return new StubImpl(this, id, hint);
+    }
+
+    private boolean ownsJurisdiction(DurableObjectId id) {
+        return java.util.Objects.equals(id.jurisdiction().orElse(null), jurisdiction);
+    }
+
+    @Override
+    public DurableObjectNamespace jurisdiction(String j) {
+        if (j == null || !Locations.JURISDICTIONS.contains(j)) {
+            throw new IllegalArgumentException(
+                    "Unknown jurisdiction \"" + j + "\"; valid jurisdictions are " + Locations.JURISDICTIONS);
+        }
+        if (j.equals(jurisdiction)) {
+            return this;
+        }
+        return jurisdictions.computeIfAbsent(
+                j,
+                k -> new ActorNamespace(
+                        binding, type, constructor, uniqueKey, k, services, actors, placements, jurisdictions));
+    }
+
+    /** The live actor for {@code id}, created if needed; exactly one per id. */
+    Actor actorFor(DurableObjectId id, String hint) {
+        Actor a = actors.get(id.toString());
+        if (a != null) {
+            return a;
+        }
+        return actors.computeIfAbsent(id.toString(), hex -> {
+            String location = placements.computeIfAbsent(
+                    hex,
+                    h -> hint != null
+                            ? hint
+                            : Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation()));
+            return new Actor(this, id, location);
         });
-  }
+    }
 
-  void remove(Actor actor) {
-    actors.remove(actor.id().toString(), actor);
-  }
+    void remove(Actor actor) {
+        actors.remove(actor.id().toString(), actor);
+    }
 
-  /** The live actors (for inspection and tests). */
-  public List<Actor> liveActors() {
-    return new ArrayList<>(actors.values());
-  }
+    /** The live actors (for inspection and tests). */
+    public List<Actor> liveActors() {
+        return new ArrayList<>(actors.values());
+    }
 
-  /** The live actor of {@code id}, or null. */
-  public Actor liveActor(DurableObjectId id) {
-    return actors.get(id.toString());
-  }
+    /** The live actor of {@code id}, or null. */
+    public Actor liveActor(DurableObjectId id) {
+        return actors.get(id.toString());
+    }
 }

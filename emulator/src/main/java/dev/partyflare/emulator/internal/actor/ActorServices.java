@@ -16,17 +16,17 @@ import java.util.function.Supplier;
  * @param blockConcurrencyTimeoutMillis how long blockConcurrencyWhile may run (30 s)
  */
 public record ActorServices(
-    RuntimeClock clock,
-    Supplier<Env> env,
-    Function<Request, Response> outbound,
-    String defaultLocation,
-    boolean strictLimits,
-    long blockConcurrencyTimeoutMillis,
-    ErrorReporter errors) {
+        RuntimeClock clock,
+        Supplier<Env> env,
+        Function<Request, Response> outbound,
+        String defaultLocation,
+        boolean strictLimits,
+        long blockConcurrencyTimeoutMillis,
+        ErrorReporter errors) {
 
-  /** Receives errors that no caller sees (listener exceptions, timer failures). */
-  @FunctionalInterface
-  public interface ErrorReporter {
-    void report(String where, Throwable error);
-  }
+    /** Receives errors that no caller sees (listener exceptions, timer failures). */
+    @FunctionalInterface
+    public interface ErrorReporter {
+        void report(String where, Throwable error);
+    }
 }

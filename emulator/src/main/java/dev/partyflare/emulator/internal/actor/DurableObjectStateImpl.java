@@ -16,170 +16,162 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** The {@code ctx} given to an object's constructor. */
 final class DurableObjectStateImpl implements DurableObjectState {
-  static final String ABORT_DEFAULT = "Application called abort() to reset Durable Object.";
-  static final String BCW_TIMEOUT =
-      "A call to blockConcurrencyWhile() in a Durable Object waited for too long. The call was"
-          + " canceled and the Durable Object was reset.";
+    static final String ABORT_DEFAULT = "Application called abort() to reset Durable Object.";
+    static final String BCW_TIMEOUT =
+            "A call to blockConcurrencyWhile() in a Durable Object waited for too long. The call was"
+                    + " canceled and the Durable Object was reset.";
 
-  private final Actor actor;
+    private final Actor actor;
 
-  DurableObjectStateImpl(Actor actor) {
-    this.actor = actor;
-  }
-
-  @Override
-  public DurableObjectId id() {
-    return actor.id();
-  }
-
-  @Override
-  public String location() {
-    return actor.location();
-  }
-
-  @Override
-  public Clock clock() {
-    return actor.services().clock().asJavaClock();
-  }
-
-  @Override
-  public long now() {
-    return actor.services().clock().millis();
-  }
-
-  private EventContext requireOwnEvent(String api) {
-    EventContext ec = EventContext.current();
-    if (ec == null || ec.owner() != actor) {
-      throw new IllegalStateException(
-          api + " must be called from code running inside this Durable Object's own event");
+    DurableObjectStateImpl(Actor actor) {
+        this.actor = actor;
     }
-    return ec;
-  }
 
-  @Override
-  public <T> T blockConcurrencyWhile(Callable<T> fn) {
-    EventContext ec = requireOwnEvent("blockConcurrencyWhile()");
-    RuntimeClock clock = actor.services().clock();
-    Thread self = Thread.currentThread();
-    RuntimeClock.Scheduled timeout =
-        clock.schedule(
-            clock.millis() + actor.services().blockConcurrencyTimeoutMillis(),
-            () -> {
-              actor.reset("java.util.concurrent.TimeoutException", BCW_TIMEOUT);
-              self.interrupt();
-            });
-    ec.beginExclusive();
-    try {
-      T result = fn.call();
-      if (actor.isBroken()) {
-        throw actor.resetWhileAway();
-      }
-      return result;
-    } catch (ActorResetError e) {
-      throw e;
-    } catch (Throwable e) {
-      if (!actor.isBroken()) {
-        actor.reset(e.getClass().getName(), messageOf(e));
-      }
-      throw actor.resetWhileAway();
-    } finally {
-      ec.endExclusive();
-      timeout.cancel();
+    @Override
+    public DurableObjectId id() {
+        return actor.id();
     }
-  }
 
-  static String messageOf(Throwable e) {
-    return e.getMessage() == null ? "" : e.getMessage();
-  }
+    @Override
+    public String location() {
+        return actor.location();
+    }
 
-  @Override
-  public void waitUntil(Runnable task) {
-    actor.dispatch("waitUntil", task);
-  }
+    @Override
+    public Clock clock() {
+        return actor.services().clock().asJavaClock();
+    }
 
-  @Override
-  public void waitUntil(CompletionStage<?> work) {
-    work.whenComplete(
-        (v, e) -> {
-          if (e != null) {
-            actor.services().errors().report(actor.where("waitUntil"), e);
-          }
+    @Override
+    public long now() {
+        return actor.services().clock().millis();
+    }
+
+    private EventContext requireOwnEvent(String api) {
+        EventContext ec = EventContext.current();
+        if (ec == null || ec.owner() != actor) {
+            throw new IllegalStateException(
+                    api + " must be called from code running inside this Durable Object's own event");
+        }
+        return ec;
+    }
+
+    @Override
+    public <T> T blockConcurrencyWhile(Callable<T> fn) {
+        EventContext ec = requireOwnEvent("blockConcurrencyWhile()");
+        RuntimeClock clock = actor.services().clock();
+        Thread self = Thread.currentThread();
+        RuntimeClock.Scheduled timeout =
+                clock.schedule(clock.millis() + actor.services().blockConcurrencyTimeoutMillis(), () -> {
+                    actor.reset("java.util.concurrent.TimeoutException", BCW_TIMEOUT);
+                    self.interrupt();
+                });
+        ec.beginExclusive();
+        try {
+            T result = fn.call();
+            if (actor.isBroken()) {
+                throw actor.resetWhileAway();
+            }
+            return result;
+        } catch (ActorResetError e) {
+            throw e;
+        } catch (Throwable e) {
+            if (!actor.isBroken()) {
+                actor.reset(e.getClass().getName(), messageOf(e));
+            }
+            throw actor.resetWhileAway();
+        } finally {
+            ec.endExclusive();
+            timeout.cancel();
+        }
+    }
+
+    static String messageOf(Throwable e) {
+        return e.getMessage() == null ? "" : e.getMessage();
+    }
+
+    @Override
+    public void waitUntil(Runnable task) {
+        actor.dispatch("waitUntil", task);
+    }
+
+    @Override
+    public void waitUntil(CompletionStage<?> work) {
+        work.whenComplete((v, e) -> {
+            if (e != null) {
+                actor.services().errors().report(actor.where("waitUntil"), e);
+            }
         });
-  }
+    }
 
-  @Override
-  public void abort() {
-    abort(null);
-  }
+    @Override
+    public void abort() {
+        abort(null);
+    }
 
-  @Override
-  public void abort(String reason) {
-    requireOwnEvent("abort()");
-    actor.reset(
-        "java.lang.Error", reason == null || reason.isEmpty() ? ABORT_DEFAULT : reason);
-    throw actor.resetWhileAway();
-  }
-
-  @Override
-  public void sleep(Duration duration) {
-    RuntimeClock clock = actor.services().clock();
-    long until = clock.millis() + Math.max(0, duration.toMillis());
-    try {
-      EventContext.awaitIo(
-          () -> {
-            clock.sleepUntil(until);
-            return null;
-          });
-    } catch (InterruptedException e) {
-      if (actor.isBroken()) {
+    @Override
+    public void abort(String reason) {
+        requireOwnEvent("abort()");
+        actor.reset("java.lang.Error", reason == null || reason.isEmpty() ? ABORT_DEFAULT : reason);
         throw actor.resetWhileAway();
-      }
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("sleep() was interrupted", e);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
-  }
 
-  @Override
-  public TimerHandle setTimeout(Duration delay, Runnable task) {
-    RuntimeClock clock = actor.services().clock();
-    AtomicReference<RuntimeClock.Scheduled> ref = new AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
-    RuntimeClock.Scheduled s =
-        clock.schedule(
-            clock.millis() + Math.max(0, delay.toMillis()),
-            () -> {
-              ran.set(true);
-              RuntimeClock.Scheduled me = ref.get();
-              if (me != null) {
-                actor.removeTimer(me);
-              }
-              if (!actor.isBroken()) {
-                actor.dispatch("setTimeout callback", task);
-              }
+    @Override
+    public void sleep(Duration duration) {
+        RuntimeClock clock = actor.services().clock();
+        long until = clock.millis() + Math.max(0, duration.toMillis());
+        try {
+            EventContext.awaitIo(() -> {
+                clock.sleepUntil(until);
+                return null;
             });
-    ref.set(s);
-    actor.addTimer(s);
-    if (ran.get()) {
-      actor.removeTimer(s);
+        } catch (InterruptedException e) {
+            if (actor.isBroken()) {
+                throw actor.resetWhileAway();
+            }
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("sleep() was interrupted", e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
-    return () -> {
-      actor.removeTimer(s);
-      return s.cancel();
-    };
-  }
 
-  @Override
-  public Response fetch(Request request) {
-    try {
-      return EventContext.awaitIo(() -> actor.services().outbound().apply(request));
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    @Override
+    public TimerHandle setTimeout(Duration delay, Runnable task) {
+        RuntimeClock clock = actor.services().clock();
+        AtomicReference<RuntimeClock.Scheduled> ref = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        RuntimeClock.Scheduled s = clock.schedule(clock.millis() + Math.max(0, delay.toMillis()), () -> {
+            ran.set(true);
+            RuntimeClock.Scheduled me = ref.get();
+            if (me != null) {
+                actor.removeTimer(me);
+            }
+            if (!actor.isBroken()) {
+                actor.dispatch("setTimeout callback", task);
+            }
+        });
+        ref.set(s);
+        actor.addTimer(s);
+        if (ran.get()) {
+            actor.removeTimer(s);
+        }
+        return () -> {
+            actor.removeTimer(s);
+            return s.cancel();
+        };
     }
-  }
+
+    @Override
+    public Response fetch(Request request) {
+        try {
+            return EventContext.awaitIo(() -> actor.services().outbound().apply(request));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

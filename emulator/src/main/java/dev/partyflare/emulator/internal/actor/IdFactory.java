@@ -17,74 +17,74 @@ import javax.crypto.spec.SecretKeySpec;
  * key (production's jurisdictional ids cannot be observed locally), so its ids differ.
  */
 final class IdFactory {
-  private static final HexFormat HEX = HexFormat.of();
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final SecretKeySpec key;
-  private final String jurisdiction;
+    private final SecretKeySpec key;
+    private final String jurisdiction;
 
-  IdFactory(String uniqueKey, String jurisdiction) {
-    this.jurisdiction = jurisdiction;
-    String material = jurisdiction == null ? uniqueKey : uniqueKey + ";jurisdiction=" + jurisdiction;
-    try {
-      byte[] k = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-      this.key = new SecretKeySpec(k, "HmacSHA256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+    IdFactory(String uniqueKey, String jurisdiction) {
+        this.jurisdiction = jurisdiction;
+        String material = jurisdiction == null ? uniqueKey : uniqueKey + ";jurisdiction=" + jurisdiction;
+        try {
+            byte[] k = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+            this.key = new SecretKeySpec(k, "HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
-  }
 
-  DurableObjectId fromName(String name) {
-    if (name == null) {
-      throw new IllegalArgumentException("idFromName() needs a name");
+    DurableObjectId fromName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("idFromName() needs a name");
+        }
+        byte[] first = Arrays.copyOf(hmac(name.getBytes(StandardCharsets.UTF_8)), 16);
+        return new DurableObjectId(hex(first), name, jurisdiction);
     }
-    byte[] first = Arrays.copyOf(hmac(name.getBytes(StandardCharsets.UTF_8)), 16);
-    return new DurableObjectId(hex(first), name, jurisdiction);
-  }
 
-  DurableObjectId unique() {
-    byte[] first = new byte[16];
-    RANDOM.nextBytes(first);
-    return new DurableObjectId(hex(first), null, jurisdiction);
-  }
-
-  DurableObjectId fromString(String s) {
-    if (s == null || s.length() != 64 || !isHex(s)) {
-      throw new IllegalArgumentException("Invalid Durable Object ID: must be 64 hex digits");
+    DurableObjectId unique() {
+        byte[] first = new byte[16];
+        RANDOM.nextBytes(first);
+        return new DurableObjectId(hex(first), null, jurisdiction);
     }
-    byte[] all = HEX.parseHex(s.toLowerCase(java.util.Locale.ROOT));
-    byte[] first = Arrays.copyOf(all, 16);
-    byte[] check = Arrays.copyOf(hmac(first), 16);
-    if (!MessageDigest.isEqual(check, Arrays.copyOfRange(all, 16, 32))) {
-      throw new IllegalArgumentException("Durable Object ID is not valid for this namespace.");
-    }
-    return new DurableObjectId(HEX.formatHex(all), null, jurisdiction);
-  }
 
-  private String hex(byte[] first) {
-    byte[] check = Arrays.copyOf(hmac(first), 16);
-    byte[] all = new byte[32];
-    System.arraycopy(first, 0, all, 0, 16);
-    System.arraycopy(check, 0, all, 16, 16);
-    return HEX.formatHex(all);
-  }
-
-  private byte[] hmac(byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
+    DurableObjectId fromString(String s) {
+        if (s == null || s.length() != 64 || !isHex(s)) {
+            throw new IllegalArgumentException("Invalid Durable Object ID: must be 64 hex digits");
+        }
+        byte[] all = HEX.parseHex(s.toLowerCase(java.util.Locale.ROOT));
+        byte[] first = Arrays.copyOf(all, 16);
+        byte[] check = Arrays.copyOf(hmac(first), 16);
+        if (!MessageDigest.isEqual(check, Arrays.copyOfRange(all, 16, 32))) {
+            throw new IllegalArgumentException("Durable Object ID is not valid for this namespace.");
+        }
+        return new DurableObjectId(HEX.formatHex(all), null, jurisdiction);
     }
-  }
 
-  private static boolean isHex(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.digit(s.charAt(i), 16) < 0) {
-        return false;
-      }
+    private String hex(byte[] first) {
+        byte[] check = Arrays.copyOf(hmac(first), 16);
+        byte[] all = new byte[32];
+        System.arraycopy(first, 0, all, 0, 16);
+        System.arraycopy(check, 0, all, 16, 16);
+        return HEX.formatHex(all);
     }
-    return true;
-  }
+
+    private byte[] hmac(byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.digit(s.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

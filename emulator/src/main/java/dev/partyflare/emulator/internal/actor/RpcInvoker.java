@@ -16,85 +16,83 @@ import java.util.concurrent.ConcurrentHashMap;
  * event ends, so neither side ever holds the other's references.
  */
 final class RpcInvoker {
-  private static final Map<Class<?>, Map<String, List<Method>>> METHODS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Map<String, List<Method>>> METHODS = new ConcurrentHashMap<>();
 
-  /** Handlers the runtime calls itself; not callable over RPC (as {@code stub.fetch} is not). */
-  private static final java.util.Set<String> HANDLERS =
-      java.util.Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
+    /** Handlers the runtime calls itself; not callable over RPC (as {@code stub.fetch} is not). */
+    private static final java.util.Set<String> HANDLERS =
+            java.util.Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
 
-  private RpcInvoker() {}
+    private RpcInvoker() {}
 
-  static byte[] invoke(DurableObject target, String name, byte[][] args) throws Exception {
-    Method m = find(target.getClass(), name, args.length);
-    Object[] values = new Object[args.length];
-    java.lang.reflect.Type[] types = m.getGenericParameterTypes();
-    for (int i = 0; i < args.length; i++) {
-      values[i] = args[i] == null ? null : Json.read(args[i], types[i]);
-    }
-    Object result;
-    try {
-      result = m.invoke(target, values);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
-    return m.getReturnType() == void.class || result == null ? null : Json.write(result);
-  }
-
-  private static Method find(Class<?> type, String name, int arity) {
-    List<Method> candidates =
-        METHODS.computeIfAbsent(type, RpcInvoker::callableMethods).getOrDefault(name, List.of());
-    Method found = null;
-    for (Method m : candidates) {
-      if (m.getParameterCount() == arity) {
-        if (found != null) {
-          throw new IllegalArgumentException(
-              "The RPC method \""
-                  + name
-                  + "\" is overloaded with "
-                  + arity
-                  + " parameters in "
-                  + type.getName()
-                  + "; RPC needs one method per name and arity.");
+    static byte[] invoke(DurableObject target, String name, byte[][] args) throws Exception {
+        Method m = find(target.getClass(), name, args.length);
+        Object[] values = new Object[args.length];
+        java.lang.reflect.Type[] types = m.getGenericParameterTypes();
+        for (int i = 0; i < args.length; i++) {
+            values[i] = args[i] == null ? null : Json.read(args[i], types[i]);
         }
-        found = m;
-      }
+        Object result;
+        try {
+            result = m.invoke(target, values);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+        return m.getReturnType() == void.class || result == null ? null : Json.write(result);
     }
-    if (found == null) {
-      throw new NoSuchMethodException(
-          "The RPC receiver does not implement the method \"" + name + "\".");
-    }
-    return found;
-  }
 
-  private static Map<String, List<Method>> callableMethods(Class<?> type) {
-    Map<String, List<Method>> byName = new ConcurrentHashMap<>();
-    for (Method m : type.getMethods()) {
-      Class<?> declaring = m.getDeclaringClass();
-      if (declaring == Object.class
-          || declaring == DurableObject.class
-          || Modifier.isStatic(m.getModifiers())
-          || m.isSynthetic()
-          || m.isBridge()
-          || HANDLERS.contains(m.getName())) {
-        continue;
-      }
-      m.setAccessible(true);
-      byName.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
+    private static Method find(Class<?> type, String name, int arity) {
+        List<Method> candidates =
+                METHODS.computeIfAbsent(type, RpcInvoker::callableMethods).getOrDefault(name, List.of());
+        Method found = null;
+        for (Method m : candidates) {
+            if (m.getParameterCount() == arity) {
+                if (found != null) {
+                    throw new IllegalArgumentException("The RPC method \""
+                            + name
+                            + "\" is overloaded with "
+                            + arity
+                            + " parameters in "
+                            + type.getName()
+                            + "; RPC needs one method per name and arity.");
+                }
+                found = m;
+            }
+        }
+        if (found == null) {
+            throw new NoSuchMethodException("The RPC receiver does not implement the method \"" + name + "\".");
+        }
+        return found;
     }
-    return byName;
-  }
 
-  /** NoSuchMethodException unchecked, so it can cross the event body. */
-  static final class NoSuchMethodException extends RuntimeException {
-    NoSuchMethodException(String message) {
-      super(message);
+    private static Map<String, List<Method>> callableMethods(Class<?> type) {
+        Map<String, List<Method>> byName = new ConcurrentHashMap<>();
+        for (Method m : type.getMethods()) {
+            Class<?> declaring = m.getDeclaringClass();
+            if (declaring == Object.class
+                    || declaring == DurableObject.class
+                    || Modifier.isStatic(m.getModifiers())
+                    || m.isSynthetic()
+                    || m.isBridge()
+                    || HANDLERS.contains(m.getName())) {
+                continue;
+            }
+            m.setAccessible(true);
+            byName.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
+        }
+        return byName;
     }
-  }
+
+    /** NoSuchMethodException unchecked, so it can cross the event body. */
+    static final class NoSuchMethodException extends RuntimeException {
+        NoSuchMethodException(String message) {
+            super(message);
+        }
+    }
 }

@@ -18,124 +18,143 @@ import java.util.Map;
  * @param warnings things that work but are probably mistakes (unknown keys, missing migrations)
  */
 public record ProjectConfig(
-    Path file,
-    String text,
-    String name,
-    String main,
-    String compatibilityDate,
-    Map<String, Object> vars,
-    List<BindingConfig> bindings,
-    List<MigrationConfig> migrations,
-    Map<String, Object> partyflare,
-    List<String> warnings) {
+        Path file,
+        String text,
+        String name,
+        String main,
+        String compatibilityDate,
+        Map<String, Object> vars,
+        List<BindingConfig> bindings,
+        List<MigrationConfig> migrations,
+        Map<String, Object> partyflare,
+        List<String> warnings) {
 
-  /** One {@code [[durable_objects.bindings]]} entry. */
-  public record BindingConfig(String name, String className, String scriptName) {}
+    /** One {@code [[durable_objects.bindings]]} entry. */
+    public record BindingConfig(String name, String className, String scriptName) {}
 
-  /** One {@code [[migrations]]} entry. */
-  public record MigrationConfig(
-      String tag, List<String> newClasses, List<String> newSqliteClasses, List<String> deletedClasses) {}
+    /** One {@code [[migrations]]} entry. */
+    public record MigrationConfig(
+            String tag, List<String> newClasses, List<String> newSqliteClasses, List<String> deletedClasses) {}
 
-  /** Resolves classes through {@code loader} and fills {@code b}. */
-  public EmulatorOptions.Builder toOptions(EmulatorOptions.Builder b, ClassLoader loader) {
-    if (name != null) {
-      b.workerName(name);
+    /** Resolves classes through {@code loader} and fills {@code b}. */
+    public EmulatorOptions.Builder toOptions(EmulatorOptions.Builder b, ClassLoader loader) {
+        if (name != null) {
+            b.workerName(name);
+        }
+        if (compatibilityDate != null) {
+            b.compatibilityDate(compatibilityDate);
+        }
+        b.vars(vars);
+        if (main == null) {
+            throw error(
+                    0,
+                    "\"main\" is missing",
+                    "Set main to the Java class of your Worker, e.g. main = \"com.example.App\"");
+        }
+        b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class")));
+        for (BindingConfig bc : bindings) {
+            if (bc.scriptName() != null && !bc.scriptName().equals(name)) {
+                throw error(
+                        lineOf(bc.scriptName()),
+                        "Binding \"" + bc.name() + "\" uses script_name \"" + bc.scriptName()
+                                + "\": Durable Objects of other Workers are not supported yet",
+                        "Bind classes of this project only (leave out script_name)");
+            }
+            Class<?> c = loadClass(
+                    loader, bc.className(), "class_name", "the Durable Object class of binding \"" + bc.name() + "\"");
+            if (!DurableObject.class.isAssignableFrom(c)) {
+                throw error(
+                        lineOf(bc.className()),
+                        "Class " + c.getName() + " (binding \"" + bc.name() + "\") does not extend "
+                                + DurableObject.class.getName(),
+                        "A Durable Object class extends dev.partyflare.durable.DurableObject");
+            }
+            @SuppressWarnings("unchecked")
+            Class<? extends DurableObject> type = (Class<? extends DurableObject>) c;
+            try {
+                ActorNamespace.constructorOf(type);
+            } catch (IllegalArgumentException e) {
+                throw error(
+                        lineOf(bc.className()),
+                        e.getMessage(),
+                        "Add: public " + c.getSimpleName() + "(DurableObjectState ctx, Env env) { super(ctx, env); }");
+            }
+            b.durableObject(new EmulatorOptions.DurableObjectBinding(
+                    bc.name(), bc.className(), type, isSqlite(bc.className())));
+        }
+        return b;
     }
-    if (compatibilityDate != null) {
-      b.compatibilityDate(compatibilityDate);
-    }
-    b.vars(vars);
-    if (main == null) {
-      throw error(0, "\"main\" is missing", "Set main to the Java class of your Worker, e.g. main = \"com.example.App\"");
-    }
-    b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class")));
-    for (BindingConfig bc : bindings) {
-      if (bc.scriptName() != null && !bc.scriptName().equals(name)) {
-        throw error(
-            lineOf(bc.scriptName()),
-            "Binding \"" + bc.name() + "\" uses script_name \"" + bc.scriptName() + "\": Durable Objects of other Workers are not supported yet",
-            "Bind classes of this project only (leave out script_name)");
-      }
-      Class<?> c = loadClass(loader, bc.className(), "class_name", "the Durable Object class of binding \"" + bc.name() + "\"");
-      if (!DurableObject.class.isAssignableFrom(c)) {
-        throw error(
-            lineOf(bc.className()),
-            "Class " + c.getName() + " (binding \"" + bc.name() + "\") does not extend " + DurableObject.class.getName(),
-            "A Durable Object class extends dev.partyflare.durable.DurableObject");
-      }
-      @SuppressWarnings("unchecked")
-      Class<? extends DurableObject> type = (Class<? extends DurableObject>) c;
-      try {
-        ActorNamespace.constructorOf(type);
-      } catch (IllegalArgumentException e) {
-        throw error(lineOf(bc.className()), e.getMessage(), "Add: public " + c.getSimpleName() + "(DurableObjectState ctx, Env env) { super(ctx, env); }");
-      }
-      b.durableObject(new EmulatorOptions.DurableObjectBinding(bc.name(), bc.className(), type, isSqlite(bc.className())));
-    }
-    return b;
-  }
 
-  private boolean isSqlite(String className) {
-    for (MigrationConfig m : migrations) {
-      if (m.newSqliteClasses().contains(className)) {
-        return true;
-      }
+    private boolean isSqlite(String className) {
+        for (MigrationConfig m : migrations) {
+            if (m.newSqliteClasses().contains(className)) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  private Class<?> loadClass(ClassLoader loader, String className, String key, String what) {
-    try {
-      return Class.forName(className, false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw error(
-          lineOf(className),
-          "Class \"" + className + "\" (" + key + ", " + what + ") was not found on the classpath",
-          "Build the project first (mvn compile), and use the fully qualified Java class name, e.g. com.example.App",
-          e);
+    private Class<?> loadClass(ClassLoader loader, String className, String key, String what) {
+        try {
+            return Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw error(
+                    lineOf(className),
+                    "Class \"" + className + "\" (" + key + ", " + what + ") was not found on the classpath",
+                    "Build the project first (mvn compile), and use the fully qualified Java class name, e.g. com.example.App",
+                    e);
+        }
     }
-  }
 
-  private Worker instantiateWorker(Class<?> c) {
-    if (!Worker.class.isAssignableFrom(c)) {
-      throw error(lineOf(main), "Class " + c.getName() + " (main) does not implement " + Worker.class.getName(), "The Worker class implements dev.partyflare.durable.Worker");
+    private Worker instantiateWorker(Class<?> c) {
+        if (!Worker.class.isAssignableFrom(c)) {
+            throw error(
+                    lineOf(main),
+                    "Class " + c.getName() + " (main) does not implement " + Worker.class.getName(),
+                    "The Worker class implements dev.partyflare.durable.Worker");
+        }
+        try {
+            Constructor<?> ctor = c.getConstructor();
+            if (!Modifier.isPublic(c.getModifiers())) {
+                throw new NoSuchMethodException("class is not public");
+            }
+            return (Worker) ctor.newInstance();
+        } catch (NoSuchMethodException e) {
+            throw error(
+                    lineOf(main),
+                    "Worker class " + c.getName() + " needs a public no-argument constructor",
+                    "Make the class public with a public no-argument constructor");
+        } catch (InvocationTargetException e) {
+            throw error(
+                    lineOf(main),
+                    "The constructor of Worker class " + c.getName() + " threw " + e.getCause(),
+                    "Fix the constructor",
+                    e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw error(lineOf(main), "Cannot create Worker class " + c.getName() + ": " + e, null, e);
+        }
     }
-    try {
-      Constructor<?> ctor = c.getConstructor();
-      if (!Modifier.isPublic(c.getModifiers())) {
-        throw new NoSuchMethodException("class is not public");
-      }
-      return (Worker) ctor.newInstance();
-    } catch (NoSuchMethodException e) {
-      throw error(lineOf(main), "Worker class " + c.getName() + " needs a public no-argument constructor", "Make the class public with a public no-argument constructor");
-    } catch (InvocationTargetException e) {
-      throw error(lineOf(main), "The constructor of Worker class " + c.getName() + " threw " + e.getCause(), "Fix the constructor", e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw error(lineOf(main), "Cannot create Worker class " + c.getName() + ": " + e, null, e);
+
+    /** The 1-based line where {@code value} first appears quoted, or 0. */
+    public int lineOf(String value) {
+        if (value == null || text == null) {
+            return 0;
+        }
+        String quoted = "\"" + value + "\"";
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(quoted) || lines[i].contains("'" + value + "'")) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
-  }
 
-  /** The 1-based line where {@code value} first appears quoted, or 0. */
-  public int lineOf(String value) {
-    if (value == null || text == null) {
-      return 0;
+    ConfigException error(int line, String problem, String hint) {
+        return new ConfigException(file, line, problem, hint, null);
     }
-    String quoted = "\"" + value + "\"";
-    String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].contains(quoted) || lines[i].contains("'" + value + "'")) {
-        return i + 1;
-      }
+
+    ConfigException error(int line, String problem, String hint, Throwable cause) {
+        return new ConfigException(file, line, problem, hint, cause);
     }
-    return 0;
-  }
-
-  ConfigException error(int line, String problem, String hint) {
-    return new ConfigException(file, line, problem, hint, null);
-  }
-
-  ConfigException error(int line, String problem, String hint, Throwable cause) {
-    return new ConfigException(file, line, problem, hint, cause);
-  }
-
 }

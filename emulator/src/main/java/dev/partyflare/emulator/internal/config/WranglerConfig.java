@@ -24,235 +24,285 @@ import tools.jackson.dataformat.toml.TomlMapper;
  * to do.
  */
 public final class WranglerConfig {
-  /** The file names looked for in a project directory, in wrangler's order of preference. */
-  public static final List<String> FILE_NAMES = List.of("wrangler.json", "wrangler.jsonc", "wrangler.toml");
+    /** The file names looked for in a project directory, in wrangler's order of preference. */
+    public static final List<String> FILE_NAMES = List.of("wrangler.json", "wrangler.jsonc", "wrangler.toml");
 
-  private static final Set<String> KNOWN_TOP_LEVEL =
-      Set.of(
-          "name", "main", "compatibility_date", "compatibility_flags", "vars", "durable_objects",
-          "migrations", "partyflare", "account_id", "workers_dev", "route", "routes", "dev",
-          "observability", "placement", "triggers", "build", "rules", "no_bundle", "minify",
-          "keep_vars", "send_metrics", "upload_source_maps", "logpush", "limits", "tail_consumers",
-          "$schema", "env", "preview_urls", "find_additional_modules", "base_dir");
-  private static final Set<String> KNOWN_BINDING_KEYS = Set.of("name", "class_name", "script_name", "environment");
-  private static final Set<String> KNOWN_MIGRATION_KEYS =
-      Set.of("tag", "new_classes", "new_sqlite_classes", "renamed_classes", "deleted_classes", "transferred_classes");
+    private static final Set<String> KNOWN_TOP_LEVEL = Set.of(
+            "name",
+            "main",
+            "compatibility_date",
+            "compatibility_flags",
+            "vars",
+            "durable_objects",
+            "migrations",
+            "partyflare",
+            "account_id",
+            "workers_dev",
+            "route",
+            "routes",
+            "dev",
+            "observability",
+            "placement",
+            "triggers",
+            "build",
+            "rules",
+            "no_bundle",
+            "minify",
+            "keep_vars",
+            "send_metrics",
+            "upload_source_maps",
+            "logpush",
+            "limits",
+            "tail_consumers",
+            "$schema",
+            "env",
+            "preview_urls",
+            "find_additional_modules",
+            "base_dir");
+    private static final Set<String> KNOWN_BINDING_KEYS = Set.of("name", "class_name", "script_name", "environment");
+    private static final Set<String> KNOWN_MIGRATION_KEYS = Set.of(
+            "tag", "new_classes", "new_sqlite_classes", "renamed_classes", "deleted_classes", "transferred_classes");
 
-  private WranglerConfig() {}
+    private WranglerConfig() {}
 
-  /** The config file in {@code dir}, if any. */
-  public static Optional<Path> find(Path dir) {
-    for (String n : FILE_NAMES) {
-      Path p = dir.resolve(n);
-      if (Files.isRegularFile(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
-  }
-
-  public static ProjectConfig load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException(file, 0, "Cannot read the configuration file: " + e.getMessage(), null, e);
-    }
-    return parse(file, text);
-  }
-
-  public static ProjectConfig parse(Path file, String text) {
-    String fileName = file == null ? "wrangler.toml" : file.getFileName().toString();
-    ObjectMapper mapper =
-        fileName.endsWith(".toml")
-            ? new TomlMapper()
-            : JsonMapper.builder()
-                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-                .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-                .build();
-    JsonNode root;
-    try {
-      root = mapper.readTree(text);
-    } catch (JacksonException e) {
-      TokenStreamLocation loc = e.getLocation();
-      int line = loc == null ? 0 : loc.getLineNr();
-      throw new ConfigException(
-          file,
-          Math.max(line, 0),
-          "Syntax error: " + e.getOriginalMessage(),
-          fileName.endsWith(".toml")
-              ? "Check the TOML syntax near this line (strings need quotes; tables are [name], arrays of tables [[name]])"
-              : "Check the JSON syntax near this line (comments and trailing commas are allowed)",
-          e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new ConfigException(file, 0, "The configuration is empty or not an object", "Start with: name = \"my-worker\"", null);
-    }
-    Parser p = new Parser(file, text);
-    return p.parse(root);
-  }
-
-  private static final class Parser {
-    private final Path file;
-    private final String text;
-    private final List<String> warnings = new ArrayList<>();
-
-    Parser(Path file, String text) {
-      this.file = file;
-      this.text = text;
-    }
-
-    ProjectConfig parse(JsonNode root) {
-      for (String key : root.propertyNames()) {
-        if (!KNOWN_TOP_LEVEL.contains(key)) {
-          warnings.add(at(key) + "unknown key \"" + key + "\" (ignored)");
-        }
-      }
-      String name = string(root, "name");
-      String main = string(root, "main");
-      String compat = string(root, "compatibility_date");
-      Map<String, Object> vars = new LinkedHashMap<>();
-      JsonNode v = root.get("vars");
-      if (v != null) {
-        if (!v.isObject()) {
-          throw fail("vars", "\"vars\" must be a table of names to values", "[vars]\nGREETING = \"hello\"");
-        }
-        for (Map.Entry<String, JsonNode> e : v.properties()) {
-          vars.put(e.getKey(), toJava(e.getValue()));
-        }
-      }
-      List<ProjectConfig.BindingConfig> bindings = new ArrayList<>();
-      JsonNode dobj = root.get("durable_objects");
-      if (dobj != null) {
-        JsonNode list = dobj.get("bindings");
-        if (list != null) {
-          if (!list.isArray()) {
-            throw fail("bindings", "durable_objects.bindings must be a list", "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"com.example.Counter\"");
-          }
-          for (JsonNode b : list) {
-            for (String k : b.propertyNames()) {
-              if (!KNOWN_BINDING_KEYS.contains(k)) {
-                warnings.add(at(k) + "unknown key \"" + k + "\" in a durable_objects binding (ignored)");
-              }
+    /** The config file in {@code dir}, if any. */
+    public static Optional<Path> find(Path dir) {
+        for (String n : FILE_NAMES) {
+            Path p = dir.resolve(n);
+            if (Files.isRegularFile(p)) {
+                return Optional.of(p);
             }
-            String bn = string(b, "name");
-            String cn = string(b, "class_name");
-            if (bn == null || bn.isEmpty()) {
-              throw fail(cn, "A durable_objects binding has no \"name\"", "Give each binding a name, e.g. name = \"COUNTER\"");
+        }
+        return Optional.empty();
+    }
+
+    public static ProjectConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, "Cannot read the configuration file: " + e.getMessage(), null, e);
+        }
+        return parse(file, text);
+    }
+
+    public static ProjectConfig parse(Path file, String text) {
+        String fileName = file == null ? "wrangler.toml" : file.getFileName().toString();
+        ObjectMapper mapper = fileName.endsWith(".toml")
+                ? new TomlMapper()
+                : JsonMapper.builder()
+                        .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+                        .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+                        .build();
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JacksonException e) {
+            TokenStreamLocation loc = e.getLocation();
+            int line = loc == null ? 0 : loc.getLineNr();
+            throw new ConfigException(
+                    file,
+                    Math.max(line, 0),
+                    "Syntax error: " + e.getOriginalMessage(),
+                    fileName.endsWith(".toml")
+                            ? "Check the TOML syntax near this line (strings need quotes; tables are [name], arrays of tables [[name]])"
+                            : "Check the JSON syntax near this line (comments and trailing commas are allowed)",
+                    e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(
+                    file, 0, "The configuration is empty or not an object", "Start with: name = \"my-worker\"", null);
+        }
+        Parser p = new Parser(file, text);
+        return p.parse(root);
+    }
+
+    private static final class Parser {
+        private final Path file;
+        private final String text;
+        private final List<String> warnings = new ArrayList<>();
+
+        Parser(Path file, String text) {
+            this.file = file;
+            this.text = text;
+        }
+
+        ProjectConfig parse(JsonNode root) {
+            for (String key : root.propertyNames()) {
+                if (!KNOWN_TOP_LEVEL.contains(key)) {
+                    warnings.add(at(key) + "unknown key \"" + key + "\" (ignored)");
+                }
             }
-            if (cn == null || cn.isEmpty()) {
-              throw fail(bn, "Binding \"" + bn + "\" has no \"class_name\"", "Set class_name to the Java class, e.g. class_name = \"com.example.Counter\"");
+            String name = string(root, "name");
+            String main = string(root, "main");
+            String compat = string(root, "compatibility_date");
+            Map<String, Object> vars = new LinkedHashMap<>();
+            JsonNode v = root.get("vars");
+            if (v != null) {
+                if (!v.isObject()) {
+                    throw fail("vars", "\"vars\" must be a table of names to values", "[vars]\nGREETING = \"hello\"");
+                }
+                for (Map.Entry<String, JsonNode> e : v.properties()) {
+                    vars.put(e.getKey(), toJava(e.getValue()));
+                }
             }
-            if (!bn.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
-              throw fail(bn, "Binding name \"" + bn + "\" is not a valid identifier", "Use letters, digits and _ only, e.g. COUNTER");
+            List<ProjectConfig.BindingConfig> bindings = new ArrayList<>();
+            JsonNode dobj = root.get("durable_objects");
+            if (dobj != null) {
+                JsonNode list = dobj.get("bindings");
+                if (list != null) {
+                    if (!list.isArray()) {
+                        throw fail(
+                                "bindings",
+                                "durable_objects.bindings must be a list",
+                                "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"com.example.Counter\"");
+                    }
+                    for (JsonNode b : list) {
+                        for (String k : b.propertyNames()) {
+                            if (!KNOWN_BINDING_KEYS.contains(k)) {
+                                warnings.add(
+                                        at(k) + "unknown key \"" + k + "\" in a durable_objects binding (ignored)");
+                            }
+                        }
+                        String bn = string(b, "name");
+                        String cn = string(b, "class_name");
+                        if (bn == null || bn.isEmpty()) {
+                            throw fail(
+                                    cn,
+                                    "A durable_objects binding has no \"name\"",
+                                    "Give each binding a name, e.g. name = \"COUNTER\"");
+                        }
+                        if (cn == null || cn.isEmpty()) {
+                            throw fail(
+                                    bn,
+                                    "Binding \"" + bn + "\" has no \"class_name\"",
+                                    "Set class_name to the Java class, e.g. class_name = \"com.example.Counter\"");
+                        }
+                        if (!bn.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                            throw fail(
+                                    bn,
+                                    "Binding name \"" + bn + "\" is not a valid identifier",
+                                    "Use letters, digits and _ only, e.g. COUNTER");
+                        }
+                        for (ProjectConfig.BindingConfig other : bindings) {
+                            if (other.name().equals(bn)) {
+                                throw fail(
+                                        bn,
+                                        "Binding \"" + bn + "\" is declared twice",
+                                        "Give each binding its own name");
+                            }
+                        }
+                        bindings.add(new ProjectConfig.BindingConfig(bn, cn, string(b, "script_name")));
+                    }
+                }
             }
-            for (ProjectConfig.BindingConfig other : bindings) {
-              if (other.name().equals(bn)) {
-                throw fail(bn, "Binding \"" + bn + "\" is declared twice", "Give each binding its own name");
-              }
+            List<ProjectConfig.MigrationConfig> migrations = new ArrayList<>();
+            JsonNode ms = root.get("migrations");
+            if (ms != null) {
+                if (!ms.isArray()) {
+                    throw fail(
+                            "migrations",
+                            "\"migrations\" must be a list",
+                            "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"com.example.Counter\"]");
+                }
+                for (JsonNode m : ms) {
+                    for (String k : m.propertyNames()) {
+                        if (!KNOWN_MIGRATION_KEYS.contains(k)) {
+                            warnings.add(at(k) + "unknown key \"" + k + "\" in a migration (ignored)");
+                        }
+                    }
+                    migrations.add(new ProjectConfig.MigrationConfig(
+                            string(m, "tag"),
+                            strings(m, "new_classes"),
+                            strings(m, "new_sqlite_classes"),
+                            strings(m, "deleted_classes")));
+                }
             }
-            bindings.add(new ProjectConfig.BindingConfig(bn, cn, string(b, "script_name")));
-          }
-        }
-      }
-      List<ProjectConfig.MigrationConfig> migrations = new ArrayList<>();
-      JsonNode ms = root.get("migrations");
-      if (ms != null) {
-        if (!ms.isArray()) {
-          throw fail("migrations", "\"migrations\" must be a list", "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"com.example.Counter\"]");
-        }
-        for (JsonNode m : ms) {
-          for (String k : m.propertyNames()) {
-            if (!KNOWN_MIGRATION_KEYS.contains(k)) {
-              warnings.add(at(k) + "unknown key \"" + k + "\" in a migration (ignored)");
+            for (ProjectConfig.BindingConfig b : bindings) {
+                boolean migrated = migrations.stream()
+                        .anyMatch(m -> m.newClasses().contains(b.className())
+                                || m.newSqliteClasses().contains(b.className()));
+                if (!migrated) {
+                    warnings.add(at(b.className()) + "class " + b.className()
+                            + " has no migration; add it to new_sqlite_classes (or new_classes) in [[migrations]]");
+                }
             }
-          }
-          migrations.add(
-              new ProjectConfig.MigrationConfig(
-                  string(m, "tag"), strings(m, "new_classes"), strings(m, "new_sqlite_classes"), strings(m, "deleted_classes")));
+            Map<String, Object> partyflare = new LinkedHashMap<>();
+            JsonNode pf = root.get("partyflare");
+            if (pf != null && pf.isObject()) {
+                for (Map.Entry<String, JsonNode> e : pf.properties()) {
+                    partyflare.put(e.getKey(), toJava(e.getValue()));
+                }
+            }
+            return new ProjectConfig(file, text, name, main, compat, vars, bindings, migrations, partyflare, warnings);
         }
-      }
-      for (ProjectConfig.BindingConfig b : bindings) {
-        boolean migrated = migrations.stream().anyMatch(m -> m.newClasses().contains(b.className()) || m.newSqliteClasses().contains(b.className()));
-        if (!migrated) {
-          warnings.add(at(b.className()) + "class " + b.className() + " has no migration; add it to new_sqlite_classes (or new_classes) in [[migrations]]");
+
+        private String at(String value) {
+            int line = lineOf(value);
+            return (file == null ? "" : file.getFileName() + (line > 0 ? ":" + line : "") + ": ");
         }
-      }
-      Map<String, Object> partyflare = new LinkedHashMap<>();
-      JsonNode pf = root.get("partyflare");
-      if (pf != null && pf.isObject()) {
-        for (Map.Entry<String, JsonNode> e : pf.properties()) {
-          partyflare.put(e.getKey(), toJava(e.getValue()));
+
+        private int lineOf(String value) {
+            if (value == null) {
+                return 0;
+            }
+            String[] lines = text.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].contains("\"" + value + "\"")
+                        || lines[i].matches("\\s*\"?" + java.util.regex.Pattern.quote(value) + "\"?\\s*[=:].*")) {
+                    return i + 1;
+                }
+            }
+            return 0;
         }
-      }
-      return new ProjectConfig(file, text, name, main, compat, vars, bindings, migrations, partyflare, warnings);
-    }
 
-    private String at(String value) {
-      int line = lineOf(value);
-      return (file == null ? "" : file.getFileName() + (line > 0 ? ":" + line : "") + ": ");
-    }
-
-    private int lineOf(String value) {
-      if (value == null) {
-        return 0;
-      }
-      String[] lines = text.split("\n", -1);
-      for (int i = 0; i < lines.length; i++) {
-        if (lines[i].contains("\"" + value + "\"") || lines[i].matches("\\s*\"?" + java.util.regex.Pattern.quote(value) + "\"?\\s*[=:].*")) {
-          return i + 1;
+        private ConfigException fail(String near, String problem, String hint) {
+            return new ConfigException(file, lineOf(near), problem, hint, null);
         }
-      }
-      return 0;
+
+        private String string(JsonNode node, String key) {
+            JsonNode n = node.get(key);
+            if (n == null || n.isNull()) {
+                return null;
+            }
+            if (!n.isString()) {
+                throw fail(key, "\"" + key + "\" must be a string, not " + n, "Put the value in quotes");
+            }
+            return n.asString();
+        }
+
+        private List<String> strings(JsonNode node, String key) {
+            JsonNode n = node.get(key);
+            if (n == null || n.isNull()) {
+                return List.of();
+            }
+            if (!n.isArray()) {
+                throw fail(key, "\"" + key + "\" must be a list of class names", key + " = [\"com.example.Counter\"]");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                out.add(e.asString());
+            }
+            return out;
+        }
     }
 
-    private ConfigException fail(String near, String problem, String hint) {
-      return new ConfigException(file, lineOf(near), problem, hint, null);
+    private static Object toJava(JsonNode n) {
+        if (n.isString()) {
+            return n.asString();
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        if (n.isIntegralNumber()) {
+            return n.asLong();
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        if (n.isNull()) {
+            return null;
+        }
+        return new JsonMapper().convertValue(n, Object.class);
     }
-
-    private String string(JsonNode node, String key) {
-      JsonNode n = node.get(key);
-      if (n == null || n.isNull()) {
-        return null;
-      }
-      if (!n.isString()) {
-        throw fail(key, "\"" + key + "\" must be a string, not " + n, "Put the value in quotes");
-      }
-      return n.asString();
-    }
-
-    private List<String> strings(JsonNode node, String key) {
-      JsonNode n = node.get(key);
-      if (n == null || n.isNull()) {
-        return List.of();
-      }
-      if (!n.isArray()) {
-        throw fail(key, "\"" + key + "\" must be a list of class names", key + " = [\"com.example.Counter\"]");
-      }
-      List<String> out = new ArrayList<>();
-      for (JsonNode e : n) {
-        out.add(e.asString());
-      }
-      return out;
-    }
-  }
-
-  private static Object toJava(JsonNode n) {
-    if (n.isString()) {
-      return n.asString();
-    }
-    if (n.isBoolean()) {
-      return n.asBoolean();
-    }
-    if (n.isIntegralNumber()) {
-      return n.asLong();
-    }
-    if (n.isNumber()) {
-      return n.asDouble();
-    }
-    if (n.isNull()) {
-      return null;
-    }
-    return new JsonMapper().convertValue(n, Object.class);
-  }
 }

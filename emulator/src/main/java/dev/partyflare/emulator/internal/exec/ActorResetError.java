@@ -6,14 +6,14 @@ package dev.partyflare.emulator.internal.exec;
  * user code does not swallow it, as JS code cannot catch {@code abort()}.
  */
 public final class ActorResetError extends Error {
-  private final String errorType;
+    private final String errorType;
 
-  public ActorResetError(String errorType, String message) {
-    super(message, null, false, false);
-    this.errorType = errorType;
-  }
+    public ActorResetError(String errorType, String message) {
+        super(message, null, false, false);
+        this.errorType = errorType;
+    }
 
-  public String errorType() {
-    return errorType;
-  }
+    public String errorType() {
+        return errorType;
+    }
 }

@@ -8,97 +8,97 @@ import java.util.concurrent.Callable;
  * to object B runs B's event on A's thread while A's gate is open.
  */
 public final class EventContext {
-  private static final ThreadLocal<EventContext> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<EventContext> CURRENT = new ThreadLocal<>();
 
-  private final GateOwner owner;
-  private InputGate.Ticket ticket;
-  private int exclusiveDepth;
+    private final GateOwner owner;
+    private InputGate.Ticket ticket;
+    private int exclusiveDepth;
 
-  private EventContext(GateOwner owner, InputGate.Ticket ticket) {
-    this.owner = owner;
-    this.ticket = ticket;
-  }
-
-  /** The object side of an event: its gate and what to do when the gate turns out broken. */
-  public interface GateOwner {
-    InputGate gate();
-
-    /** Called when this event, back from I/O, finds the object reset. Must throw. */
-    RuntimeException resetWhileAway();
-  }
-
-  /** The context of the current thread, or null outside any event. */
-  public static EventContext current() {
-    return CURRENT.get();
-  }
-
-  /** Enters an object event that holds {@code ticket} (already granted); returns the outer one. */
-  public static EventContext enterObject(GateOwner owner, InputGate.Ticket ticket) {
-    EventContext prev = CURRENT.get();
-    CURRENT.set(new EventContext(owner, ticket));
-    return prev;
-  }
-
-  /** Enters a Worker event (no gate); returns the outer one. */
-  public static EventContext enterWorker() {
-    EventContext prev = CURRENT.get();
-    CURRENT.set(new EventContext(null, null));
-    return prev;
-  }
-
-  /** Leaves the current event, releasing its gate if held, and restores {@code previous}. */
-  public static void exit(EventContext previous) {
-    EventContext ec = CURRENT.get();
-    if (ec != null && ec.ticket != null) {
-      ec.ticket.release();
-      ec.ticket = null;
+    private EventContext(GateOwner owner, InputGate.Ticket ticket) {
+        this.owner = owner;
+        this.ticket = ticket;
     }
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
+
+    /** The object side of an event: its gate and what to do when the gate turns out broken. */
+    public interface GateOwner {
+        InputGate gate();
+
+        /** Called when this event, back from I/O, finds the object reset. Must throw. */
+        RuntimeException resetWhileAway();
     }
-  }
 
-  public GateOwner owner() {
-    return owner;
-  }
-
-  /** True inside blockConcurrencyWhile or a transaction: I/O does not open the gate. */
-  public boolean exclusive() {
-    return exclusiveDepth > 0;
-  }
-
-  public void beginExclusive() {
-    exclusiveDepth++;
-  }
-
-  public void endExclusive() {
-    exclusiveDepth--;
-  }
-
-  /**
-   * Runs {@code io}, a wait on something other than storage. Inside an object event (outside
-   * blockConcurrencyWhile) the gate opens for the duration so other events may run, and the
-   * event queues behind them to continue, as a JS continuation does after {@code await}.
-   */
-  public static <T> T awaitIo(Callable<T> io) throws Exception {
-    EventContext ec = CURRENT.get();
-    if (ec == null || ec.owner == null || ec.exclusiveDepth > 0 || ec.ticket == null) {
-      return io.call();
+    /** The context of the current thread, or null outside any event. */
+    public static EventContext current() {
+        return CURRENT.get();
     }
-    ec.ticket.release();
-    ec.ticket = null;
-    try {
-      return io.call();
-    } finally {
-      InputGate.Ticket t = ec.owner.gate().enqueue();
-      try {
-        t.await();
-      } catch (RuntimeException broken) {
-        throw ec.owner.resetWhileAway();
-      }
-      ec.ticket = t;
+
+    /** Enters an object event that holds {@code ticket} (already granted); returns the outer one. */
+    public static EventContext enterObject(GateOwner owner, InputGate.Ticket ticket) {
+        EventContext prev = CURRENT.get();
+        CURRENT.set(new EventContext(owner, ticket));
+        return prev;
     }
-  }
+
+    /** Enters a Worker event (no gate); returns the outer one. */
+    public static EventContext enterWorker() {
+        EventContext prev = CURRENT.get();
+        CURRENT.set(new EventContext(null, null));
+        return prev;
+    }
+
+    /** Leaves the current event, releasing its gate if held, and restores {@code previous}. */
+    public static void exit(EventContext previous) {
+        EventContext ec = CURRENT.get();
+        if (ec != null && ec.ticket != null) {
+            ec.ticket.release();
+            ec.ticket = null;
+        }
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    public GateOwner owner() {
+        return owner;
+    }
+
+    /** True inside blockConcurrencyWhile or a transaction: I/O does not open the gate. */
+    public boolean exclusive() {
+        return exclusiveDepth > 0;
+    }
+
+    public void beginExclusive() {
+        exclusiveDepth++;
+    }
+
+    public void endExclusive() {
+        exclusiveDepth--;
+    }
+
+    /**
+     * Runs {@code io}, a wait on something other than storage. Inside an object event (outside
+     * blockConcurrencyWhile) the gate opens for the duration so other events may run, and the
+     * event queues behind them to continue, as a JS continuation does after {@code await}.
+     */
+    public static <T> T awaitIo(Callable<T> io) throws Exception {
+        EventContext ec = CURRENT.get();
+        if (ec == null || ec.owner == null || ec.exclusiveDepth > 0 || ec.ticket == null) {
+            return io.call();
+        }
+        ec.ticket.release();
+        ec.ticket = null;
+        try {
+            return io.call();
+        } finally {
+            InputGate.Ticket t = ec.owner.gate().enqueue();
+            try {
+                t.await();
+            } catch (RuntimeException broken) {
+                throw ec.owner.resetWhileAway();
+            }
+            ec.ticket = t;
+        }
+    }
 }

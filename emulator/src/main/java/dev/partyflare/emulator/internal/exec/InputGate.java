@@ -12,126 +12,126 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts. A broken gate fails every waiter with the reason.
  */
 public final class InputGate {
-  private final ReentrantLock lock = new ReentrantLock();
-  private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
-  private boolean held;
-  private RuntimeException broken;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+    private boolean held;
+    private RuntimeException broken;
 
-  /** Takes a place in the queue; {@link Ticket#await()} blocks until it is this ticket's turn. */
-  public Ticket enqueue() {
-    Ticket t = new Ticket(this);
-    lock.lock();
-    try {
-      if (broken != null) {
-        t.future.completeExceptionally(broken);
-      } else if (!held && waiting.isEmpty()) {
-        held = true;
-        t.future.complete(null);
-      } else {
-        waiting.add(t);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return t;
-  }
-
-  void release() {
-    Ticket next;
-    lock.lock();
-    try {
-      next = waiting.poll();
-      if (next == null) {
-        held = false;
-        return;
-      }
-    } finally {
-      lock.unlock();
-    }
-    next.future.complete(null);
-  }
-
-  /** Fails every queued waiter (and every later one) with {@code reason}. */
-  public void breakGate(RuntimeException reason) {
-    ArrayDeque<Ticket> failed;
-    lock.lock();
-    try {
-      if (broken != null) {
-        return;
-      }
-      broken = reason;
-      failed = new ArrayDeque<>(waiting);
-      waiting.clear();
-    } finally {
-      lock.unlock();
-    }
-    for (Ticket t : failed) {
-      t.future.completeExceptionally(reason);
-    }
-  }
-
-  public boolean isBroken() {
-    lock.lock();
-    try {
-      return broken != null;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Number of events waiting for the gate. */
-  public int queued() {
-    lock.lock();
-    try {
-      return waiting.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** A place in the gate's queue. */
-  public static final class Ticket {
-    private final InputGate gate;
-    final CompletableFuture<Void> future = new CompletableFuture<>();
-    private boolean released;
-
-    private Ticket(InputGate gate) {
-      this.gate = gate;
-    }
-
-    /** Blocks until the gate is granted to this ticket. */
-    public void await() {
-      boolean interrupted = false;
-      while (true) {
+    /** Takes a place in the queue; {@link Ticket#await()} blocks until it is this ticket's turn. */
+    public Ticket enqueue() {
+        Ticket t = new Ticket(this);
+        lock.lock();
         try {
-          future.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (interrupted) {
-            Thread.currentThread().interrupt();
-          }
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(e.getCause());
+            if (broken != null) {
+                t.future.completeExceptionally(broken);
+            } else if (!held && waiting.isEmpty()) {
+                held = true;
+                t.future.complete(null);
+            } else {
+                waiting.add(t);
+            }
+        } finally {
+            lock.unlock();
         }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+        return t;
     }
 
-    /** Gives the gate to the next waiter; once only. */
-    public void release() {
-      if (released) {
-        return;
-      }
-      released = true;
-      if (future.isDone() && !future.isCompletedExceptionally()) {
-        gate.release();
-      }
+    void release() {
+        Ticket next;
+        lock.lock();
+        try {
+            next = waiting.poll();
+            if (next == null) {
+                held = false;
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        next.future.complete(null);
     }
-  }
+
+    /** Fails every queued waiter (and every later one) with {@code reason}. */
+    public void breakGate(RuntimeException reason) {
+        ArrayDeque<Ticket> failed;
+        lock.lock();
+        try {
+            if (broken != null) {
+                return;
+            }
+            broken = reason;
+            failed = new ArrayDeque<>(waiting);
+            waiting.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (Ticket t : failed) {
+            t.future.completeExceptionally(reason);
+        }
+    }
+
+    public boolean isBroken() {
+        lock.lock();
+        try {
+            return broken != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of events waiting for the gate. */
+    public int queued() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A place in the gate's queue. */
+    public static final class Ticket {
+        private final InputGate gate;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        private boolean released;
+
+        private Ticket(InputGate gate) {
+            this.gate = gate;
+        }
+
+        /** Blocks until the gate is granted to this ticket. */
+        public void await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Gives the gate to the next waiter; once only. */
+        public void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (future.isDone() && !future.isCompletedExceptionally()) {
+                gate.release();
+            }
+        }
+    }
 }

@@ -30,256 +30,248 @@ import org.xnio.Options;
  * read requests and move frames; every request runs on its own virtual thread.
  */
 public final class HttpFrontend implements AutoCloseable {
-  private static final AttachmentKey<WebSocketEnd> CLIENT_END = AttachmentKey.create(WebSocketEnd.class);
-  private static final Set<String> SKIPPED_RESPONSE_HEADERS =
-      Set.of("content-length", "transfer-encoding", "connection", "upgrade", "sec-websocket-accept");
-  static final String NOT_AN_UPGRADE =
-      "Worker tried to return a WebSocket in a response to a request which did not contain the"
-          + " header \"Upgrade: websocket\".";
+    private static final AttachmentKey<WebSocketEnd> CLIENT_END = AttachmentKey.create(WebSocketEnd.class);
+    private static final Set<String> SKIPPED_RESPONSE_HEADERS =
+            Set.of("content-length", "transfer-encoding", "connection", "upgrade", "sec-websocket-accept");
+    static final String NOT_AN_UPGRADE =
+            "Worker tried to return a WebSocket in a response to a request which did not contain the"
+                    + " header \"Upgrade: websocket\".";
 
-  private final DurableRuntime runtime;
-  private final Listener listener;
-  private final long maxWebSocketMessageBytes;
-  private final long maxRequestBodyBytes;
-  private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
-  private final WebSocketProtocolHandshakeHandler handshake;
-  private final Undertow server;
-  private final int port;
+    private final DurableRuntime runtime;
+    private final Listener listener;
+    private final long maxWebSocketMessageBytes;
+    private final long maxRequestBodyBytes;
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final WebSocketProtocolHandshakeHandler handshake;
+    private final Undertow server;
+    private final int port;
 
-  /** Observes traffic, e.g. for the dev server's request log. */
-  public interface Listener {
-    void request(String method, String path, int status, long nanos);
+    /** Observes traffic, e.g. for the dev server's request log. */
+    public interface Listener {
+        void request(String method, String path, int status, long nanos);
 
-    default void webSocketOpened(String path) {}
+        default void webSocketOpened(String path) {}
 
-    default void webSocketClosed(String path) {}
-  }
+        default void webSocketClosed(String path) {}
+    }
 
-  public HttpFrontend(
-      DurableRuntime runtime,
-      String host,
-      int port,
-      long maxRequestBodyBytes,
-      long maxWebSocketMessageBytes,
-      Listener listener) {
-    this.runtime = runtime;
-    this.listener = listener;
-    this.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
-    this.maxRequestBodyBytes = maxRequestBodyBytes;
-    this.handshake =
-        new WebSocketProtocolHandshakeHandler(
-            this::onWebSocketConnect,
-            exchange -> {
-              WebSocketEnd client = exchange.getAttachment(CLIENT_END);
-              if (client != null) {
+    public HttpFrontend(
+            DurableRuntime runtime,
+            String host,
+            int port,
+            long maxRequestBodyBytes,
+            long maxWebSocketMessageBytes,
+            Listener listener) {
+        this.runtime = runtime;
+        this.listener = listener;
+        this.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
+        this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.handshake = new WebSocketProtocolHandshakeHandler(this::onWebSocketConnect, exchange -> {
+            WebSocketEnd client = exchange.getAttachment(CLIENT_END);
+            if (client != null) {
                 client.networkDropped();
-              }
-              sendText(exchange, 400, "Bad Request: invalid WebSocket upgrade request");
-            });
-    this.handshake.addExtension(new PerMessageDeflateHandshake(false, 6));
-    this.server =
-        Undertow.builder()
-            .addHttpListener(port, host)
-            .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
-            .setWorkerThreads(4)
-            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 128 * 1024)
-            .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-            .setSocketOption(Options.REUSE_ADDRESSES, true)
-            .setHandler(this::handle)
-            .build();
-    this.server.start();
-    this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-  }
+            }
+            sendText(exchange, 400, "Bad Request: invalid WebSocket upgrade request");
+        });
+        this.handshake.addExtension(new PerMessageDeflateHandshake(false, 6));
+        this.server = Undertow.builder()
+                .addHttpListener(port, host)
+                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                .setWorkerThreads(4)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 128 * 1024)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .setHandler(this::handle)
+                .build();
+        this.server.start();
+        this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
 
-  public int port() {
-    return port;
-  }
+    public int port() {
+        return port;
+    }
 
-  private void handle(HttpServerExchange exchange) {
-    long start = System.nanoTime();
-    long declared;
-    try {
-      declared = exchange.getRequestContentLength();
-    } catch (NumberFormatException e) {
-      sendText(exchange, 400, "Bad Request: invalid Content-Length");
-      log(exchange, start);
-      return;
+    private void handle(HttpServerExchange exchange) {
+        long start = System.nanoTime();
+        long declared;
+        try {
+            declared = exchange.getRequestContentLength();
+        } catch (NumberFormatException e) {
+            sendText(exchange, 400, "Bad Request: invalid Content-Length");
+            log(exchange, start);
+            return;
+        }
+        if (declared > maxRequestBodyBytes) {
+            tooLarge(exchange, start);
+            return;
+        }
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
+        boolean[] answered = {false};
+        exchange.getRequestReceiver()
+                .receivePartialBytes(
+                        (ex, chunk, last) -> {
+                            if (answered[0]) {
+                                return; // the rest of a body already refused
+                            }
+                            if (body.size() + (long) chunk.length > maxRequestBodyBytes) {
+                                answered[0] = true;
+                                body.reset();
+                                tooLarge(ex, start);
+                                return;
+                            }
+                            body.write(chunk, 0, chunk.length);
+                            if (last) {
+                                byte[] bytes = body.toByteArray();
+                                ex.dispatch(requests, () -> serve(ex, bytes, start));
+                            }
+                        },
+                        (ex, error) -> {
+                            sendText(ex, 400, "Bad Request: " + error.getMessage());
+                            log(ex, start);
+                        });
     }
-    if (declared > maxRequestBodyBytes) {
-      tooLarge(exchange, start);
-      return;
-    }
-    java.io.ByteArrayOutputStream body =
-        new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
-    boolean[] answered = {false};
-    exchange
-        .getRequestReceiver()
-        .receivePartialBytes(
-            (ex, chunk, last) -> {
-              if (answered[0]) {
-                return; // the rest of a body already refused
-              }
-              if (body.size() + (long) chunk.length > maxRequestBodyBytes) {
-                answered[0] = true;
-                body.reset();
-                tooLarge(ex, start);
-                return;
-              }
-              body.write(chunk, 0, chunk.length);
-              if (last) {
-                byte[] bytes = body.toByteArray();
-                ex.dispatch(requests, () -> serve(ex, bytes, start));
-              }
-            },
-            (ex, error) -> {
-              sendText(ex, 400, "Bad Request: " + error.getMessage());
-              log(ex, start);
-            });
-  }
 
-  private void tooLarge(HttpServerExchange ex, long start) {
-    ex.setPersistent(false);
-    sendText(ex, 413, "Payload Too Large: the request body is larger than " + maxRequestBodyBytes + " bytes");
-    log(ex, start);
-  }
+    private void tooLarge(HttpServerExchange ex, long start) {
+        ex.setPersistent(false);
+        sendText(ex, 413, "Payload Too Large: the request body is larger than " + maxRequestBodyBytes + " bytes");
+        log(ex, start);
+    }
 
-  private static boolean isTooBig(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof RequestTooBigException
-          || (t.getMessage() != null && t.getMessage().contains("UT000020"))) {
-        return true;
-      }
+    private static boolean isTooBig(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RequestTooBigException
+                    || (t.getMessage() != null && t.getMessage().contains("UT000020"))) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  private void serve(HttpServerExchange ex, byte[] body, long start) {
-    Request request;
-    try {
-      request = toRequest(ex, body);
-    } catch (IllegalArgumentException e) {
-      sendText(ex, 400, "Bad Request: " + e.getMessage());
-      log(ex, start);
-      return;
+    private void serve(HttpServerExchange ex, byte[] body, long start) {
+        Request request;
+        try {
+            request = toRequest(ex, body);
+        } catch (IllegalArgumentException e) {
+            sendText(ex, 400, "Bad Request: " + e.getMessage());
+            log(ex, start);
+            return;
+        }
+        Response response = runtime.fetch(request);
+        if (response.webSocket().isPresent()) {
+            upgrade(ex, request, response);
+        } else {
+            write(ex, request, response);
+        }
+        log(ex, start);
     }
-    Response response = runtime.fetch(request);
-    if (response.webSocket().isPresent()) {
-      upgrade(ex, request, response);
-    } else {
-      write(ex, request, response);
-    }
-    log(ex, start);
-  }
 
-  private void log(HttpServerExchange ex, long start) {
-    if (listener != null) {
-      listener.request(
-          ex.getRequestMethod().toString(), ex.getRequestURI(), ex.getStatusCode(), System.nanoTime() - start);
+    private void log(HttpServerExchange ex, long start) {
+        if (listener != null) {
+            listener.request(
+                    ex.getRequestMethod().toString(),
+                    ex.getRequestURI(),
+                    ex.getStatusCode(),
+                    System.nanoTime() - start);
+        }
     }
-  }
 
-  private static Request toRequest(HttpServerExchange ex, byte[] body) {
-    StringBuilder url = new StringBuilder();
-    url.append(ex.getRequestScheme()).append("://").append(ex.getHostAndPort()).append(ex.getRequestURI());
-    String q = ex.getQueryString();
-    if (q != null && !q.isEmpty()) {
-      url.append('?').append(q);
+    private static Request toRequest(HttpServerExchange ex, byte[] body) {
+        StringBuilder url = new StringBuilder();
+        url.append(ex.getRequestScheme())
+                .append("://")
+                .append(ex.getHostAndPort())
+                .append(ex.getRequestURI());
+        String q = ex.getQueryString();
+        if (q != null && !q.isEmpty()) {
+            url.append('?').append(q);
+        }
+        Request.Builder b = Request.builder(ex.getRequestMethod().toString(), url.toString());
+        for (HeaderValues values : ex.getRequestHeaders()) {
+            String name = values.getHeaderName().toString();
+            for (String v : values) {
+                b.addHeader(name, v);
+            }
+        }
+        return b.body(body).build();
     }
-    Request.Builder b = Request.builder(ex.getRequestMethod().toString(), url.toString());
-    for (HeaderValues values : ex.getRequestHeaders()) {
-      String name = values.getHeaderName().toString();
-      for (String v : values) {
-        b.addHeader(name, v);
-      }
-    }
-    return b.body(body).build();
-  }
 
-  private static void write(HttpServerExchange ex, Request request, Response response) {
-    ex.setStatusCode(response.status());
-    if (!response.statusText().isEmpty()) {
-      ex.setReasonPhrase(response.statusText());
+    private static void write(HttpServerExchange ex, Request request, Response response) {
+        ex.setStatusCode(response.status());
+        if (!response.statusText().isEmpty()) {
+            ex.setReasonPhrase(response.statusText());
+        }
+        copyHeaders(ex, response);
+        byte[] body = response.bytes();
+        if (request.method().equals("HEAD") || response.status() == 204 || response.status() == 304) {
+            ex.endExchange();
+            return;
+        }
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        ex.getResponseSender().send(ByteBuffer.wrap(body));
     }
-    copyHeaders(ex, response);
-    byte[] body = response.bytes();
-    if (request.method().equals("HEAD") || response.status() == 204 || response.status() == 304) {
-      ex.endExchange();
-      return;
-    }
-    ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-    ex.getResponseSender().send(ByteBuffer.wrap(body));
-  }
 
-  private static void copyHeaders(HttpServerExchange ex, Response response) {
-    response
-        .headers()
-        .asMap()
-        .forEach(
-            (name, values) -> {
-              if (!SKIPPED_RESPONSE_HEADERS.contains(name)) {
+    private static void copyHeaders(HttpServerExchange ex, Response response) {
+        response.headers().asMap().forEach((name, values) -> {
+            if (!SKIPPED_RESPONSE_HEADERS.contains(name)) {
                 ex.getResponseHeaders().addAll(new HttpString(name), values);
-              }
-            });
-  }
+            }
+        });
+    }
 
-  private void upgrade(HttpServerExchange ex, Request request, Response response) {
-    WebSocket ws = response.webSocket().orElseThrow();
-    if (!request.isWebSocketUpgrade()) {
-      sendText(ex, 500, NOT_AN_UPGRADE);
-      return;
+    private void upgrade(HttpServerExchange ex, Request request, Response response) {
+        WebSocket ws = response.webSocket().orElseThrow();
+        if (!request.isWebSocketUpgrade()) {
+            sendText(ex, 500, NOT_AN_UPGRADE);
+            return;
+        }
+        if (!(ws instanceof WebSocketEnd client) || client.isAccepted()) {
+            sendText(
+                    ex,
+                    500,
+                    "The 101 response must carry the client end of a WebSocketPair that was not accepted:"
+                            + " keep pair.server(), return pair.client().");
+            return;
+        }
+        client.url(request.url());
+        copyHeaders(ex, response);
+        ex.putAttachment(CLIENT_END, client);
+        try {
+            handshake.handleRequest(ex);
+        } catch (Exception e) {
+            client.networkDropped();
+            sendText(ex, 500, "WebSocket upgrade failed: " + e.getMessage());
+        }
     }
-    if (!(ws instanceof WebSocketEnd client) || client.isAccepted()) {
-      sendText(
-          ex,
-          500,
-          "The 101 response must carry the client end of a WebSocketPair that was not accepted:"
-              + " keep pair.server(), return pair.client().");
-      return;
-    }
-    client.url(request.url());
-    copyHeaders(ex, response);
-    ex.putAttachment(CLIENT_END, client);
-    try {
-      handshake.handleRequest(ex);
-    } catch (Exception e) {
-      client.networkDropped();
-      sendText(ex, 500, "WebSocket upgrade failed: " + e.getMessage());
-    }
-  }
 
-  private void onWebSocketConnect(WebSocketHttpExchange wex, WebSocketChannel channel) {
-    WebSocketEnd client = wex.getAttachment(CLIENT_END);
-    String path = wex.getRequestURI();
-    if (listener != null) {
-      listener.webSocketOpened(path);
+    private void onWebSocketConnect(WebSocketHttpExchange wex, WebSocketChannel channel) {
+        WebSocketEnd client = wex.getAttachment(CLIENT_END);
+        String path = wex.getRequestURI();
+        if (listener != null) {
+            listener.webSocketOpened(path);
+        }
+        new UndertowWebSocketBridge(channel, client, maxWebSocketMessageBytes, () -> {
+                    if (listener != null) {
+                        listener.webSocketClosed(path);
+                    }
+                })
+                .start();
     }
-    new UndertowWebSocketBridge(
-            channel,
-            client,
-            maxWebSocketMessageBytes,
-            () -> {
-              if (listener != null) {
-                listener.webSocketClosed(path);
-              }
-            })
-        .start();
-  }
 
-  private static void sendText(HttpServerExchange ex, int status, String text) {
-    if (ex.isResponseStarted()) {
-      ex.endExchange();
-      return;
+    private static void sendText(HttpServerExchange ex, int status, String text) {
+        if (ex.isResponseStarted()) {
+            ex.endExchange();
+            return;
+        }
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain;charset=UTF-8");
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+        ex.getResponseSender().send(ByteBuffer.wrap(bytes));
     }
-    ex.setStatusCode(status);
-    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain;charset=UTF-8");
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
-    ex.getResponseSender().send(ByteBuffer.wrap(bytes));
-  }
 
-  @Override
-  public void close() {
-    server.stop();
-    requests.shutdownNow();
-  }
+    @Override
+    public void close() {
+        server.stop();
+        requests.shutdownNow();
+    }
 }

@@ -26,205 +26,198 @@ import org.xnio.IoUtils;
  * not answered by the runtime; a connection that ends without one is reported as 1006.
  */
 final class UndertowWebSocketBridge extends AbstractReceiveListener implements WebSocketEnd.Transport {
-  static final String TOO_LARGE_ERROR =
-      "WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description ="
-          + " Message is too large";
+    static final String TOO_LARGE_ERROR =
+            "WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description ="
+                    + " Message is too large";
 
-  private final WebSocketChannel channel;
-  private final WebSocketEnd client;
-  private final long maxMessageBytes;
-  private final Runnable onClosed;
-  private volatile boolean failed;
+    private final WebSocketChannel channel;
+    private final WebSocketEnd client;
+    private final long maxMessageBytes;
+    private final Runnable onClosed;
+    private volatile boolean failed;
 
-  UndertowWebSocketBridge(
-      WebSocketChannel channel, WebSocketEnd client, long maxMessageBytes, Runnable onClosed) {
-    this.channel = channel;
-    this.client = client;
-    this.maxMessageBytes = maxMessageBytes;
-    this.onClosed = onClosed;
-  }
+    UndertowWebSocketBridge(WebSocketChannel channel, WebSocketEnd client, long maxMessageBytes, Runnable onClosed) {
+        this.channel = channel;
+        this.client = client;
+        this.maxMessageBytes = maxMessageBytes;
+        this.onClosed = onClosed;
+    }
 
-  void start() {
-    channel.getReceiveSetter().set(this);
-    channel.addCloseTask(
-        ch -> {
-          client.networkDropped();
-          onClosed.run();
+    void start() {
+        channel.getReceiveSetter().set(this);
+        channel.addCloseTask(ch -> {
+            client.networkDropped();
+            onClosed.run();
         });
-    client.adopt(this);
-    channel.resumeReceives();
-  }
-
-  // ---- network -> code ----
-
-  @Override
-  protected void onText(WebSocketChannel ws, StreamSourceFrameChannel frames) {
-    new MessageReader(frames, true).readAvailable();
-  }
-
-  @Override
-  protected void onBinary(WebSocketChannel ws, StreamSourceFrameChannel frames) {
-    new MessageReader(frames, false).readAvailable();
-  }
-
-  @Override
-  @SuppressWarnings("deprecation") // Undertow's close-message API hands out xnio's Pooled
-  protected void onFullCloseMessage(WebSocketChannel ws, BufferedBinaryMessage message) {
-    org.xnio.Pooled<ByteBuffer[]> data = message.getData();
-    try {
-      ByteBuffer payload = WebSockets.mergeBuffers(data.getResource());
-      int code = WebSocketEnd.NO_STATUS;
-      String reason = "";
-      if (payload.remaining() >= 2) {
-        code = ((payload.get() & 0xff) << 8) | (payload.get() & 0xff);
-        byte[] rest = new byte[payload.remaining()];
-        payload.get(rest);
-        reason = new String(rest, StandardCharsets.UTF_8);
-      }
-      // Not answered here: the code's close handler decides (workerd at this compatibility date).
-      client.networkClose(code, reason);
-    } finally {
-      data.close();
-    }
-  }
-
-  @Override
-  protected void onCloseMessage(CloseMessage cm, WebSocketChannel ws) {
-    // Only reached when the connection ended without a close frame.
-    client.networkDropped();
-  }
-
-  @Override
-  protected void onError(WebSocketChannel ws, Throwable error) {
-    client.networkDropped();
-    IoUtils.safeClose(ws);
-  }
-
-  private void tooLarge() {
-    if (failed) {
-      return;
-    }
-    failed = true;
-    client.networkFailed(TOO_LARGE_ERROR);
-    WebSockets.sendClose(
-        CloseMessage.MSG_TOO_BIG,
-        "Message is too large",
-        channel,
-        new WebSocketCallback<Void>() {
-          @Override
-          public void complete(WebSocketChannel ch, Void context) {
-            IoUtils.safeClose(ch);
-          }
-
-          @Override
-          public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-            IoUtils.safeClose(ch);
-          }
-        });
-  }
-
-  /** Reads one (possibly fragmented) message, enforcing the size limit as it goes. */
-  private final class MessageReader implements ChannelListener<StreamSourceFrameChannel> {
-    private final StreamSourceFrameChannel frames;
-    private final boolean text;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private long size;
-    private boolean done;
-
-    MessageReader(StreamSourceFrameChannel frames, boolean text) {
-      this.frames = frames;
-      this.text = text;
+        client.adopt(this);
+        channel.resumeReceives();
     }
 
-    void readAvailable() {
-      handleEvent(frames);
+    // ---- network -> code ----
+
+    @Override
+    protected void onText(WebSocketChannel ws, StreamSourceFrameChannel frames) {
+        new MessageReader(frames, true).readAvailable();
     }
 
     @Override
-    public void handleEvent(StreamSourceFrameChannel ch) {
-      if (done) {
-        return;
-      }
-      try (PooledByteBuffer pooled = channel.getBufferPool().allocate()) {
-        ByteBuffer buf = pooled.getBuffer();
-        while (true) {
-          buf.clear();
-          int n = ch.read(buf);
-          if (n == -1) {
-            done = true;
-            ch.getReadSetter().set(null);
-            ch.suspendReads();
-            deliver();
-            return;
-          }
-          if (n == 0) {
-            ch.getReadSetter().set(this);
-            ch.resumeReads();
-            return;
-          }
-          size += n;
-          if (size > maxMessageBytes) {
-            done = true;
-            ch.getReadSetter().set(null);
-            IoUtils.safeClose(ch);
-            tooLarge();
-            return;
-          }
-          buf.flip();
-          byte[] chunk = new byte[buf.remaining()];
-          buf.get(chunk);
-          out.write(chunk, 0, chunk.length);
-        }
-      } catch (IOException e) {
-        done = true;
-        onError(channel, e);
-      }
+    protected void onBinary(WebSocketChannel ws, StreamSourceFrameChannel frames) {
+        new MessageReader(frames, false).readAvailable();
     }
 
-    private void deliver() {
-      byte[] bytes = out.toByteArray();
-      if (text) {
+    @Override
+    @SuppressWarnings("deprecation") // Undertow's close-message API hands out xnio's Pooled
+    protected void onFullCloseMessage(WebSocketChannel ws, BufferedBinaryMessage message) {
+        org.xnio.Pooled<ByteBuffer[]> data = message.getData();
         try {
-          String s =
-              StandardCharsets.UTF_8
-                  .newDecoder()
-                  .onMalformedInput(CodingErrorAction.REPORT)
-                  .onUnmappableCharacter(CodingErrorAction.REPORT)
-                  .decode(ByteBuffer.wrap(bytes))
-                  .toString();
-          client.networkMessage(new WebSocketMessage.Text(s));
-        } catch (CharacterCodingException e) {
-          client.networkFailed("WebSocket protocol error; protocolError.statusCode = 1007;"
-              + " protocolError.description = Invalid UTF-8");
-          WebSockets.sendClose(CloseMessage.MSG_CONTAINS_INVALID_DATA, "Invalid UTF-8", channel, null);
+            ByteBuffer payload = WebSockets.mergeBuffers(data.getResource());
+            int code = WebSocketEnd.NO_STATUS;
+            String reason = "";
+            if (payload.remaining() >= 2) {
+                code = ((payload.get() & 0xff) << 8) | (payload.get() & 0xff);
+                byte[] rest = new byte[payload.remaining()];
+                payload.get(rest);
+                reason = new String(rest, StandardCharsets.UTF_8);
+            }
+            // Not answered here: the code's close handler decides (workerd at this compatibility date).
+            client.networkClose(code, reason);
+        } finally {
+            data.close();
         }
-      } else {
-        client.networkMessage(new WebSocketMessage.Binary(bytes));
-      }
     }
-  }
 
-  // ---- code -> network ----
-
-  @Override
-  public void message(WebSocketMessage message) {
-    switch (message) {
-      case WebSocketMessage.Text t -> WebSockets.sendText(t.text(), channel, null);
-      case WebSocketMessage.Binary b -> WebSockets.sendBinary(ByteBuffer.wrap(b.data()), channel, null);
+    @Override
+    protected void onCloseMessage(CloseMessage cm, WebSocketChannel ws) {
+        // Only reached when the connection ended without a close frame.
+        client.networkDropped();
     }
-  }
 
-  @Override
-  public void close(int code, String reason) {
-    if (code == WebSocketEnd.NO_STATUS) {
-      WebSockets.sendClose(ByteBuffer.allocate(0), channel, null);
-    } else {
-      WebSockets.sendClose(code, reason, channel, null);
+    @Override
+    protected void onError(WebSocketChannel ws, Throwable error) {
+        client.networkDropped();
+        IoUtils.safeClose(ws);
     }
-  }
 
-  @Override
-  public void drop() {
-    IoUtils.safeClose(channel);
-  }
+    private void tooLarge() {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        client.networkFailed(TOO_LARGE_ERROR);
+        WebSockets.sendClose(CloseMessage.MSG_TOO_BIG, "Message is too large", channel, new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                IoUtils.safeClose(ch);
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                IoUtils.safeClose(ch);
+            }
+        });
+    }
+
+    /** Reads one (possibly fragmented) message, enforcing the size limit as it goes. */
+    private final class MessageReader implements ChannelListener<StreamSourceFrameChannel> {
+        private final StreamSourceFrameChannel frames;
+        private final boolean text;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private long size;
+        private boolean done;
+
+        MessageReader(StreamSourceFrameChannel frames, boolean text) {
+            this.frames = frames;
+            this.text = text;
+        }
+
+        void readAvailable() {
+            handleEvent(frames);
+        }
+
+        @Override
+        public void handleEvent(StreamSourceFrameChannel ch) {
+            if (done) {
+                return;
+            }
+            try (PooledByteBuffer pooled = channel.getBufferPool().allocate()) {
+                ByteBuffer buf = pooled.getBuffer();
+                while (true) {
+                    buf.clear();
+                    int n = ch.read(buf);
+                    if (n == -1) {
+                        done = true;
+                        ch.getReadSetter().set(null);
+                        ch.suspendReads();
+                        deliver();
+                        return;
+                    }
+                    if (n == 0) {
+                        ch.getReadSetter().set(this);
+                        ch.resumeReads();
+                        return;
+                    }
+                    size += n;
+                    if (size > maxMessageBytes) {
+                        done = true;
+                        ch.getReadSetter().set(null);
+                        IoUtils.safeClose(ch);
+                        tooLarge();
+                        return;
+                    }
+                    buf.flip();
+                    byte[] chunk = new byte[buf.remaining()];
+                    buf.get(chunk);
+                    out.write(chunk, 0, chunk.length);
+                }
+            } catch (IOException e) {
+                done = true;
+                onError(channel, e);
+            }
+        }
+
+        private void deliver() {
+            byte[] bytes = out.toByteArray();
+            if (text) {
+                try {
+                    String s = StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString();
+                    client.networkMessage(new WebSocketMessage.Text(s));
+                } catch (CharacterCodingException e) {
+                    client.networkFailed("WebSocket protocol error; protocolError.statusCode = 1007;"
+                            + " protocolError.description = Invalid UTF-8");
+                    WebSockets.sendClose(CloseMessage.MSG_CONTAINS_INVALID_DATA, "Invalid UTF-8", channel, null);
+                }
+            } else {
+                client.networkMessage(new WebSocketMessage.Binary(bytes));
+            }
+        }
+    }
+
+    // ---- code -> network ----
+
+    @Override
+    public void message(WebSocketMessage message) {
+        switch (message) {
+            case WebSocketMessage.Text t -> WebSockets.sendText(t.text(), channel, null);
+            case WebSocketMessage.Binary b -> WebSockets.sendBinary(ByteBuffer.wrap(b.data()), channel, null);
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (code == WebSocketEnd.NO_STATUS) {
+            WebSockets.sendClose(ByteBuffer.allocate(0), channel, null);
+        } else {
+            WebSockets.sendClose(code, reason, channel, null);
+        }
+    }
+
+    @Override
+    public void drop() {
+        IoUtils.safeClose(channel);
+    }
 }

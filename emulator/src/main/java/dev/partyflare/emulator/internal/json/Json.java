@@ -13,73 +13,72 @@ import tools.jackson.databind.json.JsonMapper;
  * results) as JSON bytes, so a callee never shares a reference with its caller.
  */
 public final class Json {
-  private static final JsonMapper MAPPER =
-      JsonMapper.builder()
-          .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .build();
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
 
-  private Json() {}
+    private Json() {}
 
-  public static JsonMapper mapper() {
-    return MAPPER;
-  }
-
-  /** Serializes {@code value}; a value that cannot be serialized gives a clear error. */
-  public static byte[] write(Object value) {
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JacksonException e) {
-      throw notSerializable(value, e);
+    public static JsonMapper mapper() {
+        return MAPPER;
     }
-  }
 
-  public static String writeString(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JacksonException e) {
-      throw notSerializable(value, e);
+    /** Serializes {@code value}; a value that cannot be serialized gives a clear error. */
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JacksonException e) {
+            throw notSerializable(value, e);
+        }
     }
-  }
 
-  public static <T> T read(byte[] json, Class<T> type) {
-    try {
-      return MAPPER.readValue(json, type);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(
-          "Could not parse JSON as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    public static String writeString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JacksonException e) {
+            throw notSerializable(value, e);
+        }
     }
-  }
 
-  /** Reads {@code json} as the (possibly generic) {@code type}. */
-  public static Object read(byte[] json, Type type) {
-    JavaType jt = MAPPER.getTypeFactory().constructType(type);
-    try {
-      return MAPPER.readValue(json, jt);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(
-          "Could not deserialize value as " + jt.toCanonical() + ": " + e.getOriginalMessage(), e);
+    public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(
+                    "Could not parse JSON as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
     }
-  }
 
-  /** A deep copy of {@code value} as {@code type}, made by serializing it. */
-  public static Object copy(Object value, Type type) {
-    if (value == null) {
-      return null;
+    /** Reads {@code json} as the (possibly generic) {@code type}. */
+    public static Object read(byte[] json, Type type) {
+        JavaType jt = MAPPER.getTypeFactory().constructType(type);
+        try {
+            return MAPPER.readValue(json, jt);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(
+                    "Could not deserialize value as " + jt.toCanonical() + ": " + e.getOriginalMessage(), e);
+        }
     }
-    return read(write(value), type);
-  }
 
-  private static IllegalArgumentException notSerializable(Object value, JacksonException e) {
-    String type = value == null ? "null" : value.getClass().getSimpleName();
-    return new IllegalArgumentException(
-        "Could not serialize object of type \""
-            + type
-            + "\". This type does not support serialization. ("
-            + e.getOriginalMessage()
-            + ")",
-        e);
-  }
+    /** A deep copy of {@code value} as {@code type}, made by serializing it. */
+    public static Object copy(Object value, Type type) {
+        if (value == null) {
+            return null;
+        }
+        return read(write(value), type);
+    }
+
+    private static IllegalArgumentException notSerializable(Object value, JacksonException e) {
+        String type = value == null ? "null" : value.getClass().getSimpleName();
+        return new IllegalArgumentException(
+                "Could not serialize object of type \""
+                        + type
+                        + "\". This type does not support serialization. ("
+                        + e.getOriginalMessage()
+                        + ")",
+                e);
+    }
 }

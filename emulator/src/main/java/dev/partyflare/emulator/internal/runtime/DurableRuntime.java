@@ -18,115 +18,113 @@ import java.util.Map;
  * requests in-process ({@link #fetch(Request)}); the HTTP frontend is a thin layer on top.
  */
 public final class DurableRuntime implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
+    private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
 
-  private final RuntimeClock clock;
-  private final Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
-  private final Env env;
-  private final Worker worker;
-  private final Outbound outbound = new Outbound();
-  private final ErrorListener errorListener;
+    private final RuntimeClock clock;
+    private final Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
+    private final Env env;
+    private final Worker worker;
+    private final Outbound outbound = new Outbound();
+    private final ErrorListener errorListener;
 
-  /** A Durable Object class bound under {@code binding}. */
-  public record Binding(String binding, String className, Class<? extends DurableObject> type) {}
+    /** A Durable Object class bound under {@code binding}. */
+    public record Binding(String binding, String className, Class<? extends DurableObject> type) {}
 
-  /** Receives errors that reach no caller (and 500s), for logs. */
-  @FunctionalInterface
-  public interface ErrorListener {
-    void onError(String where, Throwable error);
-  }
-
-  public DurableRuntime(
-      RuntimeClock clock,
-      String workerName,
-      Worker worker,
-      List<Binding> bindings,
-      Map<String, Object> vars,
-      String defaultLocation,
-      boolean strictLimits,
-      long blockConcurrencyTimeoutMillis,
-      ErrorListener errorListener) {
-    this.clock = clock;
-    this.errorListener = errorListener;
-    ActorServices services =
-        new ActorServices(
-            clock,
-            this::env,
-            this::outbound,
-            defaultLocation,
-            strictLimits,
-            blockConcurrencyTimeoutMillis,
-            this::reportError);
-    for (Binding b : bindings) {
-      if (namespaces.containsKey(b.binding())) {
-        throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
-      }
-      namespaces.put(
-          b.binding(),
-          new ActorNamespace(b.binding(), b.type(), workerName, simpleName(b.className()), services));
+    /** Receives errors that reach no caller (and 500s), for logs. */
+    @FunctionalInterface
+    public interface ErrorListener {
+        void onError(String where, Throwable error);
     }
-    this.env = new EnvImpl(namespaces, vars);
-    this.worker =
-        worker != null
-            ? worker
-            : (req, e, ctx) -> Response.text("No Worker is configured for this emulator.", 404);
-  }
 
-  /** The class name as a JS export would be named: the simple name. */
-  static String simpleName(String className) {
-    int cut = Math.max(className.lastIndexOf('.'), className.lastIndexOf('$'));
-    return className.substring(cut + 1);
-  }
-
-  public RuntimeClock clock() {
-    return clock;
-  }
-
-  public Env env() {
-    return env;
-  }
-
-  public Map<String, ActorNamespace> namespaces() {
-    return namespaces;
-  }
-
-  Response outbound(Request request) {
-    return outbound.send(request);
-  }
-
-  /**
-   * Runs the Worker's {@code fetch} on the calling thread (which should be a virtual thread). Never
-   * throws: an uncaught exception becomes a 500 and is reported.
-   */
-  public Response fetch(Request request) {
-    EventContext previous = EventContext.enterWorker();
-    try {
-      Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
-      if (r == null) {
-        throw new IllegalStateException("The Worker's fetch() returned null instead of a Response");
-      }
-      return r;
-    } catch (Exception | Error e) {
-      if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
-        throw vme;
-      }
-      reportError("Worker fetch " + request.method() + " " + request.path(), e);
-      return ErrorResponses.internalError(e);
-    } finally {
-      EventContext.exit(previous);
+    public DurableRuntime(
+            RuntimeClock clock,
+            String workerName,
+            Worker worker,
+            List<Binding> bindings,
+            Map<String, Object> vars,
+            String defaultLocation,
+            boolean strictLimits,
+            long blockConcurrencyTimeoutMillis,
+            ErrorListener errorListener) {
+        this.clock = clock;
+        this.errorListener = errorListener;
+        ActorServices services = new ActorServices(
+                clock,
+                this::env,
+                this::outbound,
+                defaultLocation,
+                strictLimits,
+                blockConcurrencyTimeoutMillis,
+                this::reportError);
+        for (Binding b : bindings) {
+            if (namespaces.containsKey(b.binding())) {
+                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
+            }
+            namespaces.put(
+                    b.binding(),
+                    new ActorNamespace(b.binding(), b.type(), workerName, simpleName(b.className()), services));
+        }
+        this.env = new EnvImpl(namespaces, vars);
+        this.worker = worker != null
+                ? worker
+                : (req, e, ctx) -> Response.text("No Worker is configured for this emulator.", 404);
     }
-  }
 
-  void reportError(String where, Throwable e) {
-    if (errorListener != null) {
-      errorListener.onError(where, e);
-    } else {
-      LOG.log(System.Logger.Level.WARNING, "Uncaught exception in " + where, e);
+    /** The class name as a JS export would be named: the simple name. */
+    static String simpleName(String className) {
+        int cut = Math.max(className.lastIndexOf('.'), className.lastIndexOf('$'));
+        return className.substring(cut + 1);
     }
-  }
 
-  @Override
-  public void close() {
-    clock.shutdown();
-  }
+    public RuntimeClock clock() {
+        return clock;
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    public Map<String, ActorNamespace> namespaces() {
+        return namespaces;
+    }
+
+    Response outbound(Request request) {
+        return outbound.send(request);
+    }
+
+    /**
+     * Runs the Worker's {@code fetch} on the calling thread (which should be a virtual thread). Never
+     * throws: an uncaught exception becomes a 500 and is reported.
+     */
+    public Response fetch(Request request) {
+        EventContext previous = EventContext.enterWorker();
+        try {
+            Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
+            if (r == null) {
+                throw new IllegalStateException("The Worker's fetch() returned null instead of a Response");
+            }
+            return r;
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+                throw vme;
+            }
+            reportError("Worker fetch " + request.method() + " " + request.path(), e);
+            return ErrorResponses.internalError(e);
+        } finally {
+            EventContext.exit(previous);
+        }
+    }
+
+    void reportError(String where, Throwable e) {
+        if (errorListener != null) {
+            errorListener.onError(where, e);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "Uncaught exception in " + where, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clock.shutdown();
+    }
 }

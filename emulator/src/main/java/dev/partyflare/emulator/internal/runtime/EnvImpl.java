@@ -12,51 +12,50 @@ import java.util.Set;
 
 /** The Worker's {@code env}: namespaces and vars. */
 final class EnvImpl implements Env {
-  private final Map<String, ? extends DurableObjectNamespace> namespaces;
-  private final Map<String, Object> vars;
+    private final Map<String, ? extends DurableObjectNamespace> namespaces;
+    private final Map<String, Object> vars;
 
-  EnvImpl(Map<String, ? extends DurableObjectNamespace> namespaces, Map<String, Object> vars) {
-    this.namespaces = namespaces;
-    this.vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
-  }
-
-  @Override
-  public DurableObjectNamespace namespace(String binding) {
-    DurableObjectNamespace ns = namespaces.get(binding);
-    if (ns == null) {
-      throw new IllegalArgumentException(
-          "No Durable Object binding named \""
-              + binding
-              + "\"; the bindings are "
-              + namespaces.keySet()
-              + ". Add it under [[durable_objects.bindings]] in wrangler.toml.");
+    EnvImpl(Map<String, ? extends DurableObjectNamespace> namespaces, Map<String, Object> vars) {
+        this.namespaces = namespaces;
+        this.vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
     }
-    return ns;
-  }
 
-  @Override
-  public Optional<String> var(String name) {
-    Object v = vars.get(name);
-    if (v == null) {
-      return Optional.empty();
+    @Override
+    public DurableObjectNamespace namespace(String binding) {
+        DurableObjectNamespace ns = namespaces.get(binding);
+        if (ns == null) {
+            throw new IllegalArgumentException("No Durable Object binding named \""
+                    + binding
+                    + "\"; the bindings are "
+                    + namespaces.keySet()
+                    + ". Add it under [[durable_objects.bindings]] in wrangler.toml.");
+        }
+        return ns;
     }
-    return Optional.of(v instanceof String s ? s : Json.writeString(v));
-  }
 
-  @Override
-  public Map<String, Object> vars() {
-    return vars;
-  }
+    @Override
+    public Optional<String> var(String name) {
+        Object v = vars.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        return Optional.of(v instanceof String s ? s : Json.writeString(v));
+    }
 
-  @Override
-  public Set<String> bindingNames() {
-    Set<String> names = new LinkedHashSet<>(namespaces.keySet());
-    names.addAll(vars.keySet());
-    return names;
-  }
+    @Override
+    public Map<String, Object> vars() {
+        return vars;
+    }
 
-  @Override
-  public String toString() {
-    return "Env" + bindingNames();
-  }
+    @Override
+    public Set<String> bindingNames() {
+        Set<String> names = new LinkedHashSet<>(namespaces.keySet());
+        names.addAll(vars.keySet());
+        return names;
+    }
+
+    @Override
+    public String toString() {
+        return "Env" + bindingNames();
+    }
 }

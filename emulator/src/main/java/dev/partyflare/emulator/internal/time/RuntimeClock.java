@@ -12,61 +12,61 @@ import java.time.ZoneOffset;
  */
 public abstract class RuntimeClock {
 
-  /** Epoch milliseconds now. */
-  public abstract long millis();
+    /** Epoch milliseconds now. */
+    public abstract long millis();
 
-  /** Runs {@code task} once the clock reaches {@code atMillis} (at once if already past). */
-  public abstract Scheduled schedule(long atMillis, Runnable task);
+    /** Runs {@code task} once the clock reaches {@code atMillis} (at once if already past). */
+    public abstract Scheduled schedule(long atMillis, Runnable task);
 
-  /** Number of tasks scheduled and not yet run or cancelled. */
-  public abstract int pending();
+    /** Number of tasks scheduled and not yet run or cancelled. */
+    public abstract int pending();
 
-  /** Stops the clock's threads. */
-  public void shutdown() {}
+    /** Stops the clock's threads. */
+    public void shutdown() {}
 
-  /** Blocks the calling thread until the clock reaches {@code atMillis}. */
-  public void sleepUntil(long atMillis) throws InterruptedException {
-    if (atMillis <= millis()) {
-      return;
+    /** Blocks the calling thread until the clock reaches {@code atMillis}. */
+    public void sleepUntil(long atMillis) throws InterruptedException {
+        if (atMillis <= millis()) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        Scheduled s = schedule(atMillis, latch::countDown);
+        try {
+            latch.await();
+        } finally {
+            s.cancel();
+        }
     }
-    java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
-    Scheduled s = schedule(atMillis, latch::countDown);
-    try {
-      latch.await();
-    } finally {
-      s.cancel();
+
+    /** This clock as a {@link java.time.Clock} (UTC). */
+    public Clock asJavaClock() {
+        RuntimeClock self = this;
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return Clock.fixed(instant(), zone);
+            }
+
+            @Override
+            public long millis() {
+                return self.millis();
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(self.millis());
+            }
+        };
     }
-  }
 
-  /** This clock as a {@link java.time.Clock} (UTC). */
-  public Clock asJavaClock() {
-    RuntimeClock self = this;
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return Clock.fixed(instant(), zone);
-      }
-
-      @Override
-      public long millis() {
-        return self.millis();
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(self.millis());
-      }
-    };
-  }
-
-  /** A scheduled task. */
-  public interface Scheduled {
-    /** Returns false when it already ran or was cancelled. */
-    boolean cancel();
-  }
+    /** A scheduled task. */
+    public interface Scheduled {
+        /** Returns false when it already ran or was cancelled. */
+        boolean cancel();
+    }
 }

@@ -7,58 +7,54 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wall-clock time, with timers on one small daemon scheduler thread. */
 public final class SystemRuntimeClock extends RuntimeClock {
-  private final ScheduledThreadPoolExecutor scheduler;
-  private final AtomicInteger pending = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final AtomicInteger pending = new AtomicInteger();
 
-  public SystemRuntimeClock() {
-    scheduler =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "partyflare-timers");
-              t.setDaemon(true);
-              return t;
-            });
-    scheduler.setRemoveOnCancelPolicy(true);
-  }
+    public SystemRuntimeClock() {
+        scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "partyflare-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
 
-  @Override
-  public long millis() {
-    return System.currentTimeMillis();
-  }
+    @Override
+    public long millis() {
+        return System.currentTimeMillis();
+    }
 
-  @Override
-  public Scheduled schedule(long atMillis, Runnable task) {
-    long delay = Math.max(0, atMillis - millis());
-    pending.incrementAndGet();
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    ScheduledFuture<?> f =
-        scheduler.schedule(
-            () -> {
-              if (done.compareAndSet(false, true)) {
+    @Override
+    public Scheduled schedule(long atMillis, Runnable task) {
+        long delay = Math.max(0, atMillis - millis());
+        pending.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> f = scheduler.schedule(
+                () -> {
+                    if (done.compareAndSet(false, true)) {
+                        pending.decrementAndGet();
+                        task.run();
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
+        return () -> {
+            if (done.compareAndSet(false, true)) {
                 pending.decrementAndGet();
-                task.run();
-              }
-            },
-            delay,
-            TimeUnit.MILLISECONDS);
-    return () -> {
-      if (done.compareAndSet(false, true)) {
-        pending.decrementAndGet();
-        f.cancel(false);
-        return true;
-      }
-      return false;
-    };
-  }
+                f.cancel(false);
+                return true;
+            }
+            return false;
+        };
+    }
 
-  @Override
-  public int pending() {
-    return pending.get();
-  }
+    @Override
+    public int pending() {
+        return pending.get();
+    }
 
-  @Override
-  public void shutdown() {
-    scheduler.shutdownNow();
-  }
+    @Override
+    public void shutdown() {
+        scheduler.shutdownNow();
+    }
 }

@@ -5,12 +5,12 @@ package dev.partyflare.emulator.internal.websocket;
  * gate) or, for sockets accepted by a Worker, a serial executor of their own.
  */
 public interface SocketHost {
-  /** Queues {@code event} now, in call order, to run later as this host's event. */
-  void dispatch(String description, Runnable event);
+    /** Queues {@code event} now, in call order, to run later as this host's event. */
+    void dispatch(String description, Runnable event);
 
-  /** Called when a socket is accepted in this host, so a reset can drop it. */
-  default void register(WebSocketEnd end) {}
+    /** Called when a socket is accepted in this host, so a reset can drop it. */
+    default void register(WebSocketEnd end) {}
 
-  /** Called when a socket of this host is fully closed. */
-  default void unregister(WebSocketEnd end) {}
+    /** Called when a socket of this host is fully closed. */
+    default void unregister(WebSocketEnd end) {}
 }
