@@ -21,6 +21,16 @@ public abstract class DurableObject {
         this.env = env;
     }
 
+    /**
+     * Runs when the alarm set with {@code ctx.storage().setAlarm(...)} comes due. If it throws, it is
+     * retried up to 6 times with exponential backoff (2 s, 4 s, ... 64 s, plus up to 25 % jitter).
+     * Override it to use alarms.
+     */
+    public void alarm(AlarmInvocationInfo info) throws Exception {
+        throw new UnsupportedOperationException(
+                "Your Durable Object class must have an alarm() handler in order to call setAlarm()");
+    }
+
     /** Handles {@code stub.fetch(request)}. */
     public Response fetch(Request request) throws Exception {
         throw new UnsupportedOperationException("Handler does not export a fetch() function.");

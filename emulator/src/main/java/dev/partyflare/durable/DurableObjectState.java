@@ -9,6 +9,9 @@ public interface DurableObjectState extends RuntimeContext {
     /** This object's id. */
     DurableObjectId id();
 
+    /** This object's storage ({@code ctx.storage}). */
+    DurableObjectStorage storage();
+
     /**
      * Runs {@code fn} with no other event delivered to this object until it finishes, even while it
      * waits on timers or I/O. If {@code fn} throws or runs past 30 s (runtime clock), the object is

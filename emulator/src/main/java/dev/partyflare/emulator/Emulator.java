@@ -1,11 +1,14 @@
 package dev.partyflare.emulator;
 
+import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectNamespace;
+import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.internal.http.HttpFrontend;
 import dev.partyflare.emulator.internal.runtime.DurableRuntime;
+import dev.partyflare.emulator.internal.storage.StorageEngine;
 import dev.partyflare.emulator.internal.time.ManualRuntimeClock;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import dev.partyflare.emulator.internal.time.SystemRuntimeClock;
@@ -47,7 +50,7 @@ public final class Emulator implements AutoCloseable {
                 : new SystemRuntimeClock();
         List<DurableRuntime.Binding> bindings = new ArrayList<>();
         for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
-            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type()));
+            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
         }
         this.runtime = new DurableRuntime(
                 clock,
@@ -58,7 +61,8 @@ public final class Emulator implements AutoCloseable {
                 options.defaultLocation(),
                 options.strictLimits(),
                 options.blockConcurrencyTimeout().toMillis(),
-                errors);
+                errors,
+                new StorageEngine(options.persistTo()));
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -177,6 +181,31 @@ public final class Emulator implements AutoCloseable {
         return runtime.env().namespace(binding);
     }
 
+    /**
+     * Runs {@code code} inside the object behind {@code stub}, as one of its events: the input gate
+     * is held, storage works as in a handler, and writes commit when it returns. The object is
+     * created if it is not live. Exceptions thrown by {@code code} propagate unchanged.
+     */
+    public <O extends DurableObject, T> T runInDurableObject(DurableObjectStub stub, InDurableObject<O, T> code) {
+        Future<T> f = callers.submit(() -> runtime.runInObject(stub, code::run));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running code in " + stub.id(), e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
     /** The runtime clock. */
     public TimeControl time() {
         return time;
@@ -194,6 +223,23 @@ public final class Emulator implements AutoCloseable {
     /** The bound port, or -1 without HTTP. */
     public int port() {
         return http == null ? -1 : http.port();
+    }
+
+    /** The runtime (for this package's tests: fault injection, crash simulation). */
+    DurableRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * Stops as if the process died: nothing is flushed beyond what was committed. For durability
+     * tests; an emulator that crashed cannot be used again.
+     */
+    public void crash() {
+        if (http != null) {
+            http.close();
+        }
+        runtime.crash();
+        callers.shutdownNow();
     }
 
     /** Stops serving and releases threads. */

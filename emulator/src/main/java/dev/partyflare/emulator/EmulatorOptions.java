@@ -38,6 +38,7 @@ public final class EmulatorOptions {
     private final long maxWebSocketMessageBytes;
     private final Duration blockConcurrencyTimeout;
     private final String compatibilityDate;
+    private final Path persistTo;
 
     /**
      * A Durable Object class under a binding name.
@@ -74,6 +75,7 @@ public final class EmulatorOptions {
         this.maxWebSocketMessageBytes = b.maxWebSocketMessageBytes;
         this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
         this.compatibilityDate = b.compatibilityDate;
+        this.persistTo = b.persistTo;
     }
 
     public static Builder builder() {
@@ -155,6 +157,11 @@ public final class EmulatorOptions {
         return compatibilityDate;
     }
 
+    /** The state directory, or null for in-memory storage (lost on close). */
+    public Path persistTo() {
+        return persistTo;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.workerName = workerName;
@@ -171,6 +178,7 @@ public final class EmulatorOptions {
         b.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
         b.blockConcurrencyTimeout = blockConcurrencyTimeout;
         b.compatibilityDate = compatibilityDate;
+        b.persistTo = persistTo;
         return b;
     }
 
@@ -190,6 +198,7 @@ public final class EmulatorOptions {
         private long maxWebSocketMessageBytes = MAX_WEBSOCKET_MESSAGE;
         private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
         private String compatibilityDate;
+        private Path persistTo;
 
         private Builder() {}
 
@@ -208,6 +217,11 @@ public final class EmulatorOptions {
         /** Binds {@code type} under {@code binding} (SQLite-backed, as {@code new_sqlite_classes}). */
         public Builder durableObject(String binding, Class<? extends DurableObject> type) {
             return durableObject(new DurableObjectBinding(binding, type.getName(), type, true));
+        }
+
+        /** Binds a KV-backed class ({@code new_classes}): no SQL API. */
+        public Builder kvDurableObject(String binding, Class<? extends DurableObject> type) {
+            return durableObject(new DurableObjectBinding(binding, type.getName(), type, false));
         }
 
         public Builder durableObject(DurableObjectBinding b) {
@@ -282,6 +296,15 @@ public final class EmulatorOptions {
 
         public Builder blockConcurrencyTimeout(Duration d) {
             this.blockConcurrencyTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /**
+         * Keep storage in {@code dir} (created with owner-only permissions), so it survives restarts;
+         * null (the default) keeps it in memory.
+         */
+        public Builder persistTo(Path dir) {
+            this.persistTo = dir;
             return this;
         }
 

@@ -141,7 +141,7 @@ class HttpWireIT {
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body())
                 .contains("No Durable Object binding named \"NOPE\"")
-                .contains("[PROBE, OTHER]");
+                .contains("PROBE, OTHER");
     }
 
     @Test

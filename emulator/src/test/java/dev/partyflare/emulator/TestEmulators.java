@@ -15,7 +15,10 @@ final class TestEmulators {
                 .workerName("do-probe")
                 .worker(new TestWorker())
                 .durableObject("PROBE", Probe.class)
-                .durableObject("OTHER", Other.class);
+                .durableObject("OTHER", Other.class)
+                .durableObject("STORE", dev.partyflare.fixtures.Store.class)
+                .kvDurableObject("KV", dev.partyflare.fixtures.KvStore.class)
+                .durableObject("NOALARM", dev.partyflare.fixtures.NoAlarm.class);
     }
 
     /** In-process only, on a controllable clock. */

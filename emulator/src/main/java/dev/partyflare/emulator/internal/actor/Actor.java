@@ -1,26 +1,37 @@
 package dev.partyflare.emulator.internal.actor;
 
+import dev.partyflare.durable.AlarmInvocationInfo;
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.exec.InputGate;
+import dev.partyflare.emulator.internal.storage.NamespaceStore;
+import dev.partyflare.emulator.internal.storage.ObjectStore;
+import dev.partyflare.emulator.internal.storage.StorageHost;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import dev.partyflare.emulator.internal.websocket.SocketHost;
 import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
 import java.lang.reflect.InvocationTargetException;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One live Durable Object (workerd's {@code Worker::Actor}): its input gate, its instance (built
- * by the first event), its timers and sockets. A reset breaks the gate, drops the sockets and
- * removes the actor from its namespace; the next event creates a fresh one.
+ * by the first event), its storage connection, timers and sockets, and its output gate. A reset
+ * breaks the gate, drops uncommitted writes and the sockets, and removes the actor from its
+ * namespace; the next event creates a fresh one.
  */
-public final class Actor implements EventContext.GateOwner, SocketHost {
+public final class Actor implements EventContext.GateOwner, SocketHost, StorageHost {
+    static final String COMMIT_FAILED = "Internal error in Durable Object storage write caused object to be reset.";
+
     private final ActorNamespace namespace;
     private final DurableObjectId id;
+    private final byte[] rawId;
     private final String location;
     private final InputGate gate = new InputGate();
     private final DurableObjectStateImpl state;
@@ -28,12 +39,17 @@ public final class Actor implements EventContext.GateOwner, SocketHost {
     private final Set<RuntimeClock.Scheduled> timers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean broken = new AtomicBoolean();
     private volatile ActorBrokenException brokenReason;
-    private DurableObject instance; // read and written only while holding the gate
+    // the fields below are used only while holding the gate
+    private DurableObject instance;
+    private ObjectStore store;
+    private boolean confirmedWritesPending;
+    private final ArrayDeque<Runnable> heldOutputs = new ArrayDeque<>();
     private volatile int constructions;
 
     Actor(ActorNamespace namespace, DurableObjectId id, String location) {
         this.namespace = namespace;
         this.id = id;
+        this.rawId = HexFormat.of().parseHex(id.toString());
         this.location = location;
         this.state = new DurableObjectStateImpl(this);
     }
@@ -83,7 +99,17 @@ public final class Actor implements EventContext.GateOwner, SocketHost {
         ticket.await(); // throws ActorBrokenException when this actor was reset meanwhile
         EventContext previous = EventContext.enterObject(this, ticket);
         try {
-            return body.run(instance());
+            T result;
+            try {
+                result = body.run(instance());
+            } catch (Exception | Error e) {
+                if (!(e instanceof ActorResetError)) {
+                    commitOrReset(); // writes stand even when the handler throws, as on Cloudflare
+                }
+                throw e;
+            }
+            commitOrReset(); // the output gate: the result leaves only once its writes are durable
+            return result;
         } catch (ActorResetError e) {
             throw brokenReason();
         } finally {
@@ -135,9 +161,179 @@ public final class Actor implements EventContext.GateOwner, SocketHost {
         });
     }
 
+    /** Runs this object's alarm if it is due (an event like any other). */
+    void runAlarm() {
+        try {
+            run(obj -> {
+                NamespaceStore.StoredAlarm row = store().alarm();
+                long now = services().clock().millis();
+                if (row == null || row.at() > now) {
+                    return null; // deleted or moved since it was scheduled
+                }
+                store().deleteAlarm(); // getAlarm() is null inside alarm()
+                AlarmInvocationInfo info =
+                        new AlarmInvocationInfo(row.scheduledTime(), row.retryCount(), row.retryCount() > 0);
+                try {
+                    obj.alarm(info);
+                } catch (ActorResetError e) {
+                    throw e;
+                } catch (Exception | Error e) {
+                    services().errors().report(where("alarm, run " + (row.retryCount() + 1)), e);
+                    if (store().alarm() == null && row.retryCount() < AlarmScheduler.MAX_RETRIES) {
+                        long delay = AlarmScheduler.retryDelayMillis(row.retryCount());
+                        store().setAlarm(now + delay, row.scheduledTime(), row.retryCount() + 1);
+                    }
+                }
+                return null;
+            });
+        } catch (ActorBrokenException e) {
+            // reset during the alarm: the stored alarm was not consumed; try again after the backoff
+            services()
+                    .alarms()
+                    .set(
+                            namespace,
+                            id.toString(),
+                            id.jurisdiction().orElse(null),
+                            services().clock().millis() + AlarmScheduler.retryDelayMillis(0));
+        } catch (Exception | Error e) {
+            services().errors().report(where("alarm"), e);
+        }
+    }
+
     String where(String description) {
         return namespace.className() + " " + id + " (" + description + ")";
     }
+
+    // ---- output gate and commits ----
+
+    @Override
+    public void output(Runnable output) {
+        if (confirmedWritesPending || !heldOutputs.isEmpty()) {
+            heldOutputs.add(output);
+        } else {
+            output.run();
+        }
+    }
+
+    @Override
+    public void beforeGateRelease() {
+        commitOrReset();
+    }
+
+    /**
+     * Makes this event's writes durable, then releases the outputs held behind them. If the commit
+     * fails, the outputs are dropped and the object is reset.
+     */
+    private void commitOrReset() {
+        if (broken.get()) {
+            throw new ActorResetError(brokenReason().errorType(), brokenReason().getMessage());
+        }
+        ObjectStore s = store;
+        if (s != null && s.dirty()) {
+            try {
+                s.commit();
+            } catch (SQLException | RuntimeException e) {
+                heldOutputs.clear();
+                confirmedWritesPending = false;
+                services().errors().report(where("storage commit"), e);
+                reset("java.lang.Error", COMMIT_FAILED);
+                throw new ActorResetError("java.lang.Error", COMMIT_FAILED);
+            }
+            if (s.takeAlarmChanged()) {
+                rescheduleAlarm(s);
+            }
+        }
+        confirmedWritesPending = false;
+        while (!heldOutputs.isEmpty()) {
+            heldOutputs.poll().run();
+        }
+    }
+
+    private void rescheduleAlarm(ObjectStore s) {
+        try {
+            NamespaceStore.StoredAlarm a = s.alarm();
+            services()
+                    .alarms()
+                    .set(namespace, id.toString(), id.jurisdiction().orElse(null), a == null ? null : a.at());
+        } catch (SQLException e) {
+            services().errors().report(where("alarm scheduling"), e);
+        }
+    }
+
+    // ---- StorageHost ----
+
+    @Override
+    public ObjectStore store() {
+        if (store == null) {
+            store = namespace.store().open(rawId, id.jurisdiction().orElse(null), namespace.sqlite());
+        }
+        return store;
+    }
+
+    @Override
+    public void checkEvent(String operation) {
+        EventContext ec = EventContext.current();
+        if (ec == null || ec.owner() != this) {
+            throw new IllegalStateException("storage " + operation
+                    + " must be called from code running inside this Durable Object's own event");
+        }
+        if (broken.get()) {
+            throw resetWhileAway();
+        }
+    }
+
+    @Override
+    public void wrote(boolean confirmed) {
+        if (confirmed) {
+            confirmedWritesPending = true;
+        }
+    }
+
+    @Override
+    public void enterExclusive() {
+        EventContext.current().beginExclusive();
+    }
+
+    @Override
+    public void exitExclusive() {
+        EventContext.current().endExclusive();
+    }
+
+    @Override
+    public boolean strictLimits() {
+        return services().strictLimits();
+    }
+
+    @Override
+    public boolean sqlEnabled() {
+        return namespace.sqlite();
+    }
+
+    @Override
+    public boolean hasAlarmHandler() {
+        return namespace.hasAlarmHandler();
+    }
+
+    @Override
+    public ClassLoader classLoader() {
+        return namespace.classLoader();
+    }
+
+    @Override
+    public long now() {
+        return services().clock().millis();
+    }
+
+    @Override
+    public void commitNow() {
+        commitOrReset();
+    }
+
+    DurableObjectStateImpl state() {
+        return state;
+    }
+
+    // ---- sockets and timers ----
 
     @Override
     public void register(WebSocketEnd end) {
@@ -171,8 +367,8 @@ public final class Actor implements EventContext.GateOwner, SocketHost {
 
     /**
      * Resets this object: later and queued events fail with the reason (the next event after that
-     * builds a new instance in a new actor), timers are cancelled and every socket is dropped
-     * without a close frame.
+     * builds a new instance in a new actor), uncommitted writes are dropped, timers are cancelled and
+     * every socket is dropped without a close frame.
      */
     void reset(String errorType, String message) {
         if (!broken.compareAndSet(false, true)) {
@@ -190,6 +386,10 @@ public final class Actor implements EventContext.GateOwner, SocketHost {
             ws.drop();
         }
         sockets.clear();
+        ObjectStore s = store;
+        if (s != null) {
+            s.close(); // rolls back whatever was not committed
+        }
     }
 
     ActorBrokenException brokenReason() {

@@ -7,6 +7,7 @@ import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.GetOptions;
+import dev.partyflare.emulator.internal.storage.NamespaceStore;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private final Map<String, Actor> actors;
     private final Map<String, String> placements;
     private final Map<String, ActorNamespace> jurisdictions;
+    private final NamespaceStore store;
+    private final boolean sqlite;
+    private final boolean hasAlarmHandler;
 
     /**
      * @param workerName the Worker's name, part of every id ({@code "<worker>-<class>"})
@@ -42,7 +46,9 @@ public final class ActorNamespace implements DurableObjectNamespace {
             Class<? extends DurableObject> type,
             String workerName,
             String className,
-            ActorServices services) {
+            ActorServices services,
+            NamespaceStore store,
+            boolean sqlite) {
         this(
                 binding,
                 type,
@@ -52,7 +58,9 @@ public final class ActorNamespace implements DurableObjectNamespace {
                 services,
                 new ConcurrentHashMap<>(),
                 new ConcurrentHashMap<>(),
-                new ConcurrentHashMap<>());
+                new ConcurrentHashMap<>(),
+                store,
+                sqlite);
     }
 
     private ActorNamespace(
@@ -64,8 +72,13 @@ public final class ActorNamespace implements DurableObjectNamespace {
             ActorServices services,
             Map<String, Actor> actors,
             Map<String, String> placements,
-            Map<String, ActorNamespace> jurisdictions) {
+            Map<String, ActorNamespace> jurisdictions,
+            NamespaceStore store,
+            boolean sqlite) {
         this.binding = binding;
+        this.store = store;
+        this.sqlite = sqlite;
+        this.hasAlarmHandler = overridesAlarm(type);
         this.type = type;
         this.constructor = constructor;
         this.uniqueKey = uniqueKey;
@@ -100,8 +113,54 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
+    private static boolean overridesAlarm(Class<?> type) {
+        try {
+            return type.getMethod("alarm", dev.partyflare.durable.AlarmInvocationInfo.class)
+                            .getDeclaringClass()
+                    != DurableObject.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     public String binding() {
         return binding;
+    }
+
+    String uniqueKey() {
+        return uniqueKey;
+    }
+
+    public NamespaceStore store() {
+        return store;
+    }
+
+    boolean sqlite() {
+        return sqlite;
+    }
+
+    boolean hasAlarmHandler() {
+        return hasAlarmHandler;
+    }
+
+    ClassLoader classLoader() {
+        return type.getClassLoader();
+    }
+
+    /** Schedules every stored alarm of this namespace (at start-up). */
+    public void scheduleStoredAlarms() {
+        for (NamespaceStore.StoredAlarm a : store.alarms()) {
+            services.alarms().set(this, java.util.HexFormat.of().formatHex(a.objectId()), a.jurisdiction(), a.at());
+        }
+    }
+
+    /** Runs the alarm of object {@code idHex}, creating it if needed. */
+    void fireAlarm(String idHex, String jurisdiction) {
+        ActorNamespace ns = jurisdiction == null ? this : (ActorNamespace) jurisdiction(jurisdiction);
+        DurableObjectId id = new DurableObjectId(idHex, null, jurisdiction);
+        Thread.ofVirtual()
+                .name("partyflare-alarm")
+                .start(() -> ns.actorFor(id, null).runAlarm());
     }
 
     public String className() {
@@ -182,7 +241,17 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return jurisdictions.computeIfAbsent(
                 j,
                 k -> new ActorNamespace(
-                        binding, type, constructor, uniqueKey, k, services, actors, placements, jurisdictions));
+                        binding,
+                        type,
+                        constructor,
+                        uniqueKey,
+                        k,
+                        services,
+                        actors,
+                        placements,
+                        jurisdictions,
+                        store,
+                        sqlite));
     }
 
     /** The live actor for {@code id}, created if needed; exactly one per id. */
@@ -192,13 +261,45 @@ public final class ActorNamespace implements DurableObjectNamespace {
             return a;
         }
         return actors.computeIfAbsent(id.toString(), hex -> {
-            String location = placements.computeIfAbsent(
-                    hex,
-                    h -> hint != null
-                            ? hint
-                            : Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation()));
+            String location = placements.computeIfAbsent(hex, h -> {
+                byte[] raw = java.util.HexFormat.of().parseHex(h);
+                String stored = store.placement(raw);
+                if (stored != null) {
+                    return stored;
+                }
+                if (hint == null) {
+                    // the default placement is derived, so it needs no record
+                    return Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation());
+                }
+                store.savePlacement(raw, hint);
+                return hint;
+            });
             return new Actor(this, id, location);
         });
+    }
+
+    /** True when {@code stub} is a stub of this namespace (or one of its jurisdictions). */
+    public boolean owns(DurableObjectStub stub) {
+        return stub instanceof StubImpl s && s.namespace().uniqueKey().equals(uniqueKey);
+    }
+
+    /** Code run inside an object. */
+    @FunctionalInterface
+    public interface InObject<O, T> {
+        T run(O instance, dev.partyflare.durable.DurableObjectState ctx) throws Exception;
+    }
+
+    /** Runs {@code code} as an event of the object behind {@code stub}. */
+    @SuppressWarnings("unchecked")
+    public <O, T> T runIn(DurableObjectStub stub, InObject<O, T> code) throws Exception {
+        StubImpl s = (StubImpl) stub;
+        Actor actor = s.namespace().actorFor(s.id(), s.locationHint());
+        try {
+            return actor.run(obj -> code.run((O) obj, actor.state()));
+        } catch (ActorBrokenException e) {
+            throw new dev.partyflare.durable.DurableObjectException(
+                    e.errorType(), e.getMessage(), true, true, false, false, "");
+        }
     }
 
     void remove(Actor actor) {

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
  * @param defaultLocation the simulated location of objects created without a hint
  * @param strictLimits enforce production limits (e.g. reject unknown location hints)
  * @param blockConcurrencyTimeoutMillis how long blockConcurrencyWhile may run (30 s)
+ * @param alarms the runtime's alarm scheduler
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -22,7 +23,8 @@ public record ActorServices(
         String defaultLocation,
         boolean strictLimits,
         long blockConcurrencyTimeoutMillis,
-        ErrorReporter errors) {
+        ErrorReporter errors,
+        AlarmScheduler alarms) {
 
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface

@@ -2,11 +2,13 @@ package dev.partyflare.emulator.internal.actor;
 
 import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.durable.DurableObjectState;
+import dev.partyflare.durable.DurableObjectStorage;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.TimerHandle;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.storage.StorageApi;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +24,16 @@ final class DurableObjectStateImpl implements DurableObjectState {
                     + " canceled and the Durable Object was reset.";
 
     private final Actor actor;
+    private final StorageApi storage;
 
     DurableObjectStateImpl(Actor actor) {
         this.actor = actor;
+        this.storage = new StorageApi(actor);
+    }
+
+    @Override
+    public DurableObjectStorage storage() {
+        return storage;
     }
 
     @Override

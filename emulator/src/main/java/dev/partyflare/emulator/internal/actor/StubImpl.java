@@ -30,6 +30,14 @@ final class StubImpl implements DurableObjectStub {
         this.locationHint = locationHint;
     }
 
+    ActorNamespace namespace() {
+        return namespace;
+    }
+
+    String locationHint() {
+        return locationHint;
+    }
+
     @Override
     public DurableObjectId id() {
         return id;

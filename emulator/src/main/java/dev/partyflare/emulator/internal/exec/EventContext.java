@@ -25,6 +25,14 @@ public final class EventContext {
 
         /** Called when this event, back from I/O, finds the object reset. Must throw. */
         RuntimeException resetWhileAway();
+
+        /** Called before the gate opens for I/O: the output gate commits pending writes here. */
+        default void beforeGateRelease() {}
+
+        /** Sends {@code output} now, or holds it until pending writes are durable (the output gate). */
+        default void output(Runnable output) {
+            output.run();
+        }
     }
 
     /** The context of the current thread, or null outside any event. */
@@ -87,6 +95,7 @@ public final class EventContext {
         if (ec == null || ec.owner == null || ec.exclusiveDepth > 0 || ec.ticket == null) {
             return io.call();
         }
+        ec.owner.beforeGateRelease();
         ec.ticket.release();
         ec.ticket = null;
         try {

@@ -7,7 +7,9 @@ import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
 import dev.partyflare.emulator.internal.actor.ActorNamespace;
 import dev.partyflare.emulator.internal.actor.ActorServices;
+import dev.partyflare.emulator.internal.actor.AlarmScheduler;
 import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.storage.StorageEngine;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +28,11 @@ public final class DurableRuntime implements AutoCloseable {
     private final Worker worker;
     private final Outbound outbound = new Outbound();
     private final ErrorListener errorListener;
+    private final StorageEngine storage;
+    private final AlarmScheduler alarms;
 
     /** A Durable Object class bound under {@code binding}. */
-    public record Binding(String binding, String className, Class<? extends DurableObject> type) {}
+    public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
 
     /** Receives errors that reach no caller (and 500s), for logs. */
     @FunctionalInterface
@@ -45,9 +49,12 @@ public final class DurableRuntime implements AutoCloseable {
             String defaultLocation,
             boolean strictLimits,
             long blockConcurrencyTimeoutMillis,
-            ErrorListener errorListener) {
+            ErrorListener errorListener,
+            StorageEngine storage) {
         this.clock = clock;
         this.errorListener = errorListener;
+        this.storage = storage;
+        this.alarms = new AlarmScheduler(clock);
         ActorServices services = new ActorServices(
                 clock,
                 this::env,
@@ -55,14 +62,28 @@ public final class DurableRuntime implements AutoCloseable {
                 defaultLocation,
                 strictLimits,
                 blockConcurrencyTimeoutMillis,
-                this::reportError);
+                this::reportError,
+                alarms);
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
                 throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
             }
+            String className = simpleName(b.className());
             namespaces.put(
                     b.binding(),
-                    new ActorNamespace(b.binding(), b.type(), workerName, simpleName(b.className()), services));
+                    new ActorNamespace(
+                            b.binding(),
+                            b.type(),
+                            workerName,
+                            className,
+                            services,
+                            storage.namespace(
+                                    workerName + "-" + className,
+                                    "binding " + b.binding() + " (" + b.className() + ")"),
+                            b.sqlite()));
+        }
+        for (ActorNamespace ns : namespaces.values()) {
+            ns.scheduleStoredAlarms();
         }
         this.env = new EnvImpl(namespaces, vars);
         this.worker = worker != null
@@ -123,8 +144,46 @@ public final class DurableRuntime implements AutoCloseable {
         }
     }
 
+    /** Code run inside an object by {@link #runInObject}. */
+    @FunctionalInterface
+    public interface ObjectCode<O, T> {
+        T run(O instance, dev.partyflare.durable.DurableObjectState ctx) throws Exception;
+    }
+
+    /** Runs {@code code} as an event of the object behind {@code stub} (tests, tools). */
+    public <O extends DurableObject, T> T runInObject(
+            dev.partyflare.durable.DurableObjectStub stub, ObjectCode<O, T> code) throws Exception {
+        ActorNamespace ns = null;
+        for (ActorNamespace candidate : namespaces.values()) {
+            if (candidate.owns(stub)) {
+                ns = candidate;
+            }
+        }
+        if (ns == null) {
+            throw new IllegalArgumentException("The stub " + stub.id() + " belongs to no namespace of this emulator");
+        }
+        return ns.runIn(stub, code::run);
+    }
+
+    public StorageEngine storage() {
+        return storage;
+    }
+
+    public AlarmScheduler alarms() {
+        return alarms;
+    }
+
     @Override
     public void close() {
+        alarms.cancelAll();
         clock.shutdown();
+        storage.close();
+    }
+
+    /** Stops as a crash would: nothing is flushed beyond what was committed. */
+    public void crash() {
+        alarms.cancelAll();
+        clock.shutdown();
+        storage.crash();
     }
 }

@@ -165,7 +165,12 @@ public final class WebSocketEnd implements WebSocket {
         } finally {
             lock.unlock();
         }
-        peer.receive(new MessageEvent(m));
+        EventContext ec = EventContext.current();
+        if (ec != null && ec.owner() != null) {
+            ec.owner().output(() -> peer.receive(new MessageEvent(m))); // behind the output gate
+        } else {
+            peer.receive(new MessageEvent(m));
+        }
     }
 
     @Override
@@ -199,7 +204,12 @@ public final class WebSocketEnd implements WebSocket {
         } finally {
             lock.unlock();
         }
-        peer.receive(new PeerClose(code, reason, true));
+        EventContext ec = EventContext.current();
+        if (ec != null && ec.owner() != null) {
+            ec.owner().output(() -> peer.receive(new PeerClose(code, reason, true)));
+        } else {
+            peer.receive(new PeerClose(code, reason, true));
+        }
         if (fullyClosed) {
             finished();
         }

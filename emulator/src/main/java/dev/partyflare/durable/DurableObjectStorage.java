@@ -1,0 +1,55 @@
+package dev.partyflare.durable;
+
+import java.util.concurrent.Callable;
+
+/**
+ * An object's storage ({@code ctx.storage}): key-value operations, the alarm, transactions and,
+ * for SQLite-backed classes, SQL. Writes of one event are committed together, and a response or
+ * outgoing message that follows a write is released only once that write is durable (the output
+ * gate).
+ */
+public interface DurableObjectStorage extends StorageOperations {
+
+    /** Deletes every key, the alarm and (SQLite-backed classes) every SQL table. */
+    void deleteAll();
+
+    /** Waits until every write so far is durable. */
+    void sync();
+
+    /**
+     * Runs {@code body} as one atomic transaction: if it throws, none of its writes happen (the
+     * exception propagates). No other event runs meanwhile.
+     */
+    <T> T transaction(TransactionBody<T> body);
+
+    /** Like {@link #transaction}, for synchronous code. */
+    <T> T transactionSync(Callable<T> body);
+
+    /**
+     * A bookmark of the current state (SQLite-backed classes), in workerd's format: local workerd
+     * counts calls rather than tracking time.
+     */
+    String getCurrentBookmark();
+
+    /**
+     * Point-in-time recovery: local workerd does not implement it, and neither does the emulator
+     * (it throws workerd's error).
+     */
+    String getBookmarkForTime(long epochMillis);
+
+    /** See {@link #getBookmarkForTime(long)}: throws workerd's error locally. */
+    String onNextSessionRestoreBookmark(String bookmark);
+
+    /**
+     * The SQL API of a SQLite-backed class ({@code new_sqlite_classes}).
+     *
+     * @throws IllegalStateException for KV-backed classes, with Cloudflare's text
+     */
+    SqlStorage sql();
+
+    /** The body of a transaction. */
+    @FunctionalInterface
+    interface TransactionBody<T> {
+        T run(Transaction txn) throws Exception;
+    }
+}

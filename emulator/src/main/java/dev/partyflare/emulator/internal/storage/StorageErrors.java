@@ -1,0 +1,42 @@
+package dev.partyflare.emulator.internal.storage;
+
+/** Cloudflare's storage error texts. */
+final class StorageErrors {
+    static final String LIST_LIMIT = "List limit must be positive.";
+    static final String START_AND_START_AFTER = "list() cannot be called with both start and startAfter values.";
+    static final String PUT_UNDEFINED = "put() called with undefined value.";
+    static final String ALARM_NOT_POSITIVE = "setAlarm() cannot be called with an alarm time <= 0";
+    static final String NO_ALARM_HANDLER =
+            "Your Durable Object class must have an alarm() handler in order to call setAlarm()";
+    static final String SQL_NOT_ENABLED =
+            "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to"
+                    + " `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml"
+                    + " file. If using workerd directly,set `enableSql = true` in your workerd config for the class."
+                    + " Note that this change cannot be made after the class is already deployed to production.";
+    static final String DELETE_ALL_IN_TRANSACTION = "Cannot call deleteAll() within a transaction";
+    static final String NO_PITR = "This Durable Object's storage back-end does not implement point-in-time recovery.";
+    static final int MAX_KEY_BYTES = 2048;
+    static final int MAX_VALUE_BYTES = 128 * 1024;
+    /** workerd allows this much serialization overhead beyond the documented value limit. */
+    static final int VALUE_SLACK = 34;
+
+    static final int MAX_BATCH_KEYS = 128;
+    /** Local workerd stores in SQLite with a 4 MiB row limit ({@code SQLITE_LIMIT_LENGTH}). */
+    static final int LOCAL_MAX_VALUE_BYTES = 4 * 1024 * 1024;
+
+    static final String TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
+
+    static String keyTooLarge(int size) {
+        return "Keys cannot be larger than " + MAX_KEY_BYTES + " bytes. A key of size " + size + " was provided.";
+    }
+
+    static String valueTooLarge(int size) {
+        return "Values cannot be larger than " + MAX_VALUE_BYTES + " bytes. A value of size " + size + " was provided.";
+    }
+
+    static String tooManyKeys(int n) {
+        return "Maximum number of key value pairs is " + MAX_BATCH_KEYS + ". " + n + " pairs were provided.";
+    }
+
+    private StorageErrors() {}
+}

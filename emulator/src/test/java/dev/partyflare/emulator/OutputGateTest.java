@@ -1,0 +1,142 @@
+package dev.partyflare.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.partyflare.durable.DurableObjectState;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
+import dev.partyflare.durable.WebSocket;
+import dev.partyflare.durable.WebSocketMessage;
+import dev.partyflare.fixtures.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The output gate (SEMANTICS.md §2): nothing leaves before the writes it follows are durable. */
+class OutputGateTest {
+    Emulator emu;
+
+    @BeforeEach
+    void start() {
+        emu = TestEmulators.inProcess();
+    }
+
+    @AfterEach
+    void stop() {
+        emu.close();
+    }
+
+    byte[] committed(String object, String key) {
+        byte[] id = HexFormat.of()
+                .parseHex(emu.namespace("STORE").idFromName(object).toString());
+        return emu.runtime().namespaces().get("STORE").store().readCommitted(id, key);
+    }
+
+    @Test
+    void aReplyArrivesOnlyAfterItsWriteIsDurable() {
+        emu.runtime().storage().faults().delayCommits(300);
+        try {
+            Response r = emu.fetch("http://x/do/STORE/og-slow/put?k=a&v=1");
+            assertThat(r.text()).isEqualTo("stored");
+            // the commit was slow, yet the write is durable by the time the reply is seen
+            assertThat(committed("og-slow", "a")).isNotNull();
+            assertThat(new String(committed("og-slow", "a"), StandardCharsets.UTF_8))
+                    .isEqualTo("\"1\"");
+        } finally {
+            emu.runtime().storage().faults().delayCommits(0);
+        }
+    }
+
+    @Test
+    void aFailedCommitDropsTheReplyAndResetsTheObject() {
+        emu.fetch("http://x/do/STORE/og-fail/ctor");
+        emu.runtime().storage().faults().failNextCommits(1);
+        Response r = emu.fetch("http://x/do/STORE/og-fail/put?k=a&v=1&catch=1");
+        assertThat(r.text()).doesNotContain("stored");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> err = r.json(Map.class);
+        assertThat(err)
+                .containsEntry("message", "Internal error in Durable Object storage write caused object to be reset.")
+                .containsEntry("reset", true);
+        assertThat(committed("og-fail", "a")).isNull();
+        assertThat(emu.fetch("http://x/do/STORE/og-fail/get?k=a").text()).isEqualTo("<none>");
+        assertThat(emu.fetch("http://x/do/STORE/og-fail/ctor").text()).isEqualTo("2");
+    }
+
+    @Test
+    void writesOfOneEventCommitTogether() {
+        emu.runtime().storage().faults().failNextCommits(1);
+        try {
+            emu.runInDurableObject(emu.namespace("STORE").getByName("og-atomic"), (Store o, DurableObjectState c) -> {
+                c.storage().put("a", 1);
+                c.storage().put("b", 2);
+                c.storage().sql().exec("CREATE TABLE IF NOT EXISTS t (v INTEGER)");
+                return null;
+            });
+        } catch (RuntimeException expected) {
+            assertThat(expected.getMessage()).contains("storage write caused object to be reset");
+        }
+        // CREATE TABLE commits on H2 (documented), so only the writes after it are at stake: none here
+        emu.runInDurableObject(emu.namespace("STORE").getByName("og-atomic2"), (Store o, DurableObjectState c) -> {
+            c.storage().put("seed", 0);
+            return null;
+        });
+        emu.runtime().storage().faults().failNextCommits(1);
+        try {
+            emu.runInDurableObject(emu.namespace("STORE").getByName("og-atomic2"), (Store o, DurableObjectState c) -> {
+                c.storage().put("a", 1);
+                c.storage().put("b", 2);
+                return null;
+            });
+        } catch (RuntimeException expected) {
+            // reset
+        }
+        assertThat(committed("og-atomic2", "a")).isNull();
+        assertThat(committed("og-atomic2", "b")).isNull();
+        assertThat(committed("og-atomic2", "seed")).isNotNull();
+    }
+
+    @Test
+    void aWebSocketMessageAfterAFailedWriteNeverLeaves() throws Exception {
+        Response upgrade = emu.fetch(Request.builder("GET", "http://x/do/STORE/og-ws/ws")
+                .header("upgrade", "websocket")
+                .build());
+        WebSocket client = upgrade.webSocket().orElseThrow();
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        CompletableFuture<WebSocket.CloseEvent> closed = new CompletableFuture<>();
+        client.accept();
+        client.onMessage(m -> received.add(m.asText()));
+        client.onClose(closed::complete);
+
+        client.send("one");
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("stored one");
+
+        emu.runtime().storage().faults().failNextCommits(1);
+        client.send("two");
+        WebSocket.CloseEvent ev = closed.get(10, TimeUnit.SECONDS);
+        assertThat(ev.code()).isEqualTo(1006);
+        assertThat(received).isEmpty();
+        assertThat(committed("og-ws", "last")).isEqualTo("\"one\"".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inProcessWebSocketsCarryTextAndBinary() throws Exception {
+        Response upgrade = emu.fetch(Request.builder("GET", "http://x/do/PROBE/inproc/ws")
+                .header("upgrade", "websocket")
+                .build());
+        WebSocket client = upgrade.webSocket().orElseThrow();
+        LinkedBlockingQueue<WebSocketMessage> received = new LinkedBlockingQueue<>();
+        client.accept();
+        client.onMessage(received::add);
+        client.send("hi");
+        client.send(new byte[] {1, 2});
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(WebSocketMessage.text("hi"));
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(WebSocketMessage.binary(new byte[] {1, 2}));
+    }
+}

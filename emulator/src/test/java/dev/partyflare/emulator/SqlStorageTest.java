@@ -1,0 +1,188 @@
+package dev.partyflare.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.partyflare.durable.DurableObjectState;
+import dev.partyflare.durable.DurableObjectStub;
+import dev.partyflare.durable.SqlCursor;
+import dev.partyflare.durable.SqlStorage;
+import dev.partyflare.fixtures.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SQL API (SEMANTICS.md §3, probes §5), on H2 with SQLite's dialect translated. */
+class SqlStorageTest {
+    Emulator emu;
+    DurableObjectStub stub;
+
+    @BeforeEach
+    void start() {
+        emu = TestEmulators.inProcess();
+        stub = emu.namespace("STORE").getByName("sql");
+    }
+
+    @AfterEach
+    void stop() {
+        emu.close();
+    }
+
+    <T> T sql(Function<SqlStorage, T> f) {
+        return emu.runInDurableObject(
+                stub, (Store o, DurableObjectState ctx) -> f.apply(ctx.storage().sql()));
+    }
+
+    Map<String, Object> one(String q, Object... b) {
+        return sql(s -> s.exec(q, b).one());
+    }
+
+    List<Map<String, Object>> all(String q, Object... b) {
+        return sql(s -> s.exec(q, b).toArray());
+    }
+
+    SqlCursor exec(String q, Object... b) {
+        return sql(s -> s.exec(q, b));
+    }
+
+    long size() {
+        return sql(SqlStorage::databaseSize);
+    }
+
+    @Test
+    void cursorMethods() {
+        assertThat(one("SELECT 1 AS a")).isEqualTo(Map.of("a", 1L));
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 1 AS a WHERE 1 = 0").one()))
+                .hasMessage("Expected exactly one result from SQL query, but got no results.");
+        assertThatThrownBy(() ->
+                        sql(s -> s.exec("SELECT 1 AS a UNION ALL SELECT 2").one()))
+                .hasMessage("Expected exactly one result from SQL query, but got multiple results.");
+        List<List<Object>> raw = sql(s -> {
+            List<List<Object>> rows = new ArrayList<>();
+            s.exec("SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y'").raw().forEachRemaining(rows::add);
+            return rows;
+        });
+        assertThat(raw).containsExactly(List.of(1L, "x"), List.of(2L, "y"));
+        assertThat(exec("SELECT 1 AS a, 2 AS b, 3").columnNames()).containsExactly("a", "b", "3");
+        assertThat(exec("SELECT 1 AS a WHERE 1 = 0").columnNames()).containsExactly("a");
+        assertThat(all("SELECT 1 AS a, 2 AS a")).containsExactly(Map.of("a", 2L));
+    }
+
+    @Test
+    void sqliteDialectIsTranslated() {
+        sql(s -> s.exec("CREATE TABLE t1 (id INTEGER PRIMARY KEY, v TEXT, r REAL, b BLOB)"));
+        SqlCursor insert = sql(s -> s.exec(
+                "INSERT INTO t1 (v, r, b) VALUES ('a', 1.5, ?), ('b', 2.5, NULL), (?, 3.5, NULL)",
+                new byte[] {1, 2},
+                "c"));
+        assertThat(insert.rowsWritten()).isEqualTo(3);
+        assertThat(insert.rowsRead()).isZero();
+        List<Map<String, Object>> rows = all("SELECT id, v, r, b FROM t1 ORDER BY id");
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0)).containsEntry("id", 1L).containsEntry("v", "a").containsEntry("r", 1.5);
+        assertThat((byte[]) rows.get(0).get("b")).containsExactly(1, 2);
+        assertThat(rows.get(2)).containsEntry("id", 3L).containsEntry("v", "c");
+
+        sql(s -> s.exec("INSERT OR REPLACE INTO t1 (id, v, r) VALUES (1, 'replaced', 0)"));
+        assertThat(one("SELECT v FROM t1 WHERE id = ?", 1)).containsEntry("v", "replaced");
+
+        List<Map<String, Object>> returned = all("INSERT INTO t1 (v, r) VALUES ('d', 4), ('e', 5) RETURNING id, v");
+        assertThat(returned).extracting(m -> m.get("v")).containsExactly("d", "e");
+        assertThat(all("DELETE FROM t1 WHERE v = 'e' RETURNING v")).containsExactly(Map.of("v", "e"));
+
+        SqlCursor select = sql(s -> {
+            SqlCursor c = s.exec("SELECT * FROM t1");
+            c.toArray();
+            return c;
+        });
+        assertThat(select.rowsRead()).isEqualTo(4);
+        assertThat(exec("UPDATE t1 SET r = r + 1").rowsWritten()).isEqualTo(4);
+        // identifiers are case-insensitive, as in SQLite
+        assertThat(one("select count(*) as N from T1")).containsEntry("N", 4L);
+        // several statements: the rows of the last one
+        assertThat(all("INSERT INTO t1 (v, r) VALUES ('x', 0); SELECT v FROM t1 WHERE v = 'x'"))
+                .containsExactly(Map.of("v", "x"));
+    }
+
+    @Test
+    void errorsHaveWorkerdsTexts() {
+        assertThatThrownBy(() -> sql(s -> s.exec("BEGIN TRANSACTION")))
+                .hasMessageStartingWith(
+                        "To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements.");
+        for (String stmt : List.of("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT sp1")) {
+            assertThatThrownBy(() -> sql(s -> s.exec(stmt))).hasMessageStartingWith("To execute a transaction");
+        }
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT ? AS a", 1, 2)))
+                .hasMessage("Wrong number of parameter bindings for SQL query.");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 1 AS a", 1)))
+                .hasMessage("Wrong number of parameter bindings for SQL query.");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT ? AS a")))
+                .hasMessage("Wrong number of parameter bindings for SQL query.");
+        assertThatThrownBy(() -> sql(s -> s.exec(""))).hasMessage("SQL code did not contain a statement.");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM nonexistent_table")))
+                .hasMessage("no such table: nonexistent_table: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELEC 1")))
+                .hasMessage("near \"SELEC\": syntax error at offset 0: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("ATTACH DATABASE ':memory:' AS x")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM PUBLIC.KV"))).hasMessageContaining("SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("INSERT OR IGNORE INTO t VALUES (1)")))
+                .hasMessageContaining("INSERT OR IGNORE is not supported");
+    }
+
+    @Test
+    void kvBackedClassesHaveNoSql() {
+        assertThatThrownBy(() -> emu.runInDurableObject(
+                        emu.namespace("KV").getByName("x"),
+                        (dev.partyflare.fixtures.KvStore o, DurableObjectState c) ->
+                                c.storage().sql()))
+                .hasMessage(
+                        "SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.");
+    }
+
+    @Test
+    void transactionsRollBackKvAndSqlTogether() {
+        sql(s -> s.exec("CREATE TABLE tx (v INTEGER)"));
+        emu.runInDurableObject(stub, (Store o, DurableObjectState c) -> {
+            assertThatThrownBy(() -> c.storage().transaction(txn -> {
+                        txn.put("txk", 1);
+                        c.storage().sql().exec("INSERT INTO tx VALUES (2)");
+                        throw new IllegalStateException("tx boom");
+                    }))
+                    .hasMessage("tx boom");
+            assertThat(c.storage().get("txk")).isEmpty();
+            assertThat(c.storage().sql().exec("SELECT count(*) AS n FROM tx").one())
+                    .containsEntry("n", 0L);
+            assertThatThrownBy(() -> c.storage().transactionSync(() -> {
+                        c.storage().sql().exec("INSERT INTO tx VALUES (1)");
+                        throw new IllegalStateException("txsync boom");
+                    }))
+                    .hasMessage("txsync boom");
+            assertThat(c.storage().sql().exec("SELECT count(*) AS n FROM tx").one())
+                    .containsEntry("n", 0L);
+            return null;
+        });
+    }
+
+    @Test
+    void databaseSizeCountsPages() {
+        assertThat(size()).isEqualTo(4096);
+        sql(s -> s.exec("CREATE TABLE a (x INTEGER)"));
+        assertThat(size()).isEqualTo(8192);
+        sql(s -> s.exec("CREATE TABLE b (x INTEGER)"));
+        assertThat(size()).isEqualTo(12288);
+        emu.runInDurableObject(stub, (Store o, DurableObjectState c) -> {
+            c.storage().put("k", 1);
+            assertThat(c.storage().sql().databaseSize()).isEqualTo(16384);
+            c.storage().deleteAll();
+            assertThat(c.storage().sql().databaseSize()).isEqualTo(4096);
+            assertThatThrownBy(() -> c.storage().sql().exec("SELECT * FROM a"))
+                    .hasMessage("no such table: a: SQLITE_ERROR");
+            return null;
+        });
+    }
+}
