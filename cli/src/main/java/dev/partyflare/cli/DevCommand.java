@@ -59,6 +59,15 @@ final class DevCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--strict-limits", description = "Enforce production limits, not local workerd's.")
     boolean strictLimits;
 
+    @Option(
+            names = "--persist-to",
+            paramLabel = "DIR",
+            description = "Where storage is kept between runs (default: DIR/.partyflare/state).")
+    Path persistTo;
+
+    @Option(names = "--in-memory", description = "Keep storage in memory only: it is lost when the server stops.")
+    boolean inMemory;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,8 +99,12 @@ final class DevCommand implements java.util.concurrent.Callable<Integer> {
             }
             builder.var(v.substring(0, colon), v.substring(colon + 1));
         }
-        EmulatorOptions options =
-                builder.host(ip).port(port).strictLimits(strictLimits).build();
+        Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
+        EmulatorOptions options = builder.host(ip)
+                .port(port)
+                .strictLimits(strictLimits)
+                .persistTo(state)
+                .build();
         warnIfExposed(err, term);
 
         Emulator emulator = Emulator.start(
@@ -144,6 +157,10 @@ final class DevCommand implements java.util.concurrent.Callable<Integer> {
             out.println("- Vars:");
             options.vars().forEach((k, v) -> out.println("  - " + k + ": " + v));
         }
+        out.println("Storage: "
+                + (state == null
+                        ? "in memory (lost on exit)"
+                        : state.toAbsolutePath().normalize()));
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
         out.println(term.green("Ready on " + emulator.url().orElseThrow()) + term.dim("  (" + ms + " ms)"));
         out.flush();
