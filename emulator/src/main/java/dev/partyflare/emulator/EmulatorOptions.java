@@ -21,7 +21,13 @@ public final class EmulatorOptions {
     /** The default port of {@code partyflare dev}, as {@code wrangler dev}. */
     public static final int DEFAULT_DEV_PORT = 8787;
 
-    /** The largest WebSocket message workerd accepts (32 MiB). */
+    /** The default WebSocket attachment limit (the project's requirement). */
+  public static final int DEFAULT_ATTACHMENT_LIMIT = 2048;
+
+  /** Cloudflare's attachment limit since 2026. */
+  public static final int PRODUCTION_ATTACHMENT_LIMIT = 16_384;
+
+  /** The largest WebSocket message workerd accepts (32 MiB). */
     public static final int MAX_WEBSOCKET_MESSAGE = 32 * 1024 * 1024;
 
     private final String workerName;
@@ -39,8 +45,10 @@ public final class EmulatorOptions {
     private final Duration blockConcurrencyTimeout;
     private final String compatibilityDate;
     private final Path persistTo;
+  private final Duration idleTimeout;
+  private final int attachmentLimit;
 
-    /**
+  /**
      * A Durable Object class under a binding name.
      *
      * @param binding the name in {@code env} (e.g. {@code COUNTER})
@@ -76,7 +84,9 @@ public final class EmulatorOptions {
         this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
         this.compatibilityDate = b.compatibilityDate;
         this.persistTo = b.persistTo;
-    }
+    this.idleTimeout = b.idleTimeout;
+    this.attachmentLimit = b.attachmentLimit;
+  }
 
     public static Builder builder() {
         return new Builder();
@@ -157,7 +167,17 @@ public final class EmulatorOptions {
         return compatibilityDate;
     }
 
-    /** The state directory, or null for in-memory storage (lost on close). */
+    /** Idle time before an object hibernates or is evicted, or null for never. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** The largest WebSocket attachment, in serialized bytes. */
+  public int attachmentLimit() {
+    return attachmentLimit;
+  }
+
+  /** The state directory, or null for in-memory storage (lost on close). */
     public Path persistTo() {
         return persistTo;
     }
@@ -179,7 +199,9 @@ public final class EmulatorOptions {
         b.blockConcurrencyTimeout = blockConcurrencyTimeout;
         b.compatibilityDate = compatibilityDate;
         b.persistTo = persistTo;
-        return b;
+    b.idleTimeout = idleTimeout;
+    b.attachmentLimit = attachmentLimit;
+    return b;
     }
 
     /** Builder of {@link EmulatorOptions}. */
@@ -199,8 +221,10 @@ public final class EmulatorOptions {
         private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
         private String compatibilityDate;
         private Path persistTo;
+    private Duration idleTimeout = Duration.ofSeconds(10);
+    private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
 
-        private Builder() {}
+    private Builder() {}
 
         /** The Worker's name ({@code name} in wrangler.toml); ids derive from it. */
         public Builder workerName(String name) {
@@ -308,7 +332,28 @@ public final class EmulatorOptions {
             return this;
         }
 
-        public Builder compatibilityDate(String date) {
+        /**
+     * How long an object may stay idle before it hibernates (hibernatable sockets only) or is
+     * evicted: 10 s, as local workerd; null never evicts.
+     */
+    public Builder idleTimeout(Duration d) {
+      this.idleTimeout = d;
+      return this;
+    }
+
+    /**
+     * The largest WebSocket attachment in serialized bytes: {@link #DEFAULT_ATTACHMENT_LIMIT}
+     * (2,048) by default, {@link #PRODUCTION_ATTACHMENT_LIMIT} (16,384) as Cloudflare today.
+     */
+    public Builder attachmentLimit(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("The attachment limit must be positive, got " + bytes);
+      }
+      this.attachmentLimit = bytes;
+      return this;
+    }
+
+    public Builder compatibilityDate(String date) {
             this.compatibilityDate = date;
             return this;
         }

@@ -190,7 +190,7 @@ class RpcAndErrorsTest {
             // bcw-hang sleeps 60 s inside blockConcurrencyWhile; the 30 s limit fires first
             var f = pool.submit(() ->
                     e.fetch(dev.partyflare.durable.Request.get("http://x/do/PROBE/bcw-timeout/bcw-hang?catch=1")));
-            e.time().awaitPendingTimers(2, java.time.Duration.ofSeconds(10));
+            e.time().awaitPendingTimers(1, java.time.Duration.ofSeconds(10));
             e.time().advance(java.time.Duration.ofSeconds(31));
             Map<String, Object> caught = map(f.get());
             assertThat(caught).containsEntry("reset", true);

@@ -99,9 +99,8 @@ final class StubImpl implements DurableObjectStub {
     }
 
     private <T> T send(boolean isFetch, Actor.EventBody<T> body) {
-        Actor actor = namespace.actorFor(id, locationHint);
         try {
-            return EventContext.awaitIo(() -> actor.run(body));
+            return EventContext.awaitIo(() -> namespace.run(id, locationHint, body));
         } catch (ActorBrokenException e) {
             // fetch errors carry remote: true; RPC errors from a reset do not (observed on workerd)
             throw new DurableObjectException(e.errorType(), e.getMessage(), isFetch, true, false, false, "");

@@ -49,8 +49,10 @@ public final class DurableRuntime implements AutoCloseable {
             String defaultLocation,
             boolean strictLimits,
             long blockConcurrencyTimeoutMillis,
-            ErrorListener errorListener,
-            StorageEngine storage) {
+      ErrorListener errorListener,
+      StorageEngine storage,
+      long idleTimeoutMillis,
+      int attachmentLimit) {
         this.clock = clock;
         this.errorListener = errorListener;
         this.storage = storage;
@@ -63,7 +65,9 @@ public final class DurableRuntime implements AutoCloseable {
                 strictLimits,
                 blockConcurrencyTimeoutMillis,
                 this::reportError,
-                alarms);
+        alarms,
+        idleTimeoutMillis,
+        attachmentLimit);
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
                 throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
@@ -150,7 +154,17 @@ public final class DurableRuntime implements AutoCloseable {
         T run(O instance, dev.partyflare.durable.DurableObjectState ctx) throws Exception;
     }
 
-    /** Runs {@code code} as an event of the object behind {@code stub} (tests, tools). */
+    /** The namespace that made {@code stub}. */
+  public ActorNamespace namespaceOf(dev.partyflare.durable.DurableObjectStub stub) {
+    for (ActorNamespace candidate : namespaces.values()) {
+      if (candidate.owns(stub)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("The stub " + stub.id() + " belongs to no namespace of this emulator");
+  }
+
+  /** Runs {@code code} as an event of the object behind {@code stub} (tests, tools). */
     public <O extends DurableObject, T> T runInObject(
             dev.partyflare.durable.DurableObjectStub stub, ObjectCode<O, T> code) throws Exception {
         ActorNamespace ns = null;

@@ -66,7 +66,7 @@ final class ExecutionContextImpl implements ExecutionContext {
     public TimerHandle setTimeout(Duration delay, Runnable task) {
         RuntimeClock clock = runtime.clock();
         RuntimeClock.Scheduled s =
-                clock.schedule(clock.millis() + Math.max(0, delay.toMillis()), () -> waitUntil(task));
+                clock.schedule(clock.millis() + Math.max(0, delay.toMillis()), () -> waitUntil(task), true);
         return s::cancel;
     }
 

@@ -17,6 +17,7 @@ public final class ManualRuntimeClock extends RuntimeClock {
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private long now;
     private long seq;
+    private int userPending;
 
     public ManualRuntimeClock(long startMillis) {
         this.now = startMillis;
@@ -33,13 +34,16 @@ public final class ManualRuntimeClock extends RuntimeClock {
     }
 
     @Override
-    public Scheduled schedule(long atMillis, Runnable task) {
+    public Scheduled schedule(long atMillis, Runnable task, boolean userTimer) {
         Entry e;
         lock.lock();
         try {
-            e = new Entry(atMillis, seq++, task);
+            e = new Entry(atMillis, seq++, task, userTimer);
             if (atMillis > now) {
                 queue.add(e);
+                if (userTimer) {
+                    userPending++;
+                }
                 changed.signalAll();
                 return () -> cancel(e);
             }
@@ -59,6 +63,9 @@ public final class ManualRuntimeClock extends RuntimeClock {
             }
             e.state = 2;
             queue.remove(e);
+            if (e.userTimer) {
+                userPending--;
+            }
             changed.signalAll();
             return true;
         } finally {
@@ -97,6 +104,9 @@ public final class ManualRuntimeClock extends RuntimeClock {
                 }
                 queue.poll();
                 next.state = 1;
+                if (next.userTimer) {
+                    userPending--;
+                }
                 if (next.at > now) {
                     now = next.at;
                 }
@@ -111,7 +121,7 @@ public final class ManualRuntimeClock extends RuntimeClock {
     public int pending() {
         lock.lock();
         try {
-            return queue.size();
+            return userPending;
         } finally {
             lock.unlock();
         }
@@ -133,11 +143,11 @@ public final class ManualRuntimeClock extends RuntimeClock {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (queue.size() < n) {
+            while (userPending < n) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new TimeoutException("Timed out after " + timeout + " waiting for " + n + " pending timers; "
-                            + queue.size() + " pending");
+                            + userPending + " pending");
                 }
                 changed.await(left, TimeUnit.NANOSECONDS);
             }
@@ -150,9 +160,11 @@ public final class ManualRuntimeClock extends RuntimeClock {
         final long at;
         final long seq;
         final Runnable task;
+        final boolean userTimer;
         int state; // 0 pending, 1 ran, 2 cancelled
 
-        Entry(long at, long seq, Runnable task) {
+        Entry(long at, long seq, Runnable task, boolean userTimer) {
+            this.userTimer = userTimer;
             this.at = at;
             this.seq = seq;
             this.task = task;

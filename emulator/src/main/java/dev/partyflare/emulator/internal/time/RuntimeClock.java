@@ -15,11 +15,20 @@ public abstract class RuntimeClock {
     /** Epoch milliseconds now. */
     public abstract long millis();
 
-    /** Runs {@code task} once the clock reaches {@code atMillis} (at once if already past). */
-    public abstract Scheduled schedule(long atMillis, Runnable task);
+    /**
+   * Runs {@code task} once the clock reaches {@code atMillis} (at once if already past). {@code
+   * userTimer} marks the timers of user code ({@code sleep}, {@code setTimeout}), which {@link
+   * #pending()} counts; the runtime's own (timeouts, idle checks, alarms) are not counted.
+   */
+  public abstract Scheduled schedule(long atMillis, Runnable task, boolean userTimer);
 
-    /** Number of tasks scheduled and not yet run or cancelled. */
-    public abstract int pending();
+  /** A runtime task (not counted by {@link #pending()}). */
+  public Scheduled schedule(long atMillis, Runnable task) {
+    return schedule(atMillis, task, false);
+  }
+
+  /** Number of user timers scheduled and not yet run or cancelled. */
+  public abstract int pending();
 
     /** Stops the clock's threads. */
     public void shutdown() {}
@@ -30,7 +39,7 @@ public abstract class RuntimeClock {
             return;
         }
         java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
-        Scheduled s = schedule(atMillis, latch::countDown);
+        Scheduled s = schedule(atMillis, latch::countDown, true);
         try {
             latch.await();
         } finally {

@@ -25,14 +25,15 @@ public final class SystemRuntimeClock extends RuntimeClock {
     }
 
     @Override
-    public Scheduled schedule(long atMillis, Runnable task) {
-        long delay = Math.max(0, atMillis - millis());
-        pending.incrementAndGet();
+    public Scheduled schedule(long atMillis, Runnable task, boolean userTimer) {
+    long delay = Math.max(0, atMillis - millis());
+    AtomicInteger counter = userTimer ? pending : new AtomicInteger();
+    counter.incrementAndGet();
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> f = scheduler.schedule(
                 () -> {
                     if (done.compareAndSet(false, true)) {
-                        pending.decrementAndGet();
+                        counter.decrementAndGet();
                         task.run();
                     }
                 },
@@ -40,7 +41,7 @@ public final class SystemRuntimeClock extends RuntimeClock {
                 TimeUnit.MILLISECONDS);
         return () -> {
             if (done.compareAndSet(false, true)) {
-                pending.decrementAndGet();
+                counter.decrementAndGet();
                 f.cancel(false);
                 return true;
             }

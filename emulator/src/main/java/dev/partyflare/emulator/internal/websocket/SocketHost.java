@@ -11,6 +11,11 @@ public interface SocketHost {
     /** Called when a socket is accepted in this host, so a reset can drop it. */
     default void register(WebSocketEnd end) {}
 
-    /** Called when a socket of this host is fully closed. */
+    /** The attachment limit of sockets accepted here. */
+  default int attachmentLimit() {
+    return WebSocketEnd.DEFAULT_ATTACHMENT_LIMIT;
+  }
+
+  /** Called when a socket of this host is fully closed. */
     default void unregister(WebSocketEnd end) {}
 }

@@ -1,0 +1,174 @@
+package dev.partyflare.emulator.internal.actor;
+
+import dev.partyflare.durable.DurableObjectId;
+import dev.partyflare.durable.WebSocketMessage;
+import dev.partyflare.durable.WebSocketRequestResponsePair;
+import dev.partyflare.emulator.internal.websocket.HibernationTarget;
+import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Keeps every object's hibernatable WebSockets (workerd's {@code HibernationManager}): they belong
+ * to the runtime, not to an instance, so they stay connected while the object hibernates, and
+ * their events wake it (a new instance) when they arrive.
+ */
+public final class HibernationManager {
+  static final int MAX_TAGS = 10;
+  static final int MAX_TAG_BYTES = 256;
+  static final int MAX_SOCKETS = 32_768;
+  static final long MAX_EVENT_TIMEOUT = 604_800_000L;
+
+  private final ActorNamespace namespace;
+  private final Map<String, Sockets> byObject = new ConcurrentHashMap<>();
+
+  HibernationManager(ActorNamespace namespace) {
+    this.namespace = namespace;
+  }
+
+  /** The hibernatable sockets of one object, created on first use. */
+  Sockets of(DurableObjectId id) {
+    return byObject.computeIfAbsent(id.toString(), k -> new Sockets(id));
+  }
+
+  /** The sockets of an object, or null when it has none. */
+  Sockets existing(DurableObjectId id) {
+    return byObject.get(id.toString());
+  }
+
+  Map<String, Sockets> all() {
+    return byObject;
+  }
+
+  /** Total open hibernatable sockets (for inspection). */
+  public int openSockets() {
+    int n = 0;
+    for (Sockets s : byObject.values()) {
+      n += s.sockets.size();
+    }
+    return n;
+  }
+
+  static List<String> validateTags(List<String> tags) {
+    if (tags == null) {
+      throw new IllegalArgumentException("acceptWebSocket() takes a list of tags, not null");
+    }
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    for (String t : tags) {
+      if (t == null) {
+        throw new IllegalArgumentException("A WebSocket tag must be a string, not null");
+      }
+      unique.add(t);
+    }
+    if (unique.size() > MAX_TAGS) {
+      throw new IllegalArgumentException("a Hibernatable WebSocket cannot have more than 10 tags");
+    }
+    for (String t : unique) {
+      if (t.getBytes(StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
+        throw new IllegalArgumentException("\"" + t + "\" is longer than the max tag length (256 characters).");
+      }
+    }
+    return List.copyOf(unique);
+  }
+
+  /** One object's hibernatable sockets, and the settings that live with them. */
+  final class Sockets implements HibernationTarget {
+    private final DurableObjectId id;
+    private final List<WebSocketEnd> sockets = new CopyOnWriteArrayList<>();
+    private volatile WebSocketRequestResponsePair autoResponse;
+    private volatile long eventTimeoutMillis;
+
+    Sockets(DurableObjectId id) {
+      this.id = id;
+    }
+
+    void accept(WebSocketEnd ws, List<String> tags) {
+      List<String> valid = validateTags(tags);
+      if (sockets.size() >= MAX_SOCKETS) {
+        throw new IllegalStateException("only 32768 websockets can be accepted on a single Durable Object instance");
+      }
+      ws.acceptHibernatable(this, valid, namespace.services().attachmentLimit());
+      sockets.add(ws);
+    }
+
+    List<WebSocketEnd> open(String tag) {
+      List<WebSocketEnd> out = new ArrayList<>();
+      for (WebSocketEnd ws : sockets) {
+        if (!ws.isClosedForEvents() && (tag == null || ws.tags().contains(tag))) {
+          out.add(ws);
+        }
+      }
+      return out;
+    }
+
+    int size() {
+      return sockets.size();
+    }
+
+    void setAutoResponse(WebSocketRequestResponsePair pair) {
+      autoResponse = pair;
+    }
+
+    WebSocketRequestResponsePair autoResponse() {
+      return autoResponse;
+    }
+
+    void eventTimeout(long millis) {
+      if (millis < 0 || millis > MAX_EVENT_TIMEOUT) {
+        throw new IllegalArgumentException("Event timeout should not exceed 604800000 ms.");
+      }
+      eventTimeoutMillis = millis;
+    }
+
+    long eventTimeout() {
+      return eventTimeoutMillis;
+    }
+
+    /** Drops every socket without a close frame (the object was reset). */
+    void dropAll() {
+      for (WebSocketEnd ws : sockets) {
+        ws.drop();
+      }
+      sockets.clear();
+      byObject.remove(id.toString(), this);
+    }
+
+    @Override
+    public void message(WebSocketEnd ws, WebSocketMessage message) {
+      namespace.dispatchToInstance(id, "webSocketMessage", obj -> obj.webSocketMessage(ws, message), eventTimeoutMillis);
+    }
+
+    @Override
+    public void close(WebSocketEnd ws, int code, String reason, boolean wasClean) {
+      namespace.dispatchToInstance(
+          id, "webSocketClose", obj -> obj.webSocketClose(ws, code, reason, wasClean), eventTimeoutMillis);
+    }
+
+    @Override
+    public void error(WebSocketEnd ws, String message) {
+      namespace.dispatchToInstance(
+          id, "webSocketError", obj -> obj.webSocketError(ws, new java.io.IOException(message)), eventTimeoutMillis);
+    }
+
+    @Override
+    public String autoResponseFor(String request) {
+      WebSocketRequestResponsePair p = autoResponse;
+      return p != null && p.request().equals(request) ? p.response() : null;
+    }
+
+    @Override
+    public long now() {
+      return namespace.services().clock().millis();
+    }
+
+    @Override
+    public void closed(WebSocketEnd ws) {
+      sockets.remove(ws);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.partyflare.emulator.internal.websocket;
+
+import dev.partyflare.durable.WebSocketMessage;
+
+/**
+ * Where the events of a hibernatable socket go: the object's handlers, through whatever instance
+ * is live (or a new one, after hibernation). Implemented per object by the hibernation manager.
+ */
+public interface HibernationTarget {
+  void message(WebSocketEnd ws, WebSocketMessage message);
+
+  void close(WebSocketEnd ws, int code, String reason, boolean wasClean);
+
+  void error(WebSocketEnd ws, String message);
+
+  /** The text that the runtime answers by itself, or null. */
+  String autoResponseFor(String request);
+
+  /** Now on the runtime clock (auto-response timestamps). */
+  long now();
+
+  /** The socket is closed for good: forget it. */
+  void closed(WebSocketEnd ws);
+}
