@@ -22,19 +22,19 @@ public abstract class DurableObject {
     }
 
     /** A message on a socket accepted with {@code ctx.acceptWebSocket} (the hibernatable API). */
-  public void webSocketMessage(WebSocket ws, WebSocketMessage message) throws Exception {}
+    public void webSocketMessage(WebSocket ws, WebSocketMessage message) throws Exception {}
 
-  /**
-   * The peer closed a hibernatable socket (or went away: 1006). The runtime does not answer a close
-   * frame by itself: call {@code ws.close(code, reason)} to complete the closing handshake.
-   */
-  public void webSocketClose(WebSocket ws, int code, String reason, boolean wasClean) throws Exception {}
+    /**
+     * The peer closed a hibernatable socket (or went away: 1006). The runtime does not answer a close
+     * frame by itself: call {@code ws.close(code, reason)} to complete the closing handshake.
+     */
+    public void webSocketClose(WebSocket ws, int code, String reason, boolean wasClean) throws Exception {}
 
-  /** A protocol error on a hibernatable socket (e.g. a message over 32 MiB). */
-  public void webSocketError(WebSocket ws, Throwable error) throws Exception {}
+    /** A protocol error on a hibernatable socket (e.g. a message over 32 MiB). */
+    public void webSocketError(WebSocket ws, Throwable error) throws Exception {}
 
-  /**
-   * Runs when the alarm set with {@code ctx.storage().setAlarm(...)} comes due. If it throws, it is
+    /**
+     * Runs when the alarm set with {@code ctx.storage().setAlarm(...)} comes due. If it throws, it is
      * retried up to 6 times with exponential backoff (2 s, 4 s, ... 64 s, plus up to 25 % jitter).
      * Override it to use alarms.
      */

@@ -28,38 +28,38 @@ public interface DurableObjectState extends RuntimeContext {
     }
 
     /**
-   * Accepts {@code ws} with the hibernatable WebSocket API: its events go to {@link
-   * DurableObject#webSocketMessage}, {@link DurableObject#webSocketClose} and {@link
-   * DurableObject#webSocketError}, and the object may hibernate while it stays connected. At most
-   * 10 tags of at most 256 UTF-8 bytes each; duplicates are dropped.
-   */
-  void acceptWebSocket(WebSocket ws, String... tags);
+     * Accepts {@code ws} with the hibernatable WebSocket API: its events go to {@link
+     * DurableObject#webSocketMessage}, {@link DurableObject#webSocketClose} and {@link
+     * DurableObject#webSocketError}, and the object may hibernate while it stays connected. At most
+     * 10 tags of at most 256 UTF-8 bytes each; duplicates are dropped.
+     */
+    void acceptWebSocket(WebSocket ws, String... tags);
 
-  void acceptWebSocket(WebSocket ws, java.util.List<String> tags);
+    void acceptWebSocket(WebSocket ws, java.util.List<String> tags);
 
-  /** The hibernatable sockets of this object that are not closed. */
-  java.util.List<WebSocket> getWebSockets();
+    /** The hibernatable sockets of this object that are not closed. */
+    java.util.List<WebSocket> getWebSockets();
 
-  /** The hibernatable sockets with {@code tag}. */
-  java.util.List<WebSocket> getWebSockets(String tag);
+    /** The hibernatable sockets with {@code tag}. */
+    java.util.List<WebSocket> getWebSockets(String tag);
 
-  /** The tags of a hibernatable socket. */
-  java.util.List<String> getTags(WebSocket ws);
+    /** The tags of a hibernatable socket. */
+    java.util.List<String> getTags(WebSocket ws);
 
-  /** Sets (or, with null, clears) the automatic response for hibernatable sockets. */
-  void setWebSocketAutoResponse(WebSocketRequestResponsePair pair);
+    /** Sets (or, with null, clears) the automatic response for hibernatable sockets. */
+    void setWebSocketAutoResponse(WebSocketRequestResponsePair pair);
 
-  java.util.Optional<WebSocketRequestResponsePair> getWebSocketAutoResponse();
+    java.util.Optional<WebSocketRequestResponsePair> getWebSocketAutoResponse();
 
-  /** When the runtime last answered {@code ws} automatically, or empty. */
-  java.util.Optional<java.time.Instant> getWebSocketAutoResponseTimestamp(WebSocket ws);
+    /** When the runtime last answered {@code ws} automatically, or empty. */
+    java.util.Optional<java.time.Instant> getWebSocketAutoResponseTimestamp(WebSocket ws);
 
-  /** Limits how long a hibernatable socket's event handler may run (at most 7 days; 0 clears). */
-  void setHibernatableWebSocketEventTimeout(long millis);
+    /** Limits how long a hibernatable socket's event handler may run (at most 7 days; 0 clears). */
+    void setHibernatableWebSocketEventTimeout(long millis);
 
-  java.util.OptionalLong getHibernatableWebSocketEventTimeout();
+    java.util.OptionalLong getHibernatableWebSocketEventTimeout();
 
-  /** Keeps the object alive while {@code task} runs in the background. */
+    /** Keeps the object alive while {@code task} runs in the background. */
     void waitUntil(Runnable task);
 
     /** Keeps the object alive while {@code work} completes. */

@@ -50,20 +50,20 @@ public interface WebSocket {
     String url();
 
     /**
-   * Keeps {@code value} with this socket, across hibernation ({@code serializeAttachment}). It is
-   * stored serialized (JSON); its size counts against the attachment limit (2,048 bytes by
-   * default, configurable), and a value that is too large or cannot be serialized is refused with
-   * the previous attachment kept.
-   */
-  void serializeAttachment(Object value);
+     * Keeps {@code value} with this socket, across hibernation ({@code serializeAttachment}). It is
+     * stored serialized (JSON); its size counts against the attachment limit (2,048 bytes by
+     * default, configurable), and a value that is too large or cannot be serialized is refused with
+     * the previous attachment kept.
+     */
+    void serializeAttachment(Object value);
 
-  /** The attachment, as the type it was stored as (or maps/lists), or null. */
-  Object deserializeAttachment();
+    /** The attachment, as the type it was stored as (or maps/lists), or null. */
+    Object deserializeAttachment();
 
-  /** The attachment as {@code type}, or null. */
-  <T> T deserializeAttachment(Class<T> type);
+    /** The attachment as {@code type}, or null. */
+    <T> T deserializeAttachment(Class<T> type);
 
-  /** Adds a listener for incoming messages ({@code addEventListener("message", ...)}). */
+    /** Adds a listener for incoming messages ({@code addEventListener("message", ...)}). */
     void onMessage(Consumer<WebSocketMessage> listener);
 
     /** Adds a listener for the peer's close ({@code addEventListener("close", ...)}). */

@@ -9,20 +9,20 @@ import java.util.Objects;
  * response} by the runtime, without waking the object.
  */
 public record WebSocketRequestResponsePair(String request, String response) {
-  static final int MAX_BYTES = 2048;
+    static final int MAX_BYTES = 2048;
 
-  public WebSocketRequestResponsePair {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(response, "response");
-    int rq = request.getBytes(StandardCharsets.UTF_8).length;
-    if (rq > MAX_BYTES) {
-      throw new IllegalArgumentException(
-          "Request cannot be larger than " + MAX_BYTES + " bytes. A request of size " + rq + " was provided.");
+    public WebSocketRequestResponsePair {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(response, "response");
+        int rq = request.getBytes(StandardCharsets.UTF_8).length;
+        if (rq > MAX_BYTES) {
+            throw new IllegalArgumentException("Request cannot be larger than " + MAX_BYTES
+                    + " bytes. A request of size " + rq + " was provided.");
+        }
+        int rs = response.getBytes(StandardCharsets.UTF_8).length;
+        if (rs > MAX_BYTES) {
+            throw new IllegalArgumentException("Response cannot be larger than " + MAX_BYTES
+                    + " bytes. A response of size " + rs + " was provided.");
+        }
     }
-    int rs = response.getBytes(StandardCharsets.UTF_8).length;
-    if (rs > MAX_BYTES) {
-      throw new IllegalArgumentException(
-          "Response cannot be larger than " + MAX_BYTES + " bytes. A response of size " + rs + " was provided.");
-    }
-  }
 }

@@ -62,9 +62,9 @@ public final class Emulator implements AutoCloseable {
                 options.strictLimits(),
                 options.blockConcurrencyTimeout().toMillis(),
                 errors,
-        new StorageEngine(options.persistTo()),
-        options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
-        options.attachmentLimit());
+                new StorageEngine(options.persistTo()),
+                options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
+                options.attachmentLimit());
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -209,42 +209,42 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
-   * Hibernates the object behind {@code stub} now, as 10 s of idleness would: the instance and its
-   * fields are dropped, hibernatable sockets stay connected, and the next event constructs it
-   * again. Without hibernatable sockets this is an eviction.
-   *
-   * @throws IllegalStateException saying why, when something pins the object (an event in flight,
-   *     a pending timer, an open standard WebSocket, waitUntil work)
-   */
-  public void hibernate(DurableObjectStub stub) {
-    List<String> why = runtime.namespaceOf(stub).hibernate(stub);
-    if (!why.isEmpty()) {
-      throw new IllegalStateException("Cannot hibernate " + stub.id() + ": " + String.join(", ", why));
+     * Hibernates the object behind {@code stub} now, as 10 s of idleness would: the instance and its
+     * fields are dropped, hibernatable sockets stay connected, and the next event constructs it
+     * again. Without hibernatable sockets this is an eviction.
+     *
+     * @throws IllegalStateException saying why, when something pins the object (an event in flight,
+     *     a pending timer, an open standard WebSocket, waitUntil work)
+     */
+    public void hibernate(DurableObjectStub stub) {
+        List<String> why = runtime.namespaceOf(stub).hibernate(stub);
+        if (!why.isEmpty()) {
+            throw new IllegalStateException("Cannot hibernate " + stub.id() + ": " + String.join(", ", why));
+        }
     }
-  }
 
-  /**
-   * Evicts the object behind {@code stub} now, whatever pins it: timers are cancelled and standard
-   * WebSockets dropped; hibernatable sockets stay connected unless {@code closeWebSockets} (then
-   * they are dropped too, as vitest's {@code evictDurableObject(stub, {webSockets: "close"})}).
-   */
-  public void evict(DurableObjectStub stub, boolean closeWebSockets) {
-    runtime.namespaceOf(stub).evict(stub, closeWebSockets);
-  }
+    /**
+     * Evicts the object behind {@code stub} now, whatever pins it: timers are cancelled and standard
+     * WebSockets dropped; hibernatable sockets stay connected unless {@code closeWebSockets} (then
+     * they are dropped too, as vitest's {@code evictDurableObject(stub, {webSockets: "close"})}).
+     */
+    public void evict(DurableObjectStub stub, boolean closeWebSockets) {
+        runtime.namespaceOf(stub).evict(stub, closeWebSockets);
+    }
 
-  /** Why the object behind {@code stub} cannot hibernate now; empty when it can (or is not live). */
-  public List<String> hibernationBlockers(DurableObjectStub stub) {
-    return runtime.namespaceOf(stub).hibernationBlockers(stub);
-  }
+    /** Why the object behind {@code stub} cannot hibernate now; empty when it can (or is not live). */
+    public List<String> hibernationBlockers(DurableObjectStub stub) {
+        return runtime.namespaceOf(stub).hibernationBlockers(stub);
+    }
 
-  /** Every live or hibernated object of every namespace. */
-  public List<ObjectInfo> objects() {
-    List<ObjectInfo> out = new ArrayList<>();
-    runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe()));
-    return out;
-  }
+    /** Every live or hibernated object of every namespace. */
+    public List<ObjectInfo> objects() {
+        List<ObjectInfo> out = new ArrayList<>();
+        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe()));
+        return out;
+    }
 
-  /** The runtime clock. */
+    /** The runtime clock. */
     public TimeControl time() {
         return time;
     }

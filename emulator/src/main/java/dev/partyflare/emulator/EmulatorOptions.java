@@ -22,12 +22,12 @@ public final class EmulatorOptions {
     public static final int DEFAULT_DEV_PORT = 8787;
 
     /** The default WebSocket attachment limit (the project's requirement). */
-  public static final int DEFAULT_ATTACHMENT_LIMIT = 2048;
+    public static final int DEFAULT_ATTACHMENT_LIMIT = 2048;
 
-  /** Cloudflare's attachment limit since 2026. */
-  public static final int PRODUCTION_ATTACHMENT_LIMIT = 16_384;
+    /** Cloudflare's attachment limit since 2026. */
+    public static final int PRODUCTION_ATTACHMENT_LIMIT = 16_384;
 
-  /** The largest WebSocket message workerd accepts (32 MiB). */
+    /** The largest WebSocket message workerd accepts (32 MiB). */
     public static final int MAX_WEBSOCKET_MESSAGE = 32 * 1024 * 1024;
 
     private final String workerName;
@@ -45,10 +45,10 @@ public final class EmulatorOptions {
     private final Duration blockConcurrencyTimeout;
     private final String compatibilityDate;
     private final Path persistTo;
-  private final Duration idleTimeout;
-  private final int attachmentLimit;
+    private final Duration idleTimeout;
+    private final int attachmentLimit;
 
-  /**
+    /**
      * A Durable Object class under a binding name.
      *
      * @param binding the name in {@code env} (e.g. {@code COUNTER})
@@ -84,9 +84,9 @@ public final class EmulatorOptions {
         this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
         this.compatibilityDate = b.compatibilityDate;
         this.persistTo = b.persistTo;
-    this.idleTimeout = b.idleTimeout;
-    this.attachmentLimit = b.attachmentLimit;
-  }
+        this.idleTimeout = b.idleTimeout;
+        this.attachmentLimit = b.attachmentLimit;
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -168,16 +168,16 @@ public final class EmulatorOptions {
     }
 
     /** Idle time before an object hibernates or is evicted, or null for never. */
-  public Duration idleTimeout() {
-    return idleTimeout;
-  }
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
 
-  /** The largest WebSocket attachment, in serialized bytes. */
-  public int attachmentLimit() {
-    return attachmentLimit;
-  }
+    /** The largest WebSocket attachment, in serialized bytes. */
+    public int attachmentLimit() {
+        return attachmentLimit;
+    }
 
-  /** The state directory, or null for in-memory storage (lost on close). */
+    /** The state directory, or null for in-memory storage (lost on close). */
     public Path persistTo() {
         return persistTo;
     }
@@ -199,9 +199,9 @@ public final class EmulatorOptions {
         b.blockConcurrencyTimeout = blockConcurrencyTimeout;
         b.compatibilityDate = compatibilityDate;
         b.persistTo = persistTo;
-    b.idleTimeout = idleTimeout;
-    b.attachmentLimit = attachmentLimit;
-    return b;
+        b.idleTimeout = idleTimeout;
+        b.attachmentLimit = attachmentLimit;
+        return b;
     }
 
     /** Builder of {@link EmulatorOptions}. */
@@ -221,10 +221,10 @@ public final class EmulatorOptions {
         private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
         private String compatibilityDate;
         private Path persistTo;
-    private Duration idleTimeout = Duration.ofSeconds(10);
-    private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
+        private Duration idleTimeout = Duration.ofSeconds(10);
+        private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
 
-    private Builder() {}
+        private Builder() {}
 
         /** The Worker's name ({@code name} in wrangler.toml); ids derive from it. */
         public Builder workerName(String name) {
@@ -333,27 +333,27 @@ public final class EmulatorOptions {
         }
 
         /**
-     * How long an object may stay idle before it hibernates (hibernatable sockets only) or is
-     * evicted: 10 s, as local workerd; null never evicts.
-     */
-    public Builder idleTimeout(Duration d) {
-      this.idleTimeout = d;
-      return this;
-    }
+         * How long an object may stay idle before it hibernates (hibernatable sockets only) or is
+         * evicted: 10 s, as local workerd; null never evicts.
+         */
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
 
-    /**
-     * The largest WebSocket attachment in serialized bytes: {@link #DEFAULT_ATTACHMENT_LIMIT}
-     * (2,048) by default, {@link #PRODUCTION_ATTACHMENT_LIMIT} (16,384) as Cloudflare today.
-     */
-    public Builder attachmentLimit(int bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("The attachment limit must be positive, got " + bytes);
-      }
-      this.attachmentLimit = bytes;
-      return this;
-    }
+        /**
+         * The largest WebSocket attachment in serialized bytes: {@link #DEFAULT_ATTACHMENT_LIMIT}
+         * (2,048) by default, {@link #PRODUCTION_ATTACHMENT_LIMIT} (16,384) as Cloudflare today.
+         */
+        public Builder attachmentLimit(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("The attachment limit must be positive, got " + bytes);
+            }
+            this.attachmentLimit = bytes;
+            return this;
+        }
 
-    public Builder compatibilityDate(String date) {
+        public Builder compatibilityDate(String date) {
             this.compatibilityDate = date;
             return this;
         }

@@ -16,11 +16,11 @@ import java.util.List;
  * @param blockers why it cannot hibernate now (empty when it can)
  */
 public record ObjectInfo(
-    String binding,
-    String id,
-    String name,
-    String location,
-    String state,
-    int standardSockets,
-    int hibernatableSockets,
-    List<String> blockers) {}
+        String binding,
+        String id,
+        String name,
+        String location,
+        String state,
+        int standardSockets,
+        int hibernatableSockets,
+        List<String> blockers) {}

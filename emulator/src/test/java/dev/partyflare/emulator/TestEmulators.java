@@ -18,7 +18,8 @@ final class TestEmulators {
                 .durableObject("OTHER", Other.class)
                 .durableObject("STORE", dev.partyflare.fixtures.Store.class)
                 .kvDurableObject("KV", dev.partyflare.fixtures.KvStore.class)
-                .durableObject("NOALARM", dev.partyflare.fixtures.NoAlarm.class);
+                .durableObject("NOALARM", dev.partyflare.fixtures.NoAlarm.class)
+                .durableObject("HIB", dev.partyflare.fixtures.Hib.class);
     }
 
     /** In-process only, on a controllable clock. */

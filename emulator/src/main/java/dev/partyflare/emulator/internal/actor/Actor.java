@@ -91,62 +91,65 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     /** An event delivered to the object's handlers (hibernatable sockets). */
-  @FunctionalInterface
-  public interface ObjectEvent {
-    void run(DurableObject instance) throws Exception;
-  }
+    @FunctionalInterface
+    public interface ObjectEvent {
+        void run(DurableObject instance) throws Exception;
+    }
 
-  /** Runs an event of this object on the calling thread (through a new instance if it retired). */
-  public <T> T run(EventBody<T> body) throws Exception {
-    return namespace.run(id, null, body);
-  }
+    /** Runs an event of this object on the calling thread (through a new instance if it retired). */
+    public <T> T run(EventBody<T> body) throws Exception {
+        return namespace.run(id, null, body);
+    }
 
-  /** Runs an already queued event on its own thread; errors go to the runtime's error log. */
-  void runOnThread(InputGate.Ticket ticket, String description, ObjectEvent event, long timeoutMillis) {
-    Thread.ofVirtual()
-        .name("partyflare-event")
-        .start(
-            () -> {
-              RuntimeClock.Scheduled timeout = null;
-              if (timeoutMillis > 0) {
+    /** Runs an already queued event on its own thread; errors go to the runtime's error log. */
+    void runOnThread(InputGate.Ticket ticket, String description, ObjectEvent event, long timeoutMillis) {
+        Thread.ofVirtual().name("partyflare-event").start(() -> {
+            RuntimeClock.Scheduled timeout = null;
+            if (timeoutMillis > 0) {
                 Thread self = Thread.currentThread();
                 RuntimeClock clock = services().clock();
-                timeout = clock.schedule(clock.millis() + timeoutMillis, () -> {
-                  services().errors().report(where(description),
-                      new java.util.concurrent.TimeoutException(description + " exceeded the hibernatable WebSocket event timeout of " + timeoutMillis + " ms"));
-                  self.interrupt();
-                }, false);
-              }
-              try {
-                runTicket(
-                    ticket,
-                    obj -> {
-                      event.run(obj);
-                      return null;
-                    });
-              } catch (ActorBrokenException e) {
+                timeout = clock.schedule(
+                        clock.millis() + timeoutMillis,
+                        () -> {
+                            services()
+                                    .errors()
+                                    .report(
+                                            where(description),
+                                            new java.util.concurrent.TimeoutException(description
+                                                    + " exceeded the hibernatable WebSocket event timeout of "
+                                                    + timeoutMillis + " ms"));
+                            self.interrupt();
+                        },
+                        false);
+            }
+            try {
+                runTicket(ticket, obj -> {
+                    event.run(obj);
+                    return null;
+                });
+            } catch (ActorBrokenException e) {
                 // the object was reset; the event is dropped with it
-              } catch (Exception | Error e) {
+            } catch (Exception | Error e) {
                 services().errors().report(where(description), e);
-              } finally {
+            } finally {
                 if (timeout != null) {
-                  timeout.cancel();
+                    timeout.cancel();
                 }
-              }
-            });
-  }
-
-  <T> T runTicket(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
-    try {
-      return runGranted(ticket, body);
-    } finally {
-      if (gate.eventEnded() == 0) {
-        idleCheckLater();
-      }
+            }
+        });
     }
-  }
 
-  private <T> T runGranted(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
+    <T> T runTicket(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
+        try {
+            return runGranted(ticket, body);
+        } finally {
+            if (gate.eventEnded() == 0) {
+                idleCheckLater();
+            }
+        }
+    }
+
+    private <T> T runGranted(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
         ticket.await(); // throws ActorBrokenException when this actor was reset meanwhile
         EventContext previous = EventContext.enterObject(this, ticket);
         try {
@@ -196,12 +199,12 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     @Override
-  public void dispatch(String description, Runnable event) {
-    InputGate.Ticket ticket = gate.enqueueEvent();
-    if (ticket == null) {
-      return; // retired: nothing that pins an object (sockets, timers) can be left
-    }
-    Thread.ofVirtual().name("partyflare-event").start(() -> {
+    public void dispatch(String description, Runnable event) {
+        InputGate.Ticket ticket = gate.enqueueEvent();
+        if (ticket == null) {
+            return; // retired: nothing that pins an object (sockets, timers) can be left
+        }
+        Thread.ofVirtual().name("partyflare-event").start(() -> {
             try {
                 runTicket(ticket, obj -> {
                     event.run();
@@ -390,146 +393,148 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     // ---- sockets and timers ----
 
     @Override
-  public void register(WebSocketEnd end) {
-    if (broken.get()) {
-      end.drop();
-      return;
+    public void register(WebSocketEnd end) {
+        if (broken.get()) {
+            end.drop();
+            return;
+        }
+        sockets.add(end);
     }
-    sockets.add(end);
-  }
 
-  @Override
-  public void unregister(WebSocketEnd end) {
-    if (sockets.remove(end)) {
-      idleCheckLater();
+    @Override
+    public void unregister(WebSocketEnd end) {
+        if (sockets.remove(end)) {
+            idleCheckLater();
+        }
     }
-  }
 
-  @Override
-  public int attachmentLimit() {
-    return services().attachmentLimit();
-  }
+    @Override
+    public int attachmentLimit() {
+        return services().attachmentLimit();
+    }
 
-  // ---- lifecycle: idle eviction and hibernation ----
+    // ---- lifecycle: idle eviction and hibernation ----
 
-  private final java.util.concurrent.atomic.AtomicInteger waitUntilPending = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicBoolean idleCheckPending = new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile long lastActivity;
-  private volatile boolean retired;
+    private final java.util.concurrent.atomic.AtomicInteger waitUntilPending =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean idleCheckPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long lastActivity;
+    private volatile boolean retired;
 
-  void waitUntilStarted() {
-    waitUntilPending.incrementAndGet();
-  }
+    void waitUntilStarted() {
+        waitUntilPending.incrementAndGet();
+    }
 
-  void waitUntilEnded() {
-    if (waitUntilPending.decrementAndGet() == 0) {
-      idleCheckLater();
+    void waitUntilEnded() {
+        if (waitUntilPending.decrementAndGet() == 0) {
+            idleCheckLater();
+        }
     }
-  }
 
-  /** Why this object cannot hibernate or be evicted now; empty when it can. */
-  public java.util.List<String> hibernationBlockers() {
-    java.util.List<String> why = new java.util.ArrayList<>();
-    int active = gate.active();
-    if (active > 0) {
-      why.add(active + " event(s) in flight");
+    /** Why this object cannot hibernate or be evicted now; empty when it can. */
+    public java.util.List<String> hibernationBlockers() {
+        java.util.List<String> why = new java.util.ArrayList<>();
+        int active = gate.active();
+        if (active > 0) {
+            why.add(active + " event(s) in flight");
+        }
+        if (!timers.isEmpty()) {
+            why.add(timers.size() + " timer(s) pending (setTimeout/sleep)");
+        }
+        if (!sockets.isEmpty()) {
+            why.add(sockets.size() + " standard (non-hibernatable) WebSocket(s) open");
+        }
+        int work = waitUntilPending.get();
+        if (work > 0) {
+            why.add(work + " waitUntil task(s) pending");
+        }
+        return why;
     }
-    if (!timers.isEmpty()) {
-      why.add(timers.size() + " timer(s) pending (setTimeout/sleep)");
-    }
-    if (!sockets.isEmpty()) {
-      why.add(sockets.size() + " standard (non-hibernatable) WebSocket(s) open");
-    }
-    int work = waitUntilPending.get();
-    if (work > 0) {
-      why.add(work + " waitUntil task(s) pending");
-    }
-    return why;
-  }
 
-  /** Starts (or extends) the idle countdown after activity. */
-  void idleCheckLater() {
-    long timeout = services().idleTimeoutMillis();
-    if (timeout < 0 || retired || broken.get()) {
-      return;
+    /** Starts (or extends) the idle countdown after activity. */
+    void idleCheckLater() {
+        long timeout = services().idleTimeoutMillis();
+        if (timeout < 0 || retired || broken.get()) {
+            return;
+        }
+        RuntimeClock clock = services().clock();
+        lastActivity = clock.millis();
+        if (idleCheckPending.compareAndSet(false, true)) {
+            clock.schedule(lastActivity + timeout, this::idleCheck, false);
+        }
     }
-    RuntimeClock clock = services().clock();
-    lastActivity = clock.millis();
-    if (idleCheckPending.compareAndSet(false, true)) {
-      clock.schedule(lastActivity + timeout, this::idleCheck, false);
-    }
-  }
 
-  private void idleCheck() {
-    idleCheckPending.set(false);
-    long timeout = services().idleTimeoutMillis();
-    RuntimeClock clock = services().clock();
-    long due = lastActivity + timeout;
-    if (due > clock.millis()) {
-      if (idleCheckPending.compareAndSet(false, true)) {
-        clock.schedule(due, this::idleCheck, false);
-      }
-      return;
+    private void idleCheck() {
+        idleCheckPending.set(false);
+        long timeout = services().idleTimeoutMillis();
+        RuntimeClock clock = services().clock();
+        long due = lastActivity + timeout;
+        if (due > clock.millis()) {
+            if (idleCheckPending.compareAndSet(false, true)) {
+                clock.schedule(due, this::idleCheck, false);
+            }
+            return;
+        }
+        retireIfIdle();
     }
-    retireIfIdle();
-  }
 
-  /**
-   * Hibernates (when hibernatable sockets remain) or evicts this object if nothing pins it.
-   * Returns false, doing nothing, when something does.
-   */
-  boolean retireIfIdle() {
-    if (!hibernationBlockers().isEmpty() || !gate.tryRetire()) {
-      return false;
+    /**
+     * Hibernates (when hibernatable sockets remain) or evicts this object if nothing pins it.
+     * Returns false, doing nothing, when something does.
+     */
+    boolean retireIfIdle() {
+        if (!hibernationBlockers().isEmpty() || !gate.tryRetire()) {
+            return false;
+        }
+        retire();
+        return true;
     }
-    retire();
-    return true;
-  }
 
-  private void retire() {
-    retired = true;
-    namespace.remove(this);
-    for (RuntimeClock.Scheduled t : timers) {
-      t.cancel();
+    private void retire() {
+        retired = true;
+        namespace.remove(this);
+        for (RuntimeClock.Scheduled t : timers) {
+            t.cancel();
+        }
+        timers.clear();
+        ObjectStore s = store;
+        store = null;
+        if (s != null) {
+            s.close();
+        }
+        instance = null;
     }
-    timers.clear();
-    ObjectStore s = store;
-    store = null;
-    if (s != null) {
-      s.close();
-    }
-    instance = null;
-  }
 
-  /**
-   * Evicts this object even if sockets are open: standard sockets are dropped (they cannot outlive
-   * the instance); hibernatable sockets stay, unless {@code closeSockets}. Fails while an event
-   * runs.
-   */
-  void evict(boolean closeSockets) {
-    for (WebSocketEnd ws : sockets) {
-      ws.drop();
+    /**
+     * Evicts this object even if sockets are open: standard sockets are dropped (they cannot outlive
+     * the instance); hibernatable sockets stay, unless {@code closeSockets}. Fails while an event
+     * runs.
+     */
+    void evict(boolean closeSockets) {
+        for (WebSocketEnd ws : sockets) {
+            ws.drop();
+        }
+        sockets.clear();
+        for (RuntimeClock.Scheduled t : timers) {
+            t.cancel();
+        }
+        timers.clear();
+        if (closeSockets) {
+            HibernationManager.Sockets h = namespace.hibernation().existing(id);
+            if (h != null) {
+                h.dropAll();
+            }
+        }
+        if (!gate.tryRetire()) {
+            throw new IllegalStateException("Cannot evict " + where("evict") + " while an event is running or queued");
+        }
+        retire();
     }
-    sockets.clear();
-    for (RuntimeClock.Scheduled t : timers) {
-      t.cancel();
-    }
-    timers.clear();
-    if (closeSockets) {
-      HibernationManager.Sockets h = namespace.hibernation().existing(id);
-      if (h != null) {
-        h.dropAll();
-      }
-    }
-    if (!gate.tryRetire()) {
-      throw new IllegalStateException("Cannot evict " + where("evict") + " while an event is running or queued");
-    }
-    retire();
-  }
 
-  public boolean isRetired() {
-    return retired;
-  }
+    public boolean isRetired() {
+        return retired;
+    }
 
     public int openSockets() {
         return sockets.size();
@@ -540,10 +545,10 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     void removeTimer(RuntimeClock.Scheduled s) {
-    if (timers.remove(s) && timers.isEmpty()) {
-      idleCheckLater();
+        if (timers.remove(s) && timers.isEmpty()) {
+            idleCheckLater();
+        }
     }
-  }
 
     public int pendingTimers() {
         return timers.size();
@@ -567,17 +572,17 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         }
         timers.clear();
         for (WebSocketEnd ws : sockets) {
-      ws.drop();
-    }
-    sockets.clear();
-    HibernationManager.Sockets hib = namespace.hibernation().existing(id);
-    if (hib != null) {
-      hib.dropAll();
-    }
-    ObjectStore s = store;
-    if (s != null) {
-      s.close(); // rolls back whatever was not committed
-    }
+            ws.drop();
+        }
+        sockets.clear();
+        HibernationManager.Sockets hib = namespace.hibernation().existing(id);
+        if (hib != null) {
+            hib.dropAll();
+        }
+        ObjectStore s = store;
+        if (s != null) {
+            s.close(); // rolls back whatever was not committed
+        }
     }
 
     ActorBrokenException brokenReason() {

@@ -36,7 +36,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private final NamespaceStore store;
     private final boolean sqlite;
     private final boolean hasAlarmHandler;
-  private final HibernationManager hibernation;
+    private final HibernationManager hibernation;
 
     /**
      * @param workerName the Worker's name, part of every id ({@code "<worker>-<class>"})
@@ -60,10 +60,10 @@ public final class ActorNamespace implements DurableObjectNamespace {
                 new ConcurrentHashMap<>(),
                 new ConcurrentHashMap<>(),
                 new ConcurrentHashMap<>(),
-        store,
-        sqlite,
-        null);
-  }
+                store,
+                sqlite,
+                null);
+    }
 
     private ActorNamespace(
             String binding,
@@ -75,14 +75,14 @@ public final class ActorNamespace implements DurableObjectNamespace {
             Map<String, Actor> actors,
             Map<String, String> placements,
             Map<String, ActorNamespace> jurisdictions,
-      NamespaceStore store,
-      boolean sqlite,
-      HibernationManager sharedHibernation) {
-    this.binding = binding;
+            NamespaceStore store,
+            boolean sqlite,
+            HibernationManager sharedHibernation) {
+        this.binding = binding;
         this.store = store;
         this.sqlite = sqlite;
         this.hasAlarmHandler = overridesAlarm(type);
-    this.hibernation = sharedHibernation != null ? sharedHibernation : new HibernationManager(this);
+        this.hibernation = sharedHibernation != null ? sharedHibernation : new HibernationManager(this);
         this.type = type;
         this.constructor = constructor;
         this.uniqueKey = uniqueKey;
@@ -254,9 +254,9 @@ public final class ActorNamespace implements DurableObjectNamespace {
                         actors,
                         placements,
                         jurisdictions,
-                store,
-                sqlite,
-                hibernation));
+                        store,
+                        sqlite,
+                        hibernation));
     }
 
     /** The live actor for {@code id}, created if needed; exactly one per id. */
@@ -308,104 +308,118 @@ public final class ActorNamespace implements DurableObjectNamespace {
     }
 
     /** The manager of this namespace's hibernatable sockets (shared with its jurisdictions). */
-  HibernationManager hibernation() {
-    return hibernation;
-  }
-
-  /**
-   * Runs an event of object {@code id} on the calling thread, after the ones queued before it. If
-   * the object hibernated or was evicted meanwhile, a new instance takes the event.
-   */
-  <T> T run(DurableObjectId id, String hint, Actor.EventBody<T> body) throws Exception {
-    while (true) {
-      Actor a = actorFor(id, hint);
-      dev.partyflare.emulator.internal.exec.InputGate.Ticket t = a.gate().enqueueEvent();
-      if (t != null) {
-        return a.runTicket(t, body);
-      }
-      awaitRemoval(a);
+    HibernationManager hibernation() {
+        return hibernation;
     }
-  }
 
-  /** Queues an event of object {@code id} now (in call order) and runs it on its own thread. */
-  void dispatchToInstance(DurableObjectId id, String description, Actor.ObjectEvent event, long timeoutMillis) {
-    while (true) {
-      Actor a = actorFor(id, null);
-      dev.partyflare.emulator.internal.exec.InputGate.Ticket t = a.gate().enqueueEvent();
-      if (t != null) {
-        a.runOnThread(t, description, event, timeoutMillis);
-        return;
-      }
-      awaitRemoval(a);
+    /**
+     * Runs an event of object {@code id} on the calling thread, after the ones queued before it. If
+     * the object hibernated or was evicted meanwhile, a new instance takes the event.
+     */
+    <T> T run(DurableObjectId id, String hint, Actor.EventBody<T> body) throws Exception {
+        while (true) {
+            Actor a = actorFor(id, hint);
+            dev.partyflare.emulator.internal.exec.InputGate.Ticket t = a.gate().enqueueEvent();
+            if (t != null) {
+                return a.runTicket(t, body);
+            }
+            awaitRemoval(a);
+        }
     }
-  }
 
-  private void awaitRemoval(Actor retired) {
-    while (actors.get(retired.id().toString()) == retired) {
-      Thread.onSpinWait();
+    /** Queues an event of object {@code id} now (in call order) and runs it on its own thread. */
+    void dispatchToInstance(DurableObjectId id, String description, Actor.ObjectEvent event, long timeoutMillis) {
+        while (true) {
+            Actor a = actorFor(id, null);
+            dev.partyflare.emulator.internal.exec.InputGate.Ticket t = a.gate().enqueueEvent();
+            if (t != null) {
+                a.runOnThread(t, description, event, timeoutMillis);
+                return;
+            }
+            awaitRemoval(a);
+        }
     }
-  }
 
-  void remove(Actor actor) {
+    private void awaitRemoval(Actor retired) {
+        while (actors.get(retired.id().toString()) == retired) {
+            Thread.onSpinWait();
+        }
+    }
+
+    void remove(Actor actor) {
         actors.remove(actor.id().toString(), actor);
     }
 
     /** Forces the object behind {@code stub} to hibernate (or be evicted); the reasons when it cannot. */
-  public java.util.List<String> hibernate(DurableObjectStub stub) {
-    Actor a = actors.get(stub.id().toString());
-    if (a == null) {
-      return java.util.List.of();
+    public java.util.List<String> hibernate(DurableObjectStub stub) {
+        Actor a = actors.get(stub.id().toString());
+        if (a == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> why = a.hibernationBlockers();
+        if (why.isEmpty() && !a.retireIfIdle()) {
+            return java.util.List.of("an event is running or queued");
+        }
+        return why;
     }
-    java.util.List<String> why = a.hibernationBlockers();
-    if (why.isEmpty() && !a.retireIfIdle()) {
-      return java.util.List.of("an event is running or queued");
-    }
-    return why;
-  }
 
-  /** Drops the instance of {@code stub} now (see {@link Actor#evict}). */
-  public void evict(DurableObjectStub stub, boolean closeSockets) {
-    Actor a = actors.get(stub.id().toString());
-    if (a != null) {
-      a.evict(closeSockets);
-    } else if (closeSockets) {
-      HibernationManager.Sockets s = hibernation.existing(stub.id());
-      if (s != null) {
-        s.dropAll();
-      }
+    /** Drops the instance of {@code stub} now (see {@link Actor#evict}). */
+    public void evict(DurableObjectStub stub, boolean closeSockets) {
+        Actor a = actors.get(stub.id().toString());
+        if (a != null) {
+            a.evict(closeSockets);
+        } else if (closeSockets) {
+            HibernationManager.Sockets s = hibernation.existing(stub.id());
+            if (s != null) {
+                s.dropAll();
+            }
+        }
     }
-  }
 
-  /** Why the object behind {@code stub} cannot hibernate now (empty: it can, or is not live). */
-  public java.util.List<String> hibernationBlockers(DurableObjectStub stub) {
-    Actor a = actors.get(stub.id().toString());
-    return a == null ? java.util.List.of() : a.hibernationBlockers();
-  }
-
-  /** Live and hibernated objects, for tools and tests. */
-  public java.util.List<dev.partyflare.emulator.ObjectInfo> describe() {
-    java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
-    for (Actor a : actors.values()) {
-      HibernationManager.Sockets s = hibernation.existing(a.id());
-      out.put(
-          a.id().toString(),
-          new dev.partyflare.emulator.ObjectInfo(
-              binding, a.id().toString(), a.id().name().orElse(null), a.location(), "live", a.openSockets(),
-              s == null ? 0 : s.open(null).size(), a.hibernationBlockers()));
+    /** Why the object behind {@code stub} cannot hibernate now (empty: it can, or is not live). */
+    public java.util.List<String> hibernationBlockers(DurableObjectStub stub) {
+        Actor a = actors.get(stub.id().toString());
+        return a == null ? java.util.List.of() : a.hibernationBlockers();
     }
-    for (java.util.Map.Entry<String, HibernationManager.Sockets> e : hibernation.all().entrySet()) {
-      if (!out.containsKey(e.getKey()) && e.getValue().size() > 0) {
-        String loc = placements.getOrDefault(e.getKey(), services.defaultLocation());
-        out.put(
-            e.getKey(),
-            new dev.partyflare.emulator.ObjectInfo(
-                binding, e.getKey(), null, loc, "hibernated", 0, e.getValue().open(null).size(), java.util.List.of()));
-      }
-    }
-    return new java.util.ArrayList<>(out.values());
-  }
 
-  /** The live actors (for inspection and tests). */
+    /** Live and hibernated objects, for tools and tests. */
+    public java.util.List<dev.partyflare.emulator.ObjectInfo> describe() {
+        java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
+        for (Actor a : actors.values()) {
+            HibernationManager.Sockets s = hibernation.existing(a.id());
+            out.put(
+                    a.id().toString(),
+                    new dev.partyflare.emulator.ObjectInfo(
+                            binding,
+                            a.id().toString(),
+                            a.id().name().orElse(null),
+                            a.location(),
+                            "live",
+                            a.openSockets(),
+                            s == null ? 0 : s.open(null).size(),
+                            a.hibernationBlockers()));
+        }
+        for (java.util.Map.Entry<String, HibernationManager.Sockets> e :
+                hibernation.all().entrySet()) {
+            if (!out.containsKey(e.getKey()) && e.getValue().size() > 0) {
+                String loc = placements.getOrDefault(e.getKey(), services.defaultLocation());
+                out.put(
+                        e.getKey(),
+                        new dev.partyflare.emulator.ObjectInfo(
+                                binding,
+                                e.getKey(),
+                                null,
+                                loc,
+                                "hibernated",
+                                0,
+                                e.getValue().open(null).size(),
+                                java.util.List.of()));
+            }
+        }
+        return new java.util.ArrayList<>(out.values());
+    }
+
+    /** The live actors (for inspection and tests). */
     public List<Actor> liveActors() {
         return new ArrayList<>(actors.values());
     }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * @param defaultLocation the simulated location of objects created without a hint
  * @param strictLimits enforce production limits (e.g. reject unknown location hints)
  * @param blockConcurrencyTimeoutMillis how long blockConcurrencyWhile may run (30 s)
-  * @param alarms the runtime's alarm scheduler
+ * @param alarms the runtime's alarm scheduler
  * @param idleTimeoutMillis idle time before an object hibernates or is evicted (negative: never)
  * @param attachmentLimit the largest WebSocket attachment, in serialized bytes
  */
@@ -26,9 +26,9 @@ public record ActorServices(
         boolean strictLimits,
         long blockConcurrencyTimeoutMillis,
         ErrorReporter errors,
-    AlarmScheduler alarms,
-    long idleTimeoutMillis,
-    int attachmentLimit) {
+        AlarmScheduler alarms,
+        long idleTimeoutMillis,
+        int attachmentLimit) {
 
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface

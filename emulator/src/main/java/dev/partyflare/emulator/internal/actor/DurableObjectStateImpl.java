@@ -2,17 +2,17 @@ package dev.partyflare.emulator.internal.actor;
 
 import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.durable.DurableObjectState;
-import dev.partyflare.durable.WebSocket;
-import dev.partyflare.durable.WebSocketRequestResponsePair;
-import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
 import dev.partyflare.durable.DurableObjectStorage;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.TimerHandle;
+import dev.partyflare.durable.WebSocket;
+import dev.partyflare.durable.WebSocketRequestResponsePair;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.storage.StorageApi;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
+import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -103,15 +103,15 @@ final class DurableObjectStateImpl implements DurableObjectState {
     }
 
     @Override
-  public void waitUntil(Runnable task) {
-    actor.dispatch("waitUntil", task);
-  }
+    public void waitUntil(Runnable task) {
+        actor.dispatch("waitUntil", task);
+    }
 
-  @Override
-  public void waitUntil(CompletionStage<?> work) {
-    actor.waitUntilStarted();
-    work.whenComplete((v, e) -> {
-      actor.waitUntilEnded();
+    @Override
+    public void waitUntil(CompletionStage<?> work) {
+        actor.waitUntilStarted();
+        work.whenComplete((v, e) -> {
+            actor.waitUntilEnded();
             if (e != null) {
                 actor.services().errors().report(actor.where("waitUntil"), e);
             }
@@ -157,16 +157,19 @@ final class DurableObjectStateImpl implements DurableObjectState {
         RuntimeClock clock = actor.services().clock();
         AtomicReference<RuntimeClock.Scheduled> ref = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
-        RuntimeClock.Scheduled s = clock.schedule(clock.millis() + Math.max(0, delay.toMillis()), () -> {
-            ran.set(true);
-            RuntimeClock.Scheduled me = ref.get();
-            if (me != null) {
-                actor.removeTimer(me);
-            }
-            if (!actor.isBroken()) {
-                actor.dispatch("setTimeout callback", task);
-      }
-    }, true);
+        RuntimeClock.Scheduled s = clock.schedule(
+                clock.millis() + Math.max(0, delay.toMillis()),
+                () -> {
+                    ran.set(true);
+                    RuntimeClock.Scheduled me = ref.get();
+                    if (me != null) {
+                        actor.removeTimer(me);
+                    }
+                    if (!actor.isBroken()) {
+                        actor.dispatch("setTimeout callback", task);
+                    }
+                },
+                true);
         ref.set(s);
         actor.addTimer(s);
         if (ran.get()) {
@@ -180,79 +183,79 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     // ---- hibernatable WebSockets ----
 
-  private static WebSocketEnd end(WebSocket ws) {
-    if (ws instanceof WebSocketEnd e) {
-      return e;
+    private static WebSocketEnd end(WebSocket ws) {
+        if (ws instanceof WebSocketEnd e) {
+            return e;
+        }
+        throw new IllegalArgumentException("Not a WebSocket of this runtime: " + ws);
     }
-    throw new IllegalArgumentException("Not a WebSocket of this runtime: " + ws);
-  }
 
-  @Override
-  public void acceptWebSocket(WebSocket ws, String... tags) {
-    acceptWebSocket(ws, tags == null ? null : java.util.Arrays.asList(tags));
-  }
-
-  @Override
-  public void acceptWebSocket(WebSocket ws, java.util.List<String> tags) {
-    requireOwnEvent("acceptWebSocket()");
-    actor.namespace().hibernation().of(actor.id()).accept(end(ws), tags);
-  }
-
-  @Override
-  public java.util.List<WebSocket> getWebSockets() {
-    return getWebSockets(null);
-  }
-
-  @Override
-  public java.util.List<WebSocket> getWebSockets(String tag) {
-    HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
-    return s == null ? java.util.List.of() : java.util.List.copyOf(s.open(tag));
-  }
-
-  @Override
-  public java.util.List<String> getTags(WebSocket ws) {
-    WebSocketEnd e = end(ws);
-    if (e.isHibernatable()) {
-      return e.tags();
+    @Override
+    public void acceptWebSocket(WebSocket ws, String... tags) {
+        acceptWebSocket(ws, tags == null ? null : java.util.Arrays.asList(tags));
     }
-    if (e.isStandard()) {
-      throw new IllegalStateException("only hibernatable websockets can have tags.");
+
+    @Override
+    public void acceptWebSocket(WebSocket ws, java.util.List<String> tags) {
+        requireOwnEvent("acceptWebSocket()");
+        actor.namespace().hibernation().of(actor.id()).accept(end(ws), tags);
     }
-    throw new IllegalStateException(
-        "you must call 'acceptWebSocket()' before attempting to access the tags of a WebSocket.");
-  }
 
-  @Override
-  public void setWebSocketAutoResponse(WebSocketRequestResponsePair pair) {
-    actor.namespace().hibernation().of(actor.id()).setAutoResponse(pair);
-  }
+    @Override
+    public java.util.List<WebSocket> getWebSockets() {
+        return getWebSockets(null);
+    }
 
-  @Override
-  public java.util.Optional<WebSocketRequestResponsePair> getWebSocketAutoResponse() {
-    HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
-    return java.util.Optional.ofNullable(s == null ? null : s.autoResponse());
-  }
+    @Override
+    public java.util.List<WebSocket> getWebSockets(String tag) {
+        HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
+        return s == null ? java.util.List.of() : java.util.List.copyOf(s.open(tag));
+    }
 
-  @Override
-  public java.util.Optional<java.time.Instant> getWebSocketAutoResponseTimestamp(WebSocket ws) {
-    long at = end(ws).autoResponseAt();
-    return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(at));
-  }
+    @Override
+    public java.util.List<String> getTags(WebSocket ws) {
+        WebSocketEnd e = end(ws);
+        if (e.isHibernatable()) {
+            return e.tags();
+        }
+        if (e.isStandard()) {
+            throw new IllegalStateException("only hibernatable websockets can have tags.");
+        }
+        throw new IllegalStateException(
+                "you must call 'acceptWebSocket()' before attempting to access the tags of a WebSocket.");
+    }
 
-  @Override
-  public void setHibernatableWebSocketEventTimeout(long millis) {
-    actor.namespace().hibernation().of(actor.id()).eventTimeout(millis);
-  }
+    @Override
+    public void setWebSocketAutoResponse(WebSocketRequestResponsePair pair) {
+        actor.namespace().hibernation().of(actor.id()).setAutoResponse(pair);
+    }
 
-  @Override
-  public java.util.OptionalLong getHibernatableWebSocketEventTimeout() {
-    HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
-    long t = s == null ? 0 : s.eventTimeout();
-    return t == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
-  }
+    @Override
+    public java.util.Optional<WebSocketRequestResponsePair> getWebSocketAutoResponse() {
+        HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
+        return java.util.Optional.ofNullable(s == null ? null : s.autoResponse());
+    }
 
-  @Override
-  public Response fetch(Request request) {
+    @Override
+    public java.util.Optional<java.time.Instant> getWebSocketAutoResponseTimestamp(WebSocket ws) {
+        long at = end(ws).autoResponseAt();
+        return at < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(at));
+    }
+
+    @Override
+    public void setHibernatableWebSocketEventTimeout(long millis) {
+        actor.namespace().hibernation().of(actor.id()).eventTimeout(millis);
+    }
+
+    @Override
+    public java.util.OptionalLong getHibernatableWebSocketEventTimeout() {
+        HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
+        long t = s == null ? 0 : s.eventTimeout();
+        return t == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
+    }
+
+    @Override
+    public Response fetch(Request request) {
         try {
             return EventContext.awaitIo(() -> actor.services().outbound().apply(request));
         } catch (RuntimeException | Error e) {

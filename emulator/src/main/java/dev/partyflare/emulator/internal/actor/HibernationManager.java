@@ -19,156 +19,161 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * their events wake it (a new instance) when they arrive.
  */
 public final class HibernationManager {
-  static final int MAX_TAGS = 10;
-  static final int MAX_TAG_BYTES = 256;
-  static final int MAX_SOCKETS = 32_768;
-  static final long MAX_EVENT_TIMEOUT = 604_800_000L;
+    static final int MAX_TAGS = 10;
+    static final int MAX_TAG_BYTES = 256;
+    static final int MAX_SOCKETS = 32_768;
+    static final long MAX_EVENT_TIMEOUT = 604_800_000L;
 
-  private final ActorNamespace namespace;
-  private final Map<String, Sockets> byObject = new ConcurrentHashMap<>();
+    private final ActorNamespace namespace;
+    private final Map<String, Sockets> byObject = new ConcurrentHashMap<>();
 
-  HibernationManager(ActorNamespace namespace) {
-    this.namespace = namespace;
-  }
-
-  /** The hibernatable sockets of one object, created on first use. */
-  Sockets of(DurableObjectId id) {
-    return byObject.computeIfAbsent(id.toString(), k -> new Sockets(id));
-  }
-
-  /** The sockets of an object, or null when it has none. */
-  Sockets existing(DurableObjectId id) {
-    return byObject.get(id.toString());
-  }
-
-  Map<String, Sockets> all() {
-    return byObject;
-  }
-
-  /** Total open hibernatable sockets (for inspection). */
-  public int openSockets() {
-    int n = 0;
-    for (Sockets s : byObject.values()) {
-      n += s.sockets.size();
-    }
-    return n;
-  }
-
-  static List<String> validateTags(List<String> tags) {
-    if (tags == null) {
-      throw new IllegalArgumentException("acceptWebSocket() takes a list of tags, not null");
-    }
-    LinkedHashSet<String> unique = new LinkedHashSet<>();
-    for (String t : tags) {
-      if (t == null) {
-        throw new IllegalArgumentException("A WebSocket tag must be a string, not null");
-      }
-      unique.add(t);
-    }
-    if (unique.size() > MAX_TAGS) {
-      throw new IllegalArgumentException("a Hibernatable WebSocket cannot have more than 10 tags");
-    }
-    for (String t : unique) {
-      if (t.getBytes(StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
-        throw new IllegalArgumentException("\"" + t + "\" is longer than the max tag length (256 characters).");
-      }
-    }
-    return List.copyOf(unique);
-  }
-
-  /** One object's hibernatable sockets, and the settings that live with them. */
-  final class Sockets implements HibernationTarget {
-    private final DurableObjectId id;
-    private final List<WebSocketEnd> sockets = new CopyOnWriteArrayList<>();
-    private volatile WebSocketRequestResponsePair autoResponse;
-    private volatile long eventTimeoutMillis;
-
-    Sockets(DurableObjectId id) {
-      this.id = id;
+    HibernationManager(ActorNamespace namespace) {
+        this.namespace = namespace;
     }
 
-    void accept(WebSocketEnd ws, List<String> tags) {
-      List<String> valid = validateTags(tags);
-      if (sockets.size() >= MAX_SOCKETS) {
-        throw new IllegalStateException("only 32768 websockets can be accepted on a single Durable Object instance");
-      }
-      ws.acceptHibernatable(this, valid, namespace.services().attachmentLimit());
-      sockets.add(ws);
+    /** The hibernatable sockets of one object, created on first use. */
+    Sockets of(DurableObjectId id) {
+        return byObject.computeIfAbsent(id.toString(), k -> new Sockets(id));
     }
 
-    List<WebSocketEnd> open(String tag) {
-      List<WebSocketEnd> out = new ArrayList<>();
-      for (WebSocketEnd ws : sockets) {
-        if (!ws.isClosedForEvents() && (tag == null || ws.tags().contains(tag))) {
-          out.add(ws);
+    /** The sockets of an object, or null when it has none. */
+    Sockets existing(DurableObjectId id) {
+        return byObject.get(id.toString());
+    }
+
+    Map<String, Sockets> all() {
+        return byObject;
+    }
+
+    /** Total open hibernatable sockets (for inspection). */
+    public int openSockets() {
+        int n = 0;
+        for (Sockets s : byObject.values()) {
+            n += s.sockets.size();
         }
-      }
-      return out;
+        return n;
     }
 
-    int size() {
-      return sockets.size();
+    static List<String> validateTags(List<String> tags) {
+        if (tags == null) {
+            throw new IllegalArgumentException("acceptWebSocket() takes a list of tags, not null");
+        }
+        LinkedHashSet<String> unique = new LinkedHashSet<>();
+        for (String t : tags) {
+            if (t == null) {
+                throw new IllegalArgumentException("A WebSocket tag must be a string, not null");
+            }
+            unique.add(t);
+        }
+        if (unique.size() > MAX_TAGS) {
+            throw new IllegalArgumentException("a Hibernatable WebSocket cannot have more than 10 tags");
+        }
+        for (String t : unique) {
+            if (t.getBytes(StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
+                throw new IllegalArgumentException("\"" + t + "\" is longer than the max tag length (256 characters).");
+            }
+        }
+        return List.copyOf(unique);
     }
 
-    void setAutoResponse(WebSocketRequestResponsePair pair) {
-      autoResponse = pair;
-    }
+    /** One object's hibernatable sockets, and the settings that live with them. */
+    final class Sockets implements HibernationTarget {
+        private final DurableObjectId id;
+        private final List<WebSocketEnd> sockets = new CopyOnWriteArrayList<>();
+        private volatile WebSocketRequestResponsePair autoResponse;
+        private volatile long eventTimeoutMillis;
 
-    WebSocketRequestResponsePair autoResponse() {
-      return autoResponse;
-    }
+        Sockets(DurableObjectId id) {
+            this.id = id;
+        }
 
-    void eventTimeout(long millis) {
-      if (millis < 0 || millis > MAX_EVENT_TIMEOUT) {
-        throw new IllegalArgumentException("Event timeout should not exceed 604800000 ms.");
-      }
-      eventTimeoutMillis = millis;
-    }
+        void accept(WebSocketEnd ws, List<String> tags) {
+            List<String> valid = validateTags(tags);
+            if (sockets.size() >= MAX_SOCKETS) {
+                throw new IllegalStateException(
+                        "only 32768 websockets can be accepted on a single Durable Object instance");
+            }
+            ws.acceptHibernatable(this, valid, namespace.services().attachmentLimit());
+            sockets.add(ws);
+        }
 
-    long eventTimeout() {
-      return eventTimeoutMillis;
-    }
+        List<WebSocketEnd> open(String tag) {
+            List<WebSocketEnd> out = new ArrayList<>();
+            for (WebSocketEnd ws : sockets) {
+                if (!ws.isClosedForEvents() && (tag == null || ws.tags().contains(tag))) {
+                    out.add(ws);
+                }
+            }
+            return out;
+        }
 
-    /** Drops every socket without a close frame (the object was reset). */
-    void dropAll() {
-      for (WebSocketEnd ws : sockets) {
-        ws.drop();
-      }
-      sockets.clear();
-      byObject.remove(id.toString(), this);
-    }
+        int size() {
+            return sockets.size();
+        }
 
-    @Override
-    public void message(WebSocketEnd ws, WebSocketMessage message) {
-      namespace.dispatchToInstance(id, "webSocketMessage", obj -> obj.webSocketMessage(ws, message), eventTimeoutMillis);
-    }
+        void setAutoResponse(WebSocketRequestResponsePair pair) {
+            autoResponse = pair;
+        }
 
-    @Override
-    public void close(WebSocketEnd ws, int code, String reason, boolean wasClean) {
-      namespace.dispatchToInstance(
-          id, "webSocketClose", obj -> obj.webSocketClose(ws, code, reason, wasClean), eventTimeoutMillis);
-    }
+        WebSocketRequestResponsePair autoResponse() {
+            return autoResponse;
+        }
 
-    @Override
-    public void error(WebSocketEnd ws, String message) {
-      namespace.dispatchToInstance(
-          id, "webSocketError", obj -> obj.webSocketError(ws, new java.io.IOException(message)), eventTimeoutMillis);
-    }
+        void eventTimeout(long millis) {
+            if (millis < 0 || millis > MAX_EVENT_TIMEOUT) {
+                throw new IllegalArgumentException("Event timeout should not exceed 604800000 ms.");
+            }
+            eventTimeoutMillis = millis;
+        }
 
-    @Override
-    public String autoResponseFor(String request) {
-      WebSocketRequestResponsePair p = autoResponse;
-      return p != null && p.request().equals(request) ? p.response() : null;
-    }
+        long eventTimeout() {
+            return eventTimeoutMillis;
+        }
 
-    @Override
-    public long now() {
-      return namespace.services().clock().millis();
-    }
+        /** Drops every socket without a close frame (the object was reset). */
+        void dropAll() {
+            for (WebSocketEnd ws : sockets) {
+                ws.drop();
+            }
+            sockets.clear();
+            byObject.remove(id.toString(), this);
+        }
 
-    @Override
-    public void closed(WebSocketEnd ws) {
-      sockets.remove(ws);
+        @Override
+        public void message(WebSocketEnd ws, WebSocketMessage message) {
+            namespace.dispatchToInstance(
+                    id, "webSocketMessage", obj -> obj.webSocketMessage(ws, message), eventTimeoutMillis);
+        }
+
+        @Override
+        public void close(WebSocketEnd ws, int code, String reason, boolean wasClean) {
+            namespace.dispatchToInstance(
+                    id, "webSocketClose", obj -> obj.webSocketClose(ws, code, reason, wasClean), eventTimeoutMillis);
+        }
+
+        @Override
+        public void error(WebSocketEnd ws, String message) {
+            namespace.dispatchToInstance(
+                    id,
+                    "webSocketError",
+                    obj -> obj.webSocketError(ws, new java.io.IOException(message)),
+                    eventTimeoutMillis);
+        }
+
+        @Override
+        public String autoResponseFor(String request) {
+            WebSocketRequestResponsePair p = autoResponse;
+            return p != null && p.request().equals(request) ? p.response() : null;
+        }
+
+        @Override
+        public long now() {
+            return namespace.services().clock().millis();
+        }
+
+        @Override
+        public void closed(WebSocketEnd ws) {
+            sockets.remove(ws);
+        }
     }
-  }
 }

@@ -15,74 +15,74 @@ public final class InputGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
     private boolean held;
-  private RuntimeException broken;
-  private int active;
-  private boolean retired;
+    private RuntimeException broken;
+    private int active;
+    private boolean retired;
 
     /**
-   * Starts a new event: counts it as active and takes a place in the queue. Returns null when the
-   * gate was retired (the object hibernated or was evicted): look the object up again.
-   */
-  public Ticket enqueueEvent() {
-    lock.lock();
-    try {
-      if (retired) {
-        return null;
-      }
-      active++;
-    } finally {
-      lock.unlock();
+     * Starts a new event: counts it as active and takes a place in the queue. Returns null when the
+     * gate was retired (the object hibernated or was evicted): look the object up again.
+     */
+    public Ticket enqueueEvent() {
+        lock.lock();
+        try {
+            if (retired) {
+                return null;
+            }
+            active++;
+        } finally {
+            lock.unlock();
+        }
+        return enqueue();
     }
-    return enqueue();
-  }
 
-  /** An event started with {@link #enqueueEvent()} ended; returns the number still active. */
-  public int eventEnded() {
-    lock.lock();
-    try {
-      return --active;
-    } finally {
-      lock.unlock();
+    /** An event started with {@link #enqueueEvent()} ended; returns the number still active. */
+    public int eventEnded() {
+        lock.lock();
+        try {
+            return --active;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /** Events begun and not ended, including ones waiting on I/O. */
-  public int active() {
-    lock.lock();
-    try {
-      return active;
-    } finally {
-      lock.unlock();
+    /** Events begun and not ended, including ones waiting on I/O. */
+    public int active() {
+        lock.lock();
+        try {
+            return active;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /**
-   * Retires the gate if no event is active or queued: from then on {@link #enqueueEvent()} returns
-   * null. Atomic with respect to new events, so none is lost or reordered.
-   */
-  public boolean tryRetire() {
-    lock.lock();
-    try {
-      if (held || !waiting.isEmpty() || active > 0 || broken != null || retired) {
-        return false;
-      }
-      retired = true;
-      return true;
-    } finally {
-      lock.unlock();
+    /**
+     * Retires the gate if no event is active or queued: from then on {@link #enqueueEvent()} returns
+     * null. Atomic with respect to new events, so none is lost or reordered.
+     */
+    public boolean tryRetire() {
+        lock.lock();
+        try {
+            if (held || !waiting.isEmpty() || active > 0 || broken != null || retired) {
+                return false;
+            }
+            retired = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  public boolean isRetired() {
-    lock.lock();
-    try {
-      return retired;
-    } finally {
-      lock.unlock();
+    public boolean isRetired() {
+        lock.lock();
+        try {
+            return retired;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /** Takes a place in the queue; {@link Ticket#await()} blocks until it is this ticket's turn. */
+    /** Takes a place in the queue; {@link Ticket#await()} blocks until it is this ticket's turn. */
     public Ticket enqueue() {
         Ticket t = new Ticket(this);
         lock.lock();

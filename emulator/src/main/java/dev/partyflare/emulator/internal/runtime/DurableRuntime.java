@@ -49,10 +49,10 @@ public final class DurableRuntime implements AutoCloseable {
             String defaultLocation,
             boolean strictLimits,
             long blockConcurrencyTimeoutMillis,
-      ErrorListener errorListener,
-      StorageEngine storage,
-      long idleTimeoutMillis,
-      int attachmentLimit) {
+            ErrorListener errorListener,
+            StorageEngine storage,
+            long idleTimeoutMillis,
+            int attachmentLimit) {
         this.clock = clock;
         this.errorListener = errorListener;
         this.storage = storage;
@@ -65,9 +65,9 @@ public final class DurableRuntime implements AutoCloseable {
                 strictLimits,
                 blockConcurrencyTimeoutMillis,
                 this::reportError,
-        alarms,
-        idleTimeoutMillis,
-        attachmentLimit);
+                alarms,
+                idleTimeoutMillis,
+                attachmentLimit);
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
                 throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
@@ -155,16 +155,16 @@ public final class DurableRuntime implements AutoCloseable {
     }
 
     /** The namespace that made {@code stub}. */
-  public ActorNamespace namespaceOf(dev.partyflare.durable.DurableObjectStub stub) {
-    for (ActorNamespace candidate : namespaces.values()) {
-      if (candidate.owns(stub)) {
-        return candidate;
-      }
+    public ActorNamespace namespaceOf(dev.partyflare.durable.DurableObjectStub stub) {
+        for (ActorNamespace candidate : namespaces.values()) {
+            if (candidate.owns(stub)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("The stub " + stub.id() + " belongs to no namespace of this emulator");
     }
-    throw new IllegalArgumentException("The stub " + stub.id() + " belongs to no namespace of this emulator");
-  }
 
-  /** Runs {@code code} as an event of the object behind {@code stub} (tests, tools). */
+    /** Runs {@code code} as an event of the object behind {@code stub} (tests, tools). */
     public <O extends DurableObject, T> T runInObject(
             dev.partyflare.durable.DurableObjectStub stub, ObjectCode<O, T> code) throws Exception {
         ActorNamespace ns = null;

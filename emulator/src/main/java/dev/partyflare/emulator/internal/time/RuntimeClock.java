@@ -16,19 +16,19 @@ public abstract class RuntimeClock {
     public abstract long millis();
 
     /**
-   * Runs {@code task} once the clock reaches {@code atMillis} (at once if already past). {@code
-   * userTimer} marks the timers of user code ({@code sleep}, {@code setTimeout}), which {@link
-   * #pending()} counts; the runtime's own (timeouts, idle checks, alarms) are not counted.
-   */
-  public abstract Scheduled schedule(long atMillis, Runnable task, boolean userTimer);
+     * Runs {@code task} once the clock reaches {@code atMillis} (at once if already past). {@code
+     * userTimer} marks the timers of user code ({@code sleep}, {@code setTimeout}), which {@link
+     * #pending()} counts; the runtime's own (timeouts, idle checks, alarms) are not counted.
+     */
+    public abstract Scheduled schedule(long atMillis, Runnable task, boolean userTimer);
 
-  /** A runtime task (not counted by {@link #pending()}). */
-  public Scheduled schedule(long atMillis, Runnable task) {
-    return schedule(atMillis, task, false);
-  }
+    /** A runtime task (not counted by {@link #pending()}). */
+    public Scheduled schedule(long atMillis, Runnable task) {
+        return schedule(atMillis, task, false);
+    }
 
-  /** Number of user timers scheduled and not yet run or cancelled. */
-  public abstract int pending();
+    /** Number of user timers scheduled and not yet run or cancelled. */
+    public abstract int pending();
 
     /** Stops the clock's threads. */
     public void shutdown() {}

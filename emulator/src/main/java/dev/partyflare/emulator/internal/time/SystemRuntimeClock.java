@@ -26,9 +26,9 @@ public final class SystemRuntimeClock extends RuntimeClock {
 
     @Override
     public Scheduled schedule(long atMillis, Runnable task, boolean userTimer) {
-    long delay = Math.max(0, atMillis - millis());
-    AtomicInteger counter = userTimer ? pending : new AtomicInteger();
-    counter.incrementAndGet();
+        long delay = Math.max(0, atMillis - millis());
+        AtomicInteger counter = userTimer ? pending : new AtomicInteger();
+        counter.incrementAndGet();
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> f = scheduler.schedule(
                 () -> {

@@ -7,18 +7,18 @@ import dev.partyflare.durable.WebSocketMessage;
  * is live (or a new one, after hibernation). Implemented per object by the hibernation manager.
  */
 public interface HibernationTarget {
-  void message(WebSocketEnd ws, WebSocketMessage message);
+    void message(WebSocketEnd ws, WebSocketMessage message);
 
-  void close(WebSocketEnd ws, int code, String reason, boolean wasClean);
+    void close(WebSocketEnd ws, int code, String reason, boolean wasClean);
 
-  void error(WebSocketEnd ws, String message);
+    void error(WebSocketEnd ws, String message);
 
-  /** The text that the runtime answers by itself, or null. */
-  String autoResponseFor(String request);
+    /** The text that the runtime answers by itself, or null. */
+    String autoResponseFor(String request);
 
-  /** Now on the runtime clock (auto-response timestamps). */
-  long now();
+    /** Now on the runtime clock (auto-response timestamps). */
+    long now();
 
-  /** The socket is closed for good: forget it. */
-  void closed(WebSocketEnd ws);
+    /** The socket is closed for good: forget it. */
+    void closed(WebSocketEnd ws);
 }

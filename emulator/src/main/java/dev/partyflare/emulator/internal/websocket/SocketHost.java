@@ -12,10 +12,10 @@ public interface SocketHost {
     default void register(WebSocketEnd end) {}
 
     /** The attachment limit of sockets accepted here. */
-  default int attachmentLimit() {
-    return WebSocketEnd.DEFAULT_ATTACHMENT_LIMIT;
-  }
+    default int attachmentLimit() {
+        return WebSocketEnd.DEFAULT_ATTACHMENT_LIMIT;
+    }
 
-  /** Called when a socket of this host is fully closed. */
+    /** Called when a socket of this host is fully closed. */
     default void unregister(WebSocketEnd end) {}
 }

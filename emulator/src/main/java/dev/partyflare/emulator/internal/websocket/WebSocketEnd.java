@@ -20,646 +20,646 @@ import java.util.function.Consumer;
  * until {@code accept()}.
  */
 public final class WebSocketEnd implements WebSocket {
-  /** workerd's reason for a peer that went away without a close frame. */
-  public static final String ABNORMAL_REASON = "WebSocket disconnected without sending Close frame.";
+    /** workerd's reason for a peer that went away without a close frame. */
+    public static final String ABNORMAL_REASON = "WebSocket disconnected without sending Close frame.";
 
-  /** The close code a receiver sees for a close frame without a code. */
-  public static final int NO_STATUS = 1005;
+    /** The close code a receiver sees for a close frame without a code. */
+    public static final int NO_STATUS = 1005;
 
-  /** The attachment limit of the project's design (production allows 16,384). */
-  public static final int DEFAULT_ATTACHMENT_LIMIT = 2048;
+    /** The attachment limit of the project's design (production allows 16,384). */
+    public static final int DEFAULT_ATTACHMENT_LIMIT = 2048;
 
-  private enum Mode {
-    NONE,
-    STANDARD,
-    HIBERNATABLE,
-    TRANSPORT
-  }
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private ArrayDeque<Event> pending;
-  private List<Consumer<WebSocketMessage>> messageListeners;
-  private List<Consumer<CloseEvent>> closeListeners;
-  private List<Consumer<ErrorEvent>> errorListeners;
-
-  private WebSocketEnd peer;
-  private Mode mode = Mode.NONE;
-  private SocketHost host;
-  private HibernationTarget target;
-  private Transport transport;
-  private boolean closeSent;
-  private boolean closeReceived;
-  private boolean dropped;
-  private volatile String url;
-  // hibernation state: kept with the socket, not the object
-  private volatile List<String> tags = List.of();
-  private volatile byte[] attachment;
-  private volatile String attachmentType;
-  private volatile long autoResponseAt = -1;
-  private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
-
-  private WebSocketEnd() {}
-
-  /** A connected pair: {@code [client, server]}. */
-  public static WebSocketEnd[] newPair() {
-    WebSocketEnd a = new WebSocketEnd();
-    WebSocketEnd b = new WebSocketEnd();
-    a.peer = b;
-    b.peer = a;
-    return new WebSocketEnd[] {a, b};
-  }
-
-  /** Receives what the other end sends, for an end that a network connection adopted. */
-  public interface Transport {
-    void message(WebSocketMessage message);
-
-    /** The other end sent a close frame; {@code code} is {@link #NO_STATUS} for none. */
-    void close(int code, String reason);
-
-    /** The other end went away without a close frame (reset): drop the connection. */
-    void drop();
-  }
-
-  private sealed interface Event {}
-
-  private record MessageEvent(WebSocketMessage message) implements Event {}
-
-  private record PeerClose(int code, String reason, boolean wasClean) implements Event {}
-
-  private record PeerError(String message) implements Event {}
-
-  // ---- accepting ----
-
-  @Override
-  public void accept() {
-    EventContext ec = EventContext.current();
-    SocketHost h = ec != null && ec.owner() instanceof SocketHost objectHost ? objectHost : new SerialSocketHost();
-    acceptInto(h);
-  }
-
-  /** Accepts this end (standard API) with events run by {@code h}. */
-  public void acceptInto(SocketHost h) {
-    lock.lock();
-    try {
-      switch (mode) {
-        case HIBERNATABLE -> throw new IllegalStateException("Can't accept() WebSocket after enabling hibernation.");
-        case TRANSPORT -> throw new IllegalStateException("This WebSocket is already connected to the network");
-        case STANDARD -> {
-          return; // accept() twice does not throw
-        }
-        case NONE -> {}
-      }
-      mode = Mode.STANDARD;
-      host = h;
-      attachmentLimit = h.attachmentLimit();
-      h.register(this);
-      flushPendingLocked();
-    } finally {
-      lock.unlock();
+    private enum Mode {
+        NONE,
+        STANDARD,
+        HIBERNATABLE,
+        TRANSPORT
     }
-  }
 
-  /** Accepts this end with the hibernatable API ({@code ctx.acceptWebSocket}). */
-  public void acceptHibernatable(HibernationTarget t, List<String> validTags, int limit) {
-    lock.lock();
-    try {
-      if (mode == Mode.STANDARD || mode == Mode.HIBERNATABLE) {
-        throw new IllegalStateException(
-            "Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
-      }
-      if (mode == Mode.TRANSPORT) {
-        throw new IllegalStateException(
-            "Cannot call `acceptWebSocket()` on this WebSocket because its pair has already been accepted or used"
-                + " in a Response.");
-      }
-      mode = Mode.HIBERNATABLE;
-      target = t;
-      tags = List.copyOf(validTags);
-      attachmentLimit = limit;
-      flushPendingLocked();
-    } finally {
-      lock.unlock();
+    private final ReentrantLock lock = new ReentrantLock();
+    private ArrayDeque<Event> pending;
+    private List<Consumer<WebSocketMessage>> messageListeners;
+    private List<Consumer<CloseEvent>> closeListeners;
+    private List<Consumer<ErrorEvent>> errorListeners;
+
+    private WebSocketEnd peer;
+    private Mode mode = Mode.NONE;
+    private SocketHost host;
+    private HibernationTarget target;
+    private Transport transport;
+    private boolean closeSent;
+    private boolean closeReceived;
+    private boolean dropped;
+    private volatile String url;
+    // hibernation state: kept with the socket, not the object
+    private volatile List<String> tags = List.of();
+    private volatile byte[] attachment;
+    private volatile String attachmentType;
+    private volatile long autoResponseAt = -1;
+    private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
+
+    private WebSocketEnd() {}
+
+    /** A connected pair: {@code [client, server]}. */
+    public static WebSocketEnd[] newPair() {
+        WebSocketEnd a = new WebSocketEnd();
+        WebSocketEnd b = new WebSocketEnd();
+        a.peer = b;
+        b.peer = a;
+        return new WebSocketEnd[] {a, b};
     }
-  }
 
-  /** Connects this end to the network: everything it receives goes to {@code t}. */
-  public void adopt(Transport t) {
-    lock.lock();
-    try {
-      if (mode != Mode.NONE) {
-        throw new IllegalStateException("This WebSocket was already accepted");
-      }
-      mode = Mode.TRANSPORT;
-      transport = t;
-      flushPendingLocked();
-    } finally {
-      lock.unlock();
+    /** Receives what the other end sends, for an end that a network connection adopted. */
+    public interface Transport {
+        void message(WebSocketMessage message);
+
+        /** The other end sent a close frame; {@code code} is {@link #NO_STATUS} for none. */
+        void close(int code, String reason);
+
+        /** The other end went away without a close frame (reset): drop the connection. */
+        void drop();
     }
-  }
 
-  private void flushPendingLocked() {
-    if (pending != null) {
-      ArrayDeque<Event> flush = pending;
-      pending = null;
-      for (Event e : flush) {
-        deliverLocked(e);
-      }
+    private sealed interface Event {}
+
+    private record MessageEvent(WebSocketMessage message) implements Event {}
+
+    private record PeerClose(int code, String reason, boolean wasClean) implements Event {}
+
+    private record PeerError(String message) implements Event {}
+
+    // ---- accepting ----
+
+    @Override
+    public void accept() {
+        EventContext ec = EventContext.current();
+        SocketHost h = ec != null && ec.owner() instanceof SocketHost objectHost ? objectHost : new SerialSocketHost();
+        acceptInto(h);
     }
-  }
 
-  public boolean isAccepted() {
-    lock.lock();
-    try {
-      return mode != Mode.NONE;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  public boolean isHibernatable() {
-    return mode == Mode.HIBERNATABLE;
-  }
-
-  public boolean isStandard() {
-    return mode == Mode.STANDARD;
-  }
-
-  public List<String> tags() {
-    return tags;
-  }
-
-  /** When the runtime last answered automatically, or -1. */
-  public long autoResponseAt() {
-    return autoResponseAt;
-  }
-
-  /** True once this end will get no more events (closed both ways, or dropped). */
-  public boolean isClosedForEvents() {
-    lock.lock();
-    try {
-      return dropped || closeReceived;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  // ---- sending ----
-
-  @Override
-  public void send(String message) {
-    if (message == null) {
-      throw new IllegalArgumentException("send() needs a message");
-    }
-    sendMessage(new WebSocketMessage.Text(message));
-  }
-
-  @Override
-  public void send(byte[] message) {
-    if (message == null) {
-      throw new IllegalArgumentException("send() needs a message");
-    }
-    sendMessage(new WebSocketMessage.Binary(message.clone()));
-  }
-
-  private void sendMessage(WebSocketMessage m) {
-    lock.lock();
-    try {
-      if (closeSent && !dropped) {
-        throw new IllegalStateException("Can't call WebSocket send() after close()");
-      }
-      if (mode == Mode.NONE) {
-        throw new IllegalStateException(
-            "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.");
-      }
-      if (dropped) {
-        return; // as workerd: send() after the peer dropped does not throw
-      }
-    } finally {
-      lock.unlock();
-    }
-    output(() -> peer.receive(new MessageEvent(m)));
-  }
-
-  /** Sends through the current object's output gate, if any. */
-  private static void output(Runnable r) {
-    EventContext ec = EventContext.current();
-    if (ec != null && ec.owner() != null) {
-      ec.owner().output(r);
-    } else {
-      r.run();
-    }
-  }
-
-  @Override
-  public void close() {
-    checkCanClose();
-    closeWith(NO_STATUS, "", true);
-  }
-
-  @Override
-  public void close(int code, String reason) {
-    if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 || code == 1015) {
-      throw new IllegalArgumentException("InvalidAccessError: Invalid WebSocket close code: " + code + ".");
-    }
-    String r = reason == null ? "" : reason;
-    if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
-      throw new IllegalArgumentException(
-          "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.");
-    }
-    checkCanClose();
-    closeWith(code, r, true);
-  }
-
-  private void checkCanClose() {
-    if (mode == Mode.NONE) {
-      throw new IllegalStateException(
-          "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.");
-    }
-  }
-
-  private void closeWith(int code, String reason, boolean gated) {
-    boolean fullyClosed;
-    lock.lock();
-    try {
-      if (closeSent || dropped) {
-        return; // a second close() does not throw
-      }
-      closeSent = true;
-      fullyClosed = closeReceived;
-    } finally {
-      lock.unlock();
-    }
-    Runnable send = () -> peer.receive(new PeerClose(code, reason, true));
-    if (gated) {
-      output(send);
-    } else {
-      send.run();
-    }
-    if (fullyClosed) {
-      finished();
-    }
-  }
-
-  /**
-   * Drops the connection without a close frame (object reset): the peer sees 1006 and this end
-   * gets no further events.
-   */
-  public void drop() {
-    lock.lock();
-    try {
-      if (dropped) {
-        return;
-      }
-      dropped = true;
-      closeSent = true;
-      closeReceived = true;
-      pending = null;
-    } finally {
-      lock.unlock();
-    }
-    peer.peerDropped();
-    finished();
-  }
-
-  private void peerDropped() {
-    Transport t;
-    lock.lock();
-    try {
-      if (dropped) {
-        return;
-      }
-      dropped = true;
-      t = transport;
-    } finally {
-      lock.unlock();
-    }
-    if (t != null) {
-      t.drop();
-    } else {
-      receiveDropped();
-    }
-  }
-
-  /** A message that arrived from the network, for the code's end. */
-  public void networkMessage(WebSocketMessage m) {
-    lock.lock();
-    try {
-      if (closeSent || dropped) {
-        return; // a peer must not send after its close frame; ignore
-      }
-    } finally {
-      lock.unlock();
-    }
-    peer.receive(new MessageEvent(m));
-  }
-
-  /** A close frame that arrived from the network ({@link #NO_STATUS} when it had no code). */
-  public void networkClose(int code, String reason) {
-    closeWith(code, reason, false);
-  }
-
-  /** The network side went away without a close frame: deliver 1006 to the code's end. */
-  public void networkDropped() {
-    lock.lock();
-    try {
-      if (dropped || (closeSent && closeReceived)) {
-        return;
-      }
-      dropped = true;
-      closeSent = true;
-    } finally {
-      lock.unlock();
-    }
-    peer.receiveDropped();
-  }
-
-  /**
-   * The network connection failed with a protocol error (e.g. a message over the size limit): the
-   * code's end gets an error event and no close event, as in workerd.
-   */
-  public void networkFailed(String errorMessage) {
-    lock.lock();
-    try {
-      if (dropped) {
-        return;
-      }
-      dropped = true;
-      closeSent = true;
-    } finally {
-      lock.unlock();
-    }
-    peer.receiveFailure(errorMessage);
-  }
-
-  private void receiveDropped() {
-    lock.lock();
-    try {
-      if (closeReceived && closeSent) {
-        return;
-      }
-      boolean wasReceived = closeReceived;
-      closeReceived = true;
-      dropped = true;
-      if (!wasReceived) {
-        deliverLocked(new PeerClose(1006, ABNORMAL_REASON, false));
-      }
-    } finally {
-      lock.unlock();
-    }
-    finished();
-  }
-
-  private void receiveFailure(String errorMessage) {
-    lock.lock();
-    try {
-      if (dropped || closeReceived) {
-        return;
-      }
-      deliverLocked(new PeerError(errorMessage));
-      closeReceived = true;
-      dropped = true;
-    } finally {
-      lock.unlock();
-    }
-    finished();
-  }
-
-  @Override
-  public int readyState() {
-    lock.lock();
-    try {
-      if (dropped || (closeSent && closeReceived)) {
-        return CLOSED;
-      }
-      if (closeSent || closeReceived) {
-        return CLOSING;
-      }
-      return OPEN;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public String url() {
-    return url;
-  }
-
-  public void url(String u) {
-    this.url = u;
-    peer.url = u;
-  }
-
-  // ---- attachments ----
-
-  @Override
-  public void serializeAttachment(Object value) {
-    if (value == null) {
-      attachment = null;
-      attachmentType = null;
-      return;
-    }
-    byte[] bytes = Json.write(value); // throws a clear error for values that cannot be serialized
-    if (bytes.length > attachmentLimit) {
-      throw new IllegalArgumentException(
-          "A WebSocket 'attachment' cannot be larger than " + attachmentLimit + " bytes.'attachment' was "
-              + bytes.length + " bytes.");
-    }
-    String type =
-        value instanceof java.util.Map<?, ?> ? "map" : value instanceof java.util.Collection<?> ? "list" : value.getClass().getName();
-    attachmentType = type;
-    attachment = bytes;
-  }
-
-  @Override
-  public Object deserializeAttachment() {
-    byte[] a = attachment;
-    if (a == null) {
-      return null;
-    }
-    Class<?> type = Object.class;
-    String t = attachmentType;
-    if (t != null && !t.equals("map") && !t.equals("list")) {
-      try {
-        type = Class.forName(t, false, Thread.currentThread().getContextClassLoader());
-      } catch (ClassNotFoundException | LinkageError e) {
+    /** Accepts this end (standard API) with events run by {@code h}. */
+    public void acceptInto(SocketHost h) {
+        lock.lock();
         try {
-          type = Class.forName(t);
-        } catch (ClassNotFoundException | LinkageError e2) {
-          type = Object.class;
+            switch (mode) {
+                case HIBERNATABLE ->
+                    throw new IllegalStateException("Can't accept() WebSocket after enabling hibernation.");
+                case TRANSPORT -> throw new IllegalStateException("This WebSocket is already connected to the network");
+                case STANDARD -> {
+                    return; // accept() twice does not throw
+                }
+                case NONE -> {}
+            }
+            mode = Mode.STANDARD;
+            host = h;
+            attachmentLimit = h.attachmentLimit();
+            h.register(this);
+            flushPendingLocked();
+        } finally {
+            lock.unlock();
         }
-      }
     }
-    return Json.read(a, type);
-  }
 
-  @Override
-  public <T> T deserializeAttachment(Class<T> type) {
-    byte[] a = attachment;
-    return a == null ? null : Json.read(a, type);
-  }
-
-  /** Size in bytes of the stored attachment (serialized), or 0. */
-  public int attachmentSize() {
-    byte[] a = attachment;
-    return a == null ? 0 : a.length;
-  }
-
-  // ---- listeners (standard API) ----
-
-  @Override
-  public void onMessage(Consumer<WebSocketMessage> listener) {
-    lock.lock();
-    try {
-      if (messageListeners == null) {
-        messageListeners = new CopyOnWriteArrayList<>();
-      }
-      messageListeners.add(listener);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public void onClose(Consumer<CloseEvent> listener) {
-    lock.lock();
-    try {
-      if (closeListeners == null) {
-        closeListeners = new CopyOnWriteArrayList<>();
-      }
-      closeListeners.add(listener);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public void onError(Consumer<ErrorEvent> listener) {
-    lock.lock();
-    try {
-      if (errorListeners == null) {
-        errorListeners = new CopyOnWriteArrayList<>();
-      }
-      errorListeners.add(listener);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  // ---- receiving ----
-
-  private void receive(Event e) {
-    boolean fullyClosed = false;
-    lock.lock();
-    try {
-      if (e instanceof PeerClose) {
-        if (closeReceived) {
-          return;
+    /** Accepts this end with the hibernatable API ({@code ctx.acceptWebSocket}). */
+    public void acceptHibernatable(HibernationTarget t, List<String> validTags, int limit) {
+        lock.lock();
+        try {
+            if (mode == Mode.STANDARD || mode == Mode.HIBERNATABLE) {
+                throw new IllegalStateException(
+                        "Cannot call `acceptWebSocket()` if the WebSocket was already accepted via `accept()`");
+            }
+            if (mode == Mode.TRANSPORT) {
+                throw new IllegalStateException(
+                        "Cannot call `acceptWebSocket()` on this WebSocket because its pair has already been accepted or used"
+                                + " in a Response.");
+            }
+            mode = Mode.HIBERNATABLE;
+            target = t;
+            tags = List.copyOf(validTags);
+            attachmentLimit = limit;
+            flushPendingLocked();
+        } finally {
+            lock.unlock();
         }
-        closeReceived = true;
-        fullyClosed = closeSent;
-      } else if (closeReceived || dropped) {
-        return; // nothing after the peer's close
-      }
-      if (mode == Mode.HIBERNATABLE && e instanceof MessageEvent m && m.message() instanceof WebSocketMessage.Text t) {
-        String answer = target.autoResponseFor(t.text());
-        if (answer != null) {
-          autoResponseAt = target.now();
-          peer.receive(new MessageEvent(new WebSocketMessage.Text(answer))); // no object involved
-          return;
-        }
-      }
-      deliverLocked(e);
-    } finally {
-      lock.unlock();
     }
-    if (fullyClosed) {
-      finished();
-    }
-  }
 
-  private void deliverLocked(Event e) {
-    switch (mode) {
-      case NONE -> {
-        if (pending == null) {
-          pending = new ArrayDeque<>();
+    /** Connects this end to the network: everything it receives goes to {@code t}. */
+    public void adopt(Transport t) {
+        lock.lock();
+        try {
+            if (mode != Mode.NONE) {
+                throw new IllegalStateException("This WebSocket was already accepted");
+            }
+            mode = Mode.TRANSPORT;
+            transport = t;
+            flushPendingLocked();
+        } finally {
+            lock.unlock();
         }
-        pending.add(e);
-      }
-      case TRANSPORT -> {
+    }
+
+    private void flushPendingLocked() {
+        if (pending != null) {
+            ArrayDeque<Event> flush = pending;
+            pending = null;
+            for (Event e : flush) {
+                deliverLocked(e);
+            }
+        }
+    }
+
+    public boolean isAccepted() {
+        lock.lock();
+        try {
+            return mode != Mode.NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isHibernatable() {
+        return mode == Mode.HIBERNATABLE;
+    }
+
+    public boolean isStandard() {
+        return mode == Mode.STANDARD;
+    }
+
+    public List<String> tags() {
+        return tags;
+    }
+
+    /** When the runtime last answered automatically, or -1. */
+    public long autoResponseAt() {
+        return autoResponseAt;
+    }
+
+    /** True once this end will get no more events (closed both ways, or dropped). */
+    public boolean isClosedForEvents() {
+        lock.lock();
+        try {
+            return dropped || closeReceived;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- sending ----
+
+    @Override
+    public void send(String message) {
+        if (message == null) {
+            throw new IllegalArgumentException("send() needs a message");
+        }
+        sendMessage(new WebSocketMessage.Text(message));
+    }
+
+    @Override
+    public void send(byte[] message) {
+        if (message == null) {
+            throw new IllegalArgumentException("send() needs a message");
+        }
+        sendMessage(new WebSocketMessage.Binary(message.clone()));
+    }
+
+    private void sendMessage(WebSocketMessage m) {
+        lock.lock();
+        try {
+            if (closeSent && !dropped) {
+                throw new IllegalStateException("Can't call WebSocket send() after close()");
+            }
+            if (mode == Mode.NONE) {
+                throw new IllegalStateException(
+                        "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.");
+            }
+            if (dropped) {
+                return; // as workerd: send() after the peer dropped does not throw
+            }
+        } finally {
+            lock.unlock();
+        }
+        output(() -> peer.receive(new MessageEvent(m)));
+    }
+
+    /** Sends through the current object's output gate, if any. */
+    private static void output(Runnable r) {
+        EventContext ec = EventContext.current();
+        if (ec != null && ec.owner() != null) {
+            ec.owner().output(r);
+        } else {
+            r.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        checkCanClose();
+        closeWith(NO_STATUS, "", true);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 || code == 1015) {
+            throw new IllegalArgumentException("InvalidAccessError: Invalid WebSocket close code: " + code + ".");
+        }
+        String r = reason == null ? "" : reason;
+        if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException(
+                    "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.");
+        }
+        checkCanClose();
+        closeWith(code, r, true);
+    }
+
+    private void checkCanClose() {
+        if (mode == Mode.NONE) {
+            throw new IllegalStateException(
+                    "You must call one of accept() or state.acceptWebSocket() on this WebSocket before sending messages.");
+        }
+    }
+
+    private void closeWith(int code, String reason, boolean gated) {
+        boolean fullyClosed;
+        lock.lock();
+        try {
+            if (closeSent || dropped) {
+                return; // a second close() does not throw
+            }
+            closeSent = true;
+            fullyClosed = closeReceived;
+        } finally {
+            lock.unlock();
+        }
+        Runnable send = () -> peer.receive(new PeerClose(code, reason, true));
+        if (gated) {
+            output(send);
+        } else {
+            send.run();
+        }
+        if (fullyClosed) {
+            finished();
+        }
+    }
+
+    /**
+     * Drops the connection without a close frame (object reset): the peer sees 1006 and this end
+     * gets no further events.
+     */
+    public void drop() {
+        lock.lock();
+        try {
+            if (dropped) {
+                return;
+            }
+            dropped = true;
+            closeSent = true;
+            closeReceived = true;
+            pending = null;
+        } finally {
+            lock.unlock();
+        }
+        peer.peerDropped();
+        finished();
+    }
+
+    private void peerDropped() {
+        Transport t;
+        lock.lock();
+        try {
+            if (dropped) {
+                return;
+            }
+            dropped = true;
+            t = transport;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            t.drop();
+        } else {
+            receiveDropped();
+        }
+    }
+
+    /** A message that arrived from the network, for the code's end. */
+    public void networkMessage(WebSocketMessage m) {
+        lock.lock();
+        try {
+            if (closeSent || dropped) {
+                return; // a peer must not send after its close frame; ignore
+            }
+        } finally {
+            lock.unlock();
+        }
+        peer.receive(new MessageEvent(m));
+    }
+
+    /** A close frame that arrived from the network ({@link #NO_STATUS} when it had no code). */
+    public void networkClose(int code, String reason) {
+        closeWith(code, reason, false);
+    }
+
+    /** The network side went away without a close frame: deliver 1006 to the code's end. */
+    public void networkDropped() {
+        lock.lock();
+        try {
+            if (dropped || (closeSent && closeReceived)) {
+                return;
+            }
+            dropped = true;
+            closeSent = true;
+        } finally {
+            lock.unlock();
+        }
+        peer.receiveDropped();
+    }
+
+    /**
+     * The network connection failed with a protocol error (e.g. a message over the size limit): the
+     * code's end gets an error event and no close event, as in workerd.
+     */
+    public void networkFailed(String errorMessage) {
+        lock.lock();
+        try {
+            if (dropped) {
+                return;
+            }
+            dropped = true;
+            closeSent = true;
+        } finally {
+            lock.unlock();
+        }
+        peer.receiveFailure(errorMessage);
+    }
+
+    private void receiveDropped() {
+        lock.lock();
+        try {
+            if (closeReceived && closeSent) {
+                return;
+            }
+            boolean wasReceived = closeReceived;
+            closeReceived = true;
+            dropped = true;
+            if (!wasReceived) {
+                deliverLocked(new PeerClose(1006, ABNORMAL_REASON, false));
+            }
+        } finally {
+            lock.unlock();
+        }
+        finished();
+    }
+
+    private void receiveFailure(String errorMessage) {
+        lock.lock();
+        try {
+            if (dropped || closeReceived) {
+                return;
+            }
+            deliverLocked(new PeerError(errorMessage));
+            closeReceived = true;
+            dropped = true;
+        } finally {
+            lock.unlock();
+        }
+        finished();
+    }
+
+    @Override
+    public int readyState() {
+        lock.lock();
+        try {
+            if (dropped || (closeSent && closeReceived)) {
+                return CLOSED;
+            }
+            if (closeSent || closeReceived) {
+                return CLOSING;
+            }
+            return OPEN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String url() {
+        return url;
+    }
+
+    public void url(String u) {
+        this.url = u;
+        peer.url = u;
+    }
+
+    // ---- attachments ----
+
+    @Override
+    public void serializeAttachment(Object value) {
+        if (value == null) {
+            attachment = null;
+            attachmentType = null;
+            return;
+        }
+        byte[] bytes = Json.write(value); // throws a clear error for values that cannot be serialized
+        if (bytes.length > attachmentLimit) {
+            throw new IllegalArgumentException("A WebSocket 'attachment' cannot be larger than " + attachmentLimit
+                    + " bytes.'attachment' was " + bytes.length + " bytes.");
+        }
+        String type = value instanceof java.util.Map<?, ?>
+                ? "map"
+                : value instanceof java.util.Collection<?>
+                        ? "list"
+                        : value.getClass().getName();
+        attachmentType = type;
+        attachment = bytes;
+    }
+
+    @Override
+    public Object deserializeAttachment() {
+        byte[] a = attachment;
+        if (a == null) {
+            return null;
+        }
+        Class<?> type = Object.class;
+        String t = attachmentType;
+        if (t != null && !t.equals("map") && !t.equals("list")) {
+            try {
+                type = Class.forName(t, false, Thread.currentThread().getContextClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                try {
+                    type = Class.forName(t);
+                } catch (ClassNotFoundException | LinkageError e2) {
+                    type = Object.class;
+                }
+            }
+        }
+        return Json.read(a, type);
+    }
+
+    @Override
+    public <T> T deserializeAttachment(Class<T> type) {
+        byte[] a = attachment;
+        return a == null ? null : Json.read(a, type);
+    }
+
+    /** Size in bytes of the stored attachment (serialized), or 0. */
+    public int attachmentSize() {
+        byte[] a = attachment;
+        return a == null ? 0 : a.length;
+    }
+
+    // ---- listeners (standard API) ----
+
+    @Override
+    public void onMessage(Consumer<WebSocketMessage> listener) {
+        lock.lock();
+        try {
+            if (messageListeners == null) {
+                messageListeners = new CopyOnWriteArrayList<>();
+            }
+            messageListeners.add(listener);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onClose(Consumer<CloseEvent> listener) {
+        lock.lock();
+        try {
+            if (closeListeners == null) {
+                closeListeners = new CopyOnWriteArrayList<>();
+            }
+            closeListeners.add(listener);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onError(Consumer<ErrorEvent> listener) {
+        lock.lock();
+        try {
+            if (errorListeners == null) {
+                errorListeners = new CopyOnWriteArrayList<>();
+            }
+            errorListeners.add(listener);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- receiving ----
+
+    private void receive(Event e) {
+        boolean fullyClosed = false;
+        lock.lock();
+        try {
+            if (e instanceof PeerClose) {
+                if (closeReceived) {
+                    return;
+                }
+                closeReceived = true;
+                fullyClosed = closeSent;
+            } else if (closeReceived || dropped) {
+                return; // nothing after the peer's close
+            }
+            if (mode == Mode.HIBERNATABLE
+                    && e instanceof MessageEvent m
+                    && m.message() instanceof WebSocketMessage.Text t) {
+                String answer = target.autoResponseFor(t.text());
+                if (answer != null) {
+                    autoResponseAt = target.now();
+                    peer.receive(new MessageEvent(new WebSocketMessage.Text(answer))); // no object involved
+                    return;
+                }
+            }
+            deliverLocked(e);
+        } finally {
+            lock.unlock();
+        }
+        if (fullyClosed) {
+            finished();
+        }
+    }
+
+    private void deliverLocked(Event e) {
+        switch (mode) {
+            case NONE -> {
+                if (pending == null) {
+                    pending = new ArrayDeque<>();
+                }
+                pending.add(e);
+            }
+            case TRANSPORT -> {
+                switch (e) {
+                    case MessageEvent m -> transport.message(m.message());
+                    case PeerClose c -> transport.close(c.code(), c.reason());
+                    case PeerError err -> transport.close(1011, err.message());
+                }
+            }
+            case HIBERNATABLE -> {
+                switch (e) {
+                    case MessageEvent m -> target.message(this, m.message());
+                    case PeerClose c -> target.close(this, c.code(), c.reason(), c.wasClean());
+                    case PeerError err -> target.error(this, err.message());
+                }
+            }
+            case STANDARD -> dispatchToListeners(e);
+        }
+    }
+
+    private void dispatchToListeners(Event e) {
         switch (e) {
-          case MessageEvent m -> transport.message(m.message());
-          case PeerClose c -> transport.close(c.code(), c.reason());
-          case PeerError err -> transport.close(1011, err.message());
+            case MessageEvent m ->
+                host.dispatch("websocket message", () -> {
+                    List<Consumer<WebSocketMessage>> ls = messageListeners;
+                    if (ls != null) {
+                        for (Consumer<WebSocketMessage> l : ls) {
+                            l.accept(m.message());
+                        }
+                    }
+                });
+            case PeerClose c ->
+                host.dispatch("websocket close", () -> {
+                    CloseEvent ce = new CloseEvent(c.code(), c.reason(), c.wasClean());
+                    List<Consumer<CloseEvent>> ls = closeListeners;
+                    if (ls != null) {
+                        for (Consumer<CloseEvent> l : ls) {
+                            l.accept(ce);
+                        }
+                    }
+                });
+            case PeerError err ->
+                host.dispatch("websocket error", () -> {
+                    // workerd reports errors to standard listeners as uncaught errors
+                    ErrorEvent ee =
+                            new ErrorEvent("Uncaught Error: " + err.message(), new java.io.IOException(err.message()));
+                    List<Consumer<ErrorEvent>> ls = errorListeners;
+                    if (ls != null) {
+                        for (Consumer<ErrorEvent> l : ls) {
+                            l.accept(ee);
+                        }
+                    }
+                });
         }
-      }
-      case HIBERNATABLE -> {
-        switch (e) {
-          case MessageEvent m -> target.message(this, m.message());
-          case PeerClose c -> target.close(this, c.code(), c.reason(), c.wasClean());
-          case PeerError err -> target.error(this, err.message());
+    }
+
+    private void finished() {
+        SocketHost h;
+        HibernationTarget t;
+        lock.lock();
+        try {
+            h = host;
+            t = target;
+        } finally {
+            lock.unlock();
         }
-      }
-      case STANDARD -> dispatchToListeners(e);
+        if (h != null) {
+            h.unregister(this);
+        }
+        if (t != null) {
+            t.closed(this);
+        }
     }
-  }
-
-  private void dispatchToListeners(Event e) {
-    switch (e) {
-      case MessageEvent m ->
-          host.dispatch(
-              "websocket message",
-              () -> {
-                List<Consumer<WebSocketMessage>> ls = messageListeners;
-                if (ls != null) {
-                  for (Consumer<WebSocketMessage> l : ls) {
-                    l.accept(m.message());
-                  }
-                }
-              });
-      case PeerClose c ->
-          host.dispatch(
-              "websocket close",
-              () -> {
-                CloseEvent ce = new CloseEvent(c.code(), c.reason(), c.wasClean());
-                List<Consumer<CloseEvent>> ls = closeListeners;
-                if (ls != null) {
-                  for (Consumer<CloseEvent> l : ls) {
-                    l.accept(ce);
-                  }
-                }
-              });
-      case PeerError err ->
-          host.dispatch(
-              "websocket error",
-              () -> {
-                // workerd reports errors to standard listeners as uncaught errors
-                ErrorEvent ee = new ErrorEvent("Uncaught Error: " + err.message(), new java.io.IOException(err.message()));
-                List<Consumer<ErrorEvent>> ls = errorListeners;
-                if (ls != null) {
-                  for (Consumer<ErrorEvent> l : ls) {
-                    l.accept(ee);
-                  }
-                }
-              });
-    }
-  }
-
-  private void finished() {
-    SocketHost h;
-    HibernationTarget t;
-    lock.lock();
-    try {
-      h = host;
-      t = target;
-    } finally {
-      lock.unlock();
-    }
-    if (h != null) {
-      h.unregister(this);
-    }
-    if (t != null) {
-      t.closed(this);
-    }
-  }
 }

@@ -1,0 +1,96 @@
+package dev.partyflare.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.partyflare.fixtures.Hib;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Hibernatable sockets over real connections. */
+class HibernationWireIT {
+    static Emulator emu;
+    static String ws;
+
+    @BeforeAll
+    static void start() {
+        emu = TestEmulators.served();
+        ws = "ws://127.0.0.1:" + emu.port() + "/do/HIB/";
+    }
+
+    @AfterAll
+    static void stop() {
+        emu.close();
+    }
+
+    static String hex(String name) {
+        return emu.namespace("HIB").idFromName(name).toString();
+    }
+
+    static void awaitEvent(String name, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Hib.events(hex(name)).stream().noneMatch(e -> e.startsWith(prefix))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no event " + prefix + " in " + Hib.events(hex(name)));
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aHibernatedObjectWakesForTheNextMessage() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "wire-hib/ws?tags=x")) {
+            c.send("a");
+            assertThat(c.nextText()).isEqualTo("echo:a mem=1");
+            emu.hibernate(emu.namespace("HIB").getByName("wire-hib"));
+            c.send("info");
+            assertThat(c.nextText()).isEqualTo("ctor=2 mem=1 sockets=1 tags=[x]");
+        }
+    }
+
+    @Test
+    void clientCloseReachesWebSocketClose() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "wire-close/ws")) {
+            c.send("a");
+            c.nextText();
+            c.ws.sendClose(4000, "bye").join();
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(4000, "bye"));
+            awaitEvent("wire-close", "close 4000 bye true");
+        }
+    }
+
+    @Test
+    void abruptDropReachesWebSocketCloseWith1006() throws Exception {
+        WsClient c = WsClient.connect(ws + "wire-drop/ws");
+        c.send("a");
+        c.nextText();
+        c.ws.abort();
+        awaitEvent("wire-drop", "close 1006 WebSocket disconnected without sending Close frame. false");
+    }
+
+    @Test
+    void oversizedMessageGoesToWebSocketError() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "wire-big/ws")) {
+            c.send("a");
+            c.nextText();
+            c.ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[32 * 1024 * 1024 + 1]), true);
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large"));
+            awaitEvent("wire-big", "error ");
+            assertThat(Hib.events(hex("wire-big")))
+                    .contains(
+                            "error WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description = Message is too large");
+            assertThat(Hib.events(hex("wire-big"))).noneMatch(e -> e.startsWith("close"));
+        }
+    }
+
+    @Test
+    void autoResponseOverTheWire() throws Exception {
+        try (WsClient c = WsClient.connect(ws + "wire-auto/ws")) {
+            emu.fetch("/do/HIB/wire-auto/auto");
+            c.send("ping");
+            assertThat(c.nextText()).isEqualTo("pong");
+            assertThat(List.of(Hib.ctor(hex("wire-auto")))).containsExactly(1);
+        }
+    }
+}
