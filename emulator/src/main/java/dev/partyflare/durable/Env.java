@@ -24,6 +24,9 @@ public interface Env {
     /** Every var as declared: {@code String}, {@code Number}, {@code Boolean}, maps or lists. */
     Map<String, Object> vars();
 
-    /** Every binding name: namespaces and vars. */
+    /** The names of the Durable Object namespace bindings, in declaration order. */
+  Set<String> namespaceNames();
+
+  /** Every binding name: namespaces and vars. */
     Set<String> bindingNames();
 }

@@ -48,7 +48,12 @@ final class EnvImpl implements Env {
     }
 
     @Override
-    public Set<String> bindingNames() {
+  public Set<String> namespaceNames() {
+    return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(namespaces.keySet()));
+  }
+
+  @Override
+  public Set<String> bindingNames() {
         Set<String> names = new LinkedHashSet<>(namespaces.keySet());
         names.addAll(vars.keySet());
         return names;

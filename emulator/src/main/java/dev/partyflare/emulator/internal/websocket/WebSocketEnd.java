@@ -518,10 +518,11 @@ public final class WebSocketEnd implements WebSocket {
                 messageListeners = new CopyOnWriteArrayList<>();
             }
             messageListeners.add(listener);
-        } finally {
-            lock.unlock();
-        }
+    } finally {
+      lock.unlock();
     }
+    listenerAdded();
+  }
 
     @Override
     public void onClose(Consumer<CloseEvent> listener) {
@@ -531,10 +532,11 @@ public final class WebSocketEnd implements WebSocket {
                 closeListeners = new CopyOnWriteArrayList<>();
             }
             closeListeners.add(listener);
-        } finally {
-            lock.unlock();
-        }
+    } finally {
+      lock.unlock();
     }
+    listenerAdded();
+  }
 
     @Override
     public void onError(Consumer<ErrorEvent> listener) {
@@ -544,10 +546,11 @@ public final class WebSocketEnd implements WebSocket {
                 errorListeners = new CopyOnWriteArrayList<>();
             }
             errorListeners.add(listener);
-        } finally {
-            lock.unlock();
-        }
+    } finally {
+      lock.unlock();
     }
+    listenerAdded();
+  }
 
     // ---- receiving ----
 
@@ -609,10 +612,63 @@ public final class WebSocketEnd implements WebSocket {
         }
     }
 
-    private void dispatchToListeners(Event e) {
+    /**
+   * Events that found no listener of their kind yet: JS code adds listeners right after {@code
+   * accept()}, in the same turn, so events are never lost between the two. Java code may run them
+   * in either order on another thread; such events wait here for their first listener.
+   */
+  private ArrayDeque<Event> awaitingListener;
+
+  private boolean hasListenerFor(Event e) {
+    List<?> ls =
         switch (e) {
+          case MessageEvent m -> messageListeners;
+          case PeerClose c -> closeListeners;
+          case PeerError err -> errorListeners;
+        };
+    return ls != null && !ls.isEmpty();
+  }
+
+  /** Runs on the host: delivers the event, or keeps it until a listener of its kind is added. */
+  private boolean parkIfNoListener(Event e) {
+    lock.lock();
+    try {
+      if (hasListenerFor(e)) {
+        return false;
+      }
+      if (awaitingListener == null) {
+        awaitingListener = new ArrayDeque<>();
+      }
+      awaitingListener.add(e);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void listenerAdded() {
+    lock.lock();
+    try {
+      if (awaitingListener == null || host == null) {
+        return;
+      }
+      ArrayDeque<Event> waiting = awaitingListener;
+      awaitingListener = null;
+      for (Event e : waiting) {
+        dispatchToListeners(e);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void dispatchToListeners(Event e) {
+    switch (e) {
             case MessageEvent m ->
                 host.dispatch("websocket message", () -> {
+                    if (parkIfNoListener(e)) {
+                        return;
+                    }
                     List<Consumer<WebSocketMessage>> ls = messageListeners;
                     if (ls != null) {
                         for (Consumer<WebSocketMessage> l : ls) {
@@ -622,6 +678,9 @@ public final class WebSocketEnd implements WebSocket {
                 });
             case PeerClose c ->
                 host.dispatch("websocket close", () -> {
+                    if (parkIfNoListener(e)) {
+                        return;
+                    }
                     CloseEvent ce = new CloseEvent(c.code(), c.reason(), c.wasClean());
                     List<Consumer<CloseEvent>> ls = closeListeners;
                     if (ls != null) {
@@ -632,6 +691,9 @@ public final class WebSocketEnd implements WebSocket {
                 });
             case PeerError err ->
                 host.dispatch("websocket error", () -> {
+                    if (parkIfNoListener(e)) {
+                        return;
+                    }
                     // workerd reports errors to standard listeners as uncaught errors
                     ErrorEvent ee =
                             new ErrorEvent("Uncaught Error: " + err.message(), new java.io.IOException(err.message()));
