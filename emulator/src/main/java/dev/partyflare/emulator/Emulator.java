@@ -217,7 +217,15 @@ public final class Emulator implements AutoCloseable {
      *     a pending timer, an open standard WebSocket, waitUntil work)
      */
     public void hibernate(DurableObjectStub stub) {
-        List<String> why = runtime.namespaceOf(stub).hibernate(stub);
+    // an event that just sent its last reply may still be finishing: give it a moment
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    List<String> why = runtime.namespaceOf(stub).hibernate(stub);
+    while (!why.isEmpty() && why.stream().allMatch(w -> w.contains("in flight") || w.contains("running or queued"))
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+      why = runtime.namespaceOf(stub).hibernate(stub);
+    }
         if (!why.isEmpty()) {
             throw new IllegalStateException("Cannot hibernate " + stub.id() + ": " + String.join(", ", why));
         }
