@@ -1,0 +1,608 @@
+package dev.partyflare.emulator.junit5;
+
+import dev.partyflare.durable.AlarmInvocationInfo;
+import dev.partyflare.durable.DurableObject;
+import dev.partyflare.durable.DurableObjectId;
+import dev.partyflare.durable.DurableObjectNamespace;
+import dev.partyflare.durable.DurableObjectState;
+import dev.partyflare.durable.DurableObjectStub;
+import dev.partyflare.durable.Env;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
+import dev.partyflare.emulator.Emulator;
+import dev.partyflare.emulator.EmulatorOptions;
+import dev.partyflare.emulator.InDurableObject;
+import dev.partyflare.emulator.ObjectInfo;
+import dev.partyflare.emulator.TimeControl;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One emulator as a test uses it: in-process by default, on a controllable clock, with clients,
+ * in-object access, alarm and hibernation control, and bounded waits. The JUnit extension ({@link
+ * PartyflareExtension}, {@link PartyflareTest}) makes one per test (or per class) and closes it
+ * afterwards; outside JUnit, {@link #start(EmulatorOptions)} and {@code try}-with-resources do the
+ * same.
+ *
+ * <p>Every call that waits does so for at most {@link #waitTimeout()} of real time and then fails
+ * with a {@link PartyflareTimeoutError} that says what was awaited and what the objects were doing.
+ */
+public final class PartyflareEnv implements AutoCloseable {
+    /** The wait timeout unless configured. */
+    public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final ThreadLocal<PartyflareEnv> CURRENT = new ThreadLocal<>();
+    private static final Set<PartyflareEnv> LIVE = ConcurrentHashMap.newKeySet();
+
+    /** An exception user code threw that reached no caller (an alarm, a socket listener, a 500). */
+    public record UncaughtError(Instant at, String where, Throwable error) {
+        @Override
+        public String toString() {
+            return "uncaught in " + where + " at " + at + ": " + error;
+        }
+    }
+
+    /** What happens to hibernatable WebSockets when an object is evicted (as vitest's option). */
+    public enum WebSocketsOnEvict {
+        /** They stay connected; the next event on one constructs the object again. */
+        HIBERNATE,
+        /** They are dropped: clients see 1006. */
+        CLOSE
+    }
+
+    private final Emulator emulator;
+    private final Duration waitTimeout;
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<UncaughtError> errors = new CopyOnWriteArrayList<>();
+    private final List<TestWebSocket> sockets = new CopyOnWriteArrayList<>();
+    private final TestClient client;
+    private volatile TestClient httpClient;
+    private volatile int testMark;
+    private volatile boolean closed;
+
+    private PartyflareEnv(EmulatorOptions options, Duration waitTimeout) {
+        this.waitTimeout = Objects.requireNonNull(waitTimeout, "waitTimeout");
+        Emulator[] self = new Emulator[1];
+        this.emulator = Emulator.start(
+                options,
+                null,
+                (where, error) -> errors.add(new UncaughtError(
+                        self[0] == null ? Instant.now() : self[0].time().now(), where, error)));
+        self[0] = emulator;
+        this.client = TestClient.inProcess(this);
+        LIVE.add(this);
+    }
+
+    /** Starts an emulator with {@code options} used as given, and the default wait timeout. */
+    public static PartyflareEnv start(EmulatorOptions options) {
+        return start(options, DEFAULT_WAIT_TIMEOUT);
+    }
+
+    /** Starts an emulator with {@code options} used as given. */
+    public static PartyflareEnv start(EmulatorOptions options, Duration waitTimeout) {
+        return new PartyflareEnv(options, waitTimeout);
+    }
+
+    // ---- the runtime ----
+
+    /** The emulator itself. */
+    public Emulator emulator() {
+        return emulator;
+    }
+
+    /** The Worker's bindings ({@code env}). */
+    public Env env() {
+        return emulator.env();
+    }
+
+    /** The runtime clock. */
+    public TimeControl time() {
+        return emulator.time();
+    }
+
+    /** The options the emulator runs with. */
+    public EmulatorOptions options() {
+        return emulator.options();
+    }
+
+    /** How long every waiting call of this environment waits at most (real time). */
+    public Duration waitTimeout() {
+        return waitTimeout;
+    }
+
+    /** The namespace bound as {@code binding}. */
+    public DurableObjectNamespace namespace(String binding) {
+        return emulator.namespace(binding);
+    }
+
+    /**
+     * The namespace of {@code type}.
+     *
+     * @throws IllegalArgumentException when {@code type} is bound under no name, or several
+     */
+    public DurableObjectNamespace namespace(Class<? extends DurableObject> type) {
+        List<String> names = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : options().durableObjects()) {
+            if (b.type().equals(type)) {
+                names.add(b.binding());
+            }
+        }
+        if (names.size() != 1) {
+            throw new IllegalArgumentException(type.getName() + " is bound "
+                    + (names.isEmpty() ? "under no name" : "under several names " + names)
+                    + "; the bindings are " + bindingNames() + ". Use namespace(\"BINDING\").");
+        }
+        return emulator.namespace(names.get(0));
+    }
+
+    /** The stub of the object named {@code name} in namespace {@code binding}. */
+    public DurableObjectStub stub(String binding, String name) {
+        return namespace(binding).getByName(name);
+    }
+
+    /** The stub of the object named {@code name} of class {@code type}. */
+    public DurableObjectStub stub(Class<? extends DurableObject> type, String name) {
+        return namespace(type).getByName(name);
+    }
+
+    private List<String> bindingNames() {
+        return options().durableObjects().stream()
+                .map(EmulatorOptions.DurableObjectBinding::binding)
+                .toList();
+    }
+
+    // ---- clients ----
+
+    /** The in-process client (no port): calls the Worker directly. */
+    public TestClient client() {
+        return client;
+    }
+
+    /**
+     * A client that goes through the emulator's real port.
+     *
+     * @throws IllegalStateException when the emulator does not serve HTTP
+     */
+    public TestClient httpClient() {
+        TestClient c = httpClient;
+        if (c == null) {
+            synchronized (this) {
+                c = httpClient;
+                if (c == null) {
+                    c = TestClient.network(
+                            this,
+                            emulator.url()
+                                    .orElseThrow(() -> new IllegalStateException(
+                                            "This emulator serves no HTTP; enable it with @PartyflareTest(http = true)"
+                                                    + " or EmulatorOptions.Builder.http(true)")));
+                    httpClient = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** {@code client().get(pathOrUrl)}: in-process. */
+    public Response fetch(String pathOrUrl) {
+        return client.get(pathOrUrl);
+    }
+
+    /** {@code client().fetch(request)}: in-process. */
+    public Response fetch(Request request) {
+        return client.fetch(request);
+    }
+
+    /** {@code client().connect(pathOrUrl)}: an in-process WebSocket. */
+    public TestWebSocket connect(String pathOrUrl) {
+        return client.connect(pathOrUrl);
+    }
+
+    // ---- inside objects ----
+
+    /**
+     * Runs {@code code} inside the object behind {@code stub}, as one of its events: the input gate
+     * is held, storage works as in a handler, and writes commit when it returns. The object is
+     * created if it is not live. Exceptions thrown by {@code code} propagate unchanged.
+     *
+     * <pre>{@code
+     * long n = env.runInDurableObject(stub, (Counter c, DurableObjectState ctx) -> c.count());
+     * }</pre>
+     *
+     * @throws PartyflareTimeoutError when the object does not let the event in, or it does not
+     *     finish, within the wait timeout
+     */
+    public <O extends DurableObject, T> T runInDurableObject(DurableObjectStub stub, InDurableObject<O, T> code) {
+        return bounded("runInDurableObject on " + describe(stub), () -> emulator.runInDurableObject(stub, code), stub);
+    }
+
+    /**
+     * Runs the alarm of the object behind {@code stub} now, if one is set, without moving the clock
+     * (vitest's {@code runDurableObjectAlarm}): in one event with the input gate held, the alarm is
+     * deleted and {@code alarm(info)} is called with {@code scheduledTime} = the alarm's time, {@code
+     * retryCount} 0. Returns false, running nothing, when no alarm is set.
+     *
+     * <p>Unlike an alarm that comes due, an exception thrown by {@code alarm()} propagates to the
+     * caller and schedules no retry (the alarm stays deleted; writes made before the throw stand).
+     * To run an alarm through the runtime's own path, with retries, use {@link
+     * #advanceToAlarm(DurableObjectStub)}.
+     */
+    public boolean runAlarm(DurableObjectStub stub) {
+        return runInDurableObject(stub, (DurableObject o, DurableObjectState ctx) -> {
+            OptionalLong at = ctx.storage().getAlarm();
+            if (at.isEmpty()) {
+                return false;
+            }
+            ctx.storage().deleteAlarm();
+            o.alarm(new AlarmInvocationInfo(at.getAsLong(), 0, false));
+            return true;
+        });
+    }
+
+    /**
+     * Moves the clock to the alarm of the object behind {@code stub} (firing every timer and alarm
+     * due until then, as real time would) and waits until that alarm has run. Returns false, doing
+     * nothing, when no alarm is set. An alarm already due is only waited for.
+     *
+     * <p>"Has run" means the stored alarm is no longer the one that was due: it was consumed, or the
+     * handler set another, or it failed and a retry was scheduled (the failure is in {@link
+     * #uncaughtErrors()}).
+     */
+    public boolean advanceToAlarm(DurableObjectStub stub) {
+        Optional<Instant> at = storage(stub).alarm();
+        if (at.isEmpty()) {
+            return false;
+        }
+        long delta = at.get().toEpochMilli() - time().now().toEpochMilli();
+        if (delta > 0) {
+            time().advance(Duration.ofMillis(delta));
+        }
+        await(
+                "the alarm of " + describe(stub) + " set for " + at.get() + " to run",
+                () -> !storage(stub).alarm().equals(at));
+        return true;
+    }
+
+    /** Reads and writes the storage of the object behind {@code stub} (each call is an event). */
+    public StorageView storage(DurableObjectStub stub) {
+        return new StorageView(this, stub);
+    }
+
+    // ---- objects and their lifecycle ----
+
+    /** Every live or hibernated object. */
+    public List<ObjectInfo> objects() {
+        return emulator.objects();
+    }
+
+    /** What the emulator knows about the object behind {@code stub}; empty when not in memory. */
+    public Optional<ObjectInfo> objectInfo(DurableObjectStub stub) {
+        String hex = stub.id().toString();
+        return emulator.objects().stream().filter(o -> o.id().equals(hex)).findFirst();
+    }
+
+    /**
+     * The ids of the objects of namespace {@code binding} that are live or hibernated, in id order
+     * (named ids carry their name).
+     *
+     * <p>Unlike vitest's {@code listDurableObjectIds}, an object that was evicted (or went idle)
+     * and still has stored data is not listed: the emulator's public API does not expose the stored
+     * ids yet.
+     */
+    public List<DurableObjectId> listObjectIds(String binding) {
+        DurableObjectNamespace ns = namespace(binding);
+        List<DurableObjectId> ids = new ArrayList<>();
+        for (ObjectInfo o : emulator.objects()) {
+            if (o.binding().equals(binding)) {
+                ids.add(o.name() != null ? ns.idFromName(o.name()) : ns.idFromString(o.id()));
+            }
+        }
+        return ids;
+    }
+
+    /** {@link #listObjectIds(String)} for a namespace of this emulator. */
+    public List<DurableObjectId> listObjectIds(DurableObjectNamespace namespace) {
+        for (String b : bindingNames()) {
+            if (emulator.namespace(b) == namespace) {
+                return listObjectIds(b);
+            }
+        }
+        throw new IllegalArgumentException("The namespace is not one of this emulator's bindings " + bindingNames()
+                + "; use listObjectIds(\"BINDING\")");
+    }
+
+    /**
+     * Hibernates the object behind {@code stub} now, as 10 s of idleness would.
+     *
+     * @throws IllegalStateException saying why, when something pins the object
+     */
+    public void hibernate(DurableObjectStub stub) {
+        emulator.hibernate(stub);
+    }
+
+    /**
+     * Evicts the object behind {@code stub} now, whatever pins it; hibernatable sockets stay
+     * connected ({@code evictDurableObject(stub)} of vitest).
+     */
+    public void evict(DurableObjectStub stub) {
+        evict(stub, WebSocketsOnEvict.HIBERNATE);
+    }
+
+    /**
+     * Evicts the object behind {@code stub} now: timers are cancelled, standard WebSockets dropped,
+     * hibernatable ones kept or dropped as {@code webSockets} says.
+     *
+     * <p>An event that is finishing (it just sent a response or a message) is given time to end,
+     * up to the wait timeout.
+     *
+     * @throws PartyflareTimeoutError while an event of the object keeps running
+     */
+    public void evict(DurableObjectStub stub, WebSocketsOnEvict webSockets) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        while (true) {
+            try {
+                emulator.evict(stub, webSockets == WebSocketsOnEvict.CLOSE);
+                return;
+            } catch (IllegalStateException e) {
+                if (!isTransient(String.valueOf(e.getMessage()))) {
+                    throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new PartyflareTimeoutError(
+                            "Timed out after " + Waits.format(waitTimeout) + " waiting for the events of "
+                                    + describe(stub) + " to end so it can be evicted; " + describeObjects(),
+                            e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    /**
+     * Why the object behind {@code stub} cannot hibernate at this instant; empty when it can (or is
+     * not live). Right after a response or a message, the event that sent it may still be finishing
+     * and show as "in flight": {@link #settledHibernationBlockers} gives it time.
+     */
+    public List<String> hibernationBlockers(DurableObjectStub stub) {
+        return emulator.hibernationBlockers(stub);
+    }
+
+    /**
+     * Why the object behind {@code stub} cannot hibernate once events in flight have finished:
+     * while events running or queued are the only reasons, waits for them (at most the wait
+     * timeout, after which they are reported as they are). Timers, standard WebSockets and {@code
+     * waitUntil} work are reported at once.
+     */
+    public List<String> settledHibernationBlockers(DurableObjectStub stub) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        List<String> why = emulator.hibernationBlockers(stub);
+        while (!why.isEmpty() && why.stream().allMatch(PartyflareEnv::isTransient) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            why = emulator.hibernationBlockers(stub);
+        }
+        return why;
+    }
+
+    private static boolean isTransient(String blocker) {
+        return blocker.contains("in flight") || blocker.contains("running or queued");
+    }
+
+    // ---- waiting ----
+
+    /**
+     * Waits (real time, at most the wait timeout) until {@code condition} holds: for effects of
+     * events that run on their own threads, such as an alarm after {@code time().advance(...)}.
+     *
+     * @param what what is awaited, for the timeout message ("the alarm of counter a to run")
+     */
+    public void await(String what, BooleanSupplier condition) {
+        await(what, waitTimeout, condition);
+    }
+
+    /** {@link #await(String, BooleanSupplier)} with its own timeout. */
+    public void await(String what, Duration timeout, BooleanSupplier condition) {
+        Waits.until(
+                what,
+                timeout,
+                () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(),
+                () -> describeObjects());
+    }
+
+    /** Exceptions thrown by user code that reached no caller, in order. */
+    public List<UncaughtError> uncaughtErrors() {
+        return List.copyOf(errors);
+    }
+
+    // ---- descriptions ----
+
+    /** {@code COUNTER object "a" (id 1234...)}. */
+    public String describe(DurableObjectStub stub) {
+        String binding = null;
+        for (String b : bindingNames()) {
+            try {
+                emulator.namespace(b).idFromString(stub.id().toString());
+                binding = b;
+                break;
+            } catch (IllegalArgumentException e) {
+                // not this namespace
+            }
+        }
+        return (binding == null ? "object " : binding + " object ")
+                + stub.name().map(n -> "\"" + n + "\" ").orElse("")
+                + "(id " + stub.id() + ")";
+    }
+
+    /** The objects in memory, their state and what pins them: for failure messages. */
+    public String describeObjects() {
+        List<ObjectInfo> all;
+        try {
+            all = emulator.objects();
+        } catch (RuntimeException e) {
+            return "objects unknown (" + e + ")";
+        }
+        if (all.isEmpty()) {
+            return "no object is live";
+        }
+        StringBuilder s = new StringBuilder("objects: ");
+        for (int i = 0; i < all.size(); i++) {
+            ObjectInfo o = all.get(i);
+            if (i > 0) {
+                s.append("; ");
+            }
+            s.append(o.binding())
+                    .append(' ')
+                    .append(o.name() != null ? "\"" + o.name() + "\"" : o.id().substring(0, 12) + "...")
+                    .append(' ')
+                    .append(o.state());
+            if (o.standardSockets() + o.hibernatableSockets() > 0) {
+                s.append(", sockets ")
+                        .append(o.standardSockets())
+                        .append(" standard/")
+                        .append(o.hibernatableSockets())
+                        .append(" hibernatable");
+            }
+            if (!o.blockers().isEmpty()) {
+                s.append(", ").append(String.join(", ", o.blockers()));
+            }
+        }
+        return s.toString();
+    }
+
+    // ---- lifecycle (used by the extension) ----
+
+    <T> T bounded(String what, Callable<T> task) {
+        return bounded(what, task, null);
+    }
+
+    private <T> T bounded(String what, Callable<T> task, DurableObjectStub stub) {
+        if (closed) {
+            throw new IllegalStateException(
+                    "This partyflare test environment is closed (its test ended); cannot run " + what);
+        }
+        return Waits.call(calls, what, waitTimeout, task, () -> {
+            try {
+                List<String> blockers = stub == null ? List.of() : emulator.hibernationBlockers(stub);
+                if (!blockers.isEmpty()) {
+                    return describe(stub) + ": " + String.join(", ", blockers) + "; " + describeObjects();
+                }
+            } catch (RuntimeException e) {
+                // a stub of another emulator: the objects say enough
+            }
+            return describeObjects();
+        });
+    }
+
+    void track(TestWebSocket ws) {
+        sockets.add(ws);
+    }
+
+    /** Marks the start of a test on this (possibly shared) environment, on the test's thread. */
+    void beginTest() {
+        testMark = sockets.size();
+        CURRENT.set(this);
+    }
+
+    /** Ends a test on a shared environment: closes the sockets the test opened. */
+    void endTest() {
+        CURRENT.remove();
+        List<TestWebSocket> opened =
+                new ArrayList<>(sockets.subList(Math.min(testMark, sockets.size()), sockets.size()));
+        for (TestWebSocket ws : opened) {
+            try {
+                ws.close();
+            } catch (RuntimeException | AssertionError e) {
+                // already gone
+            }
+        }
+        sockets.removeAll(opened);
+    }
+
+    /** The environment of the test running on this thread, or the only live one that owns {@code stub}. */
+    static PartyflareEnv owning(DurableObjectStub stub) {
+        PartyflareEnv current = CURRENT.get();
+        if (current != null && !current.closed && current.owns(stub)) {
+            return current;
+        }
+        List<PartyflareEnv> candidates =
+                LIVE.stream().filter(e -> !e.closed && e.owns(stub)).toList();
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        throw new IllegalStateException(
+                candidates.isEmpty()
+                        ? "No running partyflare test emulator knows the object " + stub.id()
+                                + " (was its test environment closed?)"
+                        : "Several running emulators could own the object " + stub.id()
+                                + "; call the assertion on the test's own thread, or use new DurableObjectAssert(env, stub)");
+    }
+
+    private boolean owns(DurableObjectStub stub) {
+        try {
+            emulator.hibernationBlockers(stub);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Closes the environment: live objects are evicted with their WebSockets dropped (clients see
+     * 1006), sockets the test still holds are marked closed, and the emulator stops. Nothing of it
+     * outlives this call: no alarm fires later and no object keeps running.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LIVE.remove(this);
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+        calls.shutdownNow(); // interrupts calls that timed out and still wait on the runtime
+        try {
+            for (ObjectInfo o : emulator.objects()) {
+                try {
+                    DurableObjectNamespace ns = emulator.namespace(o.binding());
+                    emulator.evict(ns.get(ns.idFromString(o.id())), true);
+                } catch (RuntimeException e) {
+                    // an event still runs (or a jurisdiction id): closing the emulator stops it anyway
+                }
+            }
+        } finally {
+            try {
+                emulator.close();
+            } finally {
+                for (TestWebSocket ws : sockets) {
+                    ws.emulatorClosed();
+                }
+                TestClient h = httpClient;
+                if (h != null) {
+                    h.close();
+                }
+            }
+        }
+    }
+
+    /** True once {@link #close()} ran. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "PartyflareEnv[" + options().workerName() + ", " + (closed ? "closed" : describeObjects()) + "]";
+    }
+}

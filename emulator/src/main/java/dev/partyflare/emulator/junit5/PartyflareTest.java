@@ -1,0 +1,96 @@
+package dev.partyflare.emulator.junit5;
+
+import dev.partyflare.durable.DurableObject;
+import dev.partyflare.durable.Worker;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs a test class against an in-process partyflare emulator: a fresh one per test (in-memory
+ * storage, a controllable clock, no port), closed after the test. Test and lifecycle methods may
+ * declare parameters of type {@link PartyflareEnv}, {@link dev.partyflare.emulator.Emulator},
+ * {@link dev.partyflare.durable.Env}, {@link dev.partyflare.emulator.TimeControl}, {@link
+ * TestClient} or {@link dev.partyflare.emulator.EmulatorOptions}.
+ *
+ * <pre>{@code
+ * @PartyflareTest(worker = App.class, durableObjects = Counter.class)
+ * class CounterTest {
+ *   @Test void counts(PartyflareEnv env) {
+ *     assertThat(env.fetch("/counter/a").text()).isEqualTo("1");
+ *   }
+ * }
+ * }</pre>
+ *
+ * The emulator's options come from {@link #config()} (a {@code wrangler.toml}/{@code
+ * wrangler.json(c)}) and/or the classes listed here, then {@link #http()} and the clock; for
+ * anything else, register {@link PartyflareExtension} with {@code @RegisterExtension} and fill the
+ * {@link dev.partyflare.emulator.EmulatorOptions} builder directly. On a {@code @Nested} class the
+ * nearest annotation (the nested class's own, else its enclosing class's) applies.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(PartyflareExtension.class)
+public @interface PartyflareTest {
+
+    /**
+     * A wrangler configuration file ({@code name}, {@code main}, {@code [vars]}, {@code
+     * [[durable_objects.bindings]]}, {@code [[migrations]]}): a path relative to the working
+     * directory (the module directory under Maven), else a class path resource.
+     */
+    String config() default "";
+
+    /** The Worker class (public, no-argument constructor), instantiated for every emulator. */
+    Class<? extends Worker> worker() default Worker.class;
+
+    /**
+     * Durable Object classes, each bound under its simple name in upper snake case ({@code
+     * ChatRoom} as {@code CHAT_ROOM}), SQLite-backed.
+     */
+    Class<? extends DurableObject>[] durableObjects() default {};
+
+    /** Durable Object classes under names of your choice. */
+    Binding[] bindings() default {};
+
+    /** Vars, each {@code NAME=value} (a string). */
+    String[] vars() default {};
+
+    /** The Worker's name (part of every id); default: the config's, else {@code worker}. */
+    String workerName() default "";
+
+    /** A fresh emulator per test (the default) or one per class. */
+    EmulatorLifetime lifetime() default EmulatorLifetime.PER_TEST;
+
+    /** Also serve HTTP on a free port of 127.0.0.1 (for {@link PartyflareEnv#httpClient()}). */
+    boolean http() default false;
+
+    /**
+     * The clock's start, ISO-8601 ({@code 2030-01-01T00:00:00Z}); default: the wall-clock time when
+     * the class starts, the same for all of its tests.
+     */
+    String startTime() default "";
+
+    /** How long, in real milliseconds, any call of the harness waits before it fails. */
+    long waitTimeoutMillis() default 5_000;
+
+    /** A Durable Object class under a binding name. */
+    @Target({})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @interface Binding {
+        /** The binding name in {@code env} (e.g. {@code COUNTER}). */
+        String name();
+
+        /** The class. */
+        Class<? extends DurableObject> type();
+
+        /** SQLite-backed ({@code new_sqlite_classes}, the default) or KV-backed ({@code new_classes}). */
+        boolean sqlite() default true;
+    }
+}
