@@ -108,6 +108,11 @@ public final class HarnessOverheadBenchmark {
             report("  => harness overhead per test", fresh - plain);
             report("JUnit: 1000 one-request tests, fresh emulator each", launch(FreshEmulatorOneRequest.class));
             report("JUnit: 1000 one-request tests, one emulator (PER_CLASS)", launch(SharedEmulatorOneRequest.class));
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf(
+                    "after the round: %d platform threads, %.1f MB heap used%n",
+                    Thread.activeCount(), (rt.totalMemory() - rt.freeMemory()) / 1e6);
         }
     }
 }

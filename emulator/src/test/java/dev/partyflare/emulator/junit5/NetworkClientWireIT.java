@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The same client code against the real port and in-process. */
 @PartyflareTest(worker = CounterApp.class, durableObjects = Counter.class, http = true)
-class TestClientWireIT {
+class NetworkClientWireIT {
 
     static List<TestClient> both(PartyflareEnv env) {
         return List.of(env.httpClient(), env.client());
