@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Build and test Cloudflare Durable Object applications in Java, locally and faithfully.",
-        subcommands = {DevCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+      DevCommand.class,
+      InitCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

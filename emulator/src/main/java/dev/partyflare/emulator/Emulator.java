@@ -252,7 +252,25 @@ public final class Emulator implements AutoCloseable {
         return out;
     }
 
-    /** The runtime clock. */
+    /**
+   * Reloads code from {@code newOptions}: the Worker, the vars and the Durable Object classes. Storage,
+   * alarms and hibernatable WebSockets are kept; standard WebSockets are closed with 1012 (service
+   * restart) so clients reconnect; every object is constructed from its new class on its next event.
+   * The Worker name and the HTTP settings cannot change on reload.
+   */
+  public void reload(EmulatorOptions newOptions) {
+    if (!newOptions.workerName().equals(options.workerName())) {
+      throw new IllegalArgumentException("The Worker name changed from \"" + options.workerName() + "\" to \""
+          + newOptions.workerName() + "\": every id would change. Restart partyflare dev to apply it.");
+    }
+    List<DurableRuntime.Binding> bindings = new ArrayList<>();
+    for (EmulatorOptions.DurableObjectBinding b : newOptions.durableObjects()) {
+      bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
+    }
+    runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
+  }
+
+  /** The runtime clock. */
     public TimeControl time() {
         return time;
     }
@@ -288,10 +306,17 @@ public final class Emulator implements AutoCloseable {
         callers.shutdownNow();
     }
 
-    /** Stops serving and releases threads. */
-    @Override
-    public void close() {
-        if (http != null) {
+    /** Stops serving: every WebSocket is closed with 1001 (going away), then threads are released. */
+  @Override
+  public void close() {
+    if (http != null && runtime.closeAllSockets(1001, "Going Away") > 0) {
+      try {
+        Thread.sleep(100); // let the close frames leave before the server stops
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (http != null) {
             http.close();
         }
         runtime.close();

@@ -1,73 +1,78 @@
 package dev.partyflare.cli.demo;
 
-import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
-import dev.partyflare.durable.WebSocket;
-import dev.partyflare.durable.WebSocketPair;
+import dev.partyflare.durable.WebSocketMessage;
+import dev.partyflare.server.Connection;
+import dev.partyflare.server.ConnectionContext;
+import dev.partyflare.server.PartyOptions;
+import dev.partyflare.server.Server;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One chat room: every message is broadcast to everyone in the room, in order. */
-public final class ChatRoom extends DurableObject {
-    private final Map<WebSocket, String> members = new LinkedHashMap<>();
-    private final List<Map<String, Object>> recent = new ArrayList<>();
-    private int nextGuest = 1;
+/**
+ * The demo's chat room, on partyflare: a hibernating server whose recent messages are kept in
+ * storage, so a room survives restarts and hibernation; each connection's name is in its state.
+ */
+@PartyOptions(hibernate = true)
+public final class ChatRoom extends Server {
+  private static final int KEEP = 50;
 
-    public ChatRoom(DurableObjectState ctx, Env env) {
-        super(ctx, env);
-    }
+  public ChatRoom(DurableObjectState ctx, Env env) {
+    super(ctx, env);
+  }
 
-    @Override
-    public Response fetch(Request request) {
-        if (!request.isWebSocketUpgrade()) {
-            return Response.text("Expected a WebSocket upgrade", 426);
-        }
-        WebSocketPair pair = new WebSocketPair();
-        WebSocket ws = pair.server();
-        ws.accept();
-        String name = request.queryParam("name").filter(n -> !n.isBlank()).orElse("guest-" + nextGuest++);
-        members.put(ws, name.length() > 32 ? name.substring(0, 32) : name);
-        for (Map<String, Object> m : recent) {
-            ws.send(Json.of(m));
-        }
-        broadcast(Map.of("type", "join", "name", members.get(ws), "online", members.size()));
-        ws.onMessage(msg -> {
-            String text = msg.asText();
-            if (text.length() > 2000) {
-                text = text.substring(0, 2000);
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "message");
-            m.put("name", members.get(ws));
-            m.put("text", text);
-            m.put("at", ctx.now());
-            recent.add(m);
-            if (recent.size() > 50) {
-                recent.remove(0);
-            }
-            broadcast(m);
-        });
-        ws.onClose(c -> {
-            String who = members.remove(ws);
-            if (c.code() != 1005 && c.code() != 1006) {
-                ws.close(c.code(), c.reason());
-            }
-            broadcast(Map.of("type", "leave", "name", who == null ? "?" : who, "online", members.size()));
-        });
-        return Response.webSocket(pair.client());
+  @Override
+  public void onConnect(Connection connection, ConnectionContext context) {
+    String name = context.request().queryParam("name").filter(n -> !n.isBlank()).map(n -> n.length() > 32 ? n.substring(0, 32) : n)
+        .orElse("guest-" + connection.id().substring(0, 4));
+    connection.setState(Map.of("name", name));
+    for (Object m : history()) {
+      connection.send(Json.of(m));
     }
+    broadcast(Json.of(Map.of("type", "join", "name", name, "online", getConnections().size())));
+  }
 
-    private void broadcast(Map<String, Object> message) {
-        String json = Json.of(message);
-        for (WebSocket member : members.keySet()) {
-            if (member.readyState() == WebSocket.OPEN) {
-                member.send(json);
-            }
-        }
+  @Override
+  public void onMessage(Connection connection, WebSocketMessage message) {
+    String text = message.asText();
+    if (text.length() > 2000) {
+      text = text.substring(0, 2000);
     }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "message");
+    m.put("name", nameOf(connection));
+    m.put("text", text);
+    m.put("at", ctx.now());
+    List<Object> history = new ArrayList<>(history());
+    history.add(m);
+    while (history.size() > KEEP) {
+      history.remove(0);
+    }
+    ctx.storage().put("history", history);
+    broadcast(Json.of(m)); // leaves only once the history write is durable (output gate)
+  }
+
+  @Override
+  public void onClose(Connection connection, int code, String reason, boolean wasClean) {
+    broadcast(Json.of(Map.of("type", "leave", "name", nameOf(connection), "online", getConnections().size())));
+  }
+
+  @Override
+  public Response onRequest(Request request) {
+    return Response.json(Map.of("room", name(), "online", getConnections().size(), "messages", history().size()));
+  }
+
+  private List<?> history() {
+    return ctx.storage().get("history", List.class).orElse(List.of());
+  }
+
+  private static String nameOf(Connection c) {
+    Object s = c.state();
+    return s instanceof Map<?, ?> m && m.get("name") != null ? m.get("name").toString() : c.id();
+  }
 }

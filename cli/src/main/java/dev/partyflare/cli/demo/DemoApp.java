@@ -6,6 +6,10 @@ import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
 import dev.partyflare.emulator.EmulatorOptions;
+import dev.partyflare.pubsub.PubSub;
+import dev.partyflare.pubsub.PubSubConfig;
+import dev.partyflare.pubsub.PubSubServer;
+import dev.partyflare.server.Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,45 +17,53 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The demo served by {@code partyflare dev} when a directory has no wrangler config: a chat room
- * (one Durable Object per room, WebSockets) and a hit counter, behind a small web page.
+ * on partyflare ({@code /parties/chat-room/<room>}), a live board on partysub ({@code
+ * /parties/board/<room>}, 4 nodes in two locations) and a hit counter on a raw Durable Object,
+ * behind one web page.
  */
 public final class DemoApp implements Worker {
-    private final String page = resource("index.html");
+  static final PubSub BOARD =
+      PubSub.create(PubSubConfig.binding("Board").nodes(4).location("weur", 1).location("wnam", 1));
 
-    /** The demo's emulator options. */
-    public static EmulatorOptions.Builder options() {
-        return EmulatorOptions.builder()
-                .workerName("partyflare-demo")
-                .worker(new DemoApp())
-                .durableObject("ROOMS", ChatRoom.class)
-                .durableObject("COUNTERS", Counter.class);
-    }
+  private final String page = resource("index.html");
 
-    @Override
-    public Response fetch(Request request, Env env, ExecutionContext ctx) {
-        String path = request.path();
-        if (path.equals("/")) {
-            return Response.html(page);
-        }
-        String[] parts = path.split("/");
-        // /api/rooms/<room>/ws and /api/counters/<name>
-        if (parts.length == 5 && parts[1].equals("api") && parts[2].equals("rooms") && parts[4].equals("ws")) {
-            return env.namespace("ROOMS").getByName(parts[3]).fetch(request);
-        }
-        if (parts.length == 4 && parts[1].equals("api") && parts[2].equals("counters")) {
-            return env.namespace("COUNTERS").getByName(parts[3]).fetch(request);
-        }
-        return Response.text("Not found", 404);
-    }
+  /** The demo's emulator options. */
+  public static EmulatorOptions.Builder options() {
+    return EmulatorOptions.builder()
+        .workerName("partyflare-demo")
+        .worker(new DemoApp())
+        .durableObject("ChatRoom", ChatRoom.class)
+        .durableObject("Board", PubSubServer.class)
+        .durableObject("COUNTERS", Counter.class);
+  }
 
-    private static String resource(String name) {
-        try (InputStream in = DemoApp.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("demo resource " + name + " is missing from the build");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  @Override
+  public Response fetch(Request request, Env env, ExecutionContext ctx) {
+    String path = request.path();
+    if (path.equals("/") || path.equals("/index.html")) {
+      return Response.html(page);
     }
+    if (path.startsWith("/parties/board/")) {
+      return BOARD.route(request, env).orElseGet(() -> Response.text("Not found", 404));
+    }
+    if (path.startsWith("/parties/")) {
+      return Server.partyFetch(request, env).orElseGet(() -> Response.text("Not found", 404));
+    }
+    String[] parts = path.split("/");
+    if (parts.length == 4 && parts[1].equals("api") && parts[2].equals("counters")) {
+      return env.namespace("COUNTERS").getByName(parts[3]).fetch(request);
+    }
+    return Response.text("Not found", 404);
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = DemoApp.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("demo resource " + name + " is missing from the build");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -140,14 +140,20 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     <T> T runTicket(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
-        try {
-            return runGranted(ticket, body);
-        } finally {
-            if (gate.eventEnded() == 0) {
-                idleCheckLater();
-            }
+    try {
+      return runGranted(ticket, body);
+    } finally {
+      if (gate.eventEnded() == 0) {
+        if (reloadPending) {
+          if (gate.tryRetire()) {
+            retire();
+          }
+        } else {
+          idleCheckLater();
         }
+      }
     }
+  }
 
     private <T> T runGranted(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
         ticket.await(); // throws ActorBrokenException when this actor was reset meanwhile
@@ -532,7 +538,46 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         retire();
     }
 
-    public boolean isRetired() {
+    /**
+   * Takes this object out of service for a code reload: standard sockets are closed with 1012,
+   * timers cancelled, and new events go to a new instance; events already running finish here.
+   */
+  void retireForReload() {
+    for (WebSocketEnd ws : sockets) {
+      try {
+        ws.close(1012, "Service Restart");
+      } catch (RuntimeException e) {
+        ws.drop();
+      }
+    }
+    sockets.clear();
+    for (RuntimeClock.Scheduled t : timers) {
+      t.cancel();
+    }
+    timers.clear();
+    reloadPending = true;
+    namespace.remove(this);
+    if (gate.tryRetire()) {
+      retire();
+    }
+  }
+
+  private volatile boolean reloadPending;
+
+  int closeStandardSockets(int code, String reason) {
+    int n = 0;
+    for (WebSocketEnd ws : sockets) {
+      try {
+        ws.close(code, reason);
+        n++;
+      } catch (RuntimeException e) {
+        ws.drop();
+      }
+    }
+    return n;
+  }
+
+  public boolean isRetired() {
         return retired;
     }
 

@@ -24,8 +24,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
 
     private final String binding;
-    private final Class<? extends DurableObject> type;
-    private final Constructor<? extends DurableObject> constructor;
+    private volatile Class<? extends DurableObject> type;
+    private volatile Constructor<? extends DurableObject> constructor;
     private final String uniqueKey;
     private final IdFactory ids;
     private final String jurisdiction;
@@ -35,7 +35,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private final Map<String, ActorNamespace> jurisdictions;
     private final NamespaceStore store;
     private final boolean sqlite;
-    private final boolean hasAlarmHandler;
+    private volatile boolean hasAlarmHandler;
     private final HibernationManager hibernation;
 
     /**
@@ -283,7 +283,61 @@ public final class ActorNamespace implements DurableObjectNamespace {
         });
     }
 
-    /** True when {@code stub} is a stub of this namespace (or one of its jurisdictions). */
+    /**
+   * Code reload: later events build instances of {@code newType}. Live objects are dropped (their
+   * standard WebSockets closed with 1012 so clients reconnect, their timers cancelled); storage,
+   * alarms and hibernatable WebSockets stay, and the next event constructs the new class.
+   */
+  public void replaceClass(Class<? extends DurableObject> newType) {
+    Constructor<? extends DurableObject> ctor = constructorOf(newType);
+    boolean alarmHandler = overridesAlarm(newType);
+    java.util.List<ActorNamespace> all = new java.util.ArrayList<>(jurisdictions.values());
+    all.add(this);
+    for (ActorNamespace ns : all) {
+      ns.type = newType;
+      ns.constructor = ctor;
+      ns.hasAlarmHandler = alarmHandler;
+    }
+    for (Actor a : new java.util.ArrayList<>(actors.values())) {
+      a.retireForReload();
+    }
+  }
+
+  /** Closes every WebSocket of every object of this namespace with {@code code} (shutdown: 1001). */
+  public int closeAllSockets(int code, String reason) {
+    int n = 0;
+    for (Actor a : actors.values()) {
+      n += a.closeStandardSockets(code, reason);
+    }
+    for (HibernationManager.Sockets s : hibernation.all().values()) {
+      for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : s.open(null)) {
+        try {
+          ws.close(code, reason);
+          n++;
+        } catch (RuntimeException e) {
+          ws.drop();
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The binding was removed by a reload: drop every object and socket. */
+  public void dropAll() {
+    for (Actor a : new java.util.ArrayList<>(actors.values())) {
+      a.retireForReload();
+    }
+    for (HibernationManager.Sockets s : new java.util.ArrayList<>(hibernation.all().values())) {
+      s.dropAll();
+    }
+  }
+
+  /** The class objects are built from. */
+  public Class<? extends DurableObject> type() {
+    return type;
+  }
+
+  /** True when {@code stub} is a stub of this namespace (or one of its jurisdictions). */
     public boolean owns(DurableObjectStub stub) {
         return stub instanceof StubImpl s && s.namespace().uniqueKey().equals(uniqueKey);
     }
