@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
       DevCommand.class,
       InitCommand.class,
+      BenchCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
