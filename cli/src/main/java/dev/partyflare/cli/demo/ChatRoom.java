@@ -29,7 +29,7 @@ public final class ChatRoom extends Server {
   @Override
   public void onConnect(Connection connection, ConnectionContext context) {
     String name = context.request().queryParam("name").filter(n -> !n.isBlank()).map(n -> n.length() > 32 ? n.substring(0, 32) : n)
-        .orElse("guest-" + connection.id().substring(0, 4));
+        .orElse("guest-" + connection.id().substring(0, Math.min(4, connection.id().length())));
     connection.setState(Map.of("name", name));
     for (Object m : history()) {
       connection.send(Json.of(m));
