@@ -70,6 +70,7 @@ public final class PartyflareEnv implements AutoCloseable {
     private final TestClient client;
     private volatile TestClient httpClient;
     private volatile int testMark;
+    private volatile int errorMark;
     private volatile boolean closed;
 
     private PartyflareEnv(EmulatorOptions options, Duration waitTimeout) {
@@ -424,6 +425,12 @@ public final class PartyflareEnv implements AutoCloseable {
         return List.copyOf(errors);
     }
 
+    /** {@link #uncaughtErrors()} since the current test began (all of them for a per-test emulator). */
+    List<UncaughtError> uncaughtErrorsOfThisTest() {
+        List<UncaughtError> all = List.copyOf(errors);
+        return all.subList(Math.min(errorMark, all.size()), all.size());
+    }
+
     // ---- descriptions ----
 
     /** {@code COUNTER object "a" (id 1234...)}. */
@@ -510,6 +517,7 @@ public final class PartyflareEnv implements AutoCloseable {
     /** Marks the start of a test on this (possibly shared) environment, on the test's thread. */
     void beginTest() {
         testMark = sockets.size();
+        errorMark = errors.size();
         CURRENT.set(this);
     }
 

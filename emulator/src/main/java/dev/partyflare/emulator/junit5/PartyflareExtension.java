@@ -263,7 +263,7 @@ public final class PartyflareExtension
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         Holder h = holder(context);
         if (h != null) {
-            List<PartyflareEnv.UncaughtError> errors = h.env().uncaughtErrors();
+            List<PartyflareEnv.UncaughtError> errors = h.env().uncaughtErrorsOfThisTest();
             int n = 0;
             for (PartyflareEnv.UncaughtError e : errors) {
                 if (n++ == MAX_ATTACHED_ERRORS) {

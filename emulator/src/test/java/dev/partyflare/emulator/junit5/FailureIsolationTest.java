@@ -65,6 +65,35 @@ class FailureIsolationTest {
         assertThat(clean.getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
     }
 
+    @PartyflareTest(worker = CounterApp.class, durableObjects = Counter.class, lifetime = EmulatorLifetime.PER_CLASS)
+    @ExtendWith(Scenarios.OnlyLaunched.class)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SharedThenFailing {
+        @Test
+        @Order(1)
+        void passesWithAnUncaughtError(PartyflareEnv env) {
+            assertThat(env.fetch("/counter/a/boom")).hasStatus(500);
+        }
+
+        @Test
+        @Order(2)
+        void failsWithoutOne(PartyflareEnv env) {
+            assertThat(env.uncaughtErrors()).hasSize(1); // the shared emulator remembers
+            throw new AssertionError("failing on purpose");
+        }
+    }
+
+    @Test
+    void aFailureCarriesOnlyTheUncaughtErrorsOfItsOwnTest() {
+        Scenarios.Results r = Scenarios.run(SharedThenFailing.class);
+        assertThat(r.of("passesWithAnUncaughtError(PartyflareEnv)").getStatus())
+                .isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+        Throwable failure =
+                r.of("failsWithoutOne(PartyflareEnv)").getThrowable().orElseThrow();
+        assertThat(failure).hasMessage("failing on purpose");
+        assertThat(failure.getSuppressed()).isEmpty();
+    }
+
     @ExtendWith(Scenarios.OnlyLaunched.class)
     static class Unconfigured {
         @org.junit.jupiter.api.extension.RegisterExtension
