@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -365,7 +366,7 @@ public final class PartyflareEnv implements AutoCloseable {
                                     + describe(stub) + " to end so it can be evicted; " + describeObjects(),
                             e);
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                LockSupport.parkNanos(100_000);
             }
         }
     }
@@ -389,7 +390,7 @@ public final class PartyflareEnv implements AutoCloseable {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         List<String> why = emulator.hibernationBlockers(stub);
         while (!why.isEmpty() && why.stream().allMatch(PartyflareEnv::isTransient) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            LockSupport.parkNanos(100_000);
             why = emulator.hibernationBlockers(stub);
         }
         return why;
