@@ -292,20 +292,22 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
             throw new ActorResetError(brokenReason().errorType(), brokenReason().getMessage());
         }
         ObjectStore s = store;
-        if (s != null && s.dirty()) {
-            try {
-                s.commit();
-            } catch (SQLException | RuntimeException e) {
+    if (s != null) {
+      boolean wasDirty = s.dirty();
+      try {
+        s.commit(); // also ends a read-only transaction
+        if (wasDirty && s.takeAlarmChanged()) {
+          rescheduleAlarm(s);
+          s.commit();
+        }
+      } catch (SQLException | RuntimeException e) {
                 heldOutputs.clear();
                 confirmedWritesPending = false;
                 services().errors().report(where("storage commit"), e);
                 reset("java.lang.Error", COMMIT_FAILED);
-                throw new ActorResetError("java.lang.Error", COMMIT_FAILED);
-            }
-            if (s.takeAlarmChanged()) {
-                rescheduleAlarm(s);
-            }
-        }
+        throw new ActorResetError("java.lang.Error", COMMIT_FAILED);
+      }
+    }
         confirmedWritesPending = false;
         while (!heldOutputs.isEmpty()) {
             heldOutputs.poll().run();

@@ -24,6 +24,8 @@ public final class ObjectStore implements AutoCloseable {
     private final CommitFaults faults;
     private final String schema;
     private boolean dirty;
+    /** A statement ran since the last commit or rollback: an H2 transaction is open. */
+    private boolean touched;
     private boolean alarmChanged;
     private boolean schemaReady;
 
@@ -66,6 +68,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public Entry get(byte[] key) throws SQLException {
+        touched = true;
         if (getStmt == null) {
             getStmt = conn.prepareStatement("SELECT V, T FROM PUBLIC.KV WHERE OBJ = ? AND K = ?");
         }
@@ -77,6 +80,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public void put(byte[] key, byte[] value, String type) throws SQLException {
+        touched = true;
         if (putStmt == null) {
             putStmt = conn.prepareStatement("MERGE INTO PUBLIC.KV KEY(OBJ, K) VALUES (?, ?, ?, ?)");
         }
@@ -89,6 +93,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public boolean delete(byte[] key) throws SQLException {
+        touched = true;
         if (deleteStmt == null) {
             deleteStmt = conn.prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ? AND K = ?");
         }
@@ -105,6 +110,7 @@ public final class ObjectStore implements AutoCloseable {
      */
     public List<Entry> list(byte[] from, boolean fromExclusive, byte[] to, boolean reverse, int limit)
             throws SQLException {
+        touched = true;
         StringBuilder sql = new StringBuilder("SELECT K, V, T FROM PUBLIC.KV WHERE OBJ = ?");
         if (from != null) {
             sql.append(fromExclusive ? " AND K > ?" : " AND K >= ?");
@@ -137,6 +143,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The next value of this object's bookmark counter (workerd's local bookmarks count calls). */
     public long nextBookmark() throws SQLException {
+        touched = true;
         byte[] key = "bookmark".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         long n = 0;
         try (PreparedStatement p = conn.prepareStatement("SELECT N FROM PUBLIC.OBJ_META WHERE OBJ = ? AND K = ?")) {
@@ -160,6 +167,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Number of KV entries. */
     public long count() throws SQLException {
+        touched = true;
         try (PreparedStatement p = conn.prepareStatement("SELECT COUNT(*) FROM PUBLIC.KV WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             try (ResultSet rs = p.executeQuery()) {
@@ -171,6 +179,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The stored alarm row, or null. */
     public NamespaceStore.StoredAlarm alarm() throws SQLException {
+        touched = true;
         try (PreparedStatement p =
                 conn.prepareStatement("SELECT AT, SCHEDULED, RETRY FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
             p.setBytes(1, obj);
@@ -183,6 +192,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public void setAlarm(long at, long scheduledTime, int retry) throws SQLException {
+        touched = true;
         try (PreparedStatement p = conn.prepareStatement("MERGE INTO PUBLIC.ALARMS KEY(OBJ) VALUES (?, ?, ?, ?, ?)")) {
             p.setBytes(1, obj);
             p.setString(2, jurisdiction);
@@ -196,6 +206,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public void deleteAlarm() throws SQLException {
+        touched = true;
         try (PreparedStatement p = conn.prepareStatement("DELETE FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             p.executeUpdate();
@@ -206,6 +217,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Deletes every KV entry, the alarm, and the SQL tables (which commits, as H2 DDL does). */
     public void deleteAll() throws SQLException {
+        touched = true;
         try (PreparedStatement p = conn.prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             p.executeUpdate();
@@ -234,6 +246,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The connection for SQL, with this object's own schema as the default. */
     public Connection sqlConnection() throws SQLException {
+        touched = true;
         if (!schemaReady) {
             try (Statement s = conn.createStatement()) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
@@ -250,6 +263,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Number of user tables in this object's SQL schema. */
     public int tableCount() throws SQLException {
+        touched = true;
         try (PreparedStatement p =
                 conn.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?")) {
             p.setString(1, schema);
@@ -265,6 +279,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public Savepoint savepoint() throws SQLException {
+        touched = true;
         return conn.setSavepoint();
     }
 
@@ -279,11 +294,17 @@ public final class ObjectStore implements AutoCloseable {
     /** Makes every write so far durable. */
     public void commit() throws SQLException {
         if (!dirty) {
+            if (touched) {
+                // end the read transaction: H2 allows at most 255 open ones per database
+                conn.rollback();
+                touched = false;
+            }
             return;
         }
         faults.beforeCommit();
         conn.commit();
         dirty = false;
+        touched = false;
     }
 
     /** Drops every uncommitted write. */
