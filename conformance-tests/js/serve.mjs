@@ -1,0 +1,123 @@
+// Serves the JavaScript fixtures on real workerd (bare `workerd serve`, no Miniflare in front), on
+// 127.0.0.1 only. Usage: node serve.mjs <port> [state-dir]
+// Bundles src/worker.js with esbuild (partyserver and nanoid inlined), writes a workerd config,
+// starts workerd in its own process group, prints "READY <port>" once the port answers, and stops
+// workerd when it is told to stop (SIGTERM, SIGINT), when its standard input closes (the parent
+// went away), or when workerd exits.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const port = Number(process.argv[2] ?? "0");
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error("usage: node serve.mjs <port> [state-dir]");
+  process.exit(2);
+}
+const ownState = !process.argv[3];
+const state = process.argv[3] ?? mkdtempSync(join(tmpdir(), "pf-workerd-"));
+mkdirSync(join(state, "do"), { recursive: true });
+
+// Worker name and class names match the Java fixtures: ids derive from "<worker>-<class>".
+export const WORKER_NAME = "conformance";
+export const COMPATIBILITY_DATE = "2026-04-01";
+const CLASSES = [
+  // [binding, class, SQLite-backed]
+  ["RAW", "RawObject", true],
+  ["KV", "KvObject", false],
+  ["Chat", "Chat", true],
+  ["ChatHib", "ChatHib", true],
+  ["UPPER_ROOM", "UpperRoom", true],
+  ["PubSub", "PubSubServer", true],
+];
+
+await build({
+  entryPoints: [join(here, "src/worker.js")],
+  outfile: join(state, "worker.js"),
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*"],
+  logLevel: "warning",
+});
+
+const capnp = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "do-disk", disk = (path = ${JSON.stringify(join(state, "do"))}, writable = true)),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  durableObjectNamespaces = [
+${CLASSES.map(([, c, sql]) => `    (className = "${c}", uniqueKey = "${WORKER_NAME}-${c}"${sql ? ", enableSql = true" : ""}),`).join("\n")}
+  ],
+  durableObjectStorage = (localDisk = "do-disk"),
+  bindings = [
+${CLASSES.map(([b, c]) => `    (name = "${b}", durableObjectNamespace = "${c}"),`).join("\n")}
+  ],
+);
+`;
+const configFile = join(state, "config.capnp");
+writeFileSync(configFile, capnp);
+
+const bin = join(here, "node_modules", ".bin", "workerd");
+const child = spawn(bin, ["serve", configFile], {
+  stdio: ["ignore", "inherit", "inherit"],
+  detached: true, // its own process group, so stopping it stops everything it started
+});
+
+let stopping = false;
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+  setTimeout(() => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+    if (ownState) rmSync(state, { recursive: true, force: true });
+    process.exit(code);
+  }, 300).unref();
+}
+process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", () => stop(0));
+process.stdin.on("end", () => stop(0));
+process.stdin.on("error", () => stop(0));
+process.stdin.resume();
+child.on("exit", (code, signal) => {
+  if (!stopping) {
+    console.error(`workerd exited (${code ?? signal})`);
+    stop(1);
+  }
+});
+
+const deadline = Date.now() + 30_000;
+function probe() {
+  const s = createConnection({ host: "127.0.0.1", port }, () => {
+    s.destroy();
+    console.log(`READY ${port} workerd, compatibility date ${COMPATIBILITY_DATE}`);
+  });
+  s.on("error", () => {
+    s.destroy();
+    if (Date.now() > deadline) {
+      console.error("workerd did not listen within 30 s");
+      stop(1);
+    } else {
+      setTimeout(probe, 50);
+    }
+  });
+}
+probe();

@@ -1,0 +1,734 @@
+// The JavaScript fixtures of the partyflare conformance suite. Each has a Java twin in
+// conformance-tests/src/main/java/dev/partyflare/conformance/fixtures with the same wire contract
+// (same paths, same answers): docs/conformance.md has the table. Keep the two in step.
+import { DurableObject } from "cloudflare:workers";
+import { Server, routePartykitRequest } from "partyserver";
+
+// Module-global state: the Worker and every object run in one isolate, so this outlives instances
+// (it is how a fixture tells a new instance from an old one after a reset or hibernation).
+const G = { ctor: new Map(), starts: new Map(), events: new Map() };
+const events = (key) => {
+  let l = G.events.get(key);
+  if (!l) G.events.set(key, (l = []));
+  return l;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const json = (v, status = 200) =>
+  new Response(JSON.stringify(v), { status, headers: { "content-type": "application/json" } });
+const errText = (e) => (e && typeof e === "object" && "message" in e ? e.message : String(e));
+const attempt = async (fn) => {
+  try {
+    const v = await fn();
+    return { ok: v === undefined ? null : v };
+  } catch (e) {
+    return { error: errText(e) };
+  }
+};
+const mapEntries = (m) => [...m.entries()];
+
+// ---------------------------------------------------------------- raw Durable Objects
+
+export class RawObject extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.key = ctx.id.toString();
+    const n = (G.ctor.get(this.key) ?? 0) + 1;
+    G.ctor.set(this.key, n);
+    this.ctorNo = n;
+    this.mem = 0;
+  }
+
+  info() {
+    return { ctor: this.ctorNo, mem: ++this.mem, sockets: this.ctx.getWebSockets().length };
+  }
+
+  async fetch(request) {
+    const url = new URL(request.url);
+    const action = url.pathname.split("/").slice(4).join("/");
+    const q = url.searchParams;
+    const storage = this.ctx.storage;
+    switch (action) {
+      case "info":
+        return json(this.info());
+      case "echo": {
+        const body = new Uint8Array(await request.arrayBuffer());
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+        const text = body.length <= 1024 ? new TextDecoder().decode(body) : null;
+        return json({
+          method: request.method,
+          length: body.length,
+          sha256: [...digest].map((b) => b.toString(16).padStart(2, "0")).join(""),
+          text,
+          contentType: request.headers.get("content-type"),
+          custom: request.headers.get("x-custom"),
+          query: url.search,
+        });
+      }
+      case "status": {
+        const status = Number(q.get("code") ?? "200");
+        return new Response(q.get("body") ?? "", {
+          status,
+          headers: { "x-fixture": "yes", "content-type": "text/plain;charset=UTF-8" },
+        });
+      }
+      case "throw":
+        throw new Error("fetch boom");
+      case "abort":
+        if (q.has("reason")) this.ctx.abort(q.get("reason"));
+        else this.ctx.abort();
+        return new Response("after-abort");
+      case "bcw-throw":
+        await this.ctx.blockConcurrencyWhile(async () => {
+          throw new Error("bcw boom");
+        });
+        return new Response("after-bcw");
+      case "kv":
+        return json(await this.kvOps(await request.json()));
+      case "sql":
+        return json(this.sqlOps(await request.json()));
+      case "txn":
+        return json(await this.txn(q.get("mode")));
+      case "inc": {
+        const v = ((await storage.get("n")) ?? 0) + 1;
+        await storage.put("n", v);
+        return new Response(String(v));
+      }
+      case "inc-sleep": {
+        const v = ((await storage.get("n")) ?? 0) + 1;
+        await sleep(Number(q.get("ms") ?? "20"));
+        await storage.put("n", v);
+        return new Response(String(v));
+      }
+      case "bcw-inc-sleep": {
+        const v = await this.ctx.blockConcurrencyWhile(async () => {
+          const v = ((await storage.get("n")) ?? 0) + 1;
+          await sleep(Number(q.get("ms") ?? "20"));
+          await storage.put("n", v);
+          return v;
+        });
+        return new Response(String(v));
+      }
+      case "get-n":
+        return new Response(String((await storage.get("n")) ?? 0));
+      case "alarm-set": {
+        const at = q.has("in") ? Date.now() + Number(q.get("in")) : Number(q.get("at"));
+        if (q.has("mode")) await storage.put("__alarm_mode", JSON.parse(q.get("mode")));
+        const r = await attempt(() => storage.setAlarm(at));
+        if (r.error) return json(r);
+        await storage.put("__alarm_expected", await storage.getAlarm());
+        return json({ ok: true, matches: (await storage.getAlarm()) === Math.trunc(at) });
+      }
+      case "alarm-get": {
+        const a = await storage.getAlarm();
+        return json({ set: a !== null });
+      }
+      case "alarm-delete":
+        await storage.deleteAlarm();
+        return json({ set: (await storage.getAlarm()) !== null });
+      case "alarm-log":
+        return json((await storage.get("__alarm_log")) ?? []);
+      case "delete-all": {
+        await storage.deleteAll();
+        return json({ alarm: await storage.getAlarm(), keys: mapEntries(await storage.list()).length });
+      }
+      case "tags-check": {
+        const pair = new WebSocketPair();
+        const tags = await request.json();
+        try {
+          this.ctx.acceptWebSocket(pair[1], tags);
+          const got = this.ctx.getTags(pair[1]);
+          pair[1].close(1000, "done");
+          return json({ ok: got });
+        } catch (e) {
+          return json({ error: errText(e) });
+        }
+      }
+      case "attach-check": {
+        const pair = new WebSocketPair();
+        this.ctx.acceptWebSocket(pair[1]);
+        const n = Number(q.get("n"));
+        const r = {};
+        r.first = await attempt(() => pair[1].serializeAttachment({ keep: true }));
+        r.big = await attempt(() => pair[1].serializeAttachment({ s: "x".repeat(n) }));
+        r.after = pair[1].deserializeAttachment()?.keep === true ? "kept" : "replaced";
+        pair[1].close(1000, "done");
+        return json(r);
+      }
+      case "ws-api-errors": {
+        const r = {};
+        const a = new WebSocketPair();
+        this.ctx.acceptWebSocket(a[1]);
+        r.acceptTwice = (await attempt(() => this.ctx.acceptWebSocket(a[1]))).error ?? "no error";
+        r.acceptAfterHib = (await attempt(() => a[1].accept())).error ?? "no error";
+        const b = new WebSocketPair();
+        b[1].accept();
+        r.hibAfterAccept = (await attempt(() => this.ctx.acceptWebSocket(b[1]))).error ?? "no error";
+        r.tagsOfStandard = (await attempt(() => this.ctx.getTags(b[1]))).error ?? "no error";
+        a[1].close(1000, "x");
+        r.sendAfterClose = (await attempt(() => a[1].send("late"))).error ?? "no error";
+        r.closeTwice = (await attempt(() => a[1].close(1000, "x"))).error ?? "no error";
+        b[1].close(1000, "x");
+        return json(r);
+      }
+      case "ws-log":
+        return json(events(this.key));
+      case "ws-std":
+      case "ws-hib": {
+        if (request.headers.get("upgrade") !== "websocket") return new Response("expected a WebSocket", { status: 426 });
+        const pair = new WebSocketPair();
+        const ws = pair[1];
+        if (action === "ws-hib") {
+          if (q.get("auto") === "1") {
+            this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+          }
+          const tags = q.has("tags") ? q.get("tags").split(",") : [];
+          this.ctx.acceptWebSocket(ws, tags);
+        } else {
+          ws.accept();
+          try {
+            ws.binaryType = "arraybuffer";
+          } catch {}
+          ws.addEventListener("message", (e) => this.onWs(ws, e.data));
+          ws.addEventListener("close", (e) => this.onWsClose(ws, e.code, e.reason, e.wasClean));
+          ws.addEventListener("error", (e) => this.onWsError(ws, e.message ?? errText(e.error)));
+        }
+        return new Response(null, { status: 101, webSocket: pair[0] });
+      }
+      default:
+        return new Response("unknown action " + action, { status: 404 });
+    }
+  }
+
+  async onWs(ws, data) {
+    if (typeof data !== "string") {
+      if (data instanceof Blob) data = await data.arrayBuffer();
+      if (data.byteLength > 65536) ws.send("binary:" + data.byteLength);
+      else ws.send(data);
+      return;
+    }
+    const i = data.indexOf(":");
+    const cmd = i < 0 ? data : data.slice(0, i);
+    const arg = i < 0 ? "" : data.slice(i + 1);
+    switch (cmd) {
+      case "info":
+        ws.send(JSON.stringify(this.info()));
+        return;
+      case "tags":
+        ws.send(JSON.stringify(await attempt(() => this.ctx.getTags(ws))));
+        return;
+      case "count":
+        ws.send(String(this.ctx.getWebSockets(arg || undefined).length));
+        return;
+      case "attach":
+        ws.send(JSON.stringify(await attempt(() => ws.serializeAttachment({ s: "x".repeat(Number(arg)) }))));
+        return;
+      case "attach-len": {
+        const a = ws.deserializeAttachment();
+        ws.send(a === null || a === undefined ? "none" : String(a.s.length));
+        return;
+      }
+      case "ts":
+        ws.send(this.ctx.getWebSocketAutoResponseTimestamp(ws) === null ? "null" : "set");
+        return;
+      case "bcast":
+        for (const s of this.ctx.getWebSockets()) s.send(arg);
+        return;
+      case "close": {
+        const [code, reason] = arg.split(":");
+        ws.close(Number(code), reason ?? "");
+        events(this.key).push("send-after-close " + ((await attempt(() => ws.send("late"))).error ?? "no error"));
+        return;
+      }
+      case "throw":
+        throw new Error("ws boom");
+      default:
+        if (data.length > 65536) ws.send("text:" + data.length);
+        else ws.send("echo:" + data);
+    }
+  }
+
+  onWsClose(ws, code, reason, wasClean) {
+    events(this.key).push(`close ${code} ${reason} ${wasClean}`);
+  }
+
+  onWsError(ws, message) {
+    events(this.key).push(`error ${message}`);
+  }
+
+  webSocketMessage(ws, message) {
+    return this.onWs(ws, message);
+  }
+
+  webSocketClose(ws, code, reason, wasClean) {
+    this.onWsClose(ws, code, reason, wasClean);
+  }
+
+  webSocketError(ws, error) {
+    this.onWsError(ws, errText(error));
+  }
+
+  async alarm(info) {
+    const storage = this.ctx.storage;
+    const log = (await storage.get("__alarm_log")) ?? [];
+    const mode = (await storage.get("__alarm_mode")) ?? {};
+    const expected = await storage.get("__alarm_expected");
+    log.push({
+      retryCount: info.retryCount,
+      isRetry: info.isRetry,
+      scheduledTimeMatches: info.scheduledTime === expected,
+      getAlarmInside: await storage.getAlarm(),
+    });
+    await storage.put("__alarm_log", log);
+    if ((mode.throwTimes ?? 0) > log.length - 1) throw new Error("alarm boom");
+    if ((mode.reschedule ?? 0) > log.length - 1) {
+      const t = Date.now() + 100;
+      await storage.setAlarm(t);
+      await storage.put("__alarm_expected", t);
+    }
+  }
+
+  // -- RPC methods
+  add(a, b) {
+    return a + b;
+  }
+
+  decorate(obj) {
+    return { ...obj, seen: true };
+  }
+
+  boom() {
+    throw new Error("rpc boom");
+  }
+
+  async kvOps(ops) {
+    const s = this.ctx.storage;
+    const out = [];
+    for (const o of ops) {
+      switch (o.op) {
+        case "put":
+          out.push(await attempt(() => s.put(o.key, o.value)));
+          break;
+        case "putMany":
+          out.push(await attempt(() => s.put(o.entries)));
+          break;
+        case "get":
+          out.push(await attempt(async () => {
+            const v = await s.get(o.key);
+            return v === undefined ? { missing: true } : { value: v };
+          }));
+          break;
+        case "getMany":
+          out.push(await attempt(async () => mapEntries(await s.get(o.keys))));
+          break;
+        case "delete":
+          out.push(await attempt(() => s.delete(o.key)));
+          break;
+        case "deleteMany":
+          out.push(await attempt(() => s.delete(o.keys)));
+          break;
+        case "list":
+          out.push(await attempt(async () => mapEntries(await s.list(o.options ?? {}))));
+          break;
+        case "keys":
+          out.push(await attempt(async () => [...(await s.list(o.options ?? {})).keys()]));
+          break;
+        case "deleteAll":
+          out.push(await attempt(() => s.deleteAll()));
+          break;
+        default:
+          out.push({ error: "unknown op " + o.op });
+      }
+    }
+    return out;
+  }
+
+  sqlOps(ops) {
+    const out = [];
+    for (const o of ops) {
+      try {
+        if (o.op === "size") {
+          out.push({ ok: this.ctx.storage.sql.databaseSize });
+          continue;
+        }
+        const c = this.ctx.storage.sql.exec(o.query, ...(o.bindings ?? []));
+        let r;
+        switch (o.mode ?? "toArray") {
+          case "one":
+            r = c.one();
+            break;
+          case "raw":
+            r = [...c.raw()];
+            break;
+          default:
+            r = c.toArray();
+        }
+        out.push({ ok: r, columns: c.columnNames, read: c.rowsRead, written: c.rowsWritten });
+      } catch (e) {
+        out.push({ error: errText(e) });
+      }
+    }
+    return out;
+  }
+
+  async txn(mode) {
+    const s = this.ctx.storage;
+    const sql = s.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS tx (v INTEGER)");
+    const r = {};
+    switch (mode) {
+      case "throw":
+        r.result = await attempt(() =>
+          s.transaction(async (txn) => {
+            await txn.put("txk", 1);
+            sql.exec("INSERT INTO tx VALUES (2)");
+            throw new Error("tx boom");
+          }),
+        );
+        break;
+      case "rollback":
+        r.result = await attempt(() =>
+          s.transaction(async (txn) => {
+            await txn.put("txk", 1);
+            txn.rollback();
+            return "x";
+          }),
+        );
+        break;
+      case "commit":
+        r.result = await attempt(() =>
+          s.transaction(async (txn) => {
+            await txn.put("txk", 1);
+            sql.exec("INSERT INTO tx VALUES (3)");
+            return "done";
+          }),
+        );
+        break;
+      case "sync-throw":
+        r.result = await attempt(() =>
+          s.transactionSync(() => {
+            sql.exec("INSERT INTO tx VALUES (1)");
+            throw new Error("txsync boom");
+          }),
+        );
+        break;
+      case "sync-return":
+        r.result = await attempt(() =>
+          s.transactionSync(() => {
+            sql.exec("INSERT INTO tx VALUES (4)");
+            return "ret";
+          }),
+        );
+        break;
+    }
+    r.txk = (await s.get("txk")) ?? null;
+    r.rows = sql.exec("SELECT v FROM tx ORDER BY v").toArray().map((x) => x.v);
+    return r;
+  }
+}
+
+export class KvObject extends RawObject {}
+
+// ---------------------------------------------------------------- partyserver Servers
+
+export class Chat extends Server {
+  async onStart() {
+    G.starts.set(this.name, (G.starts.get(this.name) ?? 0) + 1);
+    await sleep(this.name.startsWith("slow") ? 300 : 1);
+  }
+
+  getConnectionTags(connection, ctx) {
+    const t = new URL(ctx.request.url).searchParams.get("tags");
+    return t === null ? [] : t.split(",");
+  }
+
+  onConnect(connection) {
+    connection.send(
+      JSON.stringify({
+        welcome: connection.id,
+        server: connection.server,
+        tags: connection.tags,
+        starts: G.starts.get(this.name) ?? 0,
+      }),
+    );
+  }
+
+  async onMessage(connection, message) {
+    if (typeof message !== "string") {
+      connection.send(message);
+      return;
+    }
+    const i = message.indexOf(":");
+    const cmd = i < 0 ? message : message.slice(0, i);
+    const arg = i < 0 ? "" : message.slice(i + 1);
+    switch (cmd) {
+      case "echo":
+        connection.send(arg);
+        return;
+      case "bcast":
+        this.broadcast(arg, [connection.id]);
+        return;
+      case "bcast-all":
+        this.broadcast(arg);
+        return;
+      case "state":
+        try {
+          connection.setState(JSON.parse(arg));
+          connection.send("state-ok");
+        } catch (e) {
+          connection.send("state-error:" + errText(e));
+        }
+        return;
+      case "getstate":
+        connection.send(JSON.stringify(connection.state ?? null));
+        return;
+      case "tags":
+        connection.send(JSON.stringify(connection.tags));
+        return;
+      case "count":
+        connection.send(String([...this.getConnections(arg || undefined)].length));
+        return;
+      case "conn":
+        connection.send(this.getConnection(arg)?.id ?? "none");
+        return;
+      case "throw":
+        throw new Error("message boom");
+      case "close": {
+        const [code, reason] = arg.split(":");
+        connection.close(Number(code), reason ?? "");
+        return;
+      }
+      case "ps-name":
+        connection.send(String((await this.ctx.storage.list()).get("__ps_name")));
+        return;
+      case "info":
+        connection.send(JSON.stringify({ starts: G.starts.get(this.name) ?? 0, name: this.name, server: connection.server }));
+        return;
+      default:
+        connection.send("echo:" + message);
+    }
+  }
+
+  onClose(connection, code, reason, wasClean) {
+    events("party:" + this.name).push(`close ${connection.id} ${code} ${reason} ${wasClean}`);
+    this.broadcast(`left:${connection.id}:${code}:${reason}:${wasClean}`, [connection.id]);
+  }
+
+  onError(connection, error) {
+    events("party:" + this.name).push(`error ${connection.id} ${errText(error)}`);
+  }
+
+  async onRequest(request) {
+    const url = new URL(request.url);
+    const rest = url.pathname.split("/").slice(4).join("/");
+    if (rest === "throw") throw new Error("request boom");
+    if (rest === "events") return json(events("party:" + this.name));
+    if (rest === "ps-name") return new Response(String((await this.ctx.storage.list()).get("__ps_name")));
+    const body = await request.text();
+    return new Response(
+      `room=${this.name} starts=${G.starts.get(this.name) ?? 0} method=${request.method} rest=${rest} query=${url.search} body=${body}`,
+    );
+  }
+}
+
+export class ChatHib extends Chat {
+  static options = { hibernate: true };
+}
+
+export class UpperRoom extends Chat {}
+
+// ---------------------------------------------------------------- pub/sub (partysub's wire contract)
+
+// partysub is not published on the npm registry this suite installs from, so this is a small
+// implementation of the same contract on partyserver, matching dev.partyflare.pubsub.PubSub with
+// PubSubConfig.binding("PubSub").nodes(2).location("weur", 1).location("wnam", 1).
+const PUBSUB_NODES = { weur: ["weur-0"], wnam: ["wnam-0"] };
+const ALL_NODES = Object.values(PUBSUB_NODES).flat();
+
+const topicMatches = (patterns, topic) =>
+  patterns.some((p) => p === "*" || p === topic || (p.endsWith(":*") && topic.startsWith(p.slice(0, -2))));
+
+export class PubSubServer extends Server {
+  static options = { hibernate: true };
+  #outboxes = new Map();
+
+  onConnect(connection, ctx) {
+    const t = new URL(ctx.request.url).searchParams.get("topics");
+    connection.setState({ topics: t ? t.split(",") : ["*"] });
+  }
+
+  onMessage(connection, message) {
+    if (typeof message !== "string") {
+      connection.send(JSON.stringify({ error: "Binary messages are not enabled for this pub/sub server" }));
+      return;
+    }
+    let m;
+    try {
+      m = JSON.parse(message);
+      if (!m || typeof m !== "object" || Array.isArray(m)) throw new Error("not an object");
+    } catch {
+      connection.send(JSON.stringify({ error: 'Invalid message: expected JSON {"topic", "data"}' }));
+      return;
+    }
+    if (Array.isArray(m.__topics)) {
+      connection.setState({ ...(connection.state ?? {}), topics: m.__topics });
+      return;
+    }
+    if (typeof m.topic !== "string" || !m.topic || m.data === undefined || m.data === null) {
+      connection.send(JSON.stringify({ error: "Invalid request" }));
+      return;
+    }
+    this.#publishFrom(m.topic, m.data);
+  }
+
+  async onRequest(request) {
+    let m;
+    try {
+      m = JSON.parse(await request.text());
+    } catch {
+      return new Response("Invalid request", { status: 400 });
+    }
+    if (!m || typeof m.topic !== "string" || !m.topic || m.data === undefined || m.data === null) {
+      return new Response("Invalid request", { status: 400 });
+    }
+    this.#publishFrom(m.topic, m.data);
+    return new Response("OK");
+  }
+
+  publish(topic, data) {
+    this.#deliver(topic, data);
+  }
+
+  #deliver(topic, data) {
+    const text = JSON.stringify({ topic, data });
+    for (const c of this.getConnections()) {
+      if (topicMatches(c.state?.topics ?? ["*"], topic)) c.send(text);
+    }
+  }
+
+  #publishFrom(topic, data) {
+    this.#deliver(topic, data);
+    const me = this.name;
+    const node = me.split("-").slice(-2).join("-");
+    const base = me.slice(0, me.length - node.length - 1);
+    for (const other of ALL_NODES) {
+      const target = `${base}-${other}`;
+      if (target === me) continue;
+      const ns = this.env.PubSub;
+      const hint = other.split("-")[0];
+      const prev = this.#outboxes.get(target) ?? Promise.resolve();
+      const next = prev.then(() => ns.get(ns.idFromName(target), { locationHint: hint }).publish(topic, data)).catch((e) => {
+        console.error(`Error publishing to ${target}`, e);
+      });
+      this.#outboxes.set(target, next);
+      this.ctx.waitUntil(next);
+    }
+  }
+}
+
+async function routePubSub(request, env) {
+  const url = new URL(request.url);
+  const parts = url.pathname.split("/");
+  if (parts.length < 4 || parts[1] !== "parties" || parts[3] === "") return null;
+  const party = parts[2];
+  if (party !== "pub-sub" && party.toLowerCase() !== "pubsub") return null;
+  const wanted = request.headers.get("x-partyflare-location") ?? url.searchParams.get("location");
+  let location = wanted && PUBSUB_NODES[wanted] ? wanted : null;
+  if (!location) {
+    const locations = Object.keys(PUBSUB_NODES);
+    location = locations[Math.floor(Math.random() * locations.length)];
+  }
+  const candidates = PUBSUB_NODES[location];
+  const node = candidates[Math.floor(Math.random() * candidates.length)];
+  url.pathname = ["", "parties", party, `${parts[3]}-${node}`, ...parts.slice(4)].join("/");
+  return routePartykitRequest(new Request(url.toString(), request), env, { locationHint: location });
+}
+
+// ---------------------------------------------------------------- the Worker
+
+async function ids(url, env) {
+  const q = url.searchParams;
+  const ns = env[q.get("ns") ?? "RAW"];
+  switch (url.pathname) {
+    case "/ids/name": {
+      const id = ns.idFromName(q.get("name"));
+      return json({
+        hex: id.toString(),
+        name: id.name ?? null,
+        equalsAgain: id.equals(ns.idFromName(q.get("name"))),
+        stubName: ns.getByName(q.get("name")).name ?? null,
+      });
+    }
+    case "/ids/string": {
+      try {
+        const id = ns.idFromString(q.get("hex"));
+        return json({ hex: id.toString(), name: id.name ?? null });
+      } catch (e) {
+        return json({ error: errText(e) });
+      }
+    }
+    case "/ids/unique": {
+      const id = ns.newUniqueId();
+      const s = id.toString();
+      let other;
+      try {
+        env[q.get("other") ?? "KV"].idFromString(s);
+        other = "accepted";
+      } catch (e) {
+        other = errText(e);
+      }
+      return json({
+        hex64: /^[0-9a-f]{64}$/.test(s),
+        name: id.name ?? null,
+        roundTrip: ns.idFromString(s).equals(id),
+        upperCase: ns.idFromString(s.toUpperCase()).toString() === s,
+        equalsSelf: id.equals(id),
+        equalsOther: id.equals(ns.newUniqueId()),
+        otherNamespace: other,
+      });
+    }
+    case "/ids/cross": {
+      const a = env[q.get("a")].idFromName(q.get("name"));
+      const b = env[q.get("b")].idFromName(q.get("name"));
+      return json({ equal: a.equals(b), sameHex: a.toString() === b.toString() });
+    }
+  }
+  return new Response("Not found", { status: 404 });
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const pubsub = await routePubSub(request, env);
+    if (pubsub) return pubsub;
+    const party = await routePartykitRequest(request, env);
+    if (party) return party;
+    const parts = url.pathname.split("/");
+    switch (parts[1]) {
+      case "raw":
+        return env[parts[2]].getByName(decodeURIComponent(parts[3])).fetch(request);
+      case "catch":
+        try {
+          return await env[parts[2]].getByName(decodeURIComponent(parts[3])).fetch(request);
+        } catch (e) {
+          return json({ caught: { message: errText(e), remote: e.remote === true, reset: e.durableObjectReset === true } });
+        }
+      case "rpc": {
+        const stub = env[parts[2]].getByName(decodeURIComponent(parts[3]));
+        const args = request.method === "POST" ? await request.json() : [];
+        try {
+          const result = await stub[parts[4]](...args);
+          return json({ result: result === undefined ? null : result });
+        } catch (e) {
+          return json({ error: { message: errText(e), remote: e.remote === true, reset: e.durableObjectReset === true } });
+        }
+      }
+      case "ids":
+        return ids(url, env);
+      case "worker-throw":
+        throw new Error("worker boom");
+      case "worker-echo":
+        return new Response(`${request.method} ${url.pathname}${url.search} ${await request.text()}`);
+    }
+    return new Response("Not found", { status: 404 });
+  },
+};
