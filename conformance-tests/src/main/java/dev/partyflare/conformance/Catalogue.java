@@ -1,0 +1,46 @@
+package dev.partyflare.conformance;
+
+import dev.partyflare.conformance.scenarios.AlarmScenarios;
+import dev.partyflare.conformance.scenarios.BasicScenarios;
+import dev.partyflare.conformance.scenarios.PartyScenarios;
+import dev.partyflare.conformance.scenarios.StorageScenarios;
+import dev.partyflare.conformance.scenarios.WebSocketScenarios;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Every scenario, in report order. */
+public final class Catalogue {
+    private Catalogue() {}
+
+    public static List<Scenario> all() {
+        List<Scenario> all = new ArrayList<>();
+        BasicScenarios.register(all);
+        StorageScenarios.register(all);
+        AlarmScenarios.register(all);
+        WebSocketScenarios.register(all);
+        PartyScenarios.register(all);
+        Set<String> ids = new HashSet<>();
+        for (Scenario s : all) {
+            if (!ids.add(s.id())) {
+                throw new IllegalStateException("Duplicate scenario id " + s.id());
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /**
+     * {@link #all()}, or those whose id matches the regular expression in the system property
+     * {@code partyflare.conformance.only} (for working on a few scenarios).
+     */
+    public static List<Scenario> selected() {
+        String only = System.getProperty("partyflare.conformance.only");
+        if (only == null || only.isBlank()) {
+            return all();
+        }
+        Pattern p = Pattern.compile(only);
+        return all().stream().filter(s -> p.matcher(s.id()).find()).toList();
+    }
+}
