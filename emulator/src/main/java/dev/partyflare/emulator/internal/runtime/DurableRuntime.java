@@ -240,9 +240,10 @@ public final class DurableRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        alarms.cancelAll();
-        clock.shutdown();
-        storage.close();
+    alarms.cancelAll();
+    clock.shutdown();
+    outbound.close();
+    storage.close();
     }
 
     /** Stops as a crash would: nothing is flushed beyond what was committed. */

@@ -16,11 +16,26 @@ final class Outbound {
     private static final Set<String> RESTRICTED =
             Set.of("connection", "content-length", "expect", "host", "upgrade", "te", "trailer", "transfer-encoding");
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    /** Created on first use (most emulators never fetch out) and closed with the runtime. */
+    private HttpClient client;
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                    .build();
+        }
+        return client;
+    }
+
+    synchronized void close() {
+        if (client != null) {
+            client.shutdownNow();
+            client = null;
+        }
+    }
 
     Response send(Request request) {
         URI uri = request.uri();
@@ -40,7 +55,7 @@ final class Outbound {
             }
         });
         try {
-            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = client().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             Headers.Builder h = Headers.builder();
             r.headers().map().forEach((k, vs) -> {
                 if (!k.startsWith(":")) {
