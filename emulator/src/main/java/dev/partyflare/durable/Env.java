@@ -25,8 +25,8 @@ public interface Env {
     Map<String, Object> vars();
 
     /** The names of the Durable Object namespace bindings, in declaration order. */
-  Set<String> namespaceNames();
+    Set<String> namespaceNames();
 
-  /** Every binding name: namespaces and vars. */
+    /** Every binding name: namespaces and vars. */
     Set<String> bindingNames();
 }

@@ -217,15 +217,16 @@ public final class Emulator implements AutoCloseable {
      *     a pending timer, an open standard WebSocket, waitUntil work)
      */
     public void hibernate(DurableObjectStub stub) {
-    // an event that just sent its last reply may still be finishing: give it a moment
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    List<String> why = runtime.namespaceOf(stub).hibernate(stub);
-    while (!why.isEmpty() && why.stream().allMatch(w -> w.contains("in flight") || w.contains("running or queued"))
-        && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-      why = runtime.namespaceOf(stub).hibernate(stub);
-    }
+        // an event that just sent its last reply may still be finishing: give it a moment
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<String> why = runtime.namespaceOf(stub).hibernate(stub);
+        while (!why.isEmpty()
+                && why.stream().allMatch(w -> w.contains("in flight") || w.contains("running or queued"))
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+            why = runtime.namespaceOf(stub).hibernate(stub);
+        }
         if (!why.isEmpty()) {
             throw new IllegalStateException("Cannot hibernate " + stub.id() + ": " + String.join(", ", why));
         }
@@ -245,6 +246,30 @@ public final class Emulator implements AutoCloseable {
         return runtime.namespaceOf(stub).hibernationBlockers(stub);
     }
 
+    /**
+     * Runs the alarm of the object behind {@code stub} now, without moving the clock, as an event of the
+     * object with the stored {@code scheduledTime} and {@code retryCount}; a throwing handler gets its
+     * retry scheduled as usual. Returns false when the object has no alarm (vitest's {@code
+     * runDurableObjectAlarm}).
+     */
+    public boolean runAlarm(DurableObjectStub stub) {
+        Future<Boolean> f = callers.submit(() -> runtime.namespaceOf(stub).runAlarmNow(stub));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running the alarm of " + stub.id(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The ids (hex) of every object of {@code binding} that is live, hibernated or has stored data. */
+    public List<String> objectIds(String binding) {
+        DurableObjectNamespace ns = namespace(binding);
+        return runtime.namespaces().get(binding).objectIds();
+    }
+
     /** Every live or hibernated object of every namespace. */
     public List<ObjectInfo> objects() {
         List<ObjectInfo> out = new ArrayList<>();
@@ -253,24 +278,24 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
-   * Reloads code from {@code newOptions}: the Worker, the vars and the Durable Object classes. Storage,
-   * alarms and hibernatable WebSockets are kept; standard WebSockets are closed with 1012 (service
-   * restart) so clients reconnect; every object is constructed from its new class on its next event.
-   * The Worker name and the HTTP settings cannot change on reload.
-   */
-  public void reload(EmulatorOptions newOptions) {
-    if (!newOptions.workerName().equals(options.workerName())) {
-      throw new IllegalArgumentException("The Worker name changed from \"" + options.workerName() + "\" to \""
-          + newOptions.workerName() + "\": every id would change. Restart partyflare dev to apply it.");
+     * Reloads code from {@code newOptions}: the Worker, the vars and the Durable Object classes. Storage,
+     * alarms and hibernatable WebSockets are kept; standard WebSockets are closed with 1012 (service
+     * restart) so clients reconnect; every object is constructed from its new class on its next event.
+     * The Worker name and the HTTP settings cannot change on reload.
+     */
+    public void reload(EmulatorOptions newOptions) {
+        if (!newOptions.workerName().equals(options.workerName())) {
+            throw new IllegalArgumentException("The Worker name changed from \"" + options.workerName() + "\" to \""
+                    + newOptions.workerName() + "\": every id would change. Restart partyflare dev to apply it.");
+        }
+        List<DurableRuntime.Binding> bindings = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : newOptions.durableObjects()) {
+            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
+        }
+        runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
     }
-    List<DurableRuntime.Binding> bindings = new ArrayList<>();
-    for (EmulatorOptions.DurableObjectBinding b : newOptions.durableObjects()) {
-      bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
-    }
-    runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
-  }
 
-  /** The runtime clock. */
+    /** The runtime clock. */
     public TimeControl time() {
         return time;
     }
@@ -307,16 +332,16 @@ public final class Emulator implements AutoCloseable {
     }
 
     /** Stops serving: every WebSocket is closed with 1001 (going away), then threads are released. */
-  @Override
-  public void close() {
-    if (http != null && runtime.closeAllSockets(1001, "Going Away") > 0) {
-      try {
-        Thread.sleep(100); // let the close frames leave before the server stops
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (http != null) {
+    @Override
+    public void close() {
+        if (http != null && runtime.closeAllSockets(1001, "Going Away") > 0) {
+            try {
+                Thread.sleep(100); // let the close frames leave before the server stops
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (http != null) {
             http.close();
         }
         runtime.close();

@@ -327,24 +327,24 @@ class StorageKvTest {
     }
 
     @Test
-  void manyLiveObjectsDoNotHoldTransactionsOpen() {
-    // H2 allows 255 open transactions per database: objects must not keep one between events
-    for (int i = 0; i < 600; i++) {
-      DurableObjectStub s = emu.namespace("STORE").getByName("many-" + i);
-      int n = i;
-      emu.runInDurableObject(s, (Store o, dev.partyflare.durable.DurableObjectState c) -> {
-        c.storage().get("k");
-        if (n % 2 == 0) {
-          c.storage().put("k", n);
+    void manyLiveObjectsDoNotHoldTransactionsOpen() {
+        // H2 allows 255 open transactions per database: objects must not keep one between events
+        for (int i = 0; i < 600; i++) {
+            DurableObjectStub s = emu.namespace("STORE").getByName("many-" + i);
+            int n = i;
+            emu.runInDurableObject(s, (Store o, dev.partyflare.durable.DurableObjectState c) -> {
+                c.storage().get("k");
+                if (n % 2 == 0) {
+                    c.storage().put("k", n);
+                }
+                return null;
+            });
         }
-        return null;
-      });
+        assertThat(emu.fetch("http://x/do/STORE/many-598/get?k=k").text()).isEqualTo("598");
     }
-    assertThat(emu.fetch("http://x/do/STORE/many-598/get?k=k").text()).isEqualTo("598");
-  }
 
-  @Test
-  void storageOutsideTheObjectsEventIsRejected() {
+    @Test
+    void storageOutsideTheObjectsEventIsRejected() {
         DurableObjectStorage leaked = in(s -> s);
         assertThatThrownBy(() -> leaked.get("k"))
                 .hasMessageContaining("must be called from code running inside this Durable Object");

@@ -1,10 +1,8 @@
 package dev.partyflare.emulator.junit5;
 
-import dev.partyflare.durable.AlarmInvocationInfo;
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.durable.DurableObjectNamespace;
-import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -241,15 +238,7 @@ public final class PartyflareEnv implements AutoCloseable {
      * #advanceToAlarm(DurableObjectStub)}.
      */
     public boolean runAlarm(DurableObjectStub stub) {
-        return runInDurableObject(stub, (DurableObject o, DurableObjectState ctx) -> {
-            OptionalLong at = ctx.storage().getAlarm();
-            if (at.isEmpty()) {
-                return false;
-            }
-            ctx.storage().deleteAlarm();
-            o.alarm(new AlarmInvocationInfo(at.getAsLong(), 0, false));
-            return true;
-        });
+        return emulator().runAlarm(stub);
     }
 
     /**
@@ -304,11 +293,16 @@ public final class PartyflareEnv implements AutoCloseable {
      */
     public List<DurableObjectId> listObjectIds(String binding) {
         DurableObjectNamespace ns = namespace(binding);
-        List<DurableObjectId> ids = new ArrayList<>();
+        java.util.Map<String, String> names = new java.util.HashMap<>();
         for (ObjectInfo o : emulator.objects()) {
-            if (o.binding().equals(binding)) {
-                ids.add(o.name() != null ? ns.idFromName(o.name()) : ns.idFromString(o.id()));
+            if (o.binding().equals(binding) && o.name() != null) {
+                names.put(o.id(), o.name());
             }
+        }
+        List<DurableObjectId> ids = new ArrayList<>();
+        // live, hibernated, and evicted objects that still have stored data
+        for (String hex : emulator.objectIds(binding)) {
+            ids.add(names.containsKey(hex) ? ns.idFromName(names.get(hex)) : ns.idFromString(hex));
         }
         return ids;
     }

@@ -140,20 +140,20 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     <T> T runTicket(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
-    try {
-      return runGranted(ticket, body);
-    } finally {
-      if (gate.eventEnded() == 0) {
-        if (reloadPending) {
-          if (gate.tryRetire()) {
-            retire();
-          }
-        } else {
-          idleCheckLater();
+        try {
+            return runGranted(ticket, body);
+        } finally {
+            if (gate.eventEnded() == 0) {
+                if (reloadPending) {
+                    if (gate.tryRetire()) {
+                        retire();
+                    }
+                } else {
+                    idleCheckLater();
+                }
+            }
         }
-      }
     }
-  }
 
     private <T> T runGranted(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
         ticket.await(); // throws ActorBrokenException when this actor was reset meanwhile
@@ -226,12 +226,20 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
 
     /** Runs this object's alarm if it is due (an event like any other). */
     void runAlarm() {
+        runAlarm(false);
+    }
+
+    /**
+     * Runs the stored alarm if it is due (or at once when {@code now}); returns whether one ran.
+     * A failure schedules the retry, as for an alarm that came due.
+     */
+    boolean runAlarm(boolean immediately) {
         try {
-            run(obj -> {
+            return run(obj -> {
                 NamespaceStore.StoredAlarm row = store().alarm();
                 long now = services().clock().millis();
-                if (row == null || row.at() > now) {
-                    return null; // deleted or moved since it was scheduled
+                if (row == null || (row.at() > now && !immediately)) {
+                    return false; // deleted or moved since it was scheduled
                 }
                 store().deleteAlarm(); // getAlarm() is null inside alarm()
                 AlarmInvocationInfo info =
@@ -247,7 +255,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
                         store().setAlarm(now + delay, row.scheduledTime(), row.retryCount() + 1);
                     }
                 }
-                return null;
+                return true;
             });
         } catch (ActorBrokenException e) {
             // reset during the alarm: the stored alarm was not consumed; try again after the backoff
@@ -258,8 +266,10 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
                             id.toString(),
                             id.jurisdiction().orElse(null),
                             services().clock().millis() + AlarmScheduler.retryDelayMillis(0));
+            return true;
         } catch (Exception | Error e) {
             services().errors().report(where("alarm"), e);
+            return true;
         }
     }
 
@@ -292,22 +302,22 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
             throw new ActorResetError(brokenReason().errorType(), brokenReason().getMessage());
         }
         ObjectStore s = store;
-    if (s != null) {
-      boolean wasDirty = s.dirty();
-      try {
-        s.commit(); // also ends a read-only transaction
-        if (wasDirty && s.takeAlarmChanged()) {
-          rescheduleAlarm(s);
-          s.commit();
-        }
-      } catch (SQLException | RuntimeException e) {
+        if (s != null) {
+            boolean wasDirty = s.dirty();
+            try {
+                s.commit(); // also ends a read-only transaction
+                if (wasDirty && s.takeAlarmChanged()) {
+                    rescheduleAlarm(s);
+                    s.commit();
+                }
+            } catch (SQLException | RuntimeException e) {
                 heldOutputs.clear();
                 confirmedWritesPending = false;
                 services().errors().report(where("storage commit"), e);
                 reset("java.lang.Error", COMMIT_FAILED);
-        throw new ActorResetError("java.lang.Error", COMMIT_FAILED);
-      }
-    }
+                throw new ActorResetError("java.lang.Error", COMMIT_FAILED);
+            }
+        }
         confirmedWritesPending = false;
         while (!heldOutputs.isEmpty()) {
             heldOutputs.poll().run();
@@ -541,45 +551,45 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     /**
-   * Takes this object out of service for a code reload: standard sockets are closed with 1012,
-   * timers cancelled, and new events go to a new instance; events already running finish here.
-   */
-  void retireForReload() {
-    for (WebSocketEnd ws : sockets) {
-      try {
-        ws.close(1012, "Service Restart");
-      } catch (RuntimeException e) {
-        ws.drop();
-      }
+     * Takes this object out of service for a code reload: standard sockets are closed with 1012,
+     * timers cancelled, and new events go to a new instance; events already running finish here.
+     */
+    void retireForReload() {
+        for (WebSocketEnd ws : sockets) {
+            try {
+                ws.close(1012, "Service Restart");
+            } catch (RuntimeException e) {
+                ws.drop();
+            }
+        }
+        sockets.clear();
+        for (RuntimeClock.Scheduled t : timers) {
+            t.cancel();
+        }
+        timers.clear();
+        reloadPending = true;
+        namespace.remove(this);
+        if (gate.tryRetire()) {
+            retire();
+        }
     }
-    sockets.clear();
-    for (RuntimeClock.Scheduled t : timers) {
-      t.cancel();
-    }
-    timers.clear();
-    reloadPending = true;
-    namespace.remove(this);
-    if (gate.tryRetire()) {
-      retire();
-    }
-  }
 
-  private volatile boolean reloadPending;
+    private volatile boolean reloadPending;
 
-  int closeStandardSockets(int code, String reason) {
-    int n = 0;
-    for (WebSocketEnd ws : sockets) {
-      try {
-        ws.close(code, reason);
-        n++;
-      } catch (RuntimeException e) {
-        ws.drop();
-      }
+    int closeStandardSockets(int code, String reason) {
+        int n = 0;
+        for (WebSocketEnd ws : sockets) {
+            try {
+                ws.close(code, reason);
+                n++;
+            } catch (RuntimeException e) {
+                ws.drop();
+            }
+        }
+        return n;
     }
-    return n;
-  }
 
-  public boolean isRetired() {
+    public boolean isRetired() {
         return retired;
     }
 

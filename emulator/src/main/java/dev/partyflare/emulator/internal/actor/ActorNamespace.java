@@ -284,60 +284,61 @@ public final class ActorNamespace implements DurableObjectNamespace {
     }
 
     /**
-   * Code reload: later events build instances of {@code newType}. Live objects are dropped (their
-   * standard WebSockets closed with 1012 so clients reconnect, their timers cancelled); storage,
-   * alarms and hibernatable WebSockets stay, and the next event constructs the new class.
-   */
-  public void replaceClass(Class<? extends DurableObject> newType) {
-    Constructor<? extends DurableObject> ctor = constructorOf(newType);
-    boolean alarmHandler = overridesAlarm(newType);
-    java.util.List<ActorNamespace> all = new java.util.ArrayList<>(jurisdictions.values());
-    all.add(this);
-    for (ActorNamespace ns : all) {
-      ns.type = newType;
-      ns.constructor = ctor;
-      ns.hasAlarmHandler = alarmHandler;
-    }
-    for (Actor a : new java.util.ArrayList<>(actors.values())) {
-      a.retireForReload();
-    }
-  }
-
-  /** Closes every WebSocket of every object of this namespace with {@code code} (shutdown: 1001). */
-  public int closeAllSockets(int code, String reason) {
-    int n = 0;
-    for (Actor a : actors.values()) {
-      n += a.closeStandardSockets(code, reason);
-    }
-    for (HibernationManager.Sockets s : hibernation.all().values()) {
-      for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : s.open(null)) {
-        try {
-          ws.close(code, reason);
-          n++;
-        } catch (RuntimeException e) {
-          ws.drop();
+     * Code reload: later events build instances of {@code newType}. Live objects are dropped (their
+     * standard WebSockets closed with 1012 so clients reconnect, their timers cancelled); storage,
+     * alarms and hibernatable WebSockets stay, and the next event constructs the new class.
+     */
+    public void replaceClass(Class<? extends DurableObject> newType) {
+        Constructor<? extends DurableObject> ctor = constructorOf(newType);
+        boolean alarmHandler = overridesAlarm(newType);
+        java.util.List<ActorNamespace> all = new java.util.ArrayList<>(jurisdictions.values());
+        all.add(this);
+        for (ActorNamespace ns : all) {
+            ns.type = newType;
+            ns.constructor = ctor;
+            ns.hasAlarmHandler = alarmHandler;
         }
-      }
+        for (Actor a : new java.util.ArrayList<>(actors.values())) {
+            a.retireForReload();
+        }
     }
-    return n;
-  }
 
-  /** The binding was removed by a reload: drop every object and socket. */
-  public void dropAll() {
-    for (Actor a : new java.util.ArrayList<>(actors.values())) {
-      a.retireForReload();
+    /** Closes every WebSocket of every object of this namespace with {@code code} (shutdown: 1001). */
+    public int closeAllSockets(int code, String reason) {
+        int n = 0;
+        for (Actor a : actors.values()) {
+            n += a.closeStandardSockets(code, reason);
+        }
+        for (HibernationManager.Sockets s : hibernation.all().values()) {
+            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : s.open(null)) {
+                try {
+                    ws.close(code, reason);
+                    n++;
+                } catch (RuntimeException e) {
+                    ws.drop();
+                }
+            }
+        }
+        return n;
     }
-    for (HibernationManager.Sockets s : new java.util.ArrayList<>(hibernation.all().values())) {
-      s.dropAll();
+
+    /** The binding was removed by a reload: drop every object and socket. */
+    public void dropAll() {
+        for (Actor a : new java.util.ArrayList<>(actors.values())) {
+            a.retireForReload();
+        }
+        for (HibernationManager.Sockets s :
+                new java.util.ArrayList<>(hibernation.all().values())) {
+            s.dropAll();
+        }
     }
-  }
 
-  /** The class objects are built from. */
-  public Class<? extends DurableObject> type() {
-    return type;
-  }
+    /** The class objects are built from. */
+    public Class<? extends DurableObject> type() {
+        return type;
+    }
 
-  /** True when {@code stub} is a stub of this namespace (or one of its jurisdictions). */
+    /** True when {@code stub} is a stub of this namespace (or one of its jurisdictions). */
     public boolean owns(DurableObjectStub stub) {
         return stub instanceof StubImpl s && s.namespace().uniqueKey().equals(uniqueKey);
     }
@@ -398,6 +399,22 @@ public final class ActorNamespace implements DurableObjectNamespace {
         while (actors.get(retired.id().toString()) == retired) {
             Thread.onSpinWait();
         }
+    }
+
+    /** Runs the stored alarm of the object behind {@code stub} now; false when it has none. */
+    public boolean runAlarmNow(DurableObjectStub stub) {
+        StubImpl s = (StubImpl) stub;
+        return s.namespace().actorFor(s.id(), s.locationHint()).runAlarm(true);
+    }
+
+    /** Ids of the live, hibernated and stored objects of this namespace. */
+    public java.util.List<String> objectIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>(actors.keySet());
+        ids.addAll(hibernation.all().keySet());
+        for (byte[] raw : store.objectsWithData()) {
+            ids.add(java.util.HexFormat.of().formatHex(raw));
+        }
+        return new java.util.ArrayList<>(ids);
     }
 
     void remove(Actor actor) {

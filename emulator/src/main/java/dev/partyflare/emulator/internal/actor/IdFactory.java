@@ -39,22 +39,23 @@ final class IdFactory {
             throw new IllegalArgumentException("idFromName() needs a name");
         }
         DurableObjectId cached = byName.get(name);
-    if (cached != null) {
-      return cached;
+        if (cached != null) {
+            return cached;
+        }
+        byte[] first = Arrays.copyOf(hmac(name.getBytes(StandardCharsets.UTF_8)), 16);
+        DurableObjectId id = new DurableObjectId(hex(first), name, jurisdiction);
+        if (byName.size() >= NAME_CACHE) {
+            byName.clear(); // a crude bound: names in use come back at once
+        }
+        byName.put(name, id);
+        return id;
     }
-    byte[] first = Arrays.copyOf(hmac(name.getBytes(StandardCharsets.UTF_8)), 16);
-    DurableObjectId id = new DurableObjectId(hex(first), name, jurisdiction);
-    if (byName.size() >= NAME_CACHE) {
-      byName.clear(); // a crude bound: names in use come back at once
-    }
-    byName.put(name, id);
-    return id;
-  }
 
-  /** Ids of recently used names: deriving one costs two HMACs, and rooms are named again and again. */
-  private final java.util.concurrent.ConcurrentHashMap<String, DurableObjectId> byName = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Ids of recently used names: deriving one costs two HMACs, and rooms are named again and again. */
+    private final java.util.concurrent.ConcurrentHashMap<String, DurableObjectId> byName =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static final int NAME_CACHE = 10_000;
+    private static final int NAME_CACHE = 10_000;
 
     DurableObjectId unique() {
         byte[] first = new byte[16];

@@ -186,10 +186,10 @@ public final class HttpFrontend implements AutoCloseable {
             url.append('?').append(q);
         }
         Request.Builder b = Request.builder(ex.getRequestMethod().toString(), url.toString());
-    // as Cloudflare does: the client's address (the dev dashboard answers loopback clients only)
-    if (ex.getSourceAddress() != null && ex.getSourceAddress().getAddress() != null) {
-      b.header("cf-connecting-ip", ex.getSourceAddress().getAddress().getHostAddress());
-    }
+        // as Cloudflare does: the client's address (the dev dashboard answers loopback clients only)
+        if (ex.getSourceAddress() != null && ex.getSourceAddress().getAddress() != null) {
+            b.header("cf-connecting-ip", ex.getSourceAddress().getAddress().getHostAddress());
+        }
         for (HeaderValues values : ex.getRequestHeaders()) {
             String name = values.getHeaderName().toString();
             for (String v : values) {

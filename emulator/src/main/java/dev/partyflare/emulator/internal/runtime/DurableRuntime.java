@@ -24,14 +24,15 @@ public final class DurableRuntime implements AutoCloseable {
 
     private final RuntimeClock clock;
     /** Replaced whole on reload, never changed in place: readers need no lock. */
-  private volatile Map<String, ActorNamespace> namespaces = Map.of();
+    private volatile Map<String, ActorNamespace> namespaces = Map.of();
+
     private volatile Env env;
     private volatile Worker worker;
     private final Outbound outbound = new Outbound();
     private final ErrorListener errorListener;
     private final StorageEngine storage;
     private final AlarmScheduler alarms;
-  private final ActorServices services;
+    private final ActorServices services;
 
     /** A Durable Object class bound under {@code binding}. */
     public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
@@ -59,8 +60,7 @@ public final class DurableRuntime implements AutoCloseable {
         this.errorListener = errorListener;
         this.storage = storage;
         this.alarms = new AlarmScheduler(clock);
-        this.services =
-        new ActorServices(
+        this.services = new ActorServices(
                 clock,
                 this::env,
                 this::outbound,
@@ -72,7 +72,7 @@ public final class DurableRuntime implements AutoCloseable {
                 idleTimeoutMillis,
                 attachmentLimit);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
-    for (Binding b : bindings) {
+        for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
                 throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
             }
@@ -91,10 +91,10 @@ public final class DurableRuntime implements AutoCloseable {
                             b.sqlite()));
         }
         this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
-    for (ActorNamespace ns : namespaces.values()) {
-      ns.scheduleStoredAlarms();
-    }
-    this.env = new EnvImpl(this.namespaces, vars);
+        for (ActorNamespace ns : namespaces.values()) {
+            ns.scheduleStoredAlarms();
+        }
+        this.env = new EnvImpl(this.namespaces, vars);
         this.worker = worker != null
                 ? worker
                 : (req, e, ctx) -> Response.text("No Worker is configured for this emulator.", 404);
@@ -160,52 +160,58 @@ public final class DurableRuntime implements AutoCloseable {
     }
 
     /**
-   * Swaps in new code: the Worker, the vars and the classes of the bindings. Bindings keep their
-   * storage, alarms and hibernatable sockets; live objects are rebuilt from the new classes on
-   * their next event. A new binding starts empty; a removed one drops its objects and sockets.
-   */
-  public synchronized void reload(Worker newWorker, List<Binding> bindings, Map<String, Object> vars, String workerName) {
-    Map<String, Binding> wanted = new LinkedHashMap<>();
-    for (Binding b : bindings) {
-      wanted.put(b.binding(), b);
+     * Swaps in new code: the Worker, the vars and the classes of the bindings. Bindings keep their
+     * storage, alarms and hibernatable sockets; live objects are rebuilt from the new classes on
+     * their next event. A new binding starts empty; a removed one drops its objects and sockets.
+     */
+    public synchronized void reload(
+            Worker newWorker, List<Binding> bindings, Map<String, Object> vars, String workerName) {
+        Map<String, Binding> wanted = new LinkedHashMap<>();
+        for (Binding b : bindings) {
+            wanted.put(b.binding(), b);
+        }
+        Map<String, ActorNamespace> old = this.namespaces;
+        Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
+        for (Map.Entry<String, ActorNamespace> e : old.entrySet()) {
+            if (!wanted.containsKey(e.getKey())) {
+                e.getValue().dropAll();
+            }
+        }
+        for (Binding b : bindings) {
+            ActorNamespace ns = old.get(b.binding());
+            if (ns != null) {
+                ns.replaceClass(b.type());
+                namespaces.put(b.binding(), ns);
+            } else {
+                String className = simpleName(b.className());
+                ActorNamespace created = new ActorNamespace(
+                        b.binding(),
+                        b.type(),
+                        workerName,
+                        className,
+                        services,
+                        storage.namespace(
+                                workerName + "-" + className, "binding " + b.binding() + " (" + b.className() + ")"),
+                        b.sqlite());
+                namespaces.put(b.binding(), created);
+                created.scheduleStoredAlarms();
+            }
+        }
+        this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
+        this.env = new EnvImpl(this.namespaces, vars);
+        this.worker = newWorker != null ? newWorker : this.worker;
     }
-    Map<String, ActorNamespace> old = this.namespaces;
-    Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
-    for (Map.Entry<String, ActorNamespace> e : old.entrySet()) {
-      if (!wanted.containsKey(e.getKey())) {
-        e.getValue().dropAll();
-      }
-    }
-    for (Binding b : bindings) {
-      ActorNamespace ns = old.get(b.binding());
-      if (ns != null) {
-        ns.replaceClass(b.type());
-        namespaces.put(b.binding(), ns);
-      } else {
-        String className = simpleName(b.className());
-        ActorNamespace created = new ActorNamespace(
-            b.binding(), b.type(), workerName, className, services,
-            storage.namespace(workerName + "-" + className, "binding " + b.binding() + " (" + b.className() + ")"),
-            b.sqlite());
-        namespaces.put(b.binding(), created);
-        created.scheduleStoredAlarms();
-      }
-    }
-    this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
-    this.env = new EnvImpl(this.namespaces, vars);
-    this.worker = newWorker != null ? newWorker : this.worker;
-  }
 
-  /** Closes every WebSocket with {@code code}; returns how many. */
-  public int closeAllSockets(int code, String reason) {
-    int n = 0;
-    for (ActorNamespace ns : namespaces.values()) {
-      n += ns.closeAllSockets(code, reason);
+    /** Closes every WebSocket with {@code code}; returns how many. */
+    public int closeAllSockets(int code, String reason) {
+        int n = 0;
+        for (ActorNamespace ns : namespaces.values()) {
+            n += ns.closeAllSockets(code, reason);
+        }
+        return n;
     }
-    return n;
-  }
 
-  /** The namespace that made {@code stub}. */
+    /** The namespace that made {@code stub}. */
     public ActorNamespace namespaceOf(dev.partyflare.durable.DurableObjectStub stub) {
         for (ActorNamespace candidate : namespaces.values()) {
             if (candidate.owns(stub)) {
@@ -240,10 +246,10 @@ public final class DurableRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-    alarms.cancelAll();
-    clock.shutdown();
-    outbound.close();
-    storage.close();
+        alarms.cancelAll();
+        clock.shutdown();
+        outbound.close();
+        storage.close();
     }
 
     /** Stops as a crash would: nothing is flushed beyond what was committed. */

@@ -48,12 +48,12 @@ final class EnvImpl implements Env {
     }
 
     @Override
-  public Set<String> namespaceNames() {
-    return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(namespaces.keySet()));
-  }
+    public Set<String> namespaceNames() {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(namespaces.keySet()));
+    }
 
-  @Override
-  public Set<String> bindingNames() {
+    @Override
+    public Set<String> bindingNames() {
         Set<String> names = new LinkedHashSet<>(namespaces.keySet());
         names.addAll(vars.keySet());
         return names;

@@ -26,6 +26,7 @@ public final class ObjectStore implements AutoCloseable {
     private boolean dirty;
     /** A statement ran since the last commit or rollback: an H2 transaction is open. */
     private boolean touched;
+
     private boolean alarmChanged;
     private boolean schemaReady;
 

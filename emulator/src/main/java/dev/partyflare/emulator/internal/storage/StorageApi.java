@@ -362,42 +362,43 @@ public final class StorageApi implements DurableObjectStorage {
     }
 
     /**
-   * The SQL tables of this object with up to {@code maxRows} rows each (tools: the dev dashboard).
-   * Must run inside the object's event.
-   */
-  public java.util.Map<String, java.util.List<java.util.Map<String, Object>>> inspectTables(int maxRows) {
-    host.checkEvent("inspect");
-    java.util.Map<String, java.util.List<java.util.Map<String, Object>>> out = new java.util.LinkedHashMap<>();
-    if (!host.sqlEnabled()) {
-      return out;
-    }
-    try {
-      ObjectStore store = host.store();
-      java.sql.Connection c = store.sqlConnection();
-      java.util.List<String> names = new java.util.ArrayList<>();
-      try (java.sql.PreparedStatement p = c.prepareStatement(
-          "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
-        p.setString(1, store.schema());
-        try (java.sql.ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            names.add(rs.getString(1));
-          }
+     * The SQL tables of this object with up to {@code maxRows} rows each (tools: the dev dashboard).
+     * Must run inside the object's event.
+     */
+    public java.util.Map<String, java.util.List<java.util.Map<String, Object>>> inspectTables(int maxRows) {
+        host.checkEvent("inspect");
+        java.util.Map<String, java.util.List<java.util.Map<String, Object>>> out = new java.util.LinkedHashMap<>();
+        if (!host.sqlEnabled()) {
+            return out;
         }
-      }
-      for (String t : names) {
-        try (java.sql.PreparedStatement p = c.prepareStatement("SELECT * FROM \"" + t.replace("\"", "\"\"") + "\" LIMIT " + maxRows)) {
-          SqlApi.Cursor cursor = SqlApi.Cursor.of(p.executeQuery(), false);
-          out.put(t, cursor.toArray());
+        try {
+            ObjectStore store = host.store();
+            java.sql.Connection c = store.sqlConnection();
+            java.util.List<String> names = new java.util.ArrayList<>();
+            try (java.sql.PreparedStatement p = c.prepareStatement(
+                    "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
+                p.setString(1, store.schema());
+                try (java.sql.ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String t : names) {
+                try (java.sql.PreparedStatement p =
+                        c.prepareStatement("SELECT * FROM \"" + t.replace("\"", "\"\"") + "\" LIMIT " + maxRows)) {
+                    SqlApi.Cursor cursor = SqlApi.Cursor.of(p.executeQuery(), false);
+                    out.put(t, cursor.toArray());
+                }
+            }
+        } catch (SQLException ex) {
+            throw storageFailure("inspect", ex);
         }
-      }
-    } catch (SQLException ex) {
-      throw storageFailure("inspect", ex);
+        return out;
     }
-    return out;
-  }
 
-  @Override
-  public SqlStorage sql() {
+    @Override
+    public SqlStorage sql() {
         if (!host.sqlEnabled()) {
             throw new IllegalStateException(StorageErrors.SQL_NOT_ENABLED);
         }

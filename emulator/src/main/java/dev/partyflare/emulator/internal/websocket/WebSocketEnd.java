@@ -518,11 +518,11 @@ public final class WebSocketEnd implements WebSocket {
                 messageListeners = new CopyOnWriteArrayList<>();
             }
             messageListeners.add(listener);
-    } finally {
-      lock.unlock();
+        } finally {
+            lock.unlock();
+        }
+        listenerAdded();
     }
-    listenerAdded();
-  }
 
     @Override
     public void onClose(Consumer<CloseEvent> listener) {
@@ -532,11 +532,11 @@ public final class WebSocketEnd implements WebSocket {
                 closeListeners = new CopyOnWriteArrayList<>();
             }
             closeListeners.add(listener);
-    } finally {
-      lock.unlock();
+        } finally {
+            lock.unlock();
+        }
+        listenerAdded();
     }
-    listenerAdded();
-  }
 
     @Override
     public void onError(Consumer<ErrorEvent> listener) {
@@ -546,11 +546,11 @@ public final class WebSocketEnd implements WebSocket {
                 errorListeners = new CopyOnWriteArrayList<>();
             }
             errorListeners.add(listener);
-    } finally {
-      lock.unlock();
+        } finally {
+            lock.unlock();
+        }
+        listenerAdded();
     }
-    listenerAdded();
-  }
 
     // ---- receiving ----
 
@@ -613,57 +613,56 @@ public final class WebSocketEnd implements WebSocket {
     }
 
     /**
-   * Events that found no listener of their kind yet: JS code adds listeners right after {@code
-   * accept()}, in the same turn, so events are never lost between the two. Java code may run them
-   * in either order on another thread; such events wait here for their first listener.
-   */
-  private ArrayDeque<Event> awaitingListener;
+     * Events that found no listener of their kind yet: JS code adds listeners right after {@code
+     * accept()}, in the same turn, so events are never lost between the two. Java code may run them
+     * in either order on another thread; such events wait here for their first listener.
+     */
+    private ArrayDeque<Event> awaitingListener;
 
-  private boolean hasListenerFor(Event e) {
-    List<?> ls =
-        switch (e) {
-          case MessageEvent m -> messageListeners;
-          case PeerClose c -> closeListeners;
-          case PeerError err -> errorListeners;
+    private boolean hasListenerFor(Event e) {
+        List<?> ls = switch (e) {
+            case MessageEvent m -> messageListeners;
+            case PeerClose c -> closeListeners;
+            case PeerError err -> errorListeners;
         };
-    return ls != null && !ls.isEmpty();
-  }
-
-  /** Runs on the host: delivers the event, or keeps it until a listener of its kind is added. */
-  private boolean parkIfNoListener(Event e) {
-    lock.lock();
-    try {
-      if (hasListenerFor(e)) {
-        return false;
-      }
-      if (awaitingListener == null) {
-        awaitingListener = new ArrayDeque<>();
-      }
-      awaitingListener.add(e);
-      return true;
-    } finally {
-      lock.unlock();
+        return ls != null && !ls.isEmpty();
     }
-  }
 
-  private void listenerAdded() {
-    lock.lock();
-    try {
-      if (awaitingListener == null || host == null) {
-        return;
-      }
-      ArrayDeque<Event> waiting = awaitingListener;
-      awaitingListener = null;
-      for (Event e : waiting) {
-        dispatchToListeners(e);
-      }
-    } finally {
-      lock.unlock();
+    /** Runs on the host: delivers the event, or keeps it until a listener of its kind is added. */
+    private boolean parkIfNoListener(Event e) {
+        lock.lock();
+        try {
+            if (hasListenerFor(e)) {
+                return false;
+            }
+            if (awaitingListener == null) {
+                awaitingListener = new ArrayDeque<>();
+            }
+            awaitingListener.add(e);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  private void dispatchToListeners(Event e) {
-    switch (e) {
+    private void listenerAdded() {
+        lock.lock();
+        try {
+            if (awaitingListener == null || host == null) {
+                return;
+            }
+            ArrayDeque<Event> waiting = awaitingListener;
+            awaitingListener = null;
+            for (Event e : waiting) {
+                dispatchToListeners(e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatchToListeners(Event e) {
+        switch (e) {
             case MessageEvent m ->
                 host.dispatch("websocket message", () -> {
                     if (parkIfNoListener(e)) {
