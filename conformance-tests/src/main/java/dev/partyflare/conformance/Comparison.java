@@ -12,8 +12,16 @@ public final class Comparison {
     /** One observation that differs. */
     public record KeyDiff(String key, String reference, String candidate, Differences.Entry reviewed) {}
 
-    /** One scenario's verdict: {@code match}, {@code deliberate} or {@code mismatch}. */
-    public record Row(Scenario scenario, String verdict, List<KeyDiff> diffs, ScenarioResult reference, ScenarioResult candidate) {}
+    /**
+     * One scenario's verdict: {@code match}, {@code deliberate} (every difference reviewed as
+     * deliberate), {@code known-bug} (a reviewed, reported emulator bug) or {@code mismatch}.
+     */
+    public record Row(
+            Scenario scenario,
+            String verdict,
+            List<KeyDiff> diffs,
+            ScenarioResult reference,
+            ScenarioResult candidate) {}
 
     private final Target reference;
     private final Target candidate;
@@ -60,7 +68,9 @@ public final class Comparison {
                     mismatch |= e == null;
                 }
             }
-            String verdict = diffs.isEmpty() ? "match" : mismatch ? "mismatch" : "deliberate";
+            boolean knownBug = diffs.stream()
+                    .anyMatch(d -> d.reviewed() != null && d.reviewed().kind().equals("known-bug"));
+            String verdict = diffs.isEmpty() ? "match" : mismatch ? "mismatch" : knownBug ? "known-bug" : "deliberate";
             rows.add(new Row(s, verdict, diffs, r, c));
         }
         return new Comparison(reference, candidate, rows, apply);

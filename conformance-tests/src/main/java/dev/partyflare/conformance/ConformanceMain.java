@@ -96,16 +96,19 @@ public final class ConformanceMain {
             }
             out.println("conformance: reference " + reference.description());
             out.println("conformance: candidate " + candidate.description());
-            Report r = Differential.run(
-                    reference, candidate, Catalogue.selected(), differences, null, notes);
+            Report r = Differential.run(reference, candidate, Catalogue.selected(), differences, null, notes);
             if (report != null) {
                 r.write(report);
                 out.println("conformance: report written to " + report.toAbsolutePath());
             }
             Comparison c = r.main();
             out.printf(
-                    "conformance: %d scenarios: %d match, %d deliberate difference, %d mismatch%n",
-                    c.rows().size(), c.count("match"), c.count("deliberate"), c.count("mismatch"));
+                    "conformance: %d scenarios: %d match, %d deliberate difference, %d known emulator bug, %d mismatch%n",
+                    c.rows().size(),
+                    c.count("match"),
+                    c.count("deliberate"),
+                    c.count("known-bug"),
+                    c.count("mismatch"));
             for (Comparison.Row row : c.rows()) {
                 if (row.verdict().equals("mismatch")) {
                     out.println("  MISMATCH " + row.scenario().id());

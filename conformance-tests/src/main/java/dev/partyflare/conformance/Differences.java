@@ -55,6 +55,12 @@ public final class Differences {
         return null;
     }
 
+    /** Only the entries that stay with production settings (to check that the others disappear). */
+    public Differences stayingWithProduction() {
+        return new Differences(
+                entries.stream().filter(e -> !e.goesWithProduction()).toList());
+    }
+
     public static Differences none() {
         return new Differences(List.of());
     }
@@ -89,7 +95,8 @@ public final class Differences {
                 continue;
             }
             List<String> cells = new ArrayList<>();
-            for (String c : t.substring(1, t.endsWith("|") ? t.length() - 1 : t.length()).split("(?<!\\\\)\\|", -1)) {
+            for (String c : t.substring(1, t.endsWith("|") ? t.length() - 1 : t.length())
+                    .split("(?<!\\\\)\\|", -1)) {
                 cells.add(c.strip().replace("\\|", "|"));
             }
             if (!inTable) {

@@ -26,7 +26,8 @@ public final class Differential {
             throws Exception {
         long t0 = System.nanoTime();
         Runner runner = Runner.defaults();
-        CompletableFuture<Map<String, ScenarioResult>> ref = CompletableFuture.supplyAsync(() -> runQuietly(runner, reference, scenarios));
+        CompletableFuture<Map<String, ScenarioResult>> ref =
+                CompletableFuture.supplyAsync(() -> runQuietly(runner, reference, scenarios));
         Map<String, ScenarioResult> cand = runner.run(candidate, scenarios);
         Comparison main = Comparison.of(reference, candidate, scenarios, ref.get(), cand, differences);
         Comparison prod = null;
@@ -44,7 +45,7 @@ public final class Differential {
                 scenarios.stream().filter(s -> ids.contains(s.id())).forEach(again::add);
                 try (Target p = production.get()) {
                     Map<String, ScenarioResult> pr = runner.run(p, again);
-                    prod = Comparison.of(reference, p, again, ref.get(), pr, Differences.none());
+                    prod = Comparison.of(reference, p, again, ref.get(), pr, differences.stayingWithProduction());
                 }
             }
         }

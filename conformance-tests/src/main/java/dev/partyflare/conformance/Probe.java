@@ -174,8 +174,7 @@ public final class Probe {
 
     /** POSTs {@code value} as JSON. */
     public Answer postJson(String path, Object value) throws IOException, InterruptedException {
-        return send(
-                "POST", path, MAPPER.writeValueAsBytes(value), Map.of("content-type", "application/json"));
+        return send("POST", path, MAPPER.writeValueAsBytes(value), Map.of("content-type", "application/json"));
     }
 
     public Answer send(String method, String path, byte[] body, Map<String, String> headers)
@@ -184,9 +183,7 @@ public final class Probe {
         headers.forEach(b::header);
         b.method(
                 method,
-                body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         Map<String, List<String>> h = new TreeMap<>();
         r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));

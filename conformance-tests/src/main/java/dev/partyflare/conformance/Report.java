@@ -33,6 +33,11 @@ public final class Report {
         return main;
     }
 
+    /** The production-settings re-check, or null when it did not run. */
+    public Comparison production() {
+        return production;
+    }
+
     /** Writes {@code file} (Markdown) and the same name with {@code .json}. */
     public void write(Path file) throws IOException {
         if (file.toAbsolutePath().getParent() != null) {
@@ -72,6 +77,8 @@ public final class Report {
                 .append(" match, ")
                 .append(main.count("deliberate"))
                 .append(" deliberate difference, ")
+                .append(main.count("known-bug"))
+                .append(" known emulator bug (reported, listed in DIFFERENCES.md), ")
                 .append(main.count("mismatch"))
                 .append(" mismatch. Total run time ")
                 .append(String.format("%.1f", totalMillis / 1000.0))
@@ -88,13 +95,18 @@ public final class Report {
             b.append("The reviewed differences marked \"disappears with production settings\" were re-checked ")
                     .append("against ")
                     .append(production.candidate().description())
-                    .append(", with no reviewed difference applied:\n\n");
+                    .append(", applying only the reviewed differences that stay with production settings:\n\n");
             b.append("| scenario | verdict with production settings |\n|---|---|\n");
             for (Comparison.Row r : production.rows()) {
                 b.append("| ")
                         .append(r.scenario().id())
                         .append(" | ")
-                        .append(r.verdict().equals("match") ? "match: the difference disappears" : r.verdict())
+                        .append(
+                                switch (r.verdict()) {
+                                    case "match" -> "match: the differences disappear";
+                                    case "deliberate" -> "only differences that stay with production settings remain";
+                                    default -> "**MISMATCH**: a difference said to disappear is still there";
+                                })
                         .append(" |\n");
             }
             b.append('\n');
@@ -111,11 +123,13 @@ public final class Report {
                     .append(" | ")
                     .append(r.scenario().area())
                     .append(" | ")
-                    .append(switch (r.verdict()) {
-                        case "match" -> "match";
-                        case "deliberate" -> "deliberate difference";
-                        default -> "**MISMATCH**";
-                    })
+                    .append(
+                            switch (r.verdict()) {
+                                case "match" -> "match";
+                                case "deliberate" -> "deliberate difference";
+                                case "known-bug" -> "known emulator bug";
+                                default -> "**MISMATCH**";
+                            })
                     .append(" | ")
                     .append(r.reference().millis())
                     .append(" | ")
@@ -148,9 +162,11 @@ public final class Report {
                         .append(" | ")
                         .append(cell(d.candidate()))
                         .append(" | ")
-                        .append(d.reviewed() == null
-                                ? "**not reviewed: mismatch**"
-                                : d.reviewed().kind() + ": " + d.reviewed().reason().replace("|", "\\|"))
+                        .append(
+                                d.reviewed() == null
+                                        ? "**not reviewed: mismatch**"
+                                        : d.reviewed().kind() + ": "
+                                                + d.reviewed().reason().replace("|", "\\|"))
                         .append(" |\n");
             }
             b.append('\n');
@@ -168,7 +184,11 @@ public final class Report {
                     .append(r.verdict())
                     .append(")</summary>\n\n| observation | value |\n|---|---|\n");
             for (Observation o : r.reference().observations()) {
-                b.append("| ").append(o.key()).append(" | ").append(cell(o.value())).append(" |\n");
+                b.append("| ")
+                        .append(o.key())
+                        .append(" | ")
+                        .append(cell(o.value()))
+                        .append(" |\n");
             }
             b.append("\n</details>\n\n");
         }
@@ -181,11 +201,14 @@ public final class Report {
         root.put("reference", main.reference().description());
         root.put("candidate", main.candidate().description());
         root.put("reviewedDifferencesApply", main.reviewedApply());
-        root.put("counts", Map.of(
-                "scenarios", main.rows().size(),
-                "match", main.count("match"),
-                "deliberate", main.count("deliberate"),
-                "mismatch", main.count("mismatch")));
+        root.put(
+                "counts",
+                Map.of(
+                        "scenarios", main.rows().size(),
+                        "match", main.count("match"),
+                        "deliberate", main.count("deliberate"),
+                        "knownBug", main.count("known-bug"),
+                        "mismatch", main.count("mismatch")));
         root.put("totalMillis", totalMillis);
         root.put("notes", notes);
         root.put("scenarios", rows(main));
@@ -211,7 +234,11 @@ public final class Report {
                 dm.put("observation", d.key());
                 dm.put("reference", d.reference());
                 dm.put("candidate", d.candidate());
-                dm.put("reviewed", d.reviewed() == null ? null : d.reviewed().kind() + ": " + d.reviewed().reason());
+                dm.put(
+                        "reviewed",
+                        d.reviewed() == null
+                                ? null
+                                : d.reviewed().kind() + ": " + d.reviewed().reason());
                 diffs.add(dm);
             }
             m.put("differences", diffs);

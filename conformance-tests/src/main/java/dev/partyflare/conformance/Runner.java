@@ -39,6 +39,7 @@ public final class Runner {
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         Semaphore fast = new Semaphore(parallel);
+        Map<String, Semaphore> groups = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Future<ScenarioResult>> futures = new LinkedHashMap<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Scenario> ordered = new ArrayList<>();
@@ -48,10 +49,17 @@ public final class Runner {
                 if (!s.slow()) {
                     fast.acquire();
                 }
+                Semaphore group = s.group() == null ? null : groups.computeIfAbsent(s.group(), g -> new Semaphore(1));
                 futures.put(s.id(), pool.submit(() -> {
+                    if (group != null) {
+                        group.acquire();
+                    }
                     try {
                         return runOne(target, s, runId, http);
                     } finally {
+                        if (group != null) {
+                            group.release();
+                        }
                         if (!s.slow()) {
                             fast.release();
                         }
@@ -63,8 +71,10 @@ public final class Runner {
                 try {
                     out.put(s.id(), futures.get(s.id()).get(scenarioTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS));
                 } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-                    out.put(s.id(), new ScenarioResult(
-                            s.id(), List.of(new Observation("runner", "failed: " + e)), Map.of(), -1));
+                    out.put(
+                            s.id(),
+                            new ScenarioResult(
+                                    s.id(), List.of(new Observation("runner", "failed: " + e)), Map.of(), -1));
                 }
             }
             return out;

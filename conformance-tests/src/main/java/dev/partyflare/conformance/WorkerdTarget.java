@@ -42,8 +42,8 @@ public final class WorkerdTarget implements Target {
         this.stdin = process.getOutputStream(); // kept open: serve.mjs stops workerd when it closes
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("workerd-output").start(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     synchronized (log) {
                         if (log.length() < 200_000) {

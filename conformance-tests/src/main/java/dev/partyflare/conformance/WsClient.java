@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -44,8 +45,9 @@ public final class WsClient implements AutoCloseable {
         public String describe() {
             return switch (kind) {
                 case "text" -> "text:" + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
-                case "binary" -> "binary:" + bytes.length
-                        + (bytes.length <= 16 ? ":" + HexFormat.of().formatHex(bytes) : "");
+                case "binary" ->
+                    "binary:" + bytes.length
+                            + (bytes.length <= 16 ? ":" + HexFormat.of().formatHex(bytes) : "");
                 case "close" -> "close:" + code + ":" + reason;
                 default -> "eof (TCP closed without a close frame)";
             };
@@ -93,8 +95,7 @@ public final class WsClient implements AutoCloseable {
         return connect(base, pathAndQuery, Map.of());
     }
 
-    public static WsClient connect(URI base, String pathAndQuery, Map<String, String> extraHeaders)
-            throws IOException {
+    public static WsClient connect(URI base, String pathAndQuery, Map<String, String> extraHeaders) throws IOException {
         String host = base.getHost();
         int port = base.getPort() > 0 ? base.getPort() : 80;
         Socket s = new Socket();
@@ -319,6 +320,14 @@ public final class WsClient implements AutoCloseable {
         }
         out.write(frame);
         out.flush();
+    }
+
+    /** Sends one message as a first frame and continuation frames (FIN on the last). */
+    public synchronized void sendFragments(int opcode, List<byte[]> parts) throws IOException {
+        for (int i = 0; i < parts.size(); i++) {
+            boolean last = i == parts.size() - 1;
+            sendRaw((last ? 0x80 : 0) | (i == 0 ? opcode : 0), parts.get(i));
+        }
     }
 
     public void sendText(String text) throws IOException {

@@ -33,35 +33,45 @@ public final class AlarmScenarios {
             answer(p, "get", p.get(o + "/alarm-get"));
             answer(p, "delete", p.get(o + "/alarm-delete"));
         }));
-        out.add(s("alarm.invalid-times", "alarms", "setAlarm(0) and setAlarm(-5) are refused with workerd's text", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            answer(p, "zero", p.get(o + "/alarm-set?at=0"));
-            answer(p, "negative", p.get(o + "/alarm-set?at=-5"));
-            answer(p, "after", p.get(o + "/alarm-get"));
-        }));
-        out.add(s("alarm.past-fires", "alarms", "an alarm in the past fires at once, with retryCount 0 and getAlarm() null inside", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            answer(p, "set", p.get(o + "/alarm-set?in=-1000"));
-            long t0 = System.nanoTime();
-            awaitLog(p, o, 1, Duration.ofSeconds(10));
-            p.timing("fired", (System.nanoTime() - t0) / 1_000_000);
-            answer(p, "after", p.get(o + "/alarm-get"));
-        }));
-        out.add(s("alarm.overwrite", "alarms", "a second setAlarm replaces the first: one run at the second time", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            p.get(o + "/alarm-set?in=600000");
-            answer(p, "second", p.get(o + "/alarm-set?in=200"));
-            awaitLog(p, o, 1, Duration.ofSeconds(10));
-            Thread.sleep(300); // a second run would show up here
-            p.observeJson("logLater", p.get(o + "/alarm-log").text());
-        }));
-        out.add(slow("alarm.retry", "alarms", "an alarm that throws is retried (~2 s later) with retryCount 1, isRetry, the same scheduledTime", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            answer(p, "set", p.get(o + "/alarm-set?in=50" + mode("{\"throwTimes\":1}")));
-            long t0 = System.nanoTime();
-            awaitLog(p, o, 2, Duration.ofSeconds(15));
-            p.timing("retried", (System.nanoTime() - t0) / 1_000_000);
-        }));
+        out.add(s(
+                "alarm.invalid-times", "alarms", "setAlarm(0) and setAlarm(-5) are refused with workerd's text", p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    answer(p, "zero", p.get(o + "/alarm-set?at=0"));
+                    answer(p, "negative", p.get(o + "/alarm-set?at=-5"));
+                    answer(p, "after", p.get(o + "/alarm-get"));
+                }));
+        out.add(s(
+                "alarm.past-fires",
+                "alarms",
+                "an alarm in the past fires at once, with retryCount 0 and getAlarm() null inside",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    answer(p, "set", p.get(o + "/alarm-set?in=-1000"));
+                    long t0 = System.nanoTime();
+                    awaitLog(p, o, 1, Duration.ofSeconds(10));
+                    p.timing("fired", (System.nanoTime() - t0) / 1_000_000);
+                    answer(p, "after", p.get(o + "/alarm-get"));
+                }));
+        out.add(s(
+                "alarm.overwrite", "alarms", "a second setAlarm replaces the first: one run at the second time", p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    p.get(o + "/alarm-set?in=600000");
+                    answer(p, "second", p.get(o + "/alarm-set?in=200"));
+                    awaitLog(p, o, 1, Duration.ofSeconds(10));
+                    Thread.sleep(300); // a second run would show up here
+                    p.observeJson("logLater", p.get(o + "/alarm-log").text());
+                }));
+        out.add(slow(
+                "alarm.retry",
+                "alarms",
+                "an alarm that throws is retried (~2 s later) with retryCount 1, isRetry, the same scheduledTime",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    answer(p, "set", p.get(o + "/alarm-set?in=50" + mode("{\"throwTimes\":1}")));
+                    long t0 = System.nanoTime();
+                    awaitLog(p, o, 2, Duration.ofSeconds(15));
+                    p.timing("retried", (System.nanoTime() - t0) / 1_000_000);
+                }));
         out.add(s("alarm.reschedule-inside", "alarms", "setAlarm inside alarm() fires again with retryCount 0", p -> {
             String o = "/raw/RAW/" + p.unique("o");
             answer(p, "set", p.get(o + "/alarm-set?in=50" + mode("{\"reschedule\":1}")));

@@ -20,13 +20,17 @@ public final class BasicScenarios {
         for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
             out.add(s("http.method." + method, "HTTP", method + " with its body reaches the object's fetch", p -> {
                 byte[] body = method.equals("GET") ? null : ("body of " + method).getBytes(StandardCharsets.UTF_8);
-                Probe.Answer a = p.send(method, "/raw/RAW/" + p.unique("o") + "/echo", body,
+                Probe.Answer a = p.send(
+                        method,
+                        "/raw/RAW/" + p.unique("o") + "/echo",
+                        body,
                         body == null ? Map.of() : Map.of("content-type", "text/plain"));
                 answer(p, "echo", a);
             }));
         }
         out.add(s("http.head", "HTTP", "HEAD gets the status and headers without a body", p -> {
-            Probe.Answer a = p.send("HEAD", "/raw/RAW/" + p.unique("o") + "/status?code=200&body=hello", null, Map.of());
+            Probe.Answer a =
+                    p.send("HEAD", "/raw/RAW/" + p.unique("o") + "/status?code=200&body=hello", null, Map.of());
             p.observe("status", a.status());
             p.observe("bodyLength", a.bytes().length);
             p.observe("x-fixture", a.header("x-fixture"));
@@ -36,30 +40,62 @@ public final class BasicScenarios {
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) i;
             }
-            answer(p, "echo", p.send("POST", "/raw/RAW/" + p.unique("o") + "/echo", b,
-                    Map.of("content-type", "application/octet-stream")));
+            answer(
+                    p,
+                    "echo",
+                    p.send(
+                            "POST",
+                            "/raw/RAW/" + p.unique("o") + "/echo",
+                            b,
+                            Map.of("content-type", "application/octet-stream")));
         }));
         out.add(s("http.large-body", "HTTP", "a 5 MiB body arrives whole", p -> {
             byte[] b = new byte[5 * 1024 * 1024];
             new java.util.Random(1).nextBytes(b);
             answer(p, "echo", p.send("PUT", "/raw/RAW/" + p.unique("o") + "/echo", b, Map.of()));
         }));
-        out.add(s("http.unicode-body", "HTTP", "a UTF-8 text body arrives unchanged", p ->
-                answer(p, "echo", p.send("POST", "/raw/RAW/" + p.unique("o") + "/echo",
-                        "héllo 日本 😀".getBytes(StandardCharsets.UTF_8), Map.of("content-type", "text/plain;charset=UTF-8")))));
-        out.add(s("http.headers-query", "HTTP", "request headers and the query string (percent-encoded) reach the object", p ->
-                answer(p, "echo", p.send("GET", "/raw/RAW/" + p.unique("o") + "/echo?a=1&b=%20x&c=%E6%97%A5", null,
-                        Map.of("x-custom", "custom value")))));
+        out.add(s(
+                "http.unicode-body",
+                "HTTP",
+                "a UTF-8 text body arrives unchanged",
+                p -> answer(
+                        p,
+                        "echo",
+                        p.send(
+                                "POST",
+                                "/raw/RAW/" + p.unique("o") + "/echo",
+                                "héllo 日本 😀".getBytes(StandardCharsets.UTF_8),
+                                Map.of("content-type", "text/plain;charset=UTF-8")))));
+        out.add(s(
+                "http.headers-query",
+                "HTTP",
+                "request headers and the query string (percent-encoded) reach the object",
+                p -> answer(
+                        p,
+                        "echo",
+                        p.send(
+                                "GET",
+                                "/raw/RAW/" + p.unique("o") + "/echo?a=1&b=%20x&c=%E6%97%A5",
+                                null,
+                                Map.of("x-custom", "custom value")))));
         for (int code : List.of(201, 404, 418, 503)) {
-            out.add(s("http.status." + code, "HTTP", "the object's status " + code + ", headers and body reach the client", p -> {
-                Probe.Answer a = p.get("/raw/RAW/" + p.unique("o") + "/status?code=" + code + "&body=answer" + code);
-                answer(p, "answer", a);
-                p.observe("x-fixture", a.header("x-fixture"));
-                p.observe("content-type", a.header("content-type"));
-            }));
+            out.add(s(
+                    "http.status." + code,
+                    "HTTP",
+                    "the object's status " + code + ", headers and body reach the client",
+                    p -> {
+                        Probe.Answer a =
+                                p.get("/raw/RAW/" + p.unique("o") + "/status?code=" + code + "&body=answer" + code);
+                        answer(p, "answer", a);
+                        p.observe("x-fixture", a.header("x-fixture"));
+                        p.observe("content-type", a.header("content-type"));
+                    }));
         }
-        out.add(s("http.worker-echo", "HTTP", "the Worker sees the raw path (with %2F) and query", p ->
-                answer(p, "echo", p.post("/worker-echo/a%2Fb/c%20d?x=1&y", "payload"))));
+        out.add(s(
+                "http.worker-echo",
+                "HTTP",
+                "the Worker sees the raw path (with %2F) and query",
+                p -> answer(p, "echo", p.post("/worker-echo/a%2Fb/c%20d?x=1&y", "payload"))));
         out.add(s("http.not-found", "routing", "paths outside /parties fall through to the Worker's 404", p -> {
             answer(p, "root", p.get("/"));
             answer(p, "other", p.get("/somewhere/else"));
@@ -77,8 +113,11 @@ public final class BasicScenarios {
             answer(p, "unicode", p.get("/ids/name?name=%E6%97%A5%E6%9C%AC%20%F0%9F%98%80"));
             answer(p, "long", p.get("/ids/name?name=" + "n".repeat(500)));
         }));
-        out.add(s("ids.cross-namespace", "ids", "the same name in two namespaces gives different ids", p ->
-                answer(p, "cross", p.get("/ids/cross?a=RAW&b=KV&name=x"))));
+        out.add(s(
+                "ids.cross-namespace",
+                "ids",
+                "the same name in two namespaces gives different ids",
+                p -> answer(p, "cross", p.get("/ids/cross?a=RAW&b=KV&name=x"))));
         out.add(s("ids.from-string-errors", "ids", "idFromString of bad hex and of another namespace's id", p -> {
             answer(p, "nothex", p.get("/ids/string?hex=nothex"));
             answer(p, "63", p.get("/ids/string?hex=" + "a".repeat(63)));
@@ -91,34 +130,55 @@ public final class BasicScenarios {
             answer(p, "lower", p.get("/ids/string?hex=" + hex));
             answer(p, "upper", p.get("/ids/string?hex=" + hex.toUpperCase(java.util.Locale.ROOT)));
         }));
-        out.add(s("ids.unique", "ids", "newUniqueId: 64 hex, no name, round-trips, refused by another namespace", p ->
-                answer(p, "unique", p.get("/ids/unique"))));
-        out.add(s("ids.same-name-same-object", "ids", "one live instance per id: two stubs of one name reach the same object", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            answer(p, "first", p.get(o + "/info"));
-            answer(p, "second", p.get(o + "/info"));
-            answer(p, "other", p.get("/raw/RAW/" + p.unique("other") + "/info"));
-        }));
+        out.add(s(
+                "ids.unique",
+                "ids",
+                "newUniqueId: 64 hex, no name, round-trips, refused by another namespace",
+                p -> answer(p, "unique", p.get("/ids/unique"))));
+        out.add(s(
+                "ids.same-name-same-object",
+                "ids",
+                "one live instance per id: two stubs of one name reach the same object",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    answer(p, "first", p.get(o + "/info"));
+                    answer(p, "second", p.get(o + "/info"));
+                    answer(p, "other", p.get("/raw/RAW/" + p.unique("other") + "/info"));
+                }));
 
         // ---- errors in handlers
-        out.add(s("errors.fetch-throws", "errors", "an uncaught error in an object's fetch is a 500 and does not reset it", p -> {
-            String o = p.unique("o");
-            answer(p, "info", p.get("/raw/RAW/" + o + "/info"));
-            Probe.Answer a = p.get("/raw/RAW/" + o + "/throw");
-            p.observe("status", a.status());
-            p.observe("body", a.text());
-            answer(p, "infoAfter", p.get("/raw/RAW/" + o + "/info"));
-        }));
-        out.add(s("errors.fetch-throws-caught", "errors", "the Worker catching a thrown error sees its message and remote=true", p ->
-                answer(p, "caught", p.get("/catch/RAW/" + p.unique("o") + "/throw"))));
-        out.add(s("errors.abort", "errors", "ctx.abort(reason): the caller gets the reason with durableObjectReset, the object restarts", p -> {
-            String o = p.unique("o");
-            answer(p, "info", p.get("/raw/RAW/" + o + "/info"));
-            answer(p, "abort", p.get("/catch/RAW/" + o + "/abort?reason=my%20reason"));
-            answer(p, "infoAfter", p.get("/raw/RAW/" + o + "/info"));
-        }));
-        out.add(s("errors.abort-no-reason", "errors", "ctx.abort() without a reason: workerd's default text", p ->
-                answer(p, "abort", p.get("/catch/RAW/" + p.unique("o") + "/abort"))));
+        out.add(s(
+                "errors.fetch-throws",
+                "errors",
+                "an uncaught error in an object's fetch is a 500 and does not reset it",
+                p -> {
+                    String o = p.unique("o");
+                    answer(p, "info", p.get("/raw/RAW/" + o + "/info"));
+                    Probe.Answer a = p.get("/raw/RAW/" + o + "/throw");
+                    p.observe("status", a.status());
+                    p.observe("body", a.text());
+                    answer(p, "infoAfter", p.get("/raw/RAW/" + o + "/info"));
+                }));
+        out.add(s(
+                "errors.fetch-throws-caught",
+                "errors",
+                "the Worker catching a thrown error sees its message and remote=true",
+                p -> answer(p, "caught", p.get("/catch/RAW/" + p.unique("o") + "/throw"))));
+        out.add(s(
+                "errors.abort",
+                "errors",
+                "ctx.abort(reason): the caller gets the reason with durableObjectReset, the object restarts",
+                p -> {
+                    String o = p.unique("o");
+                    answer(p, "info", p.get("/raw/RAW/" + o + "/info"));
+                    answer(p, "abort", p.get("/catch/RAW/" + o + "/abort?reason=my%20reason"));
+                    answer(p, "infoAfter", p.get("/raw/RAW/" + o + "/info"));
+                }));
+        out.add(s(
+                "errors.abort-no-reason",
+                "errors",
+                "ctx.abort() without a reason: workerd's default text",
+                p -> answer(p, "abort", p.get("/catch/RAW/" + p.unique("o") + "/abort"))));
         out.add(s("errors.abort-uncaught", "errors", "an uncaught abort is a 500", p -> {
             Probe.Answer a = p.get("/raw/RAW/" + p.unique("o") + "/abort?reason=r");
             p.observe("status", a.status());
@@ -130,19 +190,23 @@ public final class BasicScenarios {
             answer(p, "bcw", p.get("/catch/RAW/" + o + "/bcw-throw"));
             answer(p, "infoAfter", p.get("/raw/RAW/" + o + "/info"));
         }));
-        out.add(s("errors.abort-drops-sockets", "errors", "a reset drops every WebSocket without a close frame (1006)", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            WsClient std = p.ws(o + "/ws-std");
-            WsClient hib = p.ws(o + "/ws-hib");
-            std.sendText("hi");
-            p.observe("std", std.nextDescribed(Duration.ofSeconds(5)));
-            hib.sendText("hi");
-            p.observe("hib", hib.nextDescribed(Duration.ofSeconds(5)));
-            p.get("/catch/RAW/" + p.unique("o") + "/abort?reason=r");
-            p.observe("stdClose", std.awaitClose(Duration.ofSeconds(5)));
-            p.observe("hibClose", hib.awaitClose(Duration.ofSeconds(5)));
-            answer(p, "infoAfter", p.get(o + "/info"));
-        }));
+        out.add(s(
+                "errors.abort-drops-sockets",
+                "errors",
+                "a reset drops every WebSocket without a close frame (1006)",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    WsClient std = p.ws(o + "/ws-std");
+                    WsClient hib = p.ws(o + "/ws-hib");
+                    std.sendText("hi");
+                    p.observe("std", std.nextDescribed(Duration.ofSeconds(5)));
+                    hib.sendText("hi");
+                    p.observe("hib", hib.nextDescribed(Duration.ofSeconds(5)));
+                    p.get("/catch/RAW/" + p.unique("o") + "/abort?reason=r");
+                    p.observe("stdClose", std.awaitClose(Duration.ofSeconds(5)));
+                    p.observe("hibClose", hib.awaitClose(Duration.ofSeconds(5)));
+                    answer(p, "infoAfter", p.get(o + "/info"));
+                }));
         out.add(s("errors.worker-throws", "errors", "an uncaught error in the Worker is a 500", p -> {
             Probe.Answer a = p.get("/worker-throw");
             p.observe("status", a.status());
@@ -155,9 +219,15 @@ public final class BasicScenarios {
             answer(p, "add", p.postJson(o + "/add", List.of(2, 40)));
             answer(p, "decorate", p.postJson(o + "/decorate", List.of(Map.of("a", 1, "b", List.of("x")))));
         }));
-        out.add(s("rpc.throws", "RPC", "an error thrown by an RPC method reaches the caller with remote=true", p ->
-                answer(p, "boom", p.postJson("/rpc/RAW/" + p.unique("o") + "/boom", List.of()))));
-        out.add(s("rpc.missing-method", "RPC", "calling a method the object does not have", p ->
-                answer(p, "missing", p.postJson("/rpc/RAW/" + p.unique("o") + "/noSuchMethod", List.of()))));
+        out.add(s(
+                "rpc.throws",
+                "RPC",
+                "an error thrown by an RPC method reaches the caller with remote=true",
+                p -> answer(p, "boom", p.postJson("/rpc/RAW/" + p.unique("o") + "/boom", List.of()))));
+        out.add(s(
+                "rpc.missing-method",
+                "RPC",
+                "calling a method the object does not have",
+                p -> answer(p, "missing", p.postJson("/rpc/RAW/" + p.unique("o") + "/noSuchMethod", List.of()))));
     }
 }

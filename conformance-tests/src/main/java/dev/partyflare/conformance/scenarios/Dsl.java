@@ -11,17 +11,29 @@ final class Dsl {
     private Dsl() {}
 
     static Scenario s(String id, String area, String title, Scenario.Body body) {
-        return new Scenario(id, area, title, false, body);
+        return new Scenario(id, area, title, false, null, body);
     }
 
     static Scenario slow(String id, String area, String title, Scenario.Body body) {
-        return new Scenario(id, area, title, true, body);
+        return new Scenario(id, area, title, true, null, body);
     }
 
     /** Records an answer's status and body (canonical JSON when it is JSON). */
     static void answer(Probe p, String key, Probe.Answer a) {
         p.observe(key + ".status", a.status());
         p.observeJson(key + ".body", a.text());
+    }
+
+    private static final java.util.regex.Pattern WAS = java.util.regex.Pattern.compile("'attachment' was (\\d+) bytes");
+
+    /**
+     * Records an attachment-limit text with the measured size masked under {@code key}, and the
+     * size alone under {@code key + "Size"} (JS counts V8-serialized bytes, Java JSON bytes).
+     */
+    static void attachmentText(Probe p, String key, String text) {
+        java.util.regex.Matcher m = WAS.matcher(text);
+        p.observe(key, m.replaceAll("'attachment' was N bytes"));
+        p.observe(key + "Size", m.find(0) ? m.group(1) : "none");
     }
 
     /** A map from alternating keys and values (values may be null). */

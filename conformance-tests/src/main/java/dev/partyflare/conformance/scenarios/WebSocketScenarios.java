@@ -27,24 +27,31 @@ public final class WebSocketScenarios {
 
     /** Waits for the object's log of close/error events to reach {@code n} entries and records it. */
     private static void log(Probe p, int n) throws Exception {
-        Probe.Answer a = p.await(() -> p.get("/raw/RAW/" + p.unique("o") + "/ws-log"), x -> x.json().size() >= n, WAIT);
+        Probe.Answer a = p.await(
+                () -> p.get("/raw/RAW/" + p.unique("o") + "/ws-log"),
+                x -> x.json().size() >= n,
+                WAIT);
         p.observeJson("serverLog", a.text());
     }
 
     public static void register(List<Scenario> out) {
         for (String kind : KINDS) {
             String area = "WebSocket (" + (kind.equals("std") ? "standard" : "hibernatable") + ")";
-            out.add(s("ws." + kind + ".frames", area, "text stays text, binary stays binary, empty frames are delivered, in order", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("hello");
-                c.sendBinary(new byte[] {1, 2, 3, (byte) 255});
-                c.sendText("");
-                c.sendBinary(new byte[0]);
-                c.sendText("日本😀");
-                for (int i = 0; i < 5; i++) {
-                    p.observe("frame", c.nextDescribed(WAIT));
-                }
-            }));
+            out.add(s(
+                    "ws." + kind + ".frames",
+                    area,
+                    "text stays text, binary stays binary, empty frames are delivered, in order",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("hello");
+                        c.sendBinary(new byte[] {1, 2, 3, (byte) 255});
+                        c.sendText("");
+                        c.sendBinary(new byte[0]);
+                        c.sendText("日本😀");
+                        for (int i = 0; i < 5; i++) {
+                            p.observe("frame", c.nextDescribed(WAIT));
+                        }
+                    }));
             out.add(s("ws." + kind + ".order", area, "200 messages come back in order", p -> {
                 WsClient c = p.ws(path(p, kind));
                 for (int i = 0; i < 200; i++) {
@@ -65,158 +72,243 @@ public final class WebSocketScenarios {
                 c.sendBinary(new byte[32 * 1024 * 1024]);
                 p.observe("reply", c.nextDescribed(Duration.ofSeconds(30)));
             }));
-            out.add(s("ws." + kind + ".too-large", area, "a message of 32 MiB + 1 byte closes the socket with 1009", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("before");
-                p.observe("before", c.nextDescribed(WAIT));
-                try {
-                    c.sendBinary(new byte[32 * 1024 * 1024 + 1]);
-                } catch (java.io.IOException e) {
-                    p.observe("send", "failed (server closed)");
-                }
-                p.observe("close", c.awaitClose(Duration.ofSeconds(30)));
-                log(p, 1);
-            }));
-            out.add(s("ws." + kind + ".client-close", area, "a client's close reaches the object with its code, reason and wasClean; no automatic close reply", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("x");
-                c.nextDescribed(WAIT);
-                c.sendClose(4000, "bye");
-                log(p, 1);
-                p.observe("clientGot", c.nextDescribed(QUIET));
-            }));
-            out.add(s("ws." + kind + ".client-close-no-code", area, "a close frame without a code reaches the object as 1005", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("x");
-                c.nextDescribed(WAIT);
-                c.sendCloseNoCode();
-                log(p, 1);
-            }));
-            out.add(s("ws." + kind + ".client-drop", area, "an abrupt TCP drop reaches the object as 1006, wasClean false", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("x");
-                c.nextDescribed(WAIT);
-                c.abort();
-                log(p, 1);
-            }));
-            out.add(s("ws." + kind + ".server-close", area, "the object closes with a code and reason; send() afterwards throws", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("close:4001:kick");
-                p.observe("client", c.awaitClose(WAIT));
-                log(p, 1);
-            }));
-            out.add(s("ws." + kind + ".handler-throws", area, "an error thrown by the message handler leaves the socket open", p -> {
-                WsClient c = p.ws(path(p, kind));
-                c.sendText("throw");
-                c.sendText("after");
-                p.observe("next", c.nextDescribed(WAIT));
-            }));
+            out.add(s(
+                    "ws." + kind + ".too-large",
+                    area,
+                    "a message of 32 MiB + 1 byte closes the socket with 1009",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("before");
+                        p.observe("before", c.nextDescribed(WAIT));
+                        try {
+                            c.sendBinary(new byte[32 * 1024 * 1024 + 1]);
+                        } catch (java.io.IOException e) {
+                            p.observe("send", "failed (server closed)");
+                        }
+                        p.observe("close", c.awaitClose(Duration.ofSeconds(30)));
+                        log(p, 1);
+                    }));
+            out.add(s(
+                    "ws." + kind + ".too-large-fragmented",
+                    area,
+                    "a message of 32 MiB + 1 byte in two fragments closes the socket with 1009",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("before");
+                        p.observe("before", c.nextDescribed(WAIT));
+                        try {
+                            c.sendFragments(0x2, List.of(new byte[16 * 1024 * 1024], new byte[16 * 1024 * 1024 + 1]));
+                        } catch (java.io.IOException e) {
+                            p.observe("send", "failed (server closed)");
+                        }
+                        p.observe("close", c.awaitClose(Duration.ofSeconds(30)));
+                        log(p, 1);
+                    }));
+            out.add(s(
+                    "ws." + kind + ".client-close",
+                    area,
+                    "a client's close reaches the object with its code, reason and wasClean; no automatic close reply",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("x");
+                        c.nextDescribed(WAIT);
+                        c.sendClose(4000, "bye");
+                        log(p, 1);
+                        p.observe("clientGot", c.nextDescribed(QUIET));
+                    }));
+            out.add(s(
+                    "ws." + kind + ".client-close-no-code",
+                    area,
+                    "a close frame without a code reaches the object as 1005",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("x");
+                        c.nextDescribed(WAIT);
+                        c.sendCloseNoCode();
+                        log(p, 1);
+                    }));
+            out.add(s(
+                    "ws." + kind + ".client-drop",
+                    area,
+                    "an abrupt TCP drop reaches the object as 1006, wasClean false",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("x");
+                        c.nextDescribed(WAIT);
+                        c.abort();
+                        log(p, 1);
+                    }));
+            out.add(s(
+                    "ws." + kind + ".server-close",
+                    area,
+                    "the object closes with a code and reason; send() afterwards throws",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("close:4001:kick");
+                        p.observe("client", c.awaitClose(WAIT));
+                        log(p, 1);
+                    }));
+            out.add(s(
+                    "ws." + kind + ".handler-throws",
+                    area,
+                    "an error thrown by the message handler leaves the socket open",
+                    p -> {
+                        WsClient c = p.ws(path(p, kind));
+                        c.sendText("throw");
+                        c.sendText("after");
+                        p.observe("next", c.nextDescribed(WAIT));
+                    }));
         }
-        out.add(s("ws.hib.tags", "WebSocket (hibernatable)", "tags given to acceptWebSocket: getTags and getWebSockets(tag)", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            WsClient a = p.ws(o + "/ws-hib?tags=red,blue");
-            WsClient b = p.ws(o + "/ws-hib?tags=blue");
-            a.sendText("tags");
-            p.observeJson("tagsA", a.nextText());
-            a.sendText("count:blue");
-            p.observe("blue", a.nextText());
-            a.sendText("count:red");
-            p.observe("red", a.nextText());
-            a.sendText("count:green");
-            p.observe("green", a.nextText());
-            a.sendText("count");
-            p.observe("all", a.nextText());
-            b.sendText("bcast:to-all");
-            p.observe("a", a.nextText());
-            p.observe("b", b.nextText());
-        }));
+        out.add(s(
+                "ws.hib.tags",
+                "WebSocket (hibernatable)",
+                "tags given to acceptWebSocket: getTags and getWebSockets(tag)",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    WsClient a = p.ws(o + "/ws-hib?tags=red,blue");
+                    WsClient b = p.ws(o + "/ws-hib?tags=blue");
+                    a.sendText("tags");
+                    p.observeJson("tagsA", a.nextText());
+                    a.sendText("count:blue");
+                    p.observe("blue", a.nextText());
+                    a.sendText("count:red");
+                    p.observe("red", a.nextText());
+                    a.sendText("count:green");
+                    p.observe("green", a.nextText());
+                    a.sendText("count");
+                    p.observe("all", a.nextText());
+                    b.sendText("bcast:to-all");
+                    p.observe("a", a.nextText());
+                    p.observe("b", b.nextText());
+                }));
         out.add(s("ws.std.tags-error", "WebSocket (standard)", "getTags of a standard socket is an error", p -> {
             WsClient c = p.ws(path(p, "std"));
             c.sendText("tags");
             p.observeJson("tags", c.nextText());
         }));
-        out.add(s("ws.tag-limits", "WebSocket (hibernatable)", "tag limits: 10 tags, 256 UTF-8 bytes, duplicates, empty tags", p -> {
-            String o = "/raw/RAW/" + p.unique("o") + "/tags-check";
-            List<String> ten = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                ten.add("t" + i);
-            }
-            List<String> eleven = new ArrayList<>(ten);
-            eleven.add("t10");
-            answer(p, "ten", p.postJson(o, ten));
-            answer(p, "eleven", p.postJson(o, eleven));
-            answer(p, "256", p.postJson(o, List.of("a".repeat(256))));
-            answer(p, "257", p.postJson(o, List.of("a".repeat(257))));
-            answer(p, "129e", p.postJson(o, List.of("é".repeat(129))));
-            answer(p, "duplicates", p.postJson(o, List.of("d", "d", "e")));
-            answer(p, "empty", p.postJson(o, List.of("")));
-        }));
+        out.add(s(
+                "ws.tag-limits",
+                "WebSocket (hibernatable)",
+                "tag limits: 10 tags, 256 UTF-8 bytes, duplicates, empty tags",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o") + "/tags-check";
+                    List<String> ten = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        ten.add("t" + i);
+                    }
+                    List<String> eleven = new ArrayList<>(ten);
+                    eleven.add("t10");
+                    answer(p, "ten", p.postJson(o, ten));
+                    answer(p, "eleven", p.postJson(o, eleven));
+                    answer(p, "256", p.postJson(o, List.of("a".repeat(256))));
+                    answer(p, "257", p.postJson(o, List.of("a".repeat(257))));
+                    answer(p, "129e", p.postJson(o, List.of("é".repeat(129))));
+                    answer(p, "duplicates", p.postJson(o, List.of("d", "d", "e")));
+                    answer(p, "empty", p.postJson(o, List.of("")));
+                }));
         for (int n : List.of(1000, 10_000, 20_000)) {
-            out.add(s("ws.attachment." + n, "WebSocket (hibernatable)", "serializeAttachment of about " + n + " bytes (limit 2 KiB by default in partyflare, 16 KiB on workerd)", p ->
-                    answer(p, "attach", p.get("/raw/RAW/" + p.unique("o") + "/attach-check?n=" + n))));
+            out.add(s(
+                    "ws.attachment." + n,
+                    "WebSocket (hibernatable)",
+                    "serializeAttachment of about " + n
+                            + " bytes (limit 2 KiB by default in partyflare, 16 KiB on workerd)",
+                    p -> {
+                        var r = p.get("/raw/RAW/" + p.unique("o") + "/attach-check?n=" + n)
+                                .json();
+                        p.observeJson("first", r.get("first").toString());
+                        Dsl.attachmentText(
+                                p, "big", Probe.canonical(r.get("big").toString()));
+                        p.observe("previousAfterFailure", r.get("after").asString());
+                    }));
         }
-        out.add(s("ws.attachment.roundtrip", "WebSocket (hibernatable)", "an attachment set over the socket is read back", p -> {
-            WsClient c = p.ws(path(p, "hib"));
-            c.sendText("attach-len");
-            p.observe("before", c.nextText());
-            c.sendText("attach:100");
-            p.observeJson("set", c.nextText());
-            c.sendText("attach-len");
-            p.observe("after", c.nextText());
-        }));
-        out.add(s("ws.api-errors", "WebSocket", "accept/acceptWebSocket misuse, send after close, close twice", p ->
-                answer(p, "errors", p.get("/raw/RAW/" + p.unique("o") + "/ws-api-errors"))));
-        out.add(s("ws.auto-response", "WebSocket (hibernatable)", "setWebSocketAutoResponse: exact text matches are answered without the handler", p -> {
-            WsClient c = p.ws("/raw/RAW/" + p.unique("o") + "/ws-hib?auto=1");
-            c.sendText("ts");
-            p.observe("tsBefore", c.nextText());
-            c.sendText("ping");
-            p.observe("ping", c.nextDescribed(WAIT));
-            for (String near : List.of("PING", "ping ", "pin", "")) {
-                c.sendText(near);
-                p.observe("near[" + near + "]", c.nextDescribed(WAIT));
-            }
-            c.sendBinary("ping".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            p.observe("binaryPing", c.nextDescribed(WAIT));
-            c.sendText("ts");
-            p.observe("tsAfter", c.nextText());
-            c.sendText("info");
-            p.observeJson("info", c.nextText());
-        }));
-        out.add(s("ws.std.auto-response-ignored", "WebSocket (standard)", "an auto-response does not apply to a standard socket", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            p.ws(o + "/ws-hib?auto=1");
-            WsClient c = p.ws(o + "/ws-std");
-            c.sendText("ping");
-            p.observe("ping", c.nextDescribed(WAIT));
-        }));
-        out.add(s("ws.upgrade-required", "WebSocket", "a plain GET to a WebSocket endpoint gets the object's 426", p ->
-                answer(p, "get", p.get(path(p, "std")))));
-        out.add(s("ws.protocol-errors", "WebSocket", "a frame with an unknown opcode is a protocol error: close 1002", p -> {
-            WsClient c = p.ws(path(p, "std"));
-            c.sendRaw(0x83, new byte[0]);
-            p.observe("close", c.awaitClose(WAIT));
-        }));
+        out.add(s(
+                "ws.attachment.roundtrip",
+                "WebSocket (hibernatable)",
+                "an attachment set over the socket is read back",
+                p -> {
+                    WsClient c = p.ws(path(p, "hib"));
+                    c.sendText("attach-len");
+                    p.observe("before", c.nextText());
+                    c.sendText("attach:100");
+                    p.observeJson("set", c.nextText());
+                    c.sendText("attach-len");
+                    p.observe("after", c.nextText());
+                }));
+        out.add(s(
+                "ws.api-errors",
+                "WebSocket",
+                "accept/acceptWebSocket misuse, send after close, close twice",
+                p -> answer(p, "errors", p.get("/raw/RAW/" + p.unique("o") + "/ws-api-errors"))));
+        out.add(s(
+                "ws.auto-response",
+                "WebSocket (hibernatable)",
+                "setWebSocketAutoResponse: exact text matches are answered without the handler",
+                p -> {
+                    WsClient c = p.ws("/raw/RAW/" + p.unique("o") + "/ws-hib?auto=1");
+                    c.sendText("ts");
+                    p.observe("tsBefore", c.nextText());
+                    c.sendText("ping");
+                    p.observe("ping", c.nextDescribed(WAIT));
+                    for (String near : List.of("PING", "ping ", "pin", "")) {
+                        c.sendText(near);
+                        p.observe("near[" + near + "]", c.nextDescribed(WAIT));
+                    }
+                    c.sendBinary("ping".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    p.observe("binaryPing", c.nextDescribed(WAIT));
+                    c.sendText("ts");
+                    p.observe("tsAfter", c.nextText());
+                    c.sendText("info");
+                    p.observeJson("info", c.nextText());
+                }));
+        out.add(s(
+                "ws.std.auto-response-ignored",
+                "WebSocket (standard)",
+                "an auto-response does not apply to a standard socket",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    p.ws(o + "/ws-hib?auto=1");
+                    WsClient c = p.ws(o + "/ws-std");
+                    c.sendText("ping");
+                    p.observe("ping", c.nextDescribed(WAIT));
+                }));
+        out.add(s(
+                "ws.upgrade-required",
+                "WebSocket",
+                "a plain GET to a WebSocket endpoint gets the object's 426",
+                p -> answer(p, "get", p.get(path(p, "std")))));
+        out.add(s(
+                "ws.protocol-errors",
+                "WebSocket",
+                "a frame with an unknown opcode is a protocol error: close 1002",
+                p -> {
+                    WsClient c = p.ws(path(p, "std"));
+                    c.sendRaw(0x83, new byte[0]);
+                    p.observe("close", c.awaitClose(WAIT));
+                }));
 
         // ---- hibernation and eviction (real 10 s idle: slow)
-        out.add(slow("hib.raw.wakes", "hibernation", "after 10 s idle a hibernatable socket's object is rebuilt: socket open, fields lost, attachment and tags kept", p -> {
-            WsClient c = p.ws("/raw/RAW/" + p.unique("o") + "/ws-hib?tags=keep&auto=1");
-            c.sendText("attach:10");
-            c.nextText();
-            c.sendText("info");
-            p.observeJson("infoBefore", c.nextText());
-            Thread.sleep(11_500);
-            c.sendText("ping");
-            p.observe("autoWhileHibernated", c.nextDescribed(WAIT));
-            c.sendText("info");
-            p.observeJson("infoAfter", c.nextText());
-            c.sendText("attach-len");
-            p.observe("attachment", c.nextText());
-            c.sendText("tags");
-            p.observeJson("tags", c.nextText());
-            c.sendText("ts");
-            p.observe("autoTimestamp", c.nextText());
-        }));
+        out.add(slow(
+                "hib.raw.wakes",
+                "hibernation",
+                "after 10 s idle a hibernatable socket's object is rebuilt: socket open, fields lost, attachment and tags kept",
+                p -> {
+                    WsClient c = p.ws("/raw/RAW/" + p.unique("o") + "/ws-hib?tags=keep&auto=1");
+                    c.sendText("attach:10");
+                    c.nextText();
+                    c.sendText("info");
+                    p.observeJson("infoBefore", c.nextText());
+                    Thread.sleep(11_500);
+                    c.sendText("ping");
+                    p.observe("autoWhileHibernated", c.nextDescribed(WAIT));
+                    c.sendText("info");
+                    p.observeJson("infoAfter", c.nextText());
+                    c.sendText("attach-len");
+                    p.observe("attachment", c.nextText());
+                    c.sendText("tags");
+                    p.observeJson("tags", c.nextText());
+                    c.sendText("ts");
+                    p.observe("autoTimestamp", c.nextText());
+                }));
         out.add(slow("hib.std.pins", "hibernation", "an open standard socket pins the object past 10 s idle", p -> {
             WsClient c = p.ws(path(p, "std"));
             c.sendText("info");
@@ -225,13 +317,17 @@ public final class WebSocketScenarios {
             c.sendText("info");
             p.observeJson("infoAfter", c.nextText());
         }));
-        out.add(slow("hib.plain.evicted", "hibernation", "an object with no socket is evicted after 10 s idle; storage stays", p -> {
-            String o = "/raw/RAW/" + p.unique("o");
-            answer(p, "infoBefore", p.get(o + "/info"));
-            p.get(o + "/inc");
-            Thread.sleep(11_500);
-            answer(p, "infoAfter", p.get(o + "/info"));
-            answer(p, "n", p.get(o + "/get-n"));
-        }));
+        out.add(slow(
+                "hib.plain.evicted",
+                "hibernation",
+                "an object with no socket is evicted after 10 s idle; storage stays",
+                p -> {
+                    String o = "/raw/RAW/" + p.unique("o");
+                    answer(p, "infoBefore", p.get(o + "/info"));
+                    p.get(o + "/inc");
+                    Thread.sleep(11_500);
+                    answer(p, "infoAfter", p.get(o + "/info"));
+                    answer(p, "n", p.get(o + "/get-n"));
+                }));
     }
 }
