@@ -9,31 +9,39 @@ import picocli.CommandLine.Option;
 
 /** {@code partyflare bench}: the same workloads against several targets, as a table of ratios. */
 @Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Run the benchmark workloads (echo, fan-out, HTTP, new rooms, storage, pub/sub, memory per socket) against the"
-          + " emulator and a bare Undertow server on this machine, and print a table with ratios.",
-      "Everything runs on 127.0.0.1; the client shares the machine with the servers."
-    })
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the benchmark workloads (echo, fan-out, HTTP, new rooms, storage, pub/sub, memory per socket) against the"
+                    + " emulator and a bare Undertow server on this machine, and print a table with ratios.",
+            "Everything runs on 127.0.0.1; the client shares the machine with the servers."
+        })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--quick", description = "Tiny counts, to check that the benchmark works (CI).")
-  boolean quick;
+    @Option(names = "--quick", description = "Tiny counts, to check that the benchmark works (CI).")
+    boolean quick;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
 
-  @Option(names = "--target", paramLabel = "NAME=URL",
-      description = "Another target serving the benchmark's wire contract (e.g. workerd with the JS fixture); repeatable.")
-  java.util.Map<String, String> targets = new java.util.LinkedHashMap<>();
+    @Option(
+            names = "--target",
+            paramLabel = "NAME=URL",
+            description =
+                    "Another target serving the benchmark's wire contract (e.g. workerd with the JS fixture); repeatable.")
+    java.util.Map<String, String> targets = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--only", paramLabel = "WORKLOAD", split = ",", description = "Run only these workloads: ${COMPLETION-CANDIDATES}.")
-  java.util.List<Bench.Workload> only = new java.util.ArrayList<>();
+    @Option(
+            names = "--only",
+            paramLabel = "WORKLOAD",
+            split = ",",
+            description = "Run only these workloads: ${COMPLETION-CANDIDATES}.")
+    java.util.List<Bench.Workload> only = new java.util.ArrayList<>();
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public Integer call() throws Exception {
-    return new Bench(quick, targets, only, json, spec.commandLine().getOut()).run();
-  }
+    @Override
+    public Integer call() throws Exception {
+        return new Bench(quick, targets, only, json, spec.commandLine().getOut()).run();
+    }
 }

@@ -23,271 +23,311 @@ import picocli.CommandLine.Parameters;
 
 /** {@code partyflare dev}: serve a project's Worker and objects locally, like {@code wrangler dev}. */
 @Command(
-    name = "dev",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Serve the Worker and Durable Objects of the project in DIR on http://127.0.0.1:8787, with hot reload and a"
-          + " dashboard at /__partyflare.",
-      "DIR holds a wrangler.toml, wrangler.json or wrangler.jsonc naming Java classes; with none there, an embedded"
-          + " demo is served."
-    })
+        name = "dev",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve the Worker and Durable Objects of the project in DIR on http://127.0.0.1:8787, with hot reload and a"
+                    + " dashboard at /__partyflare.",
+            "DIR holds a wrangler.toml, wrangler.json or wrangler.jsonc naming Java classes; with none there, an embedded"
+                    + " demo is served."
+        })
 final class DevCommand implements Callable<Integer> {
-  enum LogLevel {
-    debug,
-    info,
-    log,
-    warn,
-    error,
-    none
-  }
-
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Project directory (default: the current one).")
-  Path dir = Path.of(".");
-
-  @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
-  int port = EmulatorOptions.DEFAULT_DEV_PORT;
-
-  @Option(names = "--ip", paramLabel = "IP", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-  String ip = "127.0.0.1";
-
-  @Option(names = "--var", paramLabel = "KEY:VALUE", description = "A var for env, overriding [vars]; repeatable.")
-  List<String> vars = new ArrayList<>();
-
-  @Option(names = "--classpath", paramLabel = "PATH", split = "${sys:path.separator}",
-      description = "Where the project's classes are (default: DIR/target/classes and its Maven dependencies).")
-  List<Path> classpath = new ArrayList<>();
-
-  @Option(names = "--persist-to", paramLabel = "DIR", description = "Where storage is kept between runs (default: DIR/.partyflare/state).")
-  Path persistTo;
-
-  @Option(names = "--in-memory", description = "Keep storage in memory only: it is lost when the server stops.")
-  boolean inMemory;
-
-  @Option(names = "--log-level", paramLabel = "LEVEL", description = "debug, info, log, warn, error or none (default: ${DEFAULT-VALUE}).")
-  LogLevel logLevel = LogLevel.log;
-
-  @Option(names = "--local-protocol", paramLabel = "PROTOCOL", description = "http (https is not supported yet).")
-  String localProtocol = "http";
-
-  @Option(names = "--no-reload", description = "Do not watch the project for changes.")
-  boolean noReload;
-
-  @Option(names = "--strict-limits", description = "Enforce production limits, not local workerd's.")
-  Boolean strictLimits;
-
-  @Option(names = "--attachment-limit", paramLabel = "BYTES",
-      description = "Largest WebSocket attachment (default: 2048; Cloudflare today: 16384).")
-  Integer attachmentLimit;
-
-  @Option(names = "--dashboard-path", paramLabel = "PATH", description = "Where the dashboard is served (default: ${DEFAULT-VALUE}).")
-  String dashboardPath = "/__partyflare";
-
-  @Option(names = "--dashboard-token", paramLabel = "TOKEN",
-      description = "Lets non-loopback clients use the dashboard with ?token=TOKEN (it is loopback-only otherwise).")
-  String dashboardToken;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  private Terminal term;
-  private PrintWriter out;
-  private PrintWriter err;
-  private final EventLog events = new EventLog();
-  private final AtomicReference<Worker> userWorker = new AtomicReference<>();
-  private Dashboard dashboard;
-  private Emulator emulator;
-  private ProjectLoader project;
-  private Map<String, Object> settings = Map.of();
-
-  @Override
-  public Integer call() throws Exception {
-    long startNanos = System.nanoTime();
-    out = spec.commandLine().getOut();
-    err = spec.commandLine().getErr();
-    term = new Terminal(out);
-    if (!localProtocol.equals("http")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--local-protocol " + localProtocol + " is not supported: use http");
+    enum LogLevel {
+        debug,
+        info,
+        log,
+        warn,
+        error,
+        none
     }
-    if (!dashboardPath.startsWith("/")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--dashboard-path must start with /");
-    }
-    Path config = WranglerConfig.find(dir).orElse(null);
-    EmulatorOptions.Builder builder;
-    String source;
-    if (config == null) {
-      builder = DemoApp.options();
-      source = "embedded demo (no wrangler config in " + dir.toAbsolutePath().normalize() + ")";
-    } else {
-      project = new ProjectLoader(dir, config, classpath, err);
-      settings = WranglerConfig.load(config).partyflare();
-      builder = project.load(term);
-      source = config.toString();
-    }
-    userWorker.set(builder.build().worker());
-    dashboard = new Dashboard(dashboardPath, dashboardToken, userWorker::get, events);
-    Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
-    EmulatorOptions options = withSettings(builder).host(ip).port(port).persistTo(state).worker(dashboard).build();
-    warnIfExposed();
 
-    emulator = Emulator.start(options, traffic(), this::uncaught);
-    dashboard.emulator(emulator);
-    ReloadWatcher watcher = project != null && !noReload ? new ReloadWatcher(project.watched(), config, this::reload) : null;
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        if (watcher != null) {
-          watcher.close();
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            description = "Project directory (default: the current one).")
+    Path dir = Path.of(".");
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port = EmulatorOptions.DEFAULT_DEV_PORT;
+
+    @Option(names = "--ip", paramLabel = "IP", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String ip = "127.0.0.1";
+
+    @Option(names = "--var", paramLabel = "KEY:VALUE", description = "A var for env, overriding [vars]; repeatable.")
+    List<String> vars = new ArrayList<>();
+
+    @Option(
+            names = "--classpath",
+            paramLabel = "PATH",
+            split = "${sys:path.separator}",
+            description = "Where the project's classes are (default: DIR/target/classes and its Maven dependencies).")
+    List<Path> classpath = new ArrayList<>();
+
+    @Option(
+            names = "--persist-to",
+            paramLabel = "DIR",
+            description = "Where storage is kept between runs (default: DIR/.partyflare/state).")
+    Path persistTo;
+
+    @Option(names = "--in-memory", description = "Keep storage in memory only: it is lost when the server stops.")
+    boolean inMemory;
+
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            description = "debug, info, log, warn, error or none (default: ${DEFAULT-VALUE}).")
+    LogLevel logLevel = LogLevel.log;
+
+    @Option(names = "--local-protocol", paramLabel = "PROTOCOL", description = "http (https is not supported yet).")
+    String localProtocol = "http";
+
+    @Option(names = "--no-reload", description = "Do not watch the project for changes.")
+    boolean noReload;
+
+    @Option(names = "--strict-limits", description = "Enforce production limits, not local workerd's.")
+    Boolean strictLimits;
+
+    @Option(
+            names = "--attachment-limit",
+            paramLabel = "BYTES",
+            description = "Largest WebSocket attachment (default: 2048; Cloudflare today: 16384).")
+    Integer attachmentLimit;
+
+    @Option(
+            names = "--dashboard-path",
+            paramLabel = "PATH",
+            description = "Where the dashboard is served (default: ${DEFAULT-VALUE}).")
+    String dashboardPath = "/__partyflare";
+
+    @Option(
+            names = "--dashboard-token",
+            paramLabel = "TOKEN",
+            description =
+                    "Lets non-loopback clients use the dashboard with ?token=TOKEN (it is loopback-only otherwise).")
+    String dashboardToken;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private Terminal term;
+    private PrintWriter out;
+    private PrintWriter err;
+    private final EventLog events = new EventLog();
+    private final AtomicReference<Worker> userWorker = new AtomicReference<>();
+    private Dashboard dashboard;
+    private Emulator emulator;
+    private ProjectLoader project;
+    private Map<String, Object> settings = Map.of();
+
+    @Override
+    public Integer call() throws Exception {
+        long startNanos = System.nanoTime();
+        out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
+        term = new Terminal(out);
+        if (!localProtocol.equals("http")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--local-protocol " + localProtocol + " is not supported: use http");
         }
-      } catch (java.io.IOException e) {
-        // stopping anyway
-      }
-      emulator.close();
-      out.println("Stopped.");
-      out.flush();
-      stopped.countDown();
-    }, "partyflare-shutdown"));
-
-    printBanner(options, source, state, watcher != null);
-    long ms = (System.nanoTime() - startNanos) / 1_000_000;
-    out.println(term.green("Ready on " + emulator.url().orElseThrow()) + term.dim("  (" + ms + " ms)"));
-    out.flush();
-    events.add("ready", "Ready on " + emulator.url().orElseThrow());
-    stopped.await();
-    return 0;
-  }
-
-  /** Settings from the config's [partyflare] section, then the flags. */
-  private EmulatorOptions.Builder withSettings(EmulatorOptions.Builder b) {
-    Object limit = settings.get("attachment_limit");
-    if (limit instanceof Number n) {
-      b.attachmentLimit(n.intValue());
-    }
-    if (settings.get("strict_limits") instanceof Boolean s) {
-      b.strictLimits(s);
-    }
-    Object idle = settings.get("idle_timeout_ms");
-    if (idle instanceof Number n) {
-      b.idleTimeout(n.longValue() < 0 ? null : Duration.ofMillis(n.longValue()));
-    }
-    if (attachmentLimit != null) {
-      b.attachmentLimit(attachmentLimit);
-    }
-    if (strictLimits != null) {
-      b.strictLimits(strictLimits);
-    }
-    for (String v : vars) {
-      int colon = v.indexOf(':');
-      if (colon <= 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--var takes KEY:VALUE, got " + v);
-      }
-      b.var(v.substring(0, colon), v.substring(colon + 1));
-    }
-    return b;
-  }
-
-  private Emulator.TrafficListener traffic() {
-    return new Emulator.TrafficListener() {
-      @Override
-      public void request(String method, String path, int status, Duration time) {
-        String line = term.requestLine(method, path, status, time);
-        events.add("request", method + " " + path + " " + status + " (" + time.toMillis() + "ms)");
-        if (logLevel.compareTo(LogLevel.log) <= 0 && !path.startsWith(dashboardPath + "/api/")) {
-          out.println(line);
-          out.flush();
+        if (!dashboardPath.startsWith("/")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dashboard-path must start with /");
         }
-      }
-
-      @Override
-      public void webSocketOpened(String path) {
-        events.add("socket", "open " + path);
-        if (logLevel.compareTo(LogLevel.log) <= 0) {
-          out.println(term.dim("WebSocket open  " + path));
-          out.flush();
+        Path config = WranglerConfig.find(dir).orElse(null);
+        EmulatorOptions.Builder builder;
+        String source;
+        if (config == null) {
+            builder = DemoApp.options();
+            source = "embedded demo (no wrangler config in "
+                    + dir.toAbsolutePath().normalize() + ")";
+        } else {
+            project = new ProjectLoader(dir, config, classpath, err);
+            settings = WranglerConfig.load(config).partyflare();
+            builder = project.load(term);
+            source = config.toString();
         }
-      }
+        userWorker.set(builder.build().worker());
+        dashboard = new Dashboard(dashboardPath, dashboardToken, userWorker::get, events);
+        Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
+        EmulatorOptions options = withSettings(builder)
+                .host(ip)
+                .port(port)
+                .persistTo(state)
+                .worker(dashboard)
+                .build();
+        warnIfExposed();
 
-      @Override
-      public void webSocketClosed(String path) {
-        events.add("socket", "close " + path);
-        if (logLevel.compareTo(LogLevel.log) <= 0) {
-          out.println(term.dim("WebSocket close " + path));
-          out.flush();
-        }
-      }
-    };
-  }
+        emulator = Emulator.start(options, traffic(), this::uncaught);
+        dashboard.emulator(emulator);
+        ReloadWatcher watcher =
+                project != null && !noReload ? new ReloadWatcher(project.watched(), config, this::reload) : null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                if (watcher != null) {
+                                    watcher.close();
+                                }
+                            } catch (java.io.IOException e) {
+                                // stopping anyway
+                            }
+                            emulator.close();
+                            out.println("Stopped.");
+                            out.flush();
+                            stopped.countDown();
+                        },
+                        "partyflare-shutdown"));
 
-  private void uncaught(String where, Throwable error) {
-    events.add("error", where + ": " + error);
-    if (logLevel.compareTo(LogLevel.error) <= 0) {
-      err.println(term.red("✘ Uncaught exception in " + where + ":"));
-      error.printStackTrace(err);
-      err.flush();
+        printBanner(options, source, state, watcher != null);
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        out.println(term.green("Ready on " + emulator.url().orElseThrow()) + term.dim("  (" + ms + " ms)"));
+        out.flush();
+        events.add("ready", "Ready on " + emulator.url().orElseThrow());
+        stopped.await();
+        return 0;
     }
-  }
 
-  /** New code: a fresh class loader, then a swap; a failure keeps the old version serving. */
-  private synchronized void reload() {
-    reload(true);
-  }
+    /** Settings from the config's [partyflare] section, then the flags. */
+    private EmulatorOptions.Builder withSettings(EmulatorOptions.Builder b) {
+        Object limit = settings.get("attachment_limit");
+        if (limit instanceof Number n) {
+            b.attachmentLimit(n.intValue());
+        }
+        if (settings.get("strict_limits") instanceof Boolean s) {
+            b.strictLimits(s);
+        }
+        Object idle = settings.get("idle_timeout_ms");
+        if (idle instanceof Number n) {
+            b.idleTimeout(n.longValue() < 0 ? null : Duration.ofMillis(n.longValue()));
+        }
+        if (attachmentLimit != null) {
+            b.attachmentLimit(attachmentLimit);
+        }
+        if (strictLimits != null) {
+            b.strictLimits(strictLimits);
+        }
+        for (String v : vars) {
+            int colon = v.indexOf(':');
+            if (colon <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--var takes KEY:VALUE, got " + v);
+            }
+            b.var(v.substring(0, colon), v.substring(colon + 1));
+        }
+        return b;
+    }
 
-  private synchronized void reload(boolean retry) {
-    long start = System.nanoTime();
-    try {
-      EmulatorOptions.Builder b = project.load(term);
-      settings = WranglerConfig.load(project.config()).partyflare();
-      EmulatorOptions fresh = withSettings(b).build();
-      userWorker.set(fresh.worker());
-      emulator.reload(fresh.toBuilder().worker(dashboard).build());
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      out.println(term.green("↻ Reloaded in " + ms + " ms") + term.dim(" (hibernatable WebSockets kept; standard ones closed with 1012)"));
-      events.add("reload", "Reloaded in " + ms + " ms");
-    } catch (Exception | LinkageError e) {
-      if (retry) {
-        // a build tool may still be writing classes (Maven deletes stale ones first): look again
+    private Emulator.TrafficListener traffic() {
+        return new Emulator.TrafficListener() {
+            @Override
+            public void request(String method, String path, int status, Duration time) {
+                String line = term.requestLine(method, path, status, time);
+                events.add("request", method + " " + path + " " + status + " (" + time.toMillis() + "ms)");
+                if (logLevel.compareTo(LogLevel.log) <= 0 && !path.startsWith(dashboardPath + "/api/")) {
+                    out.println(line);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void webSocketOpened(String path) {
+                events.add("socket", "open " + path);
+                if (logLevel.compareTo(LogLevel.log) <= 0) {
+                    out.println(term.dim("WebSocket open  " + path));
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void webSocketClosed(String path) {
+                events.add("socket", "close " + path);
+                if (logLevel.compareTo(LogLevel.log) <= 0) {
+                    out.println(term.dim("WebSocket close " + path));
+                    out.flush();
+                }
+            }
+        };
+    }
+
+    private void uncaught(String where, Throwable error) {
+        events.add("error", where + ": " + error);
+        if (logLevel.compareTo(LogLevel.error) <= 0) {
+            err.println(term.red("✘ Uncaught exception in " + where + ":"));
+            error.printStackTrace(err);
+            err.flush();
+        }
+    }
+
+    /** New code: a fresh class loader, then a swap; a failure keeps the old version serving. */
+    private synchronized void reload() {
+        reload(true);
+    }
+
+    private synchronized void reload(boolean retry) {
+        long start = System.nanoTime();
         try {
-          Thread.sleep(400);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
+            EmulatorOptions.Builder b = project.load(term);
+            settings = WranglerConfig.load(project.config()).partyflare();
+            EmulatorOptions fresh = withSettings(b).build();
+            userWorker.set(fresh.worker());
+            emulator.reload(fresh.toBuilder().worker(dashboard).build());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            out.println(term.green("↻ Reloaded in " + ms + " ms")
+                    + term.dim(" (hibernatable WebSockets kept; standard ones closed with 1012)"));
+            events.add("reload", "Reloaded in " + ms + " ms");
+        } catch (Exception | LinkageError e) {
+            if (retry) {
+                // a build tool may still be writing classes (Maven deletes stale ones first): look again
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                reload(false);
+                return;
+            }
+            err.println(term.red("✘ Reload failed; still serving the previous version:"));
+            err.println("  " + e.getMessage());
+            events.add("error", "Reload failed: " + e.getMessage());
         }
-        reload(false);
-        return;
-      }
-      err.println(term.red("✘ Reload failed; still serving the previous version:"));
-      err.println("  " + e.getMessage());
-      events.add("error", "Reload failed: " + e.getMessage());
+        out.flush();
+        err.flush();
     }
-    out.flush();
-    err.flush();
-  }
 
-  private void printBanner(EmulatorOptions options, String source, Path state, boolean watching) {
-    out.println(term.bold("partyflare " + Main.version()) + "  " + term.dim(source));
-    if (!options.durableObjects().isEmpty()) {
-      out.println("Your Worker has access to the following bindings:");
-      out.println("- Durable Objects:");
-      for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
-        out.println("  - " + b.binding() + ": " + b.className() + (b.sqlite() ? " (SQLite-backed)" : " (KV-backed)"));
-      }
+    private void printBanner(EmulatorOptions options, String source, Path state, boolean watching) {
+        out.println(term.bold("partyflare " + Main.version()) + "  " + term.dim(source));
+        if (!options.durableObjects().isEmpty()) {
+            out.println("Your Worker has access to the following bindings:");
+            out.println("- Durable Objects:");
+            for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
+                out.println("  - " + b.binding() + ": " + b.className()
+                        + (b.sqlite() ? " (SQLite-backed)" : " (KV-backed)"));
+            }
+        }
+        if (!options.vars().isEmpty()) {
+            out.println("- Vars:");
+            options.vars().forEach((k, v) -> out.println("  - " + k + ": " + v));
+        }
+        out.println("Storage: "
+                + (state == null
+                        ? "in memory (lost on exit)"
+                        : state.toAbsolutePath().normalize()));
+        if (watching) {
+            out.println(
+                    "Watching " + project.watched() + " and " + project.config().getFileName() + " for changes");
+        }
+        out.println("Dashboard: " + emulator.url().orElseThrow() + dashboardPath);
     }
-    if (!options.vars().isEmpty()) {
-      out.println("- Vars:");
-      options.vars().forEach((k, v) -> out.println("  - " + k + ": " + v));
-    }
-    out.println("Storage: " + (state == null ? "in memory (lost on exit)" : state.toAbsolutePath().normalize()));
-    if (watching) {
-      out.println("Watching " + project.watched() + " and " + project.config().getFileName() + " for changes");
-    }
-    out.println("Dashboard: " + emulator.url().orElseThrow() + dashboardPath);
-  }
 
-  private void warnIfExposed() {
-    try {
-      if (!InetAddress.getByName(ip).isLoopbackAddress()) {
-        err.println(term.red("WARNING: binding to " + ip + " exposes this development server, and every object in it,"
-            + " to your network. The dashboard stays loopback-only unless --dashboard-token is set."));
-      }
-    } catch (UnknownHostException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--ip: unknown address " + ip);
+    private void warnIfExposed() {
+        try {
+            if (!InetAddress.getByName(ip).isLoopbackAddress()) {
+                err.println(term.red("WARNING: binding to " + ip
+                        + " exposes this development server, and every object in it,"
+                        + " to your network. The dashboard stays loopback-only unless --dashboard-token is set."));
+            }
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ip: unknown address " + ip);
+        }
     }
-  }
 }

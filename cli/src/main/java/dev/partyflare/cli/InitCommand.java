@@ -15,44 +15,53 @@ import picocli.CommandLine.Parameters;
 
 /** {@code partyflare init}: a new Maven project with one Server, a test and a wrangler.toml. */
 @Command(
-    name = "init",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Create a new project in DIR: a Maven build, a partyflare Server (a chat room), a Worker routing /parties/..., a"
-          + " wrangler.toml and a test.",
-      "Then: cd DIR && mvn compile && partyflare dev ."
-    })
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create a new project in DIR: a Maven build, a partyflare Server (a chat room), a Worker routing /parties/..., a"
+                    + " wrangler.toml and a test.",
+            "Then: cd DIR && mvn compile && partyflare dev ."
+        })
 final class InitCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "DIR", description = "Directory to create (must be empty or absent).")
-  Path dir;
+    @Parameters(index = "0", paramLabel = "DIR", description = "Directory to create (must be empty or absent).")
+    Path dir;
 
-  @Option(names = "--package", paramLabel = "NAME", description = "Java package (default: ${DEFAULT-VALUE}).")
-  String pkg = "com.example";
+    @Option(names = "--package", paramLabel = "NAME", description = "Java package (default: ${DEFAULT-VALUE}).")
+    String pkg = "com.example";
 
-  @Option(names = "--name", paramLabel = "NAME", description = "Worker name (default: the directory's name).")
-  String name;
+    @Option(names = "--name", paramLabel = "NAME", description = "Worker name (default: the directory's name).")
+    String name;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    if (!pkg.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--package must be a Java package name like com.example, got " + pkg);
-    }
-    if (Files.exists(dir)) {
-      try (var entries = Files.list(dir)) {
-        if (entries.findAny().isPresent()) {
-          throw new CommandLine.ParameterException(spec.commandLine(), dir + " is not empty: choose a new directory");
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!pkg.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--package must be a Java package name like com.example, got " + pkg);
         }
-      }
-    }
-    String worker = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString().toLowerCase(java.util.Locale.ROOT)
-        .replaceAll("[^a-z0-9-]", "-");
-    String pkgPath = pkg.replace('.', '/');
-    Map<String, String> files = new LinkedHashMap<>();
-    files.put("pom.xml", pom(worker));
-    files.put("wrangler.toml", """
+        if (Files.exists(dir)) {
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), dir + " is not empty: choose a new directory");
+                }
+            }
+        }
+        String worker = name != null
+                ? name
+                : dir.toAbsolutePath()
+                        .normalize()
+                        .getFileName()
+                        .toString()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9-]", "-");
+        String pkgPath = pkg.replace('.', '/');
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("pom.xml", pom(worker));
+        files.put("wrangler.toml", """
         name = "%s"
         main = "%s.App"
         compatibility_date = "2026-04-01"
@@ -65,7 +74,7 @@ final class InitCommand implements Callable<Integer> {
         tag = "v1"
         new_sqlite_classes = ["%s.Room"]
         """.formatted(worker, pkg, pkg, pkg));
-    files.put("src/main/java/" + pkgPath + "/App.java", """
+        files.put("src/main/java/" + pkgPath + "/App.java", """
         package %s;
 
         import dev.partyflare.durable.Env;
@@ -83,7 +92,7 @@ final class InitCommand implements Callable<Integer> {
           }
         }
         """.formatted(pkg));
-    files.put("src/main/java/" + pkgPath + "/Room.java", """
+        files.put("src/main/java/" + pkgPath + "/Room.java", """
         package %s;
 
         import dev.partyflare.durable.DurableObjectState;
@@ -122,7 +131,7 @@ final class InitCommand implements Callable<Integer> {
           }
         }
         """.formatted(pkg));
-    files.put("src/test/java/" + pkgPath + "/RoomTest.java", """
+        files.put("src/test/java/" + pkgPath + "/RoomTest.java", """
         package %s;
 
         import static org.assertj.core.api.Assertions.assertThat;
@@ -164,8 +173,8 @@ final class InitCommand implements Callable<Integer> {
           }
         }
         """.formatted(pkg));
-    files.put(".gitignore", "target/\n.partyflare/\n");
-    files.put("README.md", """
+        files.put(".gitignore", "target/\n.partyflare/\n");
+        files.put("README.md", """
         # %s
 
         A partyflare project: Cloudflare Durable Objects in Java.
@@ -177,20 +186,21 @@ final class InitCommand implements Callable<Integer> {
 
         Connect a WebSocket to `ws://127.0.0.1:8787/parties/room/lobby`.
         """.formatted(worker));
-    for (Map.Entry<String, String> f : files.entrySet()) {
-      Path p = dir.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path p = dir.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+        }
+        out.println("Created " + dir + " (" + files.size() + " files). Next:");
+        out.println("  cd " + dir + " && mvn -q compile && partyflare dev .");
+        out.println("(the project depends on partyflare " + Main.version()
+                + ": ./partyflare installs it into your local Maven repository)");
+        out.flush();
+        return 0;
     }
-    out.println("Created " + dir + " (" + files.size() + " files). Next:");
-    out.println("  cd " + dir + " && mvn -q compile && partyflare dev .");
-    out.println("(the project depends on partyflare " + Main.version() + ": ./partyflare installs it into your local Maven repository)");
-    out.flush();
-    return 0;
-  }
 
-  private static String pom(String worker) {
-    return """
+    private static String pom(String worker) {
+        return """
         <?xml version="1.0" encoding="UTF-8"?>
         <project xmlns="http://maven.apache.org/POM/4.0.0"
                  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -246,5 +256,5 @@ final class InitCommand implements Callable<Integer> {
           </build>
         </project>
         """.formatted(worker, Main.version());
-  }
+    }
 }

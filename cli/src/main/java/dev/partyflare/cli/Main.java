@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Build and test Cloudflare Durable Object applications in Java, locally and faithfully.",
         subcommands = {
-      DevCommand.class,
-      InitCommand.class,
-      BenchCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    })
+            DevCommand.class,
+            InitCommand.class,
+            BenchCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -15,78 +15,83 @@ import java.util.regex.Pattern;
 
 /** {@code partyflare dev} in a child JVM, with its output readable line by line. */
 final class DevProcess implements AutoCloseable {
-  final Process process;
-  final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-  final List<String> all = new ArrayList<>();
-  int port = -1;
+    final Process process;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> all = new ArrayList<>();
+    int port = -1;
 
-  private DevProcess(Process process) {
-    this.process = process;
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (all) {
-            all.add(line);
-          }
-          lines.add(line);
+    private DevProcess(Process process) {
+        this.process = process;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (all) {
+                        all.add(line);
+                    }
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // process ended
+            }
+        });
+    }
+
+    static DevProcess start(Path workDir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.partyflare.cli.Main");
+        cmd.add("dev");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        return new DevProcess(p);
+    }
+
+    /** Waits for a line matching {@code regex}; returns it. */
+    String await(String regex, long seconds) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("partyflare dev printed no line matching /" + regex + "/ within " + seconds
+                        + " s; output:\n" + output());
+            }
+            if (pattern.matcher(line).find()) {
+                return line;
+            }
         }
-      } catch (IOException e) {
-        // process ended
-      }
-    });
-  }
-
-  static DevProcess start(Path workDir, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.partyflare.cli.Main");
-    cmd.add("dev");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
-    return new DevProcess(p);
-  }
-
-  /** Waits for a line matching {@code regex}; returns it. */
-  String await(String regex, long seconds) throws InterruptedException {
-    Pattern pattern = Pattern.compile(regex);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (true) {
-      long left = deadline - System.nanoTime();
-      String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-      if (line == null) {
-        throw new AssertionError("partyflare dev printed no line matching /" + regex + "/ within " + seconds + " s; output:\n" + output());
-      }
-      if (pattern.matcher(line).find()) {
-        return line;
-      }
     }
-  }
 
-  /** Waits for the Ready line and reads the port from it. */
-  DevProcess ready() throws InterruptedException {
-    String line = await("Ready on http://127\\.0\\.0\\.1:\\d+", 60);
-    Matcher m = Pattern.compile(":(\\d+)").matcher(line.substring(line.indexOf("http://")));
-    m.find();
-    port = Integer.parseInt(m.group(1));
-    return this;
-  }
-
-  String output() {
-    synchronized (all) {
-      return String.join("\n", all);
+    /** Waits for the Ready line and reads the port from it. */
+    DevProcess ready() throws InterruptedException {
+        String line = await("Ready on http://127\\.0\\.0\\.1:\\d+", 60);
+        Matcher m = Pattern.compile(":(\\d+)").matcher(line.substring(line.indexOf("http://")));
+        m.find();
+        port = Integer.parseInt(m.group(1));
+        return this;
     }
-  }
 
-  /** Ctrl-C. */
-  void interrupt() throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-  }
+    String output() {
+        synchronized (all) {
+            return String.join("\n", all);
+        }
+    }
 
-  @Override
-  public void close() {
-    process.destroyForcibly();
-  }
+    /** Ctrl-C. */
+    void interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
 }

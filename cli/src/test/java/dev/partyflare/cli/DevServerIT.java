@@ -24,79 +24,87 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code partyflare dev} end to end, in a child JVM. */
 @DisabledOnOs(OS.WINDOWS)
 class DevServerIT {
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-  }
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
-  static final class Ws {
-    final BlockingQueue<String> got = new LinkedBlockingQueue<>();
-    final WebSocket ws;
+    static final class Ws {
+        final BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        final WebSocket ws;
 
-    Ws(int port, String path) {
-      ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + path), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-          got.add(data.toString());
-          w.request(1);
-          return null;
+        Ws(int port, String path) {
+            ws = HTTP.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + path), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            got.add(data.toString());
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                            got.add("closed " + code + " " + reason);
+                            return null;
+                        }
+                    })
+                    .join();
         }
 
-        @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-          got.add("closed " + code + " " + reason);
-          return null;
+        String next() throws InterruptedException {
+            String s = got.poll(10, TimeUnit.SECONDS);
+            assertThat(s).as("a WebSocket message within 10 s").isNotNull();
+            return s;
         }
-      }).join();
-    }
 
-    String next() throws InterruptedException {
-      String s = got.poll(10, TimeUnit.SECONDS);
-      assertThat(s).as("a WebSocket message within 10 s").isNotNull();
-      return s;
-    }
-
-    String awaitContaining(String text) throws InterruptedException {
-      while (true) {
-        String s = next();
-        if (s.contains(text)) {
-          return s;
+        String awaitContaining(String text) throws InterruptedException {
+            while (true) {
+                String s = next();
+                if (s.contains(text)) {
+                    return s;
+                }
+            }
         }
-      }
     }
-  }
 
-  @Test
-  void demoServesChatsAndStopsCleanlyKeepingStorage() throws Exception {
-    Path state = tmp.resolve("state");
-    try (DevProcess dev = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString()).ready()) {
-      assertThat(dev.output()).contains("embedded demo").contains("ChatRoom: dev.partyflare.cli.demo.ChatRoom");
-      HttpResponse<String> page = get(dev.port, "/");
-      assertThat(page.statusCode()).isEqualTo(200);
-      assertThat(page.body()).contains("partyflare demo");
-      dev.await("GET / 200 OK \\(\\d+ms\\)", 10);
-      Ws a = new Ws(dev.port, "/parties/chat-room/lobby?name=ann");
-      Ws b = new Ws(dev.port, "/parties/chat-room/lobby?name=bob");
-      a.awaitContaining("\"join\"");
-      b.awaitContaining("\"join\"");
-      a.ws.sendText("hello from ann", true).join();
-      assertThat(b.awaitContaining("hello from ann")).contains("\"name\":\"ann\"");
-      assertThat(get(dev.port, "/__partyflare/api/objects").body()).contains("\"binding\":\"ChatRoom\"");
-      dev.interrupt();
-      dev.await("Stopped\\.", 15);
-      assertThat(dev.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
-      assertThat(a.awaitContaining("closed")).startsWith("closed 1001");
+    @Test
+    void demoServesChatsAndStopsCleanlyKeepingStorage() throws Exception {
+        Path state = tmp.resolve("state");
+        try (DevProcess dev = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            assertThat(dev.output()).contains("embedded demo").contains("ChatRoom: dev.partyflare.cli.demo.ChatRoom");
+            HttpResponse<String> page = get(dev.port, "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("partyflare demo");
+            dev.await("GET / 200 OK \\(\\d+ms\\)", 10);
+            Ws a = new Ws(dev.port, "/parties/chat-room/lobby?name=ann");
+            Ws b = new Ws(dev.port, "/parties/chat-room/lobby?name=bob");
+            a.awaitContaining("\"join\"");
+            b.awaitContaining("\"join\"");
+            a.ws.sendText("hello from ann", true).join();
+            assertThat(b.awaitContaining("hello from ann")).contains("\"name\":\"ann\"");
+            assertThat(get(dev.port, "/__partyflare/api/objects").body()).contains("\"binding\":\"ChatRoom\"");
+            dev.interrupt();
+            dev.await("Stopped\\.", 15);
+            assertThat(dev.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(a.awaitContaining("closed")).startsWith("closed 1001");
+        }
+        try (DevProcess again = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            Ws c = new Ws(again.port, "/parties/chat-room/lobby?name=cat");
+            assertThat(c.awaitContaining("hello from ann")).contains("\"type\":\"message\"");
+        }
     }
-    try (DevProcess again = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString()).ready()) {
-      Ws c = new Ws(again.port, "/parties/chat-room/lobby?name=cat");
-      assertThat(c.awaitContaining("hello from ann")).contains("\"type\":\"message\"");
-    }
-  }
 
-  static final String ROOM = """
+    static final String ROOM = """
       package app;
 
       import dev.partyflare.durable.*;
@@ -122,7 +130,7 @@ class DevServerIT {
       }
       """;
 
-  static final String APP = """
+    static final String APP = """
       package app;
 
       import dev.partyflare.durable.*;
@@ -135,29 +143,40 @@ class DevServerIT {
       }
       """;
 
-  void compile(Path src, Path classes, String version) throws Exception {
-    Files.createDirectories(src.resolve("app"));
-    Files.writeString(src.resolve("app/Room.java"), ROOM.replace("VERSION", version));
-    Files.writeString(src.resolve("app/App.java"), APP);
-    Path staging = tmp.resolve("staging-" + version);
-    Files.createDirectories(staging);
-    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-        "-d", staging.toString(), "-cp", System.getProperty("java.class.path"),
-        src.resolve("app/Room.java").toString(), src.resolve("app/App.java").toString());
-    assertThat(rc).isZero();
-    // move the new classes in at once, as an IDE's build would finish
-    Files.createDirectories(classes.resolve("app"));
-    for (String c : List.of("Room.class", "App.class")) {
-      Files.copy(staging.resolve("app").resolve(c), classes.resolve("app").resolve(c), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    void compile(Path src, Path classes, String version) throws Exception {
+        Files.createDirectories(src.resolve("app"));
+        Files.writeString(src.resolve("app/Room.java"), ROOM.replace("VERSION", version));
+        Files.writeString(src.resolve("app/App.java"), APP);
+        Path staging = tmp.resolve("staging-" + version);
+        Files.createDirectories(staging);
+        int rc = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        staging.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        src.resolve("app/Room.java").toString(),
+                        src.resolve("app/App.java").toString());
+        assertThat(rc).isZero();
+        // move the new classes in at once, as an IDE's build would finish
+        Files.createDirectories(classes.resolve("app"));
+        for (String c : List.of("Room.class", "App.class")) {
+            Files.copy(
+                    staging.resolve("app").resolve(c),
+                    classes.resolve("app").resolve(c),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
-  }
 
-  @Test
-  void reloadKeepsHibernatableSocketsAndAlarms() throws Exception {
-    Path project = tmp.resolve("project");
-    Path classes = project.resolve("out");
-    compile(project.resolve("src"), classes, "v1");
-    Files.writeString(project.resolve("wrangler.toml"), """
+    @Test
+    void reloadKeepsHibernatableSocketsAndAlarms() throws Exception {
+        Path project = tmp.resolve("project");
+        Path classes = project.resolve("out");
+        compile(project.resolve("src"), classes, "v1");
+        Files.writeString(project.resolve("wrangler.toml"), """
         name = "reload-test"
         main = "app.App"
         [[durable_objects.bindings]]
@@ -167,59 +186,66 @@ class DevServerIT {
         tag = "v1"
         new_sqlite_classes = ["app.Room"]
         """);
-    try (DevProcess dev = DevProcess.start(project, ".", "--port", "0", "--in-memory", "--classpath", classes.toString()).ready()) {
-      assertThat(get(dev.port, "/parties/room/r").body()).isEqualTo("v1 alarms=0");
-      Ws ws = new Ws(dev.port, "/parties/room/r");
-      ws.ws.sendText("ping", true).join();
-      assertThat(ws.next()).isEqualTo("v1:ping");
-      assertThat(get(dev.port, "/parties/room/r?alarm=3000").body()).isEqualTo("alarm set");
+        try (DevProcess dev = DevProcess.start(
+                        project, ".", "--port", "0", "--in-memory", "--classpath", classes.toString())
+                .ready()) {
+            assertThat(get(dev.port, "/parties/room/r").body()).isEqualTo("v1 alarms=0");
+            Ws ws = new Ws(dev.port, "/parties/room/r");
+            ws.ws.sendText("ping", true).join();
+            assertThat(ws.next()).isEqualTo("v1:ping");
+            assertThat(get(dev.port, "/parties/room/r?alarm=3000").body()).isEqualTo("alarm set");
 
-      compile(project.resolve("src"), classes, "v2");
-      dev.await("Reloaded in \\d+ ms", 20);
-      assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v2 alarms=");
-      ws.ws.sendText("ping", true).join();
-      assertThat(ws.next()).isEqualTo("v2:ping"); // the same socket, served by the new class
+            compile(project.resolve("src"), classes, "v2");
+            dev.await("Reloaded in \\d+ ms", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v2 alarms=");
+            ws.ws.sendText("ping", true).join();
+            assertThat(ws.next()).isEqualTo("v2:ping"); // the same socket, served by the new class
 
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      String body;
-      do {
-        Thread.sleep(200);
-        body = get(dev.port, "/parties/room/r").body();
-      } while (!body.equals("v2 alarms=1") && System.nanoTime() < deadline);
-      assertThat(body).isEqualTo("v2 alarms=1"); // the alarm set before the reload fired after it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String body;
+            do {
+                Thread.sleep(200);
+                body = get(dev.port, "/parties/room/r").body();
+            } while (!body.equals("v2 alarms=1") && System.nanoTime() < deadline);
+            assertThat(body).isEqualTo("v2 alarms=1"); // the alarm set before the reload fired after it
 
-      Files.writeString(project.resolve("wrangler.toml"), "name = \"reload-test\"\nmain = app.App\n");
-      dev.await("Reload failed; still serving the previous version", 20);
-      assertThat(get(dev.port, "/parties/room/r").body()).isEqualTo("v2 alarms=1");
+            Files.writeString(project.resolve("wrangler.toml"), "name = \"reload-test\"\nmain = app.App\n");
+            dev.await("Reload failed; still serving the previous version", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).isEqualTo("v2 alarms=1");
+        }
     }
-  }
 
-  @Test
-  void badConfigIsReportedWithFileAndLine() throws Exception {
-    Path project = tmp.resolve("bad");
-    Files.createDirectories(project.resolve("target/classes"));
-    Files.writeString(project.resolve("wrangler.toml"), "name = \"x\"\nmain = \"app.Missing\"\n");
-    try (DevProcess dev = DevProcess.start(project, ".", "--port", "0", "--in-memory")) {
-      dev.await("wrangler.toml:2: Class \"app.Missing\"", 30);
-      assertThat(dev.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(dev.process.exitValue()).isNotZero();
-      assertThat(dev.output()).doesNotContain("\tat ");
+    @Test
+    void badConfigIsReportedWithFileAndLine() throws Exception {
+        Path project = tmp.resolve("bad");
+        Files.createDirectories(project.resolve("target/classes"));
+        Files.writeString(project.resolve("wrangler.toml"), "name = \"x\"\nmain = \"app.Missing\"\n");
+        try (DevProcess dev = DevProcess.start(project, ".", "--port", "0", "--in-memory")) {
+            dev.await("wrangler.toml:2: Class \"app.Missing\"", 30);
+            assertThat(dev.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dev.process.exitValue()).isNotZero();
+            assertThat(dev.output()).doesNotContain("\tat ");
+        }
     }
-  }
 
-  @Test
-  void helpAndVersion() throws Exception {
-    java.io.StringWriter out = new java.io.StringWriter();
-    picocli.CommandLine cl = new picocli.CommandLine(new Main());
-    cl.setOut(new java.io.PrintWriter(out));
-    assertThat(cl.execute("--version")).isZero();
-    assertThat(out.toString()).startsWith("partyflare ");
-    out.getBuffer().setLength(0);
-    cl.execute("dev", "--help");
-    assertThat(out.toString()).contains("--persist-to").contains("--no-reload").contains("--attachment-limit");
-    out.getBuffer().setLength(0);
-    cl.execute("completion");
-    assertThat(out.toString()).contains("complete").contains("partyflare");
-    assertThat(Files.readString(Path.of("src/main/resources/dev/partyflare/cli/demo/index.html"), StandardCharsets.UTF_8)).contains("Live board");
-  }
+    @Test
+    void helpAndVersion() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(out));
+        assertThat(cl.execute("--version")).isZero();
+        assertThat(out.toString()).startsWith("partyflare ");
+        out.getBuffer().setLength(0);
+        cl.execute("dev", "--help");
+        assertThat(out.toString())
+                .contains("--persist-to")
+                .contains("--no-reload")
+                .contains("--attachment-limit");
+        out.getBuffer().setLength(0);
+        cl.execute("completion");
+        assertThat(out.toString()).contains("complete").contains("partyflare");
+        assertThat(Files.readString(
+                        Path.of("src/main/resources/dev/partyflare/cli/demo/index.html"), StandardCharsets.UTF_8))
+                .contains("Live board");
+    }
 }

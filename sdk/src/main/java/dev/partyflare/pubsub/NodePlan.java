@@ -12,77 +12,82 @@ import java.util.Set;
  * any-<i>} and is placed where the runtime places objects by default.
  */
 final class NodePlan {
-  static final Set<String> LOCATIONS = Set.of("wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me");
-  static final String ANY = "any";
+    static final Set<String> LOCATIONS = Set.of("wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me");
+    static final String ANY = "any";
 
-  final Map<String, List<String>> nodesByLocation = new LinkedHashMap<>();
+    final Map<String, List<String>> nodesByLocation = new LinkedHashMap<>();
 
-  NodePlan(PubSubConfig config) {
-    if (!config.locations.isEmpty() && config.jurisdiction != null) {
-      throw new IllegalArgumentException("You can't specify both locations and jurisdiction");
+    NodePlan(PubSubConfig config) {
+        if (!config.locations.isEmpty() && config.jurisdiction != null) {
+            throw new IllegalArgumentException("You can't specify both locations and jurisdiction");
+        }
+        if (config.jurisdiction != null && !Set.of("eu", "fedramp").contains(config.jurisdiction)) {
+            throw new IllegalArgumentException(
+                    "Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu or fedramp");
+        }
+        for (String loc : config.locations.keySet()) {
+            if (!LOCATIONS.contains(loc)) {
+                throw new IllegalArgumentException(
+                        "Unknown location \"" + loc + "\"; locations are location hints: " + LOCATIONS
+                                + (loc.equals("eu") ? " (for Europe use weur or eeur, or jurisdiction(\"eu\"))" : ""));
+            }
+        }
+        if (config.locations.isEmpty()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < config.nodes; i++) {
+                ids.add(ANY + "-" + i);
+            }
+            nodesByLocation.put(ANY, ids);
+            return;
+        }
+        int n = config.nodes;
+        if (n < config.locations.size()) {
+            throw new IllegalArgumentException(
+                    "nodes (" + n + ") must be at least the number of locations (" + config.locations.size() + ")");
+        }
+        int total =
+                config.locations.values().stream().mapToInt(Integer::intValue).sum();
+        Map<String, Integer> allocation = new LinkedHashMap<>();
+        Map<String, Double> remainder = new LinkedHashMap<>();
+        int allocated = 0;
+        for (Map.Entry<String, Integer> e : config.locations.entrySet()) {
+            double exact = (double) e.getValue() * n / total;
+            int base = Math.max((int) Math.floor(exact), 1);
+            allocation.put(e.getKey(), base);
+            remainder.put(e.getKey(), exact - Math.floor(exact));
+            allocated += base;
+        }
+        while (allocated > n) { // minimums pushed us over: take from the largest
+            String largest = allocation.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
+            allocation.merge(largest, -1, Integer::sum);
+            allocated--;
+        }
+        List<String> byRemainder = new ArrayList<>(remainder.keySet());
+        byRemainder.sort((a, b) -> Double.compare(remainder.get(b), remainder.get(a)));
+        for (int i = 0; allocated < n; i++, allocated++) {
+            allocation.merge(byRemainder.get(i % byRemainder.size()), 1, Integer::sum);
+        }
+        allocation.forEach((loc, count) -> {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ids.add(loc + "-" + i);
+            }
+            nodesByLocation.put(loc, ids);
+        });
     }
-    if (config.jurisdiction != null && !Set.of("eu", "fedramp").contains(config.jurisdiction)) {
-      throw new IllegalArgumentException("Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu or fedramp");
-    }
-    for (String loc : config.locations.keySet()) {
-      if (!LOCATIONS.contains(loc)) {
-        throw new IllegalArgumentException(
-            "Unknown location \"" + loc + "\"; locations are location hints: " + LOCATIONS
-                + (loc.equals("eu") ? " (for Europe use weur or eeur, or jurisdiction(\"eu\"))" : ""));
-      }
-    }
-    if (config.locations.isEmpty()) {
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < config.nodes; i++) {
-        ids.add(ANY + "-" + i);
-      }
-      nodesByLocation.put(ANY, ids);
-      return;
-    }
-    int n = config.nodes;
-    if (n < config.locations.size()) {
-      throw new IllegalArgumentException(
-          "nodes (" + n + ") must be at least the number of locations (" + config.locations.size() + ")");
-    }
-    int total = config.locations.values().stream().mapToInt(Integer::intValue).sum();
-    Map<String, Integer> allocation = new LinkedHashMap<>();
-    Map<String, Double> remainder = new LinkedHashMap<>();
-    int allocated = 0;
-    for (Map.Entry<String, Integer> e : config.locations.entrySet()) {
-      double exact = (double) e.getValue() * n / total;
-      int base = Math.max((int) Math.floor(exact), 1);
-      allocation.put(e.getKey(), base);
-      remainder.put(e.getKey(), exact - Math.floor(exact));
-      allocated += base;
-    }
-    while (allocated > n) { // minimums pushed us over: take from the largest
-      String largest = allocation.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-      allocation.merge(largest, -1, Integer::sum);
-      allocated--;
-    }
-    List<String> byRemainder = new ArrayList<>(remainder.keySet());
-    byRemainder.sort((a, b) -> Double.compare(remainder.get(b), remainder.get(a)));
-    for (int i = 0; allocated < n; i++, allocated++) {
-      allocation.merge(byRemainder.get(i % byRemainder.size()), 1, Integer::sum);
-    }
-    allocation.forEach((loc, count) -> {
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        ids.add(loc + "-" + i);
-      }
-      nodesByLocation.put(loc, ids);
-    });
-  }
 
-  List<String> allNodes() {
-    List<String> all = new ArrayList<>();
-    nodesByLocation.values().forEach(all::addAll);
-    return all;
-  }
+    List<String> allNodes() {
+        List<String> all = new ArrayList<>();
+        nodesByLocation.values().forEach(all::addAll);
+        return all;
+    }
 
-  /** The location hint for a node, or null for {@code any} nodes. */
-  static String locationOf(String nodeId) {
-    String loc = nodeId.substring(0, nodeId.lastIndexOf('-'));
-    return ANY.equals(loc) ? null : loc;
-  }
+    /** The location hint for a node, or null for {@code any} nodes. */
+    static String locationOf(String nodeId) {
+        String loc = nodeId.substring(0, nodeId.lastIndexOf('-'));
+        return ANY.equals(loc) ? null : loc;
+    }
 }

@@ -12,45 +12,45 @@ import java.util.function.UnaryOperator;
  * bookkeeping).
  */
 public interface Connection {
-  /** The id: {@code ?_pk=} of the connecting URL, or a random 21-character nanoid. */
-  String id();
+    /** The id: {@code ?_pk=} of the connecting URL, or a random 21-character nanoid. */
+    String id();
 
-  /** The tags: the id first, then those from {@link Server#getConnectionTags}. */
-  List<String> tags();
+    /** The tags: the id first, then those from {@link Server#getConnectionTags}. */
+    List<String> tags();
 
-  /** The name of the server (room) this connection is in. */
-  String server();
+    /** The name of the server (room) this connection is in. */
+    String server();
 
-  /** The URL the client connected with. */
-  String uri();
+    /** The URL the client connected with. */
+    String uri();
 
-  /** The state set with {@link #setState}, or null. */
-  Object state();
+    /** The state set with {@link #setState}, or null. */
+    Object state();
 
-  /** The state as {@code type}, or null. */
-  <T> T state(Class<T> type);
+    /** The state as {@code type}, or null. */
+    <T> T state(Class<T> type);
 
-  /** Replaces the state; returns it. */
-  <T> T setState(T state);
+    /** Replaces the state; returns it. */
+    <T> T setState(T state);
 
-  /** Computes the new state from the current one. */
-  Object setState(UnaryOperator<Object> update);
+    /** Computes the new state from the current one. */
+    Object setState(UnaryOperator<Object> update);
 
-  void send(String message);
+    void send(String message);
 
-  void send(byte[] message);
+    void send(byte[] message);
 
-  default void send(WebSocketMessage message) {
-    socket().send(message);
-  }
+    default void send(WebSocketMessage message) {
+        socket().send(message);
+    }
 
-  void close();
+    void close();
 
-  void close(int code, String reason);
+    void close(int code, String reason);
 
-  /** {@link WebSocket#OPEN} and so on. */
-  int readyState();
+    /** {@link WebSocket#OPEN} and so on. */
+    int readyState();
 
-  /** The underlying WebSocket. */
-  WebSocket socket();
+    /** The underlying WebSocket. */
+    WebSocket socket();
 }

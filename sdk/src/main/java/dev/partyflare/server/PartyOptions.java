@@ -13,5 +13,5 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface PartyOptions {
-  boolean hibernate() default false;
+    boolean hibernate() default false;
 }

@@ -9,8 +9,8 @@ import dev.partyflare.server.Server;
 
 /** The README example's Worker: party routing, else 404. */
 public class MyApp implements Worker {
-  @Override
-  public Response fetch(Request request, Env env, ExecutionContext ctx) {
-    return Server.partyFetch(request, env).orElseGet(() -> Response.text("Not Found", 404));
-  }
+    @Override
+    public Response fetch(Request request, Env env, ExecutionContext ctx) {
+        return Server.partyFetch(request, env).orElseGet(() -> Response.text("Not Found", 404));
+    }
 }

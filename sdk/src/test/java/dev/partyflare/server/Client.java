@@ -11,47 +11,49 @@ import java.util.concurrent.TimeUnit;
 
 /** An in-process WebSocket client of the emulator, recording what arrives. */
 final class Client {
-  final WebSocket ws;
-  final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    final WebSocket ws;
+    final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
-  private Client(WebSocket ws) {
-    this.ws = ws;
-  }
-
-  static Client connect(Emulator emu, String path) {
-    Response r = emu.fetch(Request.builder("GET", "http://localhost" + path).header("upgrade", "websocket").build());
-    if (r.status() != 101) {
-      throw new AssertionError("Expected 101 for " + path + ", got " + r.status() + ": " + r.text());
+    private Client(WebSocket ws) {
+        this.ws = ws;
     }
-    Client c = new Client(r.webSocket().orElseThrow());
-    c.ws.accept();
-    c.ws.onMessage(c.events::add);
-    c.ws.onClose(c.events::add);
-    return c;
-  }
 
-  Object next() throws InterruptedException {
-    Object e = events.poll(10, TimeUnit.SECONDS);
-    if (e == null) {
-      throw new AssertionError("No WebSocket event within 10 s");
+    static Client connect(Emulator emu, String path) {
+        Response r = emu.fetch(Request.builder("GET", "http://localhost" + path)
+                .header("upgrade", "websocket")
+                .build());
+        if (r.status() != 101) {
+            throw new AssertionError("Expected 101 for " + path + ", got " + r.status() + ": " + r.text());
+        }
+        Client c = new Client(r.webSocket().orElseThrow());
+        c.ws.accept();
+        c.ws.onMessage(c.events::add);
+        c.ws.onClose(c.events::add);
+        return c;
     }
-    return e;
-  }
 
-  String nextText() throws InterruptedException {
-    Object e = next();
-    if (e instanceof WebSocketMessage m && m.isText()) {
-      return m.asText();
+    Object next() throws InterruptedException {
+        Object e = events.poll(10, TimeUnit.SECONDS);
+        if (e == null) {
+            throw new AssertionError("No WebSocket event within 10 s");
+        }
+        return e;
     }
-    throw new AssertionError("Expected a text message, got " + e);
-  }
 
-  String request(String text) throws InterruptedException {
-    ws.send(text);
-    return nextText();
-  }
+    String nextText() throws InterruptedException {
+        Object e = next();
+        if (e instanceof WebSocketMessage m && m.isText()) {
+            return m.asText();
+        }
+        throw new AssertionError("Expected a text message, got " + e);
+    }
 
-  Object poll(long millis) throws InterruptedException {
-    return events.poll(millis, TimeUnit.MILLISECONDS);
-  }
+    String request(String text) throws InterruptedException {
+        ws.send(text);
+        return nextText();
+    }
+
+    Object poll(long millis) throws InterruptedException {
+        return events.poll(millis, TimeUnit.MILLISECONDS);
+    }
 }

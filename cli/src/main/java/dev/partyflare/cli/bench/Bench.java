@@ -16,182 +16,247 @@ import java.util.Map;
 
 /** Runs the workloads against every target and prints a table (and JSON). */
 public final class Bench {
-  /** The workloads. */
-  public enum Workload {
-    echo,
-    fanout,
-    fanoutHibernating,
-    fanoutLatency,
-    http1,
-    http1000,
-    newRooms,
-    storage,
-    pubsub,
-    memory
-  }
-
-  private final boolean quick;
-  private final Map<String, String> external;
-  private final List<Workload> only;
-  private final Path json;
-  private final PrintWriter out;
-  private final List<Map<String, Object>> rows = new ArrayList<>();
-
-  public Bench(boolean quick, Map<String, String> external, List<Workload> only, Path json, PrintWriter out) {
-    this.quick = quick;
-    this.external = external;
-    this.only = only;
-    this.json = json;
-    this.out = out;
-  }
-
-  private boolean wants(Workload w) {
-    return only.isEmpty() || only.contains(w);
-  }
-
-  public int run() throws Exception {
-    Path state = Files.createTempDirectory("partyflare-bench");
-    out.printf("partyflare bench%s — %s, %d cores, Java %s; client and servers share this machine, loopback only%n",
-        quick ? " (quick)" : "", LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    out.flush();
-    try (Emulator emu = Emulator.start(BenchApp.options().persistTo(state).build());
-        UndertowBaseline bare = new UndertowBaseline()) {
-      Map<String, String> targets = new LinkedHashMap<>();
-      targets.put("emulator", "127.0.0.1:" + emu.port());
-      targets.put("undertow", "127.0.0.1:" + bare.port);
-      targets.putAll(external);
-      int echoN = quick ? 200 : 20_000;
-      int fanMessages = quick ? 40 : 2_000;
-      int httpN = quick ? 400 : 40_000;
-      int rooms = quick ? 50 : 5_000;
-      measure(Workload.echo, "round trips/s (32 B, 1 socket)", targets, true, t -> Workloads.echo("ws://" + t, echoN));
-      measure(Workload.fanout, "deliveries/s (50 sockets, 100 in flight)", targets, true,
-          t -> Workloads.fanout("ws://" + t, "room", 50, fanMessages, 100));
-      measure(Workload.fanoutHibernating, "deliveries/s, hibernating server", targets, false,
-          t -> Workloads.fanout("ws://" + t, "hib-room", 50, fanMessages, 100));
-      measure(Workload.fanoutLatency, "deliveries/s, 1 in flight (latency)", targets, true,
-          t -> Workloads.fanout("ws://" + t, "room", 50, Math.max(20, fanMessages / 10), 1));
-      measure(Workload.http1, "HTTP requests/s, 1 room, 32 connections", targets, true,
-          t -> Workloads.http("http://" + t, t.equals(targets.get("undertow")) ? "/plain/" : "/plain/", 1, httpN, 32));
-      measure(Workload.http1000, "HTTP requests/s, 1,000 rooms", targets, true,
-          t -> Workloads.http("http://" + t, "/plain/", 1000, httpN, 32));
-      measure(Workload.newRooms, "new rooms/s (first request, durable write)", targets, false,
-          t -> Workloads.newRooms("http://" + t, "/store/", rooms, 32));
-      measure(Workload.storage, "requests/s with put + get, 1 room", targets, false,
-          t -> Workloads.http("http://" + t, "/store/", 1, httpN / 4, 32));
-      measure(Workload.pubsub, "pub/sub deliveries/s (" + (quick ? 100 : 1000) + " subscribers, 10 nodes)", targets, false,
-          t -> Workloads.pubsub("ws://" + t, quick ? 100 : 1000, quick ? 5 : 50));
-      if (wants(Workload.memory)) {
-        memory(emu, quick ? 100 : 2000);
-      }
+    /** The workloads. */
+    public enum Workload {
+        echo,
+        fanout,
+        fanoutHibernating,
+        fanoutLatency,
+        http1,
+        http1000,
+        newRooms,
+        storage,
+        pubsub,
+        memory
     }
-    if (json != null) {
-      Files.writeString(json, Response.json(Map.of("date", LocalDate.now().toString(), "quick", quick, "results", rows)).text());
-      out.println("JSON written to " + json);
-    }
-    out.flush();
-    return 0;
-  }
 
-  private interface Run {
-    Workloads.Result run(String target) throws Exception;
-  }
+    private final boolean quick;
+    private final Map<String, String> external;
+    private final List<Workload> only;
+    private final Path json;
+    private final PrintWriter out;
+    private final List<Map<String, Object>> rows = new ArrayList<>();
 
-  private void measure(Workload w, String what, Map<String, String> targets, boolean onBaseline, Run run) {
-    if (!wants(w)) {
-      return;
+    public Bench(boolean quick, Map<String, String> external, List<Workload> only, Path json, PrintWriter out) {
+        this.quick = quick;
+        this.external = external;
+        this.only = only;
+        this.json = json;
+        this.out = out;
     }
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("workload", w.name());
-    row.put("metric", what);
-    StringBuilder line = new StringBuilder(String.format("%-18s %-46s", w, what));
-    Double emulator = null;
-    for (Map.Entry<String, String> t : targets.entrySet()) {
-      if (t.getKey().equals("undertow") && !onBaseline) {
-        continue;
-      }
-      try {
-        Workloads.Result r = run.run(t.getValue());
-        row.put(t.getKey(), Map.of("perSecond", Math.round(r.perSecond()), "p50ms", r.p50(), "p99ms", r.p99(), "count", r.count()));
-        line.append(String.format("  %s %9.0f/s p50 %.2f p99 %.2f ms", t.getKey(), r.perSecond(), r.p50(), r.p99()));
-        if (t.getKey().equals("emulator")) {
-          emulator = r.perSecond();
-        } else if (emulator != null) {
-          line.append(String.format(" (emulator ×%.2f)", emulator / r.perSecond()));
-        }
-      } catch (Exception e) {
-        row.put(t.getKey(), Map.of("error", String.valueOf(e.getMessage())));
-        line.append("  ").append(t.getKey()).append(" failed: ").append(e.getMessage());
-      }
-    }
-    rows.add(row);
-    out.println(line);
-    out.flush();
-  }
 
-  /** Heap per open socket (after GC), and RSS, in this JVM: sockets in many rooms and in one. */
-  private void memory(Emulator emu, int n) throws Exception {
-    for (String layout : new String[] {"rooms", "one-room"}) {
-      for (boolean hibernated : new boolean[] {false, true}) {
-        long before = usedHeapAfterGc();
-        long rssBefore = rss();
-        List<java.net.Socket> sockets = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          String room = layout.equals("rooms") ? "m-" + i + "-" + hibernated : "m-one-" + hibernated;
-          sockets.add(Workloads.rawWebSocket("127.0.0.1", emu.port(), "/parties/hib-room/" + room));
-        }
-        if (hibernated) {
-          DurableObjectNamespace ns = emu.namespace("HibRoom");
-          for (var o : emu.objects()) {
-            if (o.binding().equals("HibRoom") && o.state().equals("live")) {
-              try {
-                emu.hibernate(ns.get(ns.idFromString(o.id())));
-              } catch (IllegalStateException e) {
-                // still busy: measured as live
-              }
+    private boolean wants(Workload w) {
+        return only.isEmpty() || only.contains(w);
+    }
+
+    public int run() throws Exception {
+        Path state = Files.createTempDirectory("partyflare-bench");
+        out.printf(
+                "partyflare bench%s — %s, %d cores, Java %s; client and servers share this machine, loopback only%n",
+                quick ? " (quick)" : "",
+                LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        out.flush();
+        try (Emulator emu = Emulator.start(BenchApp.options().persistTo(state).build());
+                UndertowBaseline bare = new UndertowBaseline()) {
+            Map<String, String> targets = new LinkedHashMap<>();
+            targets.put("emulator", "127.0.0.1:" + emu.port());
+            targets.put("undertow", "127.0.0.1:" + bare.port);
+            targets.putAll(external);
+            int echoN = quick ? 200 : 20_000;
+            int fanMessages = quick ? 40 : 2_000;
+            int httpN = quick ? 400 : 40_000;
+            int rooms = quick ? 50 : 5_000;
+            measure(
+                    Workload.echo,
+                    "round trips/s (32 B, 1 socket)",
+                    targets,
+                    true,
+                    t -> Workloads.echo("ws://" + t, echoN));
+            measure(
+                    Workload.fanout,
+                    "deliveries/s (50 sockets, 100 in flight)",
+                    targets,
+                    true,
+                    t -> Workloads.fanout("ws://" + t, "room", 50, fanMessages, 100));
+            measure(
+                    Workload.fanoutHibernating,
+                    "deliveries/s, hibernating server",
+                    targets,
+                    false,
+                    t -> Workloads.fanout("ws://" + t, "hib-room", 50, fanMessages, 100));
+            measure(
+                    Workload.fanoutLatency,
+                    "deliveries/s, 1 in flight (latency)",
+                    targets,
+                    true,
+                    t -> Workloads.fanout("ws://" + t, "room", 50, Math.max(20, fanMessages / 10), 1));
+            measure(
+                    Workload.http1,
+                    "HTTP requests/s, 1 room, 32 connections",
+                    targets,
+                    true,
+                    t -> Workloads.http(
+                            "http://" + t, t.equals(targets.get("undertow")) ? "/plain/" : "/plain/", 1, httpN, 32));
+            measure(
+                    Workload.http1000,
+                    "HTTP requests/s, 1,000 rooms",
+                    targets,
+                    true,
+                    t -> Workloads.http("http://" + t, "/plain/", 1000, httpN, 32));
+            measure(
+                    Workload.newRooms,
+                    "new rooms/s (first request, durable write)",
+                    targets,
+                    false,
+                    t -> Workloads.newRooms("http://" + t, "/store/", rooms, 32));
+            measure(
+                    Workload.storage,
+                    "requests/s with put + get, 1 room",
+                    targets,
+                    false,
+                    t -> Workloads.http("http://" + t, "/store/", 1, httpN / 4, 32));
+            measure(
+                    Workload.pubsub,
+                    "pub/sub deliveries/s (" + (quick ? 100 : 1000) + " subscribers, 10 nodes)",
+                    targets,
+                    false,
+                    t -> Workloads.pubsub("ws://" + t, quick ? 100 : 1000, quick ? 5 : 50));
+            if (wants(Workload.memory)) {
+                memory(emu, quick ? 100 : 2000);
             }
-          }
         }
-        long after = usedHeapAfterGc();
-        long rssAfter = rss();
-        double perSocket = (after - before) / 1024.0 / n;
-        double rssPer = (rssAfter - rssBefore) / 1024.0 / n;
-        String what = String.format("heap per socket, %d sockets, %s, %s", n, layout.equals("rooms") ? n + " rooms" : "1 room",
-            hibernated ? "hibernated" : "live");
-        out.println(String.format("%-18s %-46s  emulator %8.1f KiB heap, %8.1f KiB RSS (raw socket clients in the same JVM)", "memory", what, perSocket, rssPer));
-        rows.add(Map.of("workload", "memory", "metric", what, "emulator", Map.of("heapKiBPerSocket", perSocket, "rssKiBPerSocket", rssPer)));
-        for (java.net.Socket s : sockets) {
-          s.close();
+        if (json != null) {
+            Files.writeString(
+                    json,
+                    Response.json(Map.of("date", LocalDate.now().toString(), "quick", quick, "results", rows))
+                            .text());
+            out.println("JSON written to " + json);
         }
-        Thread.sleep(300);
-      }
+        out.flush();
+        return 0;
     }
-    out.flush();
-  }
 
-  private static long usedHeapAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(100);
+    private interface Run {
+        Workloads.Result run(String target) throws Exception;
     }
-    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return heap.getUsed();
-  }
 
-  private static long rss() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+    private void measure(Workload w, String what, Map<String, String> targets, boolean onBaseline, Run run) {
+        if (!wants(w)) {
+            return;
         }
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      // not Linux
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workload", w.name());
+        row.put("metric", what);
+        StringBuilder line = new StringBuilder(String.format("%-18s %-46s", w, what));
+        Double emulator = null;
+        for (Map.Entry<String, String> t : targets.entrySet()) {
+            if (t.getKey().equals("undertow") && !onBaseline) {
+                continue;
+            }
+            try {
+                Workloads.Result r = run.run(t.getValue());
+                row.put(
+                        t.getKey(),
+                        Map.of(
+                                "perSecond",
+                                Math.round(r.perSecond()),
+                                "p50ms",
+                                r.p50(),
+                                "p99ms",
+                                r.p99(),
+                                "count",
+                                r.count()));
+                line.append(String.format(
+                        "  %s %9.0f/s p50 %.2f p99 %.2f ms", t.getKey(), r.perSecond(), r.p50(), r.p99()));
+                if (t.getKey().equals("emulator")) {
+                    emulator = r.perSecond();
+                } else if (emulator != null) {
+                    line.append(String.format(" (emulator ×%.2f)", emulator / r.perSecond()));
+                }
+            } catch (Exception e) {
+                row.put(t.getKey(), Map.of("error", String.valueOf(e.getMessage())));
+                line.append("  ").append(t.getKey()).append(" failed: ").append(e.getMessage());
+            }
+        }
+        rows.add(row);
+        out.println(line);
+        out.flush();
     }
-    return 0;
-  }
 
-  static Response unused(Request r) {
-    return Response.text(r.url());
-  }
+    /** Heap per open socket (after GC), and RSS, in this JVM: sockets in many rooms and in one. */
+    private void memory(Emulator emu, int n) throws Exception {
+        for (String layout : new String[] {"rooms", "one-room"}) {
+            for (boolean hibernated : new boolean[] {false, true}) {
+                long before = usedHeapAfterGc();
+                long rssBefore = rss();
+                List<java.net.Socket> sockets = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    String room = layout.equals("rooms") ? "m-" + i + "-" + hibernated : "m-one-" + hibernated;
+                    sockets.add(Workloads.rawWebSocket("127.0.0.1", emu.port(), "/parties/hib-room/" + room));
+                }
+                if (hibernated) {
+                    DurableObjectNamespace ns = emu.namespace("HibRoom");
+                    for (var o : emu.objects()) {
+                        if (o.binding().equals("HibRoom") && o.state().equals("live")) {
+                            try {
+                                emu.hibernate(ns.get(ns.idFromString(o.id())));
+                            } catch (IllegalStateException e) {
+                                // still busy: measured as live
+                            }
+                        }
+                    }
+                }
+                long after = usedHeapAfterGc();
+                long rssAfter = rss();
+                double perSocket = (after - before) / 1024.0 / n;
+                double rssPer = (rssAfter - rssBefore) / 1024.0 / n;
+                String what = String.format(
+                        "heap per socket, %d sockets, %s, %s",
+                        n, layout.equals("rooms") ? n + " rooms" : "1 room", hibernated ? "hibernated" : "live");
+                out.println(String.format(
+                        "%-18s %-46s  emulator %8.1f KiB heap, %8.1f KiB RSS (raw socket clients in the same JVM)",
+                        "memory", what, perSocket, rssPer));
+                rows.add(Map.of(
+                        "workload",
+                        "memory",
+                        "metric",
+                        what,
+                        "emulator",
+                        Map.of("heapKiBPerSocket", perSocket, "rssKiBPerSocket", rssPer)));
+                for (java.net.Socket s : sockets) {
+                    s.close();
+                }
+                Thread.sleep(300);
+            }
+        }
+        out.flush();
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return heap.getUsed();
+    }
+
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
+    }
+
+    static Response unused(Request r) {
+        return Response.text(r.url());
+    }
 }

@@ -24,82 +24,82 @@ import java.util.List;
  * "ok"), {@code /store/<r>} (a put and a get per request), {@code /parties/bus/<r>} (pub/sub).
  */
 public final class BenchApp implements Worker {
-  static final PubSub BUS = PubSub.create(PubSubConfig.binding("Bus").nodes(10));
+    static final PubSub BUS = PubSub.create(PubSubConfig.binding("Bus").nodes(10));
 
-  public static EmulatorOptions.Builder options() {
-    return EmulatorOptions.builder()
-        .workerName("partyflare-bench")
-        .worker(new BenchApp())
-        .durableObject("Room", Room.class)
-        .durableObject("HibRoom", HibRoom.class)
-        .durableObject("Plain", Plain.class)
-        .durableObject("Store", Store.class)
-        .durableObject("Bus", PubSubServer.class);
-  }
-
-  @Override
-  public Response fetch(Request request, Env env, ExecutionContext ctx) {
-    String path = request.path();
-    if (path.startsWith("/plain/")) {
-      return env.namespace("Plain").getByName(path.substring(7)).fetch(request);
-    }
-    if (path.startsWith("/store/")) {
-      return env.namespace("Store").getByName(path.substring(7)).fetch(request);
-    }
-    if (path.startsWith("/parties/bus/")) {
-      return BUS.route(request, env).orElseGet(() -> Response.text("Not found", 404));
-    }
-    return Server.partyFetch(request, env).orElseGet(() -> Response.text("Not found", 404));
-  }
-
-  /** Echo or broadcast, non-hibernating. */
-  public static class Room extends Server {
-    public Room(DurableObjectState ctx, Env env) {
-      super(ctx, env);
+    public static EmulatorOptions.Builder options() {
+        return EmulatorOptions.builder()
+                .workerName("partyflare-bench")
+                .worker(new BenchApp())
+                .durableObject("Room", Room.class)
+                .durableObject("HibRoom", HibRoom.class)
+                .durableObject("Plain", Plain.class)
+                .durableObject("Store", Store.class)
+                .durableObject("Bus", PubSubServer.class);
     }
 
     @Override
-    public void onMessage(Connection from, WebSocketMessage message) {
-      String text = message.asText();
-      if (text.startsWith("e:")) {
-        from.send(message);
-      } else {
-        broadcast(message, List.of(from.id()));
-      }
-    }
-  }
-
-  /** The same, hibernating. */
-  @PartyOptions(hibernate = true)
-  public static class HibRoom extends Room {
-    public HibRoom(DurableObjectState ctx, Env env) {
-      super(ctx, env);
-    }
-  }
-
-  /** Answers "ok". */
-  public static class Plain extends DurableObject {
-    public Plain(DurableObjectState ctx, Env env) {
-      super(ctx, env);
+    public Response fetch(Request request, Env env, ExecutionContext ctx) {
+        String path = request.path();
+        if (path.startsWith("/plain/")) {
+            return env.namespace("Plain").getByName(path.substring(7)).fetch(request);
+        }
+        if (path.startsWith("/store/")) {
+            return env.namespace("Store").getByName(path.substring(7)).fetch(request);
+        }
+        if (path.startsWith("/parties/bus/")) {
+            return BUS.route(request, env).orElseGet(() -> Response.text("Not found", 404));
+        }
+        return Server.partyFetch(request, env).orElseGet(() -> Response.text("Not found", 404));
     }
 
-    @Override
-    public Response fetch(Request request) {
-      return Response.text("ok");
-    }
-  }
+    /** Echo or broadcast, non-hibernating. */
+    public static class Room extends Server {
+        public Room(DurableObjectState ctx, Env env) {
+            super(ctx, env);
+        }
 
-  /** A put and a get per request, durable before the reply. */
-  public static class Store extends DurableObject {
-    public Store(DurableObjectState ctx, Env env) {
-      super(ctx, env);
+        @Override
+        public void onMessage(Connection from, WebSocketMessage message) {
+            String text = message.asText();
+            if (text.startsWith("e:")) {
+                from.send(message);
+            } else {
+                broadcast(message, List.of(from.id()));
+            }
+        }
     }
 
-    @Override
-    public Response fetch(Request request) {
-      long n = ctx.storage().get("n", Long.class).orElse(0L) + 1;
-      ctx.storage().put("n", n);
-      return Response.text(Long.toString(n));
+    /** The same, hibernating. */
+    @PartyOptions(hibernate = true)
+    public static class HibRoom extends Room {
+        public HibRoom(DurableObjectState ctx, Env env) {
+            super(ctx, env);
+        }
     }
-  }
+
+    /** Answers "ok". */
+    public static class Plain extends DurableObject {
+        public Plain(DurableObjectState ctx, Env env) {
+            super(ctx, env);
+        }
+
+        @Override
+        public Response fetch(Request request) {
+            return Response.text("ok");
+        }
+    }
+
+    /** A put and a get per request, durable before the reply. */
+    public static class Store extends DurableObject {
+        public Store(DurableObjectState ctx, Env env) {
+            super(ctx, env);
+        }
+
+        @Override
+        public Response fetch(Request request) {
+            long n = ctx.storage().get("n", Long.class).orElse(0L) + 1;
+            ctx.storage().put("n", n);
+            return Response.text(Long.toString(n));
+        }
+    }
 }

@@ -19,49 +19,52 @@ import java.util.concurrent.ConcurrentHashMap;
  * emulator's semantics (no gates, no storage, no objects).
  */
 final class UndertowBaseline implements AutoCloseable {
-  private final Undertow server;
-  private final Map<String, Set<WebSocketChannel>> rooms = new ConcurrentHashMap<>();
-  final int port;
+    private final Undertow server;
+    private final Map<String, Set<WebSocketChannel>> rooms = new ConcurrentHashMap<>();
+    final int port;
 
-  UndertowBaseline() {
-    WebSocketConnectionCallback ws = (exchange, channel) -> {
-      String room = exchange.getRequestURI().replaceAll("\\?.*$", "");
-      Set<WebSocketChannel> members = rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet());
-      members.add(channel);
-      channel.addCloseTask(c -> members.remove(c));
-      channel.getReceiveSetter().set(new AbstractReceiveListener() {
-        @Override
-        protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-          String text = message.getData();
-          if (text.startsWith("e:")) {
-            WebSockets.sendText(text, ch, null);
-          } else {
-            for (WebSocketChannel other : members) {
-              if (other != ch) {
-                WebSockets.sendText(text, other, null);
-              }
+    UndertowBaseline() {
+        WebSocketConnectionCallback ws = (exchange, channel) -> {
+            String room = exchange.getRequestURI().replaceAll("\\?.*$", "");
+            Set<WebSocketChannel> members = rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet());
+            members.add(channel);
+            channel.addCloseTask(c -> members.remove(c));
+            channel.getReceiveSetter().set(new AbstractReceiveListener() {
+                @Override
+                protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                    String text = message.getData();
+                    if (text.startsWith("e:")) {
+                        WebSockets.sendText(text, ch, null);
+                    } else {
+                        for (WebSocketChannel other : members) {
+                            if (other != ch) {
+                                WebSockets.sendText(text, other, null);
+                            }
+                        }
+                    }
+                }
+            });
+            channel.resumeReceives();
+        };
+        WebSocketProtocolHandshakeHandler wsHandler = new WebSocketProtocolHandshakeHandler(ws);
+        HttpHandler http = exchange -> {
+            if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst(Headers.UPGRADE))) {
+                wsHandler.handleRequest(exchange);
+                return;
             }
-          }
-        }
-      });
-      channel.resumeReceives();
-    };
-    WebSocketProtocolHandshakeHandler wsHandler = new WebSocketProtocolHandshakeHandler(ws);
-    HttpHandler http = exchange -> {
-      if ("websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst(Headers.UPGRADE))) {
-        wsHandler.handleRequest(exchange);
-        return;
-      }
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
-      exchange.getResponseSender().send("ok");
-    };
-    server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(http).build();
-    server.start();
-    port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-  }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+            exchange.getResponseSender().send("ok");
+        };
+        server = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setHandler(http)
+                .build();
+        server.start();
+        port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
 
-  @Override
-  public void close() {
-    server.stop();
-  }
+    @Override
+    public void close() {
+        server.stop();
+    }
 }

@@ -23,227 +23,242 @@ import java.util.function.Consumer;
 
 /** Load against a base URL speaking the benchmark's wire contract (bounded in count and time). */
 final class Workloads {
-  static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .executor(Executors.newVirtualThreadPerTaskExecutor())
-      .build();
-  static final Duration LIMIT = Duration.ofSeconds(60);
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    static final Duration LIMIT = Duration.ofSeconds(60);
 
-  /** A result: a rate and latencies in ms. */
-  record Result(double perSecond, double p50, double p99, long count) {
-    static Result of(long count, long nanos, long[] latencies) {
-      long[] l = latencies.clone();
-      Arrays.sort(l);
-      double p50 = l.length == 0 ? 0 : l[l.length / 2] / 1e6;
-      double p99 = l.length == 0 ? 0 : l[(int) Math.min(l.length - 1, (long) (l.length * 0.99))] / 1e6;
-      return new Result(count / (nanos / 1e9), p50, p99, count);
-    }
-  }
-
-  static final class Socket {
-    final WebSocket ws;
-
-    Socket(String url, Consumer<String> onText) {
-      StringBuilder partial = new StringBuilder();
-      ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(url), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-          partial.append(data);
-          if (last) {
-            String s = partial.toString();
-            partial.setLength(0);
-            onText.accept(s);
-          }
-          w.request(1);
-          return null;
+    /** A result: a rate and latencies in ms. */
+    record Result(double perSecond, double p50, double p99, long count) {
+        static Result of(long count, long nanos, long[] latencies) {
+            long[] l = latencies.clone();
+            Arrays.sort(l);
+            double p50 = l.length == 0 ? 0 : l[l.length / 2] / 1e6;
+            double p99 = l.length == 0 ? 0 : l[(int) Math.min(l.length - 1, (long) (l.length * 0.99))] / 1e6;
+            return new Result(count / (nanos / 1e9), p50, p99, count);
         }
-      }).orTimeout(20, TimeUnit.SECONDS).join();
     }
 
-    void send(String text) {
-      ws.sendText(text, true).join();
-    }
+    static final class Socket {
+        final WebSocket ws;
 
-    void close() {
-      ws.abort();
-    }
-  }
-
-  /** Round trips on one socket, one at a time. */
-  static Result echo(String wsBase, int n) throws Exception {
-    java.util.concurrent.SynchronousQueue<String> got = new java.util.concurrent.SynchronousQueue<>();
-    Socket s = new Socket(wsBase + "/parties/room/echo-" + UUID.randomUUID(), t -> {
-      try {
-        got.put(t);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    String payload = "e:" + "x".repeat(30); // 32 bytes
-    for (int i = 0; i < Math.min(500, n); i++) { // warm-up
-      s.send(payload);
-      got.poll(10, TimeUnit.SECONDS);
-    }
-    long[] lat = new long[n];
-    long start = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      long t0 = System.nanoTime();
-      s.send(payload);
-      if (got.poll(10, TimeUnit.SECONDS) == null) {
-        throw new IllegalStateException("echo: no reply within 10 s");
-      }
-      lat[i] = System.nanoTime() - t0;
-    }
-    long elapsed = System.nanoTime() - start;
-    s.close();
-    return Result.of(n, elapsed, lat);
-  }
-
-  /**
-   * {@code sockets} sockets in one room; {@code messages} messages round-robin from them, each
-   * delivered to the others, with at most {@code inFlight} messages not yet fully delivered.
-   */
-  static Result fanout(String wsBase, String party, int sockets, int messages, int inFlight) throws Exception {
-    String room = wsBase + "/parties/" + party + "/fan-" + UUID.randomUUID();
-    int receivers = sockets - 1;
-    long[] lat = new long[messages * receivers];
-    AtomicLong delivered = new AtomicLong();
-    long[] sentAt = new long[messages];
-    int[] remaining = new int[messages];
-    Semaphore window = new Semaphore(inFlight);
-    CountDownLatch done = new CountDownLatch(1);
-    List<Socket> all = new ArrayList<>();
-    for (int i = 0; i < sockets; i++) {
-      all.add(new Socket(room, text -> {
-        long now = System.nanoTime();
-        int id = Integer.parseInt(text.substring(0, text.indexOf(':')));
-        long d = delivered.getAndIncrement();
-        lat[(int) d] = now - sentAt[id];
-        boolean last;
-        synchronized (remaining) {
-          last = --remaining[id] == 0;
+        Socket(String url, Consumer<String> onText) {
+            StringBuilder partial = new StringBuilder();
+            ws = HTTP.newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create(url), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                String s = partial.toString();
+                                partial.setLength(0);
+                                onText.accept(s);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    })
+                    .orTimeout(20, TimeUnit.SECONDS)
+                    .join();
         }
-        if (last) {
-          window.release();
+
+        void send(String text) {
+            ws.sendText(text, true).join();
         }
-        if (d + 1 == (long) messages * receivers) {
-          done.countDown();
+
+        void close() {
+            ws.abort();
         }
-      }));
     }
-    Thread.sleep(200); // let the room settle its connections
-    long start = System.nanoTime();
-    for (int m = 0; m < messages; m++) {
-      if (!window.tryAcquire(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("fan-out stalled: " + delivered.get() + " of " + (long) messages * receivers + " delivered");
-      }
-      remaining[m] = receivers;
-      sentAt[m] = System.nanoTime();
-      all.get(m % sockets).send(m + ":" + "x".repeat(24));
-    }
-    if (!done.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-      throw new IllegalStateException("fan-out: only " + delivered.get() + " deliveries");
-    }
-    long elapsed = System.nanoTime() - start;
-    all.forEach(Socket::close);
-    return Result.of((long) messages * receivers, elapsed, lat);
-  }
 
-  /** {@code n} GET requests from {@code concurrency} workers; {@code rooms} spreads them over rooms. */
-  static Result http(String httpBase, String pathPrefix, int rooms, int n, int concurrency) throws Exception {
-    long[] lat = new long[n];
-    AtomicLong next = new AtomicLong();
-    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    List<Future<?>> fs = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int w = 0; w < concurrency; w++) {
-      fs.add(pool.submit(() -> {
-        long i;
-        while ((i = next.getAndIncrement()) < n) {
-          String path = pathPrefix + (rooms <= 1 ? "one" : "r" + (i % rooms));
-          long t0 = System.nanoTime();
-          HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpBase + path)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-          }
-          lat[(int) i] = System.nanoTime() - t0;
+    /** Round trips on one socket, one at a time. */
+    static Result echo(String wsBase, int n) throws Exception {
+        java.util.concurrent.SynchronousQueue<String> got = new java.util.concurrent.SynchronousQueue<>();
+        Socket s = new Socket(wsBase + "/parties/room/echo-" + UUID.randomUUID(), t -> {
+            try {
+                got.put(t);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String payload = "e:" + "x".repeat(30); // 32 bytes
+        for (int i = 0; i < Math.min(500, n); i++) { // warm-up
+            s.send(payload);
+            got.poll(10, TimeUnit.SECONDS);
         }
-        return null;
-      }));
-    }
-    for (Future<?> f : fs) {
-      f.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
-    }
-    long elapsed = System.nanoTime() - start;
-    pool.shutdown();
-    return Result.of(n, elapsed, lat);
-  }
-
-  /** Each request goes to a room that did not exist before. */
-  static Result newRooms(String httpBase, String pathPrefix, int n, int concurrency) throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    return http(httpBase, pathPrefix + "fresh-" + run + "-", n, n, concurrency);
-  }
-
-  /** One publisher, {@code subscribers} subscribers spread over the nodes of a pub/sub room. */
-  static Result pubsub(String wsBase, int subscribers, int messages) throws Exception {
-    String room = wsBase + "/parties/bus/board-" + UUID.randomUUID();
-    long total = (long) subscribers * messages;
-    AtomicLong got = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(1);
-    List<Socket> subs = new ArrayList<>();
-    for (int i = 0; i < subscribers; i++) {
-      subs.add(new Socket(room + "?topics=t", t -> {
-        if (got.incrementAndGet() == total) {
-          done.countDown();
+        long[] lat = new long[n];
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            s.send(payload);
+            if (got.poll(10, TimeUnit.SECONDS) == null) {
+                throw new IllegalStateException("echo: no reply within 10 s");
+            }
+            lat[i] = System.nanoTime() - t0;
         }
-      }));
+        long elapsed = System.nanoTime() - start;
+        s.close();
+        return Result.of(n, elapsed, lat);
     }
-    Socket publisher = new Socket(room + "?topics=none", t -> {});
-    Thread.sleep(200);
-    long start = System.nanoTime();
-    for (int m = 0; m < messages; m++) {
-      publisher.send("{\"topic\":\"t\",\"data\":\"m" + m + "\"}");
-    }
-    boolean all = done.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
-    long elapsed = System.nanoTime() - start;
-    subs.forEach(Socket::close);
-    publisher.close();
-    if (!all) {
-      throw new IllegalStateException("pub/sub delivered " + got.get() + " of " + total);
-    }
-    return Result.of(total, elapsed, new long[0]);
-  }
 
-  /**
-   * A WebSocket handshake on a plain socket that is then left open and never read: the lightest
-   * client, so that memory measured in this JVM is the server's.
-   */
-  static java.net.Socket rawWebSocket(String host, int port, String path) throws java.io.IOException {
-    java.net.Socket s = new java.net.Socket(host, port);
-    s.setSoTimeout(10_000);
-    String key = java.util.Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    java.io.InputStream in = s.getInputStream();
-    int matched = 0;
-    StringBuilder head = new StringBuilder();
-    while (matched < 4) {
-      int c = in.read();
-      if (c < 0) {
-        throw new java.io.IOException("connection closed during the WebSocket handshake");
-      }
-      head.append((char) c);
-      matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+    /**
+     * {@code sockets} sockets in one room; {@code messages} messages round-robin from them, each
+     * delivered to the others, with at most {@code inFlight} messages not yet fully delivered.
+     */
+    static Result fanout(String wsBase, String party, int sockets, int messages, int inFlight) throws Exception {
+        String room = wsBase + "/parties/" + party + "/fan-" + UUID.randomUUID();
+        int receivers = sockets - 1;
+        long[] lat = new long[messages * receivers];
+        AtomicLong delivered = new AtomicLong();
+        long[] sentAt = new long[messages];
+        int[] remaining = new int[messages];
+        Semaphore window = new Semaphore(inFlight);
+        CountDownLatch done = new CountDownLatch(1);
+        List<Socket> all = new ArrayList<>();
+        for (int i = 0; i < sockets; i++) {
+            all.add(new Socket(room, text -> {
+                long now = System.nanoTime();
+                int id = Integer.parseInt(text.substring(0, text.indexOf(':')));
+                long d = delivered.getAndIncrement();
+                lat[(int) d] = now - sentAt[id];
+                boolean last;
+                synchronized (remaining) {
+                    last = --remaining[id] == 0;
+                }
+                if (last) {
+                    window.release();
+                }
+                if (d + 1 == (long) messages * receivers) {
+                    done.countDown();
+                }
+            }));
+        }
+        Thread.sleep(200); // let the room settle its connections
+        long start = System.nanoTime();
+        for (int m = 0; m < messages; m++) {
+            if (!window.tryAcquire(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(
+                        "fan-out stalled: " + delivered.get() + " of " + (long) messages * receivers + " delivered");
+            }
+            remaining[m] = receivers;
+            sentAt[m] = System.nanoTime();
+            all.get(m % sockets).send(m + ":" + "x".repeat(24));
+        }
+        if (!done.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("fan-out: only " + delivered.get() + " deliveries");
+        }
+        long elapsed = System.nanoTime() - start;
+        all.forEach(Socket::close);
+        return Result.of((long) messages * receivers, elapsed, lat);
     }
-    if (!head.toString().startsWith("HTTP/1.1 101")) {
-      throw new java.io.IOException("handshake refused: " + head.toString().lines().findFirst().orElse(""));
-    }
-    return s;
-  }
 
-  static CompletableFuture<Void> none() {
-    return CompletableFuture.completedFuture(null);
-  }
+    /** {@code n} GET requests from {@code concurrency} workers; {@code rooms} spreads them over rooms. */
+    static Result http(String httpBase, String pathPrefix, int rooms, int n, int concurrency) throws Exception {
+        long[] lat = new long[n];
+        AtomicLong next = new AtomicLong();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<?>> fs = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int w = 0; w < concurrency; w++) {
+            fs.add(pool.submit(() -> {
+                long i;
+                while ((i = next.getAndIncrement()) < n) {
+                    String path = pathPrefix + (rooms <= 1 ? "one" : "r" + (i % rooms));
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(httpBase + path)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+                    }
+                    lat[(int) i] = System.nanoTime() - t0;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        long elapsed = System.nanoTime() - start;
+        pool.shutdown();
+        return Result.of(n, elapsed, lat);
+    }
+
+    /** Each request goes to a room that did not exist before. */
+    static Result newRooms(String httpBase, String pathPrefix, int n, int concurrency) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        return http(httpBase, pathPrefix + "fresh-" + run + "-", n, n, concurrency);
+    }
+
+    /** One publisher, {@code subscribers} subscribers spread over the nodes of a pub/sub room. */
+    static Result pubsub(String wsBase, int subscribers, int messages) throws Exception {
+        String room = wsBase + "/parties/bus/board-" + UUID.randomUUID();
+        long total = (long) subscribers * messages;
+        AtomicLong got = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        List<Socket> subs = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            subs.add(new Socket(room + "?topics=t", t -> {
+                if (got.incrementAndGet() == total) {
+                    done.countDown();
+                }
+            }));
+        }
+        Socket publisher = new Socket(room + "?topics=none", t -> {});
+        Thread.sleep(200);
+        long start = System.nanoTime();
+        for (int m = 0; m < messages; m++) {
+            publisher.send("{\"topic\":\"t\",\"data\":\"m" + m + "\"}");
+        }
+        boolean all = done.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        long elapsed = System.nanoTime() - start;
+        subs.forEach(Socket::close);
+        publisher.close();
+        if (!all) {
+            throw new IllegalStateException("pub/sub delivered " + got.get() + " of " + total);
+        }
+        return Result.of(total, elapsed, new long[0]);
+    }
+
+    /**
+     * A WebSocket handshake on a plain socket that is then left open and never read: the lightest
+     * client, so that memory measured in this JVM is the server's.
+     */
+    static java.net.Socket rawWebSocket(String host, int port, String path) throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket(host, port);
+        s.setSoTimeout(10_000);
+        String key = java.util.Base64.getEncoder()
+                .encodeToString(UUID.randomUUID()
+                        .toString()
+                        .substring(0, 16)
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + "Sec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = s.getInputStream();
+        int matched = 0;
+        StringBuilder head = new StringBuilder();
+        while (matched < 4) {
+            int c = in.read();
+            if (c < 0) {
+                throw new java.io.IOException("connection closed during the WebSocket handshake");
+            }
+            head.append((char) c);
+            matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3))
+                    ? matched + 1
+                    : 0;
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new java.io.IOException(
+                    "handshake refused: " + head.toString().lines().findFirst().orElse(""));
+        }
+        return s;
+    }
+
+    static CompletableFuture<Void> none() {
+        return CompletableFuture.completedFuture(null);
+    }
 }
