@@ -185,53 +185,52 @@ public final class Bench {
         out.flush();
     }
 
-    /** Heap per open socket (after GC), and RSS, in this JVM: sockets in many rooms and in one. */
+    /**
+     * Heap per open socket after GC, in this JVM (the clients are raw sockets, a few hundred bytes each):
+     * sockets in many rooms and in one, live and then hibernated.
+     */
     private void memory(Emulator emu, int n) throws Exception {
+        DurableObjectNamespace ns = emu.namespace("HibRoom");
         for (String layout : new String[] {"rooms", "one-room"}) {
-            for (boolean hibernated : new boolean[] {false, true}) {
-                long before = usedHeapAfterGc();
-                long rssBefore = rss();
-                List<java.net.Socket> sockets = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    String room = layout.equals("rooms") ? "m-" + i + "-" + hibernated : "m-one-" + hibernated;
-                    sockets.add(Workloads.rawWebSocket("127.0.0.1", emu.port(), "/parties/hib-room/" + room));
-                }
-                if (hibernated) {
-                    DurableObjectNamespace ns = emu.namespace("HibRoom");
-                    for (var o : emu.objects()) {
-                        if (o.binding().equals("HibRoom") && o.state().equals("live")) {
-                            try {
-                                emu.hibernate(ns.get(ns.idFromString(o.id())));
-                            } catch (IllegalStateException e) {
-                                // still busy: measured as live
-                            }
-                        }
+            long before = usedHeapAfterGc();
+            List<java.net.Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String room = layout.equals("rooms") ? "m-" + layout + "-" + i : "m-one";
+                sockets.add(Workloads.rawWebSocket("127.0.0.1", emu.port(), "/parties/hib-room/" + room));
+            }
+            long live = usedHeapAfterGc();
+            for (var o : emu.objects()) {
+                if (o.binding().equals("HibRoom") && o.state().equals("live")) {
+                    try {
+                        emu.hibernate(ns.get(ns.idFromString(o.id())));
+                    } catch (IllegalStateException e) {
+                        // still busy: stays live
                     }
                 }
-                long after = usedHeapAfterGc();
-                long rssAfter = rss();
-                double perSocket = (after - before) / 1024.0 / n;
-                double rssPer = (rssAfter - rssBefore) / 1024.0 / n;
-                String what = String.format(
-                        "heap per socket, %d sockets, %s, %s",
-                        n, layout.equals("rooms") ? n + " rooms" : "1 room", hibernated ? "hibernated" : "live");
-                out.println(String.format(
-                        "%-18s %-46s  emulator %8.1f KiB heap, %8.1f KiB RSS (raw socket clients in the same JVM)",
-                        "memory", what, perSocket, rssPer));
-                rows.add(Map.of(
-                        "workload",
-                        "memory",
-                        "metric",
-                        what,
-                        "emulator",
-                        Map.of("heapKiBPerSocket", perSocket, "rssKiBPerSocket", rssPer)));
-                for (java.net.Socket s : sockets) {
-                    s.close();
+            }
+            long hibernated = usedHeapAfterGc();
+            String rooms = layout.equals("rooms") ? n + " rooms" : "1 room";
+            report(String.format("heap per socket, %d sockets in %s, live", n, rooms), (live - before) / 1024.0 / n);
+            report(String.format("heap per socket, %d sockets in %s, hibernated", n, rooms), (hibernated - before) / 1024.0 / n);
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (emu.objects().stream().anyMatch(o -> o.hibernatableSockets() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the server sees the closes
+            }
+            for (var o : emu.objects()) {
+                if (o.binding().equals("HibRoom")) {
+                    emu.evict(ns.get(ns.idFromString(o.id())), true);
                 }
-                Thread.sleep(300);
             }
         }
         out.flush();
+    }
+
+    private void report(String what, double kib) {
+        out.println(String.format("%-18s %-46s  emulator %8.1f KiB (server heap after GC)", "memory", what, kib));
+        rows.add(Map.of("workload", "memory", "metric", what, "emulator", Map.of("heapKiBPerSocket", kib)));
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
@@ -241,19 +240,6 @@ public final class Bench {
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return heap.getUsed();
-    }
-
-    private static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux
-        }
-        return 0;
     }
 
     static Response unused(Request r) {
