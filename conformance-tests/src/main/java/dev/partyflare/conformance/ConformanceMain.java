@@ -66,6 +66,22 @@ public final class ConformanceMain {
             err.println("--fixtures must be java or js, got " + fixtures + "\n" + usage());
             return 2;
         }
+        URI url = null;
+        if (!target.equals("emulator") && !target.equals("workerd")) {
+            try {
+                url = URI.create(target);
+            } catch (IllegalArgumentException e) {
+                url = null;
+            }
+            if (url == null
+                    || !url.isAbsolute()
+                    || url.getHost() == null
+                    || !url.getScheme().startsWith("http")) {
+                err.println(
+                        "--target must be an absolute http(s) URL, emulator or workerd: " + target + "\n" + usage());
+                return 2;
+            }
+        }
         List<String> notes = new ArrayList<>();
         Target candidate = null;
         Target reference = null;
@@ -75,14 +91,7 @@ public final class ConformanceMain {
             switch (target) {
                 case "emulator" -> candidate = EmulatorTarget.start(false);
                 case "workerd" -> candidate = WorkerdTarget.start(WorkerdTarget.locateJs());
-                default -> {
-                    URI u = URI.create(target);
-                    if (!u.isAbsolute() || u.getHost() == null) {
-                        err.println("--target must be an absolute http(s) URL, emulator or workerd: " + target);
-                        return 2;
-                    }
-                    candidate = Target.url(u, fixtures == null ? "java" : fixtures);
-                }
+                default -> candidate = Target.url(url, fixtures == null ? "java" : fixtures);
             }
             if (!candidate.name().equals("workerd") && node) {
                 reference = WorkerdTarget.start(WorkerdTarget.locateJs());

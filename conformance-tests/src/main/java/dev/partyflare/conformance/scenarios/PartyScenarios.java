@@ -405,7 +405,8 @@ public final class PartyScenarios {
             WsClient sub = p.ws(room + "&topics=a");
             WsClient pub = p.ws(room);
             sub.sendText("{\"__topics\":[\"b\"]}");
-            Thread.sleep(200); // no reply to wait for
+            sub.sendText("not json"); // answered after the subscription change: the object runs events in order
+            sub.nextText();
             pub.sendText("{\"topic\":\"a\",\"data\":1}");
             pub.sendText("{\"topic\":\"b\",\"data\":2}");
             p.observe("sub", sub.nextDescribed(WAIT));
