@@ -114,7 +114,8 @@ class AlarmTest {
     void aPastTimeFiresAtOnce() throws Exception {
         setAlarm(emu, "past", T0 - 5_000);
         awaitRuns("past", 1);
-        assertThat(Store.alarmsOf(hex("past")).get(0).info().scheduledTime()).isEqualTo(T0 - 5_000);
+        // workerd stores a past time as now
+        assertThat(Store.alarmsOf(hex("past")).get(0).info().scheduledTime()).isEqualTo(T0);
     }
 
     @Test

@@ -226,7 +226,7 @@ class HibernationTest {
                 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(Hib.events(hex("bad"))).contains("send after close: Can't call WebSocket send() after close()");
+        assertThat(Hib.events(hex("bad"))).contains("send after close: Can't call WebSocket send() after close().");
         assertThatThrownBy(() ->
                         emu.runInDurableObject(stub("bad"), (Hib o, dev.partyflare.durable.DurableObjectState c) -> {
                             c.acceptWebSocket(

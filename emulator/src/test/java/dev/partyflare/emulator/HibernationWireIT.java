@@ -75,11 +75,11 @@ class HibernationWireIT {
             c.send("a");
             c.nextText();
             c.ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[32 * 1024 * 1024 + 1]), true);
-            assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large"));
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large: 33554433 > 33554432"));
             awaitEvent("wire-big", "error ");
             assertThat(Hib.events(hex("wire-big")))
                     .contains(
-                            "error WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description = Message is too large");
+                            "error WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description = Message is too large: 33554433 > 33554432");
             assertThat(Hib.events(hex("wire-big"))).noneMatch(e -> e.startsWith("close"));
         }
     }

@@ -132,6 +132,15 @@ class SqlStorageTest {
         assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM PUBLIC.KV"))).hasMessageContaining("SQLITE_AUTH");
         assertThatThrownBy(() -> sql(s -> s.exec("INSERT OR IGNORE INTO t VALUES (1)")))
                 .hasMessageContaining("INSERT OR IGNORE is not supported");
+        sql(s -> s.exec("CREATE TABLE u (v INTEGER UNIQUE)"));
+        sql(s -> s.exec("INSERT INTO u VALUES (1)"));
+        assertThatThrownBy(() -> sql(s -> s.exec("INSERT INTO u VALUES (1)")))
+                .hasMessage("UNIQUE constraint failed: u.v: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)");
+        sql(s -> s.exec("CREATE TABLE pk (id INTEGER PRIMARY KEY, x TEXT)"));
+        sql(s -> s.exec("INSERT INTO pk VALUES (1, 'a')"));
+        assertThatThrownBy(() -> sql(s -> s.exec("INSERT INTO pk VALUES (1, 'b')")))
+                .hasMessageContaining("UNIQUE constraint failed: pk.id: SQLITE_CONSTRAINT")
+                .hasMessageNotContaining("DO_");
     }
 
     @Test

@@ -57,11 +57,11 @@ class WebSocketWireIT {
 
             byte[] over = new byte[32 * 1024 * 1024 + 1];
             c.ws.sendBinary(java.nio.ByteBuffer.wrap(over), true);
-            assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large"));
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(1009, "Message is too large: 33554433 > 33554432"));
             WebSocket.ErrorEvent err = Probe.errorOf("ws-big").get(20, TimeUnit.SECONDS);
             assertThat(err.message())
                     .isEqualTo("Uncaught Error: WebSocket protocol error; protocolError.statusCode = 1009;"
-                            + " protocolError.description = Message is too large");
+                            + " protocolError.description = Message is too large: 33554433 > 33554432");
             assertThat(Probe.closeOf("ws-big")).isNotDone();
         }
     }

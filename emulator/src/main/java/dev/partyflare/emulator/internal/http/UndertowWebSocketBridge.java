@@ -26,9 +26,15 @@ import org.xnio.IoUtils;
  * not answered by the runtime; a connection that ends without one is reported as 1006.
  */
 final class UndertowWebSocketBridge extends AbstractReceiveListener implements WebSocketEnd.Transport {
-    static final String TOO_LARGE_ERROR =
-            "WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description ="
-                    + " Message is too large";
+    /** workerd's texts: the close reason, and the error the object sees. */
+    static String tooLargeReason(long size, long limit) {
+        return "Message is too large: " + size + " > " + limit;
+    }
+
+    static String tooLargeError(long size, long limit) {
+        return "WebSocket protocol error; protocolError.statusCode = 1009; protocolError.description = "
+                + tooLargeReason(size, limit);
+    }
 
     private final WebSocketChannel channel;
     private final WebSocketEnd client;
@@ -57,12 +63,49 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
 
     @Override
     protected void onText(WebSocketChannel ws, StreamSourceFrameChannel frames) {
-        new MessageReader(frames, true).readAvailable();
+        start(frames, true);
     }
 
     @Override
     protected void onBinary(WebSocketChannel ws, StreamSourceFrameChannel frames) {
-        new MessageReader(frames, false).readAvailable();
+        start(frames, false);
+    }
+
+    /** Refuses a message whose first frame declares too many bytes at once, as workerd does. */
+    private void start(StreamSourceFrameChannel frames, boolean text) {
+        long declared = declaredLength(frames);
+        if (declared > maxMessageBytes) {
+            IoUtils.safeClose(frames);
+            tooLarge(declared, maxMessageBytes);
+            return;
+        }
+        new MessageReader(frames, text).readAvailable();
+    }
+
+    private static final java.lang.reflect.Field FRAME_DATA_REMAINING = frameDataRemainingField();
+
+    private static java.lang.reflect.Field frameDataRemainingField() {
+        try {
+            java.lang.reflect.Field f =
+                    io.undertow.server.protocol.framed.AbstractFramedStreamSourceChannel.class.getDeclaredField(
+                            "frameDataRemaining");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another Undertow: the size is checked while reading instead
+        }
+    }
+
+    /** The payload length the first frame declares (Undertow keeps it private), or -1. */
+    private static long declaredLength(StreamSourceFrameChannel frames) {
+        if (FRAME_DATA_REMAINING == null) {
+            return -1;
+        }
+        try {
+            return FRAME_DATA_REMAINING.getLong(frames);
+        } catch (IllegalAccessException | RuntimeException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -98,23 +141,24 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
         IoUtils.safeClose(ws);
     }
 
-    private void tooLarge() {
+    private void tooLarge(long size, long limit) {
         if (failed) {
             return;
         }
         failed = true;
-        client.networkFailed(TOO_LARGE_ERROR);
-        WebSockets.sendClose(CloseMessage.MSG_TOO_BIG, "Message is too large", channel, new WebSocketCallback<Void>() {
-            @Override
-            public void complete(WebSocketChannel ch, Void context) {
-                IoUtils.safeClose(ch);
-            }
+        client.networkFailed(tooLargeError(size, limit));
+        WebSockets.sendClose(
+                CloseMessage.MSG_TOO_BIG, tooLargeReason(size, limit), channel, new WebSocketCallback<Void>() {
+                    @Override
+                    public void complete(WebSocketChannel ch, Void context) {
+                        IoUtils.safeClose(ch);
+                    }
 
-            @Override
-            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-                IoUtils.safeClose(ch);
-            }
-        });
+                    @Override
+                    public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                        IoUtils.safeClose(ch);
+                    }
+                });
     }
 
     /** Reads one (possibly fragmented) message, enforcing the size limit as it goes. */
@@ -161,7 +205,7 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
                         done = true;
                         ch.getReadSetter().set(null);
                         IoUtils.safeClose(ch);
-                        tooLarge();
+                        tooLarge(size, maxMessageBytes);
                         return;
                     }
                     buf.flip();

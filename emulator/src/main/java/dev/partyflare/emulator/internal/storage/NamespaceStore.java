@@ -74,6 +74,12 @@ public final class NamespaceStore {
         }
     }
 
+    private final java.util.concurrent.locks.ReentrantLock ddl = new java.util.concurrent.locks.ReentrantLock();
+
+    java.util.concurrent.locks.ReentrantLock ddlLock() {
+        return ddl;
+    }
+
     /** A new connection for one object's event transactions. */
     ObjectStore openObject(byte[] objectId, String jurisdiction, boolean sqlite) {
         try {

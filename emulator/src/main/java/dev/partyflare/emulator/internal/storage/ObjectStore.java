@@ -225,9 +225,13 @@ public final class ObjectStore implements AutoCloseable {
         }
         deleteAlarm();
         if (sqlite && schemaExists()) {
+            ddlLock().lock();
             try (Statement s = conn.createStatement()) {
                 s.execute("SET SCHEMA PUBLIC");
                 s.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
+                conn.commit(); // with the KV and alarm deletes before it
+            } finally {
+                ddlLock().unlock();
             }
             schemaReady = false;
         }
@@ -249,13 +253,22 @@ public final class ObjectStore implements AutoCloseable {
     public Connection sqlConnection() throws SQLException {
         touched = true;
         if (!schemaReady) {
+            ddlLock().lock();
             try (Statement s = conn.createStatement()) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
                 s.execute("SET SCHEMA \"" + schema + "\"");
+                conn.commit();
+            } finally {
+                ddlLock().unlock();
             }
             schemaReady = true;
         }
         return conn;
+    }
+
+    /** Serializes DDL across the objects of this namespace (H2 locks its schema table for it). */
+    java.util.concurrent.locks.ReentrantLock ddlLock() {
+        return namespace.ddlLock();
     }
 
     public String schema() {

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 final class SqlApi implements SqlStorage {
     private static final Pattern READ_ONLY =
             Pattern.compile("(?is)^\\s*(SELECT|VALUES|WITH\\s+(?!.*\\b(INSERT|UPDATE|DELETE)\\b)).*");
+    private static final Pattern DDL = Pattern.compile("(?is)^\\s*(CREATE|DROP|ALTER|TRUNCATE)\\b.*");
     private static final Pattern INSERT = Pattern.compile("(?is)^\\s*(INSERT|MERGE|REPLACE)\\b.*");
 
     private final StorageHost host;
@@ -67,7 +68,21 @@ final class SqlApi implements SqlStorage {
                     for (int j = 1; j <= n; j++) {
                         bind(p, j, args[argIndex++]);
                     }
-                    boolean hasRows = p.execute();
+                    boolean ddl = DDL.matcher(original).matches();
+                    boolean hasRows;
+                    if (ddl) {
+                        // H2 locks its schema table for DDL until commit, across every object of the namespace:
+                        // one DDL at a time, committed at once (H2's DDL commits anyway)
+                        store.ddlLock().lock();
+                        try {
+                            hasRows = p.execute();
+                            c.commit();
+                        } finally {
+                            store.ddlLock().unlock();
+                        }
+                    } else {
+                        hasRows = p.execute();
+                    }
                     boolean readOnly = READ_ONLY.matcher(original).matches();
                     if (!readOnly) {
                         store.markDirty();
@@ -131,6 +146,9 @@ final class SqlApi implements SqlStorage {
     private static final Pattern NOT_FOUND = Pattern.compile("(?i)Table \"([^\"]+)\" not found");
     private static final Pattern COLUMN = Pattern.compile("(?i)Column \"([^\"]+)\" not found");
     private static final Pattern SYNTAX = Pattern.compile("(?s)Syntax error in SQL statement \"(.*?)\"");
+    private static final Pattern UNIQUE =
+            Pattern.compile("\"(?:[^.\"]+\\.)?([^ \"]+).*? ON (?:[^.\\s]+\\.)?([^\\s(]+)\\(([^\\s,)]+)");
+    private static final Pattern SCHEMA_NAME = Pattern.compile("\"?DO_[0-9A-F]{64}\"?\\.");
 
     /** H2's error in SQLite's words where they are known; H2's own otherwise. */
     static SqlException sqliteError(SQLException e) {
@@ -165,6 +183,15 @@ final class SqlApi implements SqlStorage {
                     "near \"" + token + "\": syntax error at offset " + start + ": SQLITE_ERROR", "SQLITE_ERROR", e);
         }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        Matcher unique = UNIQUE.matcher(m);
+        if ("23505".equals(state) && unique.find()) {
+            String kind = unique.group(1).startsWith("PRIMARY_KEY") ? "PRIMARYKEY" : "UNIQUE";
+            return new SqlException(
+                    "UNIQUE constraint failed: " + unique.group(2) + "." + unique.group(3)
+                            + ": SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_" + kind + ")",
+                    "SQLITE_CONSTRAINT",
+                    e);
+        }
         if (state.startsWith("23")) {
             return new SqlException(firstLine(m) + ": SQLITE_CONSTRAINT", "SQLITE_CONSTRAINT", e);
         }
@@ -173,7 +200,7 @@ final class SqlApi implements SqlStorage {
 
     private static String firstLine(String m) {
         int nl = m.indexOf('\n');
-        String s = nl < 0 ? m : m.substring(0, nl);
+        String s = SCHEMA_NAME.matcher(nl < 0 ? m : m.substring(0, nl)).replaceAll(""); // never show internal names
         return s.replaceAll("; SQL statement:.*$", "").replaceAll(" \\[\\d+-\\d+\\]$", "");
     }
 

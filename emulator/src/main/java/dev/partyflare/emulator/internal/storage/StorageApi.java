@@ -257,8 +257,10 @@ public final class StorageApi implements DurableObjectStorage {
         if (!host.hasAlarmHandler()) {
             throw new IllegalStateException(StorageErrors.NO_ALARM_HANDLER);
         }
+        // as workerd: a time in the past is stored as now (getAlarm() then returns now, and fires at once)
+        long at = Math.max(epochMillis, host.now());
         try {
-            host.store().setAlarm(epochMillis, epochMillis, 0);
+            host.store().setAlarm(at, at, 0);
         } catch (SQLException ex) {
             throw storageFailure("setAlarm", ex);
         }

@@ -226,7 +226,7 @@ public final class WebSocketEnd implements WebSocket {
         lock.lock();
         try {
             if (closeSent && !dropped) {
-                throw new IllegalStateException("Can't call WebSocket send() after close()");
+                throw new IllegalStateException("Can't call WebSocket send() after close().");
             }
             if (mode == Mode.NONE) {
                 throw new IllegalStateException(
