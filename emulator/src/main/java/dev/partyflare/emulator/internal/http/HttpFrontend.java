@@ -37,7 +37,9 @@ public final class HttpFrontend implements AutoCloseable {
             "Worker tried to return a WebSocket in a response to a request which did not contain the"
                     + " header \"Upgrade: websocket\".";
 
-    private final DurableRuntime runtime;
+    private static final byte[] NO_BODY = new byte[0];
+
+  private final DurableRuntime runtime;
     private final Listener listener;
     private final long maxWebSocketMessageBytes;
     private final long maxRequestBodyBytes;
@@ -105,7 +107,11 @@ public final class HttpFrontend implements AutoCloseable {
             tooLarge(exchange, start);
             return;
         }
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
+        if (declared == 0 || (declared < 0 && !exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING))) {
+      exchange.dispatch(requests, () -> serve(exchange, NO_BODY, start)); // no body to read
+      return;
+    }
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
         boolean[] answered = {false};
         exchange.getRequestReceiver()
                 .receivePartialBytes(
