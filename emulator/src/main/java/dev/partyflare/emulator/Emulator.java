@@ -90,6 +90,7 @@ public final class Emulator implements AutoCloseable {
         }
         this.http = frontend;
         this.time = new ClockControl(clock);
+        runtime.startWatchdog(options.eventTimeout());
     }
 
     private static String rootMessage(Throwable e) {

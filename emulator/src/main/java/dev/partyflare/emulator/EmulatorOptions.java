@@ -46,6 +46,7 @@ public final class EmulatorOptions {
     private final String compatibilityDate;
     private final Path persistTo;
     private final Duration idleTimeout;
+    private final Duration eventTimeout;
     private final int attachmentLimit;
 
     /**
@@ -85,6 +86,7 @@ public final class EmulatorOptions {
         this.compatibilityDate = b.compatibilityDate;
         this.persistTo = b.persistTo;
         this.idleTimeout = b.idleTimeout;
+        this.eventTimeout = b.eventTimeout;
         this.attachmentLimit = b.attachmentLimit;
     }
 
@@ -167,6 +169,11 @@ public final class EmulatorOptions {
         return compatibilityDate;
     }
 
+    /** How long an event may hold its object's gate (real time) before the object is reset, or null. */
+    public Duration eventTimeout() {
+        return eventTimeout;
+    }
+
     /** Idle time before an object hibernates or is evicted, or null for never. */
     public Duration idleTimeout() {
         return idleTimeout;
@@ -200,6 +207,7 @@ public final class EmulatorOptions {
         b.compatibilityDate = compatibilityDate;
         b.persistTo = persistTo;
         b.idleTimeout = idleTimeout;
+        b.eventTimeout = eventTimeout;
         b.attachmentLimit = attachmentLimit;
         return b;
     }
@@ -222,6 +230,7 @@ public final class EmulatorOptions {
         private String compatibilityDate;
         private Path persistTo;
         private Duration idleTimeout = Duration.ofSeconds(10);
+        private Duration eventTimeout = Duration.ofSeconds(60);
         private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
 
         private Builder() {}
@@ -350,6 +359,17 @@ public final class EmulatorOptions {
                 throw new IllegalArgumentException("The attachment limit must be positive, got " + bytes);
             }
             this.attachmentLimit = bytes;
+            return this;
+        }
+
+        /**
+         * How long one event may run while holding its object's input gate (real time; waits on timers,
+         * fetch and other objects do not count) before the object is reset and its callers get a clear
+         * error instead of hanging: 60 s by default; null disables the watchdog. Code that spins without
+         * ever blocking keeps its thread busy even then (Java cannot stop it), but no caller waits for it.
+         */
+        public Builder eventTimeout(Duration d) {
+            this.eventTimeout = d;
             return this;
         }
 

@@ -180,6 +180,24 @@ class RpcAndErrorsTest {
     }
 
     @Test
+    void aHandlerThatBlocksForEverIsResetAndItsCallerGetsAnError() {
+        try (Emulator e = Emulator.start(TestEmulators.probe()
+                .http(false)
+                .eventTimeout(java.time.Duration.ofSeconds(1))
+                .build())) {
+            long start = System.nanoTime();
+            Map<String, Object> caught = map(e.fetch("http://x/do/PROBE/stuck/hang?catch=1"));
+            assertThat(caught).containsEntry("reset", true);
+            assertThat((String) caught.get("message")).contains("an event ran for more than 1 s");
+            assertThat(System.nanoTime() - start)
+                    .isLessThan(java.time.Duration.ofSeconds(10).toNanos());
+            // the object works again (a new instance), and others were never affected
+            assertThat(e.fetch("http://x/do/PROBE/stuck/inc").text()).isEqualTo("1");
+            assertThat(e.fetch("http://x/do/PROBE/unaffected/inc").text()).isEqualTo("1");
+        }
+    }
+
+    @Test
     void blockConcurrencyWhileTimesOutOnTheRuntimeClock() throws Exception {
         try (Emulator e = Emulator.start(TestEmulators.probe()
                 .http(false)

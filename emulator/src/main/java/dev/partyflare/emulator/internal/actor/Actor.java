@@ -158,6 +158,9 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     private <T> T runGranted(InputGate.Ticket ticket, EventBody<T> body) throws Exception {
         ticket.await(); // throws ActorBrokenException when this actor was reset meanwhile
         EventContext previous = EventContext.enterObject(this, ticket);
+        Thread outerThread = runningThread;
+        long outerSince = runningSince;
+        markRunning();
         try {
             T result;
             try {
@@ -173,8 +176,43 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         } catch (ActorResetError e) {
             throw brokenReason();
         } finally {
+            runningThread = outerThread; // an event of this object that this one nested in (re-entrant call)
+            runningSince = outerSince;
             EventContext.exit(previous);
         }
+    }
+
+    // ---- the watchdog's view: how long the event holding the gate has been running ----
+
+    private volatile Thread runningThread;
+    private volatile long runningSince;
+
+    private void markRunning() {
+        runningThread = Thread.currentThread();
+        runningSince = System.nanoTime();
+    }
+
+    @Override
+    public void afterGateReacquire() {
+        markRunning();
+    }
+
+    /**
+     * Resets this object if the event holding its gate has run longer than {@code limitNanos} (real
+     * time): its callers get a clear error instead of waiting for ever, and its thread is interrupted.
+     */
+    void checkRunningTime(long now, long limitNanos) {
+        Thread t = runningThread;
+        long since = runningSince;
+        if (t == null || since == 0 || now - since < limitNanos || broken.get()) {
+            return;
+        }
+        String message = "Durable Object " + namespace.binding() + " " + id + " was reset: an event ran for more than "
+                + (limitNanos / 1_000_000_000L)
+                + " s without giving way (partyflare's eventTimeout; blocked or spinning code?)";
+        services().errors().report(where("watchdog"), new java.util.concurrent.TimeoutException(message));
+        reset("java.util.concurrent.TimeoutException", message);
+        t.interrupt();
     }
 
     private DurableObject instance() throws Exception {
@@ -291,6 +329,8 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     @Override
     public void beforeGateRelease() {
         commitOrReset();
+        runningThread = null; // waiting on I/O is not running
+        runningSince = 0;
     }
 
     /**

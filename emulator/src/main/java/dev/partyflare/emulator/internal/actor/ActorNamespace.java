@@ -490,6 +490,13 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return new java.util.ArrayList<>(out.values());
     }
 
+    /** Resets objects whose running event exceeded {@code limitNanos} (the runtime's watchdog). */
+    public void checkRunningTimes(long now, long limitNanos) {
+        for (Actor a : actors.values()) {
+            a.checkRunningTime(now, limitNanos);
+        }
+    }
+
     /** The live actors (for inspection and tests). */
     public List<Actor> liveActors() {
         return new ArrayList<>(actors.values());

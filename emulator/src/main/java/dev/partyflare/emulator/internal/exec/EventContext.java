@@ -29,6 +29,9 @@ public final class EventContext {
         /** Called before the gate opens for I/O: the output gate commits pending writes here. */
         default void beforeGateRelease() {}
 
+        /** Called when an event has the gate again after I/O. */
+        default void afterGateReacquire() {}
+
         /** Sends {@code output} now, or holds it until pending writes are durable (the output gate). */
         default void output(Runnable output) {
             output.run();
@@ -108,6 +111,7 @@ public final class EventContext {
                 throw ec.owner.resetWhileAway();
             }
             ec.ticket = t;
+            ec.owner.afterGateReacquire();
         }
     }
 }

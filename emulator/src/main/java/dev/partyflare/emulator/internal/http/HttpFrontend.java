@@ -39,7 +39,7 @@ public final class HttpFrontend implements AutoCloseable {
 
     private static final byte[] NO_BODY = new byte[0];
 
-  private final DurableRuntime runtime;
+    private final DurableRuntime runtime;
     private final Listener listener;
     private final long maxWebSocketMessageBytes;
     private final long maxRequestBodyBytes;
@@ -108,10 +108,10 @@ public final class HttpFrontend implements AutoCloseable {
             return;
         }
         if (declared == 0 || (declared < 0 && !exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING))) {
-      exchange.dispatch(requests, () -> serve(exchange, NO_BODY, start)); // no body to read
-      return;
-    }
-    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
+            exchange.dispatch(requests, () -> serve(exchange, NO_BODY, start)); // no body to read
+            return;
+        }
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
         boolean[] answered = {false};
         exchange.getRequestReceiver()
                 .receivePartialBytes(

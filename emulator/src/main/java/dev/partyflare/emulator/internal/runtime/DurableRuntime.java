@@ -236,6 +236,32 @@ public final class DurableRuntime implements AutoCloseable {
         return ns.runIn(stub, code::run);
     }
 
+    /**
+     * Starts the watchdog: every half second, objects whose event has held the gate longer than
+     * {@code limit} are reset (their callers get a clear error) and their thread interrupted.
+     */
+    public void startWatchdog(java.time.Duration limit) {
+        if (limit == null || watchdog != null) {
+            return;
+        }
+        long limitNanos = limit.toNanos();
+        watchdog = Thread.ofPlatform().daemon().name("partyflare-watchdog").start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(Math.max(10, Math.min(500, limit.toMillis() / 4)));
+                    long now = System.nanoTime();
+                    for (ActorNamespace ns : namespaces.values()) {
+                        ns.checkRunningTimes(now, limitNanos);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // stopped
+            }
+        });
+    }
+
+    private volatile Thread watchdog;
+
     public StorageEngine storage() {
         return storage;
     }
@@ -246,6 +272,9 @@ public final class DurableRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
         alarms.cancelAll();
         clock.shutdown();
         outbound.close();
