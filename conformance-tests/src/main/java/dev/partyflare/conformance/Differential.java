@@ -49,7 +49,7 @@ public final class Differential {
                 }
             }
         }
-        return new Report(main, prod, (System.nanoTime() - t0) / 1_000_000, notes);
+        return new Report(main, prod, (System.nanoTime() - t0) / 1_000_000, notes, differences);
     }
 
     private static Map<String, ScenarioResult> runQuietly(Runner runner, Target t, List<Scenario> scenarios) {

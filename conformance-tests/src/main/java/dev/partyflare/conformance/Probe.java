@@ -201,6 +201,30 @@ public final class Probe {
         return c;
     }
 
+    /** Opens a WebSocket with extra request headers; closed when the scenario ends. */
+    public WsClient ws(String path, Map<String, String> headers) throws IOException {
+        WsClient c = WsClient.connect(base, path, headers);
+        synchronized (this) {
+            resources.add(c);
+        }
+        return c;
+    }
+
+    /** Sends raw bytes on a new connection and returns the first line of the answer (or why none). */
+    public String rawHttp(String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            String line = r.readLine();
+            return line == null ? "connection closed without an answer" : line;
+        } catch (java.net.SocketTimeoutException e) {
+            return "no answer within 5 s";
+        }
+    }
+
     /** Opens a WebSocket, or describes the refusal ({@code refused <status> <body>}). */
     public Object wsOrRefusal(String path) throws IOException {
         try {

@@ -16,17 +16,33 @@ public final class Report {
     private final Comparison production;
     private final long totalMillis;
     private final List<String> notes;
+    private final Differences differences;
 
     /**
      * @param main the reference against the candidate
      * @param production the reference against the emulator with production settings, on the
      *     scenarios of reviewed differences said to disappear with them (null when not run)
      */
-    public Report(Comparison main, Comparison production, long totalMillis, List<String> notes) {
+    public Report(
+            Comparison main, Comparison production, long totalMillis, List<String> notes, Differences differences) {
+        this.differences = differences;
         this.main = main;
         this.production = production;
         this.totalMillis = totalMillis;
         this.notes = List.copyOf(notes);
+    }
+
+    /** Reviewed differences that no observation of this run needed (stale rows, or fixed bugs). */
+    public List<Differences.Entry> unusedReviewed(Differences differences) {
+        List<Differences.Entry> used = new ArrayList<>();
+        for (Comparison.Row r : main.rows()) {
+            for (Comparison.KeyDiff d : r.diffs()) {
+                if (d.reviewed() != null && !used.contains(d.reviewed())) {
+                    used.add(d.reviewed());
+                }
+            }
+        }
+        return differences.entries().stream().filter(e -> !used.contains(e)).toList();
     }
 
     public Comparison main() {
@@ -173,6 +189,27 @@ public final class Report {
         }
         if (!any) {
             b.append("None.\n\n");
+        }
+        if (main.reviewedApply()) {
+            List<Differences.Entry> unused = unusedReviewed(differences);
+            b.append("## Reviewed differences not seen in this run\n\n");
+            if (unused.isEmpty()) {
+                b.append("None: every row of DIFFERENCES.md was needed.\n\n");
+            } else {
+                b.append("These rows of DIFFERENCES.md matched no difference this time: a fixed bug ")
+                        .append(
+                                "(remove the row) or an intermittent one.\n\n| scenario | observation | kind |\n|---|---|---|\n");
+                for (Differences.Entry e : unused) {
+                    b.append("| ")
+                            .append(e.scenario())
+                            .append(" | ")
+                            .append(e.observation().replace("|", "\\|"))
+                            .append(" | ")
+                            .append(e.kind())
+                            .append(" |\n");
+                }
+                b.append('\n');
+            }
         }
         b.append("## Observations\n\n");
         b.append("What the reference saw, scenario by scenario (the candidate saw the same unless listed ")

@@ -59,7 +59,8 @@ class ConformanceIT {
                         Comparison.of(recorded, emulator, scenarios, recorded.results(), cand, differences),
                         null,
                         (System.nanoTime() - t0) / 1_000_000,
-                        notes);
+                        notes,
+                        differences);
             }
             report.write(REPORT);
             Comparison c = report.main();

@@ -67,14 +67,14 @@ public final class AlarmScenarios {
                 "an alarm that throws is retried (~2 s later) with retryCount 1, isRetry, the same scheduledTime",
                 p -> {
                     String o = "/raw/RAW/" + p.unique("o");
-                    answer(p, "set", p.get(o + "/alarm-set?in=50" + mode("{\"throwTimes\":1}")));
+                    answer(p, "set", p.get(o + "/alarm-set?in=300" + mode("{\"throwTimes\":1}")));
                     long t0 = System.nanoTime();
                     awaitLog(p, o, 2, Duration.ofSeconds(15));
                     p.timing("retried", (System.nanoTime() - t0) / 1_000_000);
                 }));
         out.add(s("alarm.reschedule-inside", "alarms", "setAlarm inside alarm() fires again with retryCount 0", p -> {
             String o = "/raw/RAW/" + p.unique("o");
-            answer(p, "set", p.get(o + "/alarm-set?in=50" + mode("{\"reschedule\":1}")));
+            answer(p, "set", p.get(o + "/alarm-set?in=300" + mode("{\"reschedule\":1}")));
             awaitLog(p, o, 2, Duration.ofSeconds(10));
         }));
         out.add(s("alarm.delete-prevents", "alarms", "deleteAlarm before the time: alarm() never runs", p -> {

@@ -102,6 +102,12 @@ public final class BasicScenarios {
             answer(p, "parties-only", p.get("/parties"));
         }));
 
+        out.add(s(
+                "http.bad-requests", "HTTP", "malformed HTTP: a garbage request line, a header without a colon", p -> {
+                    p.observe("garbageLine", p.rawHttp("GARBAGE\r\n\r\n"));
+                    p.observe("headerWithoutColon", p.rawHttp("GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n"));
+                }));
+
         // ---- ids
         out.add(s("ids.from-name", "ids", "idFromName gives workerd's 64-hex id for the worker/class names", p -> {
             for (String ns : List.of("RAW", "KV", "Chat")) {

@@ -247,6 +247,19 @@ public final class PartyScenarios {
                 p.observe("next", c.nextDescribed(WAIT));
             }));
             out.add(s(
+                    pre + "message-throws-on-error",
+                    area,
+                    "an error thrown by onMessage: whether onError sees it",
+                    p -> {
+                        String room = "/parties/" + party + "/" + p.unique("room");
+                        WsClient c = p.ws(room + "?_pk=a");
+                        welcome(c);
+                        c.sendText("throw");
+                        c.sendText("echo:after");
+                        c.nextText();
+                        answer(p, "events", p.get(room + "/events"));
+                    }));
+            out.add(s(
                     pre + "client-close",
                     area,
                     "a client's close: onClose runs, the server echoes the code and reason",

@@ -342,7 +342,7 @@ public final class StorageScenarios {
             }
         }));
         for (String first : List.of("constraint", "syntax", "begin")) {
-            out.add(sqlGroup(s(
+            out.add(s(
                     "sql.after-error." + first,
                     "SQL",
                     "after a failed statement (" + first + ") in one object, a new object's first SQL works",
@@ -369,19 +369,19 @@ public final class StorageScenarios {
                             ((tools.jackson.databind.node.ObjectNode) r).remove(List.of("read", "written"));
                             p.observeJson("b" + i, r.toString());
                         }
-                    })));
+                    }));
         }
         out.add(s("sql.kv-backed", "SQL", "a KV-backed class has no SQL", p -> {
             Probe.Answer a = p.postJson("/raw/KV/" + p.unique("o") + "/sql", List.of(q("SELECT 1", "toArray")));
             answer(p, "sql", a);
         }));
-        out.add(sqlGroup(s("sql.delete-all", "SQL", "deleteAll() drops the tables and the alarm", p -> {
+        out.add(s("sql.delete-all", "SQL", "deleteAll() drops the tables and the alarm", p -> {
             String o = "/raw/RAW/" + p.unique("o");
             p.postJson(o + "/sql", List.of(q("CREATE TABLE d (v INTEGER)", "toArray")));
             p.get(o + "/alarm-set?in=600000");
             answer(p, "deleteAll", p.get(o + "/delete-all"));
             answer(p, "after", p.postJson(o + "/sql", List.of(obj("op", "size"), q("SELECT * FROM d", "toArray"))));
-        })));
+        }));
         out.add(s("sql.kv-and-sql", "SQL", "KV writes and SQL share one database (size grows by a page)", p -> {
             String o = "/raw/RAW/" + p.unique("o");
             answer(p, "before", p.postJson(o + "/sql", List.of(obj("op", "size"))));
@@ -391,7 +391,7 @@ public final class StorageScenarios {
 
         // ---- transactions
         for (String mode : List.of("throw", "rollback", "commit", "sync-throw", "sync-return")) {
-            out.add(sqlGroup(s(
+            out.add(s(
                     "txn." + mode,
                     "transactions",
                     switch (mode) {
@@ -402,7 +402,7 @@ public final class StorageScenarios {
                         case "sync-throw" -> "transactionSync() that throws rolls back and rethrows";
                         default -> "transactionSync() returns the function's value";
                     },
-                    p -> answer(p, "txn", p.get("/raw/RAW/" + p.unique("o") + "/txn?mode=" + mode)))));
+                    p -> answer(p, "txn", p.get("/raw/RAW/" + p.unique("o") + "/txn?mode=" + mode))));
         }
 
         // ---- input gate
@@ -459,7 +459,7 @@ public final class StorageScenarios {
     }
 
     private static void sql(List<Scenario> out, String id, String title, List<Map<String, Object>> ops) {
-        out.add(sqlGroup(s(id, "SQL", title, p -> {
+        out.add(s(id, "SQL", title, p -> {
             Probe.Answer a = p.postJson("/raw/RAW/" + p.unique("o") + "/sql", ops);
             if (a.status() != 200) {
                 answer(p, "sql", a);
@@ -475,15 +475,6 @@ public final class StorageScenarios {
                 }
                 p.observeJson(key, r.toString());
             }
-        })));
-    }
-
-    /**
-     * Scenarios that create tables run one at a time: on the emulator, DDL in two objects at once
-     * can fail with H2's "Timeout trying to lock table SYS" (reported; sql.concurrent-ddl shows it),
-     * which would otherwise make unrelated scenarios fail at random.
-     */
-    static Scenario sqlGroup(Scenario s) {
-        return s.inGroup("sql-ddl");
+        }));
     }
 }

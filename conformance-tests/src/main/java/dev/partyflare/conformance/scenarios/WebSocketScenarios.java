@@ -272,6 +272,24 @@ public final class WebSocketScenarios {
                     p.observe("ping", c.nextDescribed(WAIT));
                 }));
         out.add(s(
+                "ws.subprotocol-not-selected",
+                "WebSocket",
+                "a requested sub-protocol is not selected unless the code sets the header",
+                p -> {
+                    WsClient c = p.ws(path(p, "std"), java.util.Map.of("Sec-WebSocket-Protocol", "chat, superchat"));
+                    p.observe(
+                            "protocolHeader", String.valueOf(c.responseHeaders().get("sec-websocket-protocol")));
+                    c.sendText("still works");
+                    p.observe("echo", c.nextDescribed(WAIT));
+                }));
+        out.add(s("ws.permessage-deflate", "WebSocket", "permessage-deflate is accepted when offered", p -> {
+            WsClient c = p.ws(
+                    path(p, "std"),
+                    java.util.Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
+            String ext = c.responseHeaders().get("sec-websocket-extensions");
+            p.observe("accepted", ext != null && ext.startsWith("permessage-deflate"));
+        }));
+        out.add(s(
                 "ws.upgrade-required",
                 "WebSocket",
                 "a plain GET to a WebSocket endpoint gets the object's 426",
