@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DevCommand.class,
             InitCommand.class,
             BenchCommand.class,
+      ConformanceCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
