@@ -84,13 +84,16 @@ function stop(code) {
   try {
     process.kill(-child.pid, "SIGTERM");
   } catch {}
-  setTimeout(() => {
+  const finish = () => {
     try {
       process.kill(-child.pid, "SIGKILL");
     } catch {}
     if (ownState) rmSync(state, { recursive: true, force: true });
     process.exit(code);
-  }, 300).unref();
+  };
+  if (child.exitCode !== null || child.signalCode !== null) finish();
+  child.once("exit", finish);
+  setTimeout(finish, 2000).unref();
 }
 process.on("SIGTERM", () => stop(0));
 process.on("SIGINT", () => stop(0));

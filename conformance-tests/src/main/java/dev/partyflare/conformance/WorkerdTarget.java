@@ -205,9 +205,12 @@ public final class WorkerdTarget implements Target {
         } catch (IOException e) {
             // already gone
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
         try {
+            // serve.mjs stops workerd and removes its state directory when its input closes
+            if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+            }
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

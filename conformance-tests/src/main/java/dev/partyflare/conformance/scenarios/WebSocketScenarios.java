@@ -146,7 +146,7 @@ public final class WebSocketScenarios {
                         WsClient c = p.ws(path(p, kind));
                         c.sendText("close:4001:kick");
                         p.observe("client", c.awaitClose(WAIT));
-                        log(p, 1);
+                        log(p, 2); // the failed send, then the close the client answered
                     }));
             out.add(s(
                     "ws." + kind + ".handler-throws",
