@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             DevCommand.class,
             InitCommand.class,
             BenchCommand.class,
-      ConformanceCommand.class,
+            ConformanceCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -76,10 +76,12 @@ class HibernationWireIT {
             c.nextText();
             c.ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[32 * 1024 * 1024 + 1]), true);
             // refused from the declared length at once (as workerd): the client may still be writing the
-      // payload, so it sees the close frame or, if its write fails first, a broken connection
-      assertThat(c.next()).satisfiesAnyOf(
-          e -> assertThat(e).isEqualTo(new WsClient.Closed(1009, "Message is too large: 33554433 > 33554432")),
-          e -> assertThat(e).isInstanceOf(WsClient.Failed.class));
+            // payload, so it sees the close frame or, if its write fails first, a broken connection
+            assertThat(c.next())
+                    .satisfiesAnyOf(
+                            e -> assertThat(e)
+                                    .isEqualTo(new WsClient.Closed(1009, "Message is too large: 33554433 > 33554432")),
+                            e -> assertThat(e).isInstanceOf(WsClient.Failed.class));
             awaitEvent("wire-big", "error ");
             assertThat(Hib.events(hex("wire-big")))
                     .contains(

@@ -58,10 +58,12 @@ class WebSocketWireIT {
             byte[] over = new byte[32 * 1024 * 1024 + 1];
             c.ws.sendBinary(java.nio.ByteBuffer.wrap(over), true);
             // refused from the declared length at once (as workerd): the client may still be writing the
-      // payload, so it sees the close frame or, if its write fails first, a broken connection
-      assertThat(c.next()).satisfiesAnyOf(
-          e -> assertThat(e).isEqualTo(new WsClient.Closed(1009, "Message is too large: 33554433 > 33554432")),
-          e -> assertThat(e).isInstanceOf(WsClient.Failed.class));
+            // payload, so it sees the close frame or, if its write fails first, a broken connection
+            assertThat(c.next())
+                    .satisfiesAnyOf(
+                            e -> assertThat(e)
+                                    .isEqualTo(new WsClient.Closed(1009, "Message is too large: 33554433 > 33554432")),
+                            e -> assertThat(e).isInstanceOf(WsClient.Failed.class));
             WebSocket.ErrorEvent err = Probe.errorOf("ws-big").get(20, TimeUnit.SECONDS);
             assertThat(err.message())
                     .isEqualTo("Uncaught Error: WebSocket protocol error; protocolError.statusCode = 1009;"

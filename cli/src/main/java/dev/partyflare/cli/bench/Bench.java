@@ -211,7 +211,9 @@ public final class Bench {
             long hibernated = usedHeapAfterGc();
             String rooms = layout.equals("rooms") ? n + " rooms" : "1 room";
             report(String.format("heap per socket, %d sockets in %s, live", n, rooms), (live - before) / 1024.0 / n);
-            report(String.format("heap per socket, %d sockets in %s, hibernated", n, rooms), (hibernated - before) / 1024.0 / n);
+            report(
+                    String.format("heap per socket, %d sockets in %s, hibernated", n, rooms),
+                    (hibernated - before) / 1024.0 / n);
             for (java.net.Socket s : sockets) {
                 s.close();
             }
