@@ -31,6 +31,8 @@ partyflare_find_jdk() {
   fi
   _pf_best=""
   _pf_best_v=0
+  # callers may run with globbing off (./mvnw uses `set -f`): the directory scan needs it
+  case $- in *f*) _pf_noglob=1; set +f ;; *) _pf_noglob=0 ;; esac
   for _pf_dir in /usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -x "$_pf_dir/bin/javac" ] || continue
     _pf_v=$(partyflare_java_major "$_pf_dir/bin/java")
@@ -40,6 +42,7 @@ partyflare_find_jdk() {
       _pf_best_v=$_pf_v
     fi
   done
+  [ "$_pf_noglob" = 0 ] || set -f
   if [ -n "$_pf_best" ]; then
     JAVA_HOME=$_pf_best
     export JAVA_HOME

@@ -1,6 +1,6 @@
 // Serves the JavaScript fixtures on real workerd (bare `workerd serve`, no Miniflare in front), on
-// 127.0.0.1 only. Usage: node serve.mjs <port> [state-dir]
-// Bundles src/worker.js with esbuild (partyserver and nanoid inlined), writes a workerd config,
+// 127.0.0.1 only. Usage: node serve.mjs <port> [state-dir] [--fixture=bench]
+// Bundles src/worker.js (the conformance fixtures; src/bench.js with --fixture=bench) with esbuild (partyserver and nanoid inlined), writes a workerd config,
 // starts workerd in its own process group, prints "READY <port>" once the port answers, and stops
 // workerd when it is told to stop (SIGTERM, SIGINT), when its standard input closes (the parent
 // went away), or when workerd exits.
@@ -13,30 +13,42 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const port = Number(process.argv[2] ?? "0");
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-  console.error("usage: node serve.mjs <port> [state-dir]");
+const fixtureArg = process.argv.find((a) => a.startsWith("--fixture="));
+const fixture = fixtureArg ? fixtureArg.slice("--fixture=".length) : "conformance";
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--fixture="));
+const port = Number(args[0] ?? "0");
+if (!Number.isInteger(port) || port <= 0 || port > 65535 || !["conformance", "bench"].includes(fixture)) {
+  console.error("usage: node serve.mjs <port> [state-dir] [--fixture=conformance|bench]");
   process.exit(2);
 }
-const ownState = !process.argv[3];
-const state = process.argv[3] ?? mkdtempSync(join(tmpdir(), "pf-workerd-"));
+const ownState = !args[1];
+const state = args[1] ?? mkdtempSync(join(tmpdir(), "pf-workerd-"));
 mkdirSync(join(state, "do"), { recursive: true });
 
 // Worker name and class names match the Java fixtures: ids derive from "<worker>-<class>".
-export const WORKER_NAME = "conformance";
+export const WORKER_NAME = fixture === "bench" ? "partyflare-bench" : "conformance";
 export const COMPATIBILITY_DATE = "2026-04-01";
-const CLASSES = [
-  // [binding, class, SQLite-backed]
-  ["RAW", "RawObject", true],
-  ["KV", "KvObject", false],
-  ["Chat", "Chat", true],
-  ["ChatHib", "ChatHib", true],
-  ["UPPER_ROOM", "UpperRoom", true],
-  ["PubSub", "PubSubServer", true],
-];
+const CLASSES =
+  fixture === "bench"
+    ? [
+        ["Room", "Room", true],
+        ["HibRoom", "HibRoom", true],
+        ["Plain", "Plain", true],
+        ["Store", "Store", true],
+        ["Bus", "Bus", true],
+      ]
+    : [
+        // [binding, class, SQLite-backed]
+        ["RAW", "RawObject", true],
+        ["KV", "KvObject", false],
+        ["Chat", "Chat", true],
+        ["ChatHib", "ChatHib", true],
+        ["UPPER_ROOM", "UpperRoom", true],
+        ["PubSub", "PubSubServer", true],
+      ];
 
 await build({
-  entryPoints: [join(here, "src/worker.js")],
+  entryPoints: [join(here, fixture === "bench" ? "src/bench.js" : "src/worker.js")],
   outfile: join(state, "worker.js"),
   bundle: true,
   format: "esm",

@@ -1,6 +1,7 @@
 package dev.partyflare.cli;
 
 import dev.partyflare.cli.bench.Bench;
+import dev.partyflare.conformance.WorkerdTarget;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,6 +32,11 @@ final class BenchCommand implements Callable<Integer> {
     java.util.Map<String, String> targets = new java.util.LinkedHashMap<>();
 
     @Option(
+            names = "--workerd",
+            description = "Also start real workerd (npm, with the JS bench fixture; needs Node.js) and measure it as a target.")
+    boolean workerd;
+
+    @Option(
             names = "--only",
             paramLabel = "WORKLOAD",
             split = ",",
@@ -42,6 +48,22 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Bench(quick, targets, only, json, spec.commandLine().getOut()).run();
+        var out = spec.commandLine().getOut();
+        if (!workerd) {
+            return new Bench(quick, targets, only, json, out).run();
+        }
+        WorkerdTarget w;
+        try {
+            w = WorkerdTarget.start(WorkerdTarget.locateJs(), "bench");
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("partyflare bench: cannot start workerd: " + e.getMessage());
+            return 2;
+        }
+        try (w) {
+            out.println("workerd target: " + w.version() + ", " + w.baseUrl());
+            java.util.Map<String, String> all = new java.util.LinkedHashMap<>(targets);
+            all.put("workerd", w.baseUrl().getAuthority());
+            return new Bench(quick, all, only, json, out).run();
+        }
     }
 }

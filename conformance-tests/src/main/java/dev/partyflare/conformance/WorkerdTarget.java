@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WorkerdTarget implements Target {
     /** The JS fixture files bundled in this jar (for use outside a source checkout). */
-    static final List<String> JS_FILES = List.of("package.json", "package-lock.json", "serve.mjs", "src/worker.js");
+    static final List<String> JS_FILES = List.of("package.json", "package-lock.json", "serve.mjs", "src/worker.js", "src/bench.js");
 
     private final Process process;
     private final OutputStream stdin;
@@ -32,10 +32,11 @@ public final class WorkerdTarget implements Target {
     private final String version;
     private final StringBuilder log = new StringBuilder();
 
-    private WorkerdTarget(Path jsDir) throws IOException, InterruptedException {
+    private WorkerdTarget(Path jsDir, String fixture) throws IOException, InterruptedException {
         this.port = freePort();
         this.version = readVersion(jsDir);
-        ProcessBuilder pb = new ProcessBuilder(List.of("node", "serve.mjs", Integer.toString(port)))
+        ProcessBuilder pb = new ProcessBuilder(
+                        List.of("node", "serve.mjs", Integer.toString(port), "--fixture=" + fixture))
                 .directory(jsDir.toFile())
                 .redirectErrorStream(true);
         this.process = pb.start();
@@ -78,8 +79,21 @@ public final class WorkerdTarget implements Target {
      *     which)
      */
     public static WorkerdTarget start(Path jsDir) throws IOException, InterruptedException {
+        return start(jsDir, "conformance");
+    }
+
+    /**
+     * Starts workerd with one of the JS fixtures in {@code jsDir}: {@code conformance} ({@code
+     * src/worker.js}) or {@code bench} ({@code src/bench.js}, the benchmark's wire contract).
+     */
+    public static WorkerdTarget start(Path jsDir, String fixture) throws IOException, InterruptedException {
         ensureInstalled(jsDir);
-        return new WorkerdTarget(jsDir);
+        return new WorkerdTarget(jsDir, fixture);
+    }
+
+    /** The workerd and partyserver versions serving. */
+    public String version() {
+        return version;
     }
 
     /** True when {@code node} and {@code npm} run. */
