@@ -33,7 +33,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--workerd",
-            description = "Also start real workerd (npm, with the JS bench fixture; needs Node.js) and measure it as a target.")
+            description =
+                    "Also start real workerd (npm, with the JS bench fixture; needs Node.js) and measure it as a target.")
     boolean workerd;
 
     @Option(
@@ -63,7 +64,9 @@ final class BenchCommand implements Callable<Integer> {
             out.println("workerd target: " + w.version() + ", " + w.baseUrl());
             java.util.Map<String, String> all = new java.util.LinkedHashMap<>(targets);
             all.put("workerd", w.baseUrl().getAuthority());
-            return new Bench(quick, all, only, json, out).run();
+            return new Bench(quick, all, only, json, out)
+                    .process("workerd", w.process())
+                    .run();
         }
     }
 }

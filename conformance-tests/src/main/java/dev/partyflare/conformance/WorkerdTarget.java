@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WorkerdTarget implements Target {
     /** The JS fixture files bundled in this jar (for use outside a source checkout). */
-    static final List<String> JS_FILES = List.of("package.json", "package-lock.json", "serve.mjs", "src/worker.js", "src/bench.js");
+    static final List<String> JS_FILES =
+            List.of("package.json", "package-lock.json", "serve.mjs", "src/worker.js", "src/bench.js");
 
     private final Process process;
     private final OutputStream stdin;
@@ -89,6 +90,11 @@ public final class WorkerdTarget implements Target {
     public static WorkerdTarget start(Path jsDir, String fixture) throws IOException, InterruptedException {
         ensureInstalled(jsDir);
         return new WorkerdTarget(jsDir, fixture);
+    }
+
+    /** The process serving (node, with workerd as its child). */
+    public ProcessHandle process() {
+        return process.toHandle();
     }
 
     /** The workerd and partyserver versions serving. */

@@ -24,6 +24,8 @@ public final class Bench {
         fanoutLatency,
         http1,
         http1000,
+        wrk1,
+        wrk1000,
         newRooms,
         storage,
         pubsub,
@@ -36,6 +38,7 @@ public final class Bench {
     private final Path json;
     private final PrintWriter out;
     private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
 
     public Bench(boolean quick, Map<String, String> external, List<Workload> only, Path json, PrintWriter out) {
         this.quick = quick;
@@ -43,6 +46,15 @@ public final class Bench {
         this.only = only;
         this.json = json;
         this.out = out;
+    }
+
+    /**
+     * The server process of an external target, for memory per socket (resident set size); without
+     * one the target's memory is not measured.
+     */
+    public Bench process(String target, ProcessHandle process) {
+        processes.put(target, process);
+        return this;
     }
 
     private boolean wants(Workload w) {
@@ -67,7 +79,7 @@ public final class Bench {
             int echoN = quick ? 200 : 20_000;
             int fanMessages = quick ? 40 : 2_000;
             int httpN = quick ? 400 : 40_000;
-            int rooms = quick ? 50 : 5_000;
+            int rooms = quick ? 50 : 2_000;
             measure(
                     Workload.echo,
                     "round trips/s (32 B, 1 socket)",
@@ -97,14 +109,30 @@ public final class Bench {
                     "HTTP requests/s, 1 room, 32 connections",
                     targets,
                     true,
-                    t -> Workloads.http(
-                            "http://" + t, t.equals(targets.get("undertow")) ? "/plain/" : "/plain/", 1, httpN, 32));
+                    t -> Workloads.http("http://" + t, "/plain/", 1, httpN, 32));
             measure(
                     Workload.http1000,
                     "HTTP requests/s, 1,000 rooms",
                     targets,
                     true,
                     t -> Workloads.http("http://" + t, "/plain/", 1000, httpN, 32));
+            if (Workloads.wrkAvailable()) {
+                int seconds = quick ? 1 : 10;
+                measure(
+                        Workload.wrk1,
+                        "HTTP requests/s with wrk, 1 room, 32 connections",
+                        targets,
+                        true,
+                        t -> Workloads.wrk("http://" + t, "/plain/", 1, seconds, 32));
+                measure(
+                        Workload.wrk1000,
+                        "HTTP requests/s with wrk, 1,000 rooms",
+                        targets,
+                        true,
+                        t -> Workloads.wrk("http://" + t, "/plain/", 1000, seconds, 32));
+            } else if (wants(Workload.wrk1) || wants(Workload.wrk1000)) {
+                out.println("wrk                (not on the PATH: the wrk workloads are skipped; apt install wrk)");
+            }
             measure(
                     Workload.newRooms,
                     "new rooms/s (first request, durable write)",
@@ -125,6 +153,9 @@ public final class Bench {
                     t -> Workloads.pubsub("ws://" + t, quick ? 100 : 1000, quick ? 5 : 50));
             if (wants(Workload.memory)) {
                 memory(emu, quick ? 100 : 2000);
+                for (Map.Entry<String, ProcessHandle> p : processes.entrySet()) {
+                    memoryRss(p.getKey(), targets.get(p.getKey()), p.getValue(), quick ? 100 : 2000);
+                }
             }
         }
         if (json != null) {
@@ -223,7 +254,11 @@ public final class Bench {
             }
             for (var o : emu.objects()) {
                 if (o.binding().equals("HibRoom")) {
-                    emu.evict(ns.get(ns.idFromString(o.id())), true);
+                    try {
+                        emu.evict(ns.get(ns.idFromString(o.id())), true);
+                    } catch (IllegalStateException e) {
+                        // still handling a close: left alone
+                    }
                 }
             }
         }
@@ -233,6 +268,59 @@ public final class Bench {
     private void report(String what, double kib) {
         out.println(String.format("%-18s %-46s  emulator %8.1f KiB (server heap after GC)", "memory", what, kib));
         rows.add(Map.of("workload", "memory", "metric", what, "emulator", Map.of("heapKiBPerSocket", kib)));
+    }
+
+    /**
+     * Resident memory per open socket of an external server process (RSS growth of the process and
+     * its children while {@code n} sockets are open, hibernating rooms): in {@code n} rooms and in
+     * one.
+     */
+    private void memoryRss(String name, String hostPort, ProcessHandle process, int n) throws Exception {
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        for (String layout : new String[] {"rooms", "one-room"}) {
+            long before = rssKiB(process);
+            List<java.net.Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    String room = layout.equals("rooms") ? "rss-" + name + "-" + i : "rss-" + name + "-one";
+                    sockets.add(Workloads.rawWebSocket(host, port, "/parties/hib-room/" + room));
+                }
+                Thread.sleep(1000);
+                long after = rssKiB(process);
+                String what = String.format(
+                        "RSS per socket, %d sockets in %s (hibernatable)",
+                        n, layout.equals("rooms") ? n + " rooms" : "1 room");
+                double kib = (after - before) / (double) n;
+                out.println(String.format("%-18s %-46s  %s %8.1f KiB (process RSS)", "memory", what, name, kib));
+                rows.add(Map.of("workload", "memory", "metric", what, name, Map.of("rssKiBPerSocket", kib)));
+            } finally {
+                for (java.net.Socket s : sockets) {
+                    s.close();
+                }
+            }
+            Thread.sleep(2000); // let the server see the closes
+        }
+        out.flush();
+    }
+
+    /** Resident set size of a process and its descendants, from /proc (0 where /proc is missing). */
+    static long rssKiB(ProcessHandle process) {
+        long total = 0;
+        for (ProcessHandle p : java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(process), process.descendants())
+                .toList()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                // gone, or no /proc
+            }
+        }
+        return total;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

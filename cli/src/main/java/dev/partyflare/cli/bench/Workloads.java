@@ -261,4 +261,86 @@ final class Workloads {
     static CompletableFuture<Void> none() {
         return CompletableFuture.completedFuture(null);
     }
+
+    /** True when the {@code wrk} HTTP load generator is on the PATH. */
+    static boolean wrkAvailable() {
+        try {
+            Process p = new ProcessBuilder("wrk", "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return p.waitFor(10, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * HTTP requests/s measured by {@code wrk} (one thread, {@code connections} keep-alive connections,
+     * {@code seconds} long), to {@code pathPrefix + "one"} or spread over {@code rooms} paths.
+     */
+    static Result wrk(String httpBase, String pathPrefix, int rooms, int seconds, int connections) throws Exception {
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("partyflare-bench", ".lua");
+        try {
+            java.nio.file.Files.writeString(
+                    script,
+                    rooms <= 1
+                            ? "request = function() return wrk.format(nil, \"" + pathPrefix + "one\") end\n"
+                            : "local n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, \"" + pathPrefix
+                                    + "r\" .. (n % " + rooms + "))\nend\n");
+            Process p = new ProcessBuilder(
+                            "wrk",
+                            "-t1",
+                            "-c" + connections,
+                            "-d" + seconds + "s",
+                            "--timeout",
+                            "10s",
+                            "--latency",
+                            "-s",
+                            script.toString(),
+                            httpBase)
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("wrk failed: " + out);
+            }
+            var rate = java.util.regex.Pattern.compile("Requests/sec:\\s*([0-9.]+)")
+                    .matcher(out);
+            var total = java.util.regex.Pattern.compile("([0-9]+) requests in").matcher(out);
+            var errors = java.util.regex.Pattern.compile("Non-2xx or 3xx responses: ([0-9]+)")
+                    .matcher(out);
+            if (!rate.find() || !total.find()) {
+                throw new IllegalStateException("unexpected wrk output: " + out);
+            }
+            if (errors.find()) {
+                throw new IllegalStateException(errors.group(1) + " requests failed (non-2xx)");
+            }
+            return new Result(
+                    Double.parseDouble(rate.group(1)),
+                    wrkPercentile(out, "50%"),
+                    wrkPercentile(out, "99%"),
+                    Long.parseLong(total.group(1)));
+        } finally {
+            java.nio.file.Files.deleteIfExists(script);
+        }
+    }
+
+    private static double wrkPercentile(String out, String which) {
+        var m = java.util.regex.Pattern.compile("\\s" + which + "\\s+([0-9.]+)(us|ms|s)")
+                .matcher(out);
+        if (!m.find()) {
+            return 0;
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
+    }
 }

@@ -30,15 +30,22 @@ public final class SystemRuntimeClock extends RuntimeClock {
         AtomicInteger counter = userTimer ? pending : new AtomicInteger();
         counter.incrementAndGet();
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        ScheduledFuture<?> f = scheduler.schedule(
-                () -> {
-                    if (done.compareAndSet(false, true)) {
-                        counter.decrementAndGet();
-                        task.run();
-                    }
-                },
-                delay,
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f;
+        try {
+            f = scheduler.schedule(
+                    () -> {
+                        if (done.compareAndSet(false, true)) {
+                            counter.decrementAndGet();
+                            task.run();
+                        }
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the runtime is shutting down (an event that was still finishing): the timer never fires
+            counter.decrementAndGet();
+            return () -> false;
+        }
         return () -> {
             if (done.compareAndSet(false, true)) {
                 counter.decrementAndGet();
