@@ -74,6 +74,7 @@ public final class Emulator implements AutoCloseable {
                         options.port(),
                         options.maxRequestBodyBytes(),
                         options.maxWebSocketMessageBytes(),
+                        options.maxWebSocketSendQueueBytes(),
                         listener);
             } catch (RuntimeException e) {
                 runtime.close();

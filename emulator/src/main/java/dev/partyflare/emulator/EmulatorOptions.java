@@ -30,6 +30,12 @@ public final class EmulatorOptions {
     /** The largest WebSocket message workerd accepts (32 MiB). */
     public static final int MAX_WEBSOCKET_MESSAGE = 32 * 1024 * 1024;
 
+    /**
+     * Default bound of the bytes queued for one WebSocket client that does not read (64 MiB: two
+     * messages of the largest size fit): past it the connection is dropped.
+     */
+    public static final long DEFAULT_WEBSOCKET_SEND_QUEUE = 64L * 1024 * 1024;
+
     private final String workerName;
     private final Worker worker;
     private final List<DurableObjectBinding> durableObjects;
@@ -42,6 +48,7 @@ public final class EmulatorOptions {
     private final boolean strictLimits;
     private final long maxRequestBodyBytes;
     private final long maxWebSocketMessageBytes;
+    private final long maxWebSocketSendQueueBytes;
     private final Duration blockConcurrencyTimeout;
     private final String compatibilityDate;
     private final Path persistTo;
@@ -82,6 +89,7 @@ public final class EmulatorOptions {
         this.strictLimits = b.strictLimits;
         this.maxRequestBodyBytes = b.maxRequestBodyBytes;
         this.maxWebSocketMessageBytes = b.maxWebSocketMessageBytes;
+        this.maxWebSocketSendQueueBytes = b.maxWebSocketSendQueueBytes;
         this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
         this.compatibilityDate = b.compatibilityDate;
         this.persistTo = b.persistTo;
@@ -161,6 +169,11 @@ public final class EmulatorOptions {
         return maxWebSocketMessageBytes;
     }
 
+    /** Bytes that may wait for one slow WebSocket client before its connection is dropped. */
+    public long maxWebSocketSendQueueBytes() {
+        return maxWebSocketSendQueueBytes;
+    }
+
     public Duration blockConcurrencyTimeout() {
         return blockConcurrencyTimeout;
     }
@@ -203,6 +216,7 @@ public final class EmulatorOptions {
         b.strictLimits = strictLimits;
         b.maxRequestBodyBytes = maxRequestBodyBytes;
         b.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
+        b.maxWebSocketSendQueueBytes = maxWebSocketSendQueueBytes;
         b.blockConcurrencyTimeout = blockConcurrencyTimeout;
         b.compatibilityDate = compatibilityDate;
         b.persistTo = persistTo;
@@ -226,6 +240,7 @@ public final class EmulatorOptions {
         private boolean strictLimits;
         private long maxRequestBodyBytes = 100L * 1024 * 1024;
         private long maxWebSocketMessageBytes = MAX_WEBSOCKET_MESSAGE;
+        private long maxWebSocketSendQueueBytes = DEFAULT_WEBSOCKET_SEND_QUEUE;
         private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
         private String compatibilityDate;
         private Path persistTo;
@@ -324,6 +339,19 @@ public final class EmulatorOptions {
 
         public Builder maxWebSocketMessageBytes(long bytes) {
             this.maxWebSocketMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Bound of the bytes queued for one WebSocket client that does not read; when a send would
+         * exceed it the connection is dropped and the object sees it close (1006) with an error naming
+         * the bound. Default {@link #DEFAULT_WEBSOCKET_SEND_QUEUE}.
+         */
+        public Builder maxWebSocketSendQueueBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxWebSocketSendQueueBytes must be positive, got " + bytes);
+            }
+            this.maxWebSocketSendQueueBytes = bytes;
             return this;
         }
 

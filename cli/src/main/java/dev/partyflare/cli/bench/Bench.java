@@ -153,8 +153,13 @@ public final class Bench {
                     t -> Workloads.pubsub("ws://" + t, quick ? 100 : 1000, quick ? 5 : 50));
             if (wants(Workload.memory)) {
                 memory(emu, quick ? 100 : 2000);
-                for (Map.Entry<String, ProcessHandle> p : processes.entrySet()) {
-                    memoryRss(p.getKey(), targets.get(p.getKey()), p.getValue(), quick ? 100 : 2000);
+                Map<String, ProcessHandle> measured = new LinkedHashMap<>();
+                measured.put("emulator", ProcessHandle.current()); // this JVM: its client sockets are tiny
+                measured.putAll(processes);
+                for (Map.Entry<String, ProcessHandle> p : measured.entrySet()) {
+                    for (String party : new String[] {"room", "hib-room"}) {
+                        memoryRss(p.getKey(), targets.get(p.getKey()), p.getValue(), quick ? 100 : 2000, party);
+                    }
                 }
             }
         }
@@ -271,11 +276,13 @@ public final class Bench {
     }
 
     /**
-     * Resident memory per open socket of an external server process (RSS growth of the process and
-     * its children while {@code n} sockets are open, hibernating rooms): in {@code n} rooms and in
-     * one.
+     * Resident memory per open socket of a server process (RSS growth of the process and its
+     * children while {@code n} sockets are open, a second after the last one opened): in {@code n}
+     * rooms and in one, of a standard or a hibernating party. A JVM's RSS also grows when its heap
+     * expands, so for the emulator the heap figures above are the sharper measure.
      */
-    private void memoryRss(String name, String hostPort, ProcessHandle process, int n) throws Exception {
+    private void memoryRss(String name, String hostPort, ProcessHandle process, int n, String party)
+            throws Exception {
         String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
         int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
         for (String layout : new String[] {"rooms", "one-room"}) {
@@ -283,14 +290,16 @@ public final class Bench {
             List<java.net.Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < n; i++) {
-                    String room = layout.equals("rooms") ? "rss-" + name + "-" + i : "rss-" + name + "-one";
-                    sockets.add(Workloads.rawWebSocket(host, port, "/parties/hib-room/" + room));
+                    String room = "rss-" + party + "-" + (layout.equals("rooms") ? i : "one");
+                    sockets.add(Workloads.rawWebSocket(host, port, "/parties/" + party + "/" + room));
                 }
                 Thread.sleep(1000);
                 long after = rssKiB(process);
                 String what = String.format(
-                        "RSS per socket, %d sockets in %s (hibernatable)",
-                        n, layout.equals("rooms") ? n + " rooms" : "1 room");
+                        "RSS per socket, %d sockets in %s, %s",
+                        n,
+                        layout.equals("rooms") ? n + " rooms" : "1 room",
+                        party.equals("room") ? "standard" : "hibernatable");
                 double kib = (after - before) / (double) n;
                 out.println(String.format("%-18s %-46s  %s %8.1f KiB (process RSS)", "memory", what, name, kib));
                 rows.add(Map.of("workload", "memory", "metric", what, name, Map.of("rssKiBPerSocket", kib)));

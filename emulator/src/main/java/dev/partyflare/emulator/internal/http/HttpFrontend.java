@@ -42,6 +42,7 @@ public final class HttpFrontend implements AutoCloseable {
     private final DurableRuntime runtime;
     private final Listener listener;
     private final long maxWebSocketMessageBytes;
+    private final long maxSendQueueBytes;
     private final long maxRequestBodyBytes;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     private final WebSocketProtocolHandshakeHandler handshake;
@@ -63,8 +64,10 @@ public final class HttpFrontend implements AutoCloseable {
             int port,
             long maxRequestBodyBytes,
             long maxWebSocketMessageBytes,
+            long maxSendQueueBytes,
             Listener listener) {
         this.runtime = runtime;
+        this.maxSendQueueBytes = maxSendQueueBytes;
         this.listener = listener;
         this.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
@@ -263,7 +266,7 @@ public final class HttpFrontend implements AutoCloseable {
         if (listener != null) {
             listener.webSocketOpened(path);
         }
-        new UndertowWebSocketBridge(channel, client, maxWebSocketMessageBytes, () -> {
+        new UndertowWebSocketBridge(channel, client, maxWebSocketMessageBytes, maxSendQueueBytes, () -> {
                     if (listener != null) {
                         listener.webSocketClosed(path);
                     }

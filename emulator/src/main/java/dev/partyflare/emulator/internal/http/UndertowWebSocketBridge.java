@@ -39,13 +39,23 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
     private final WebSocketChannel channel;
     private final WebSocketEnd client;
     private final long maxMessageBytes;
+    private final long maxQueuedBytes;
     private final Runnable onClosed;
     private volatile boolean failed;
+    private volatile boolean overflowed;
+    /** Bytes handed to Undertow and not yet written to the client's socket. */
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
 
-    UndertowWebSocketBridge(WebSocketChannel channel, WebSocketEnd client, long maxMessageBytes, Runnable onClosed) {
+    UndertowWebSocketBridge(
+            WebSocketChannel channel,
+            WebSocketEnd client,
+            long maxMessageBytes,
+            long maxQueuedBytes,
+            Runnable onClosed) {
         this.channel = channel;
         this.client = client;
         this.maxMessageBytes = maxMessageBytes;
+        this.maxQueuedBytes = maxQueuedBytes;
         this.onClosed = onClosed;
     }
 
@@ -243,11 +253,46 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
 
     // ---- code -> network ----
 
+    /**
+     * Sends a message; the bytes count as queued until Undertow has written them. A client that
+     * stops reading makes them pile up: past {@code maxQueuedBytes} the connection is dropped (the
+     * object sees a 1006 close and an error naming the bound) instead of the server's memory
+     * growing without bound.
+     */
     @Override
     public void message(WebSocketMessage message) {
-        switch (message) {
-            case WebSocketMessage.Text t -> WebSockets.sendText(t.text(), channel, null);
-            case WebSocketMessage.Binary b -> WebSockets.sendBinary(ByteBuffer.wrap(b.data()), channel, null);
+        ByteBuffer payload =
+                switch (message) {
+                    case WebSocketMessage.Text t -> ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
+                    case WebSocketMessage.Binary b -> ByteBuffer.wrap(b.data());
+                };
+        long size = payload.remaining();
+        long queued = queuedBytes.addAndGet(size);
+        if (queued > maxQueuedBytes) {
+            queuedBytes.addAndGet(-size);
+            if (!overflowed) {
+                overflowed = true;
+                client.networkFailed("WebSocket send queue full: " + queued + " bytes waiting for a client that is"
+                        + " not reading (limit " + maxQueuedBytes + "); connection dropped");
+                IoUtils.safeClose(channel);
+            }
+            return;
+        }
+        WebSocketCallback<Void> written = new WebSocketCallback<>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                queuedBytes.addAndGet(-size);
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                queuedBytes.addAndGet(-size);
+            }
+        };
+        if (message instanceof WebSocketMessage.Text) {
+            WebSockets.sendText(payload, channel, written);
+        } else {
+            WebSockets.sendBinary(payload, channel, written);
         }
     }
 

@@ -1,0 +1,82 @@
+package dev.partyflare.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.partyflare.durable.WebSocket;
+import dev.partyflare.fixtures.Probe;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A WebSocket client that stops reading: the bytes waiting for it are bounded (here 4 MiB); past the
+ * bound its connection is dropped, the object sees why, and the rest of the server keeps serving.
+ */
+class BackpressureIT {
+    static final long LIMIT = 4L * 1024 * 1024;
+    static Emulator emu;
+
+    @BeforeAll
+    static void start() {
+        emu = Emulator.start(
+                TestEmulators.probe().maxWebSocketSendQueueBytes(LIMIT).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        emu.close();
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsDroppedAtTheBoundAndTheServerKeepsServing() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", emu.port())) {
+            s.setReceiveBufferSize(16 * 1024);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(FuzzIT.handshake("/do/PROBE/ws-flood/ws"));
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            // 256 MiB asked for, never read: without a bound the server would hold all of it
+            s.getOutputStream()
+                    .write(FuzzIT.frame(true, 0, 1, "flood:256:1048576".getBytes(StandardCharsets.UTF_8), -1));
+
+            WebSocket.ErrorEvent err = Probe.errorOf("ws-flood").get(30, TimeUnit.SECONDS);
+            assertThat(err.message())
+                    .contains("WebSocket send queue full")
+                    .contains("client that is not reading (limit " + LIMIT + ")");
+            assertThat(Probe.closeOf("ws-flood")).isNotDone(); // an error ends it, as other network failures
+
+            // the connection is gone: what the client can still read is bounded by the limit plus socket buffers
+            long read = 0;
+            byte[] buf = new byte[64 * 1024];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                read += n;
+            }
+            assertThat(read).isLessThan(LIMIT + 8L * 1024 * 1024);
+        }
+        try (WsClient c = WsClient.connect("ws://127.0.0.1:" + emu.port() + "/do/PROBE/ws-after-flood/ws")) {
+            c.send("still here");
+            assertThat(c.nextText()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void writtenBytesLeaveTheQueueSoAReaderGetsFarMoreThanTheBound() throws Exception {
+        try (WsClient c = WsClient.connect("ws://127.0.0.1:" + emu.port() + "/do/PROBE/ws-reader/ws")) {
+            for (int burst = 0; burst < 8; burst++) { // 8 bursts of 2 MiB: 16 MiB in all, four times the bound
+                c.send("flood:8:262144");
+                for (int i = 0; i < 8; i++) {
+                    assertThat(((WsClient.Binary) c.next()).bytes()).hasSize(262144);
+                }
+                assertThat(c.nextText()).isEqualTo("flood done");
+            }
+        }
+    }
+}
