@@ -74,7 +74,10 @@ class SoakIT {
         }
 
         void close() {
-            ws.sendClose(1000, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            ws.sendClose(1000, "bye")
+                    .orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null)
+                    .join();
         }
     }
 
@@ -86,7 +89,8 @@ class SoakIT {
             // one resident socket per room for the whole run: it sees every round through hibernations
             List<Client> resident = new ArrayList<>();
             for (int r = 0; r < ROOMS; r++) {
-                resident.add(new Client("ws://" + base + "/parties/chat-room/soak-" + r + "?name=resident", "\"text\":\"r"));
+                resident.add(
+                        new Client("ws://" + base + "/parties/chat-room/soak-" + r + "?name=resident", "\"text\":\"r"));
             }
             long[] expectedCounts = new long[COUNTERS];
             int residentExpected = 0;

@@ -281,8 +281,7 @@ public final class Bench {
      * rooms and in one, of a standard or a hibernating party. A JVM's RSS also grows when its heap
      * expands, so for the emulator the heap figures above are the sharper measure.
      */
-    private void memoryRss(String name, String hostPort, ProcessHandle process, int n, String party)
-            throws Exception {
+    private void memoryRss(String name, String hostPort, ProcessHandle process, int n, String party) throws Exception {
         String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
         int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
         for (String layout : new String[] {"rooms", "one-room"}) {

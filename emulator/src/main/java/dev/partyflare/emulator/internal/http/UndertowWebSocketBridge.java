@@ -261,11 +261,10 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
      */
     @Override
     public void message(WebSocketMessage message) {
-        ByteBuffer payload =
-                switch (message) {
-                    case WebSocketMessage.Text t -> ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
-                    case WebSocketMessage.Binary b -> ByteBuffer.wrap(b.data());
-                };
+        ByteBuffer payload = switch (message) {
+            case WebSocketMessage.Text t -> ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
+            case WebSocketMessage.Binary b -> ByteBuffer.wrap(b.data());
+        };
         long size = payload.remaining();
         long queued = queuedBytes.addAndGet(size);
         if (queued > maxQueuedBytes) {
