@@ -158,7 +158,21 @@ public final class Bench {
                 measured.putAll(processes);
                 for (Map.Entry<String, ProcessHandle> p : measured.entrySet()) {
                     for (String party : new String[] {"room", "hib-room"}) {
-                        memoryRss(p.getKey(), targets.get(p.getKey()), p.getValue(), quick ? 100 : 2000, party);
+                        try {
+                            memoryRss(p.getKey(), targets.get(p.getKey()), p.getValue(), quick ? 100 : 2000, party);
+                        } catch (Exception e) {
+                            out.printf(
+                                    "%-18s %-46s  %s failed: %s%n",
+                                    "memory", "RSS per socket, " + party, p.getKey(), e);
+                            rows.add(Map.of(
+                                    "workload",
+                                    "memory",
+                                    "metric",
+                                    "RSS per socket, " + party,
+                                    p.getKey(),
+                                    Map.of("error", String.valueOf(e))));
+                            Thread.sleep(5000); // let the server drop what the failed run left open
+                        }
                     }
                 }
             }
