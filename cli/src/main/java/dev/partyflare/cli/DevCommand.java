@@ -95,6 +95,13 @@ final class DevCommand implements Callable<Integer> {
     Integer attachmentLimit;
 
     @Option(
+            names = "--ws-send-queue-limit",
+            paramLabel = "BYTES",
+            description = "Bytes that may wait for a WebSocket client that is not reading before its connection is"
+                    + " dropped (default: 67108864).")
+    Long wsSendQueueLimit;
+
+    @Option(
             names = "--dashboard-path",
             paramLabel = "PATH",
             description = "Where the dashboard is served (default: ${DEFAULT-VALUE}).")
@@ -201,8 +208,14 @@ final class DevCommand implements Callable<Integer> {
         if (idle instanceof Number n) {
             b.idleTimeout(n.longValue() < 0 ? null : Duration.ofMillis(n.longValue()));
         }
+        if (settings.get("ws_send_queue_limit") instanceof Number n) {
+            b.maxWebSocketSendQueueBytes(n.longValue());
+        }
         if (attachmentLimit != null) {
             b.attachmentLimit(attachmentLimit);
+        }
+        if (wsSendQueueLimit != null) {
+            b.maxWebSocketSendQueueBytes(wsSendQueueLimit);
         }
         if (strictLimits != null) {
             b.strictLimits(strictLimits);
