@@ -514,10 +514,7 @@ public final class WebSocketEnd implements WebSocket {
     public void onMessage(Consumer<WebSocketMessage> listener) {
         lock.lock();
         try {
-            if (messageListeners == null) {
-                messageListeners = new CopyOnWriteArrayList<>();
-            }
-            messageListeners.add(listener);
+            messageListeners = withListener(messageListeners, listener);
         } finally {
             lock.unlock();
         }
@@ -528,10 +525,7 @@ public final class WebSocketEnd implements WebSocket {
     public void onClose(Consumer<CloseEvent> listener) {
         lock.lock();
         try {
-            if (closeListeners == null) {
-                closeListeners = new CopyOnWriteArrayList<>();
-            }
-            closeListeners.add(listener);
+            closeListeners = withListener(closeListeners, listener);
         } finally {
             lock.unlock();
         }
@@ -542,14 +536,18 @@ public final class WebSocketEnd implements WebSocket {
     public void onError(Consumer<ErrorEvent> listener) {
         lock.lock();
         try {
-            if (errorListeners == null) {
-                errorListeners = new CopyOnWriteArrayList<>();
-            }
-            errorListeners.add(listener);
+            errorListeners = withListener(errorListeners, listener);
         } finally {
             lock.unlock();
         }
         listenerAdded();
+    }
+
+    /** {@code list} with {@code listener} added, created on the first one (called under the lock). */
+    private static <T> List<Consumer<T>> withListener(List<Consumer<T>> list, Consumer<T> listener) {
+        List<Consumer<T>> l = list == null ? new CopyOnWriteArrayList<>() : list;
+        l.add(listener);
+        return l;
     }
 
     // ---- receiving ----
