@@ -81,10 +81,6 @@ class BrowserIT {
             DevServerIT.Ws other = new DevServerIT.Ws(dev.port, "/parties/chat-room/lobby?name=other-tab");
             other.ws.sendText("hello from the other tab", true).join();
             other.awaitContaining("hello from the other tab");
-            // and has the board open: the Board namespace's storage exists before Chromium, whose virtual
-            // time budget does not wait for real time, opens its own socket (a cold first board object
-            // could take longer than the budget and leave the page "connecting…")
-            DevServerIT.Ws board = new DevServerIT.Ws(dev.port, "/parties/board/lobby?topics=news");
 
             String page = browse("http://127.0.0.1:" + dev.port + "/?name=browser", "demo.png");
             assertThat(page).contains("partyflare demo");
