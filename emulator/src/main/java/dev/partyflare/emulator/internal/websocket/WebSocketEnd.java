@@ -514,7 +514,10 @@ public final class WebSocketEnd implements WebSocket {
     public void onMessage(Consumer<WebSocketMessage> listener) {
         lock.lock();
         try {
-            messageListeners = withListener(messageListeners, listener);
+            if (messageListeners == null) {
+                messageListeners = new CopyOnWriteArrayList<>();
+            }
+            messageListeners.add(listener);
         } finally {
             lock.unlock();
         }
@@ -525,7 +528,10 @@ public final class WebSocketEnd implements WebSocket {
     public void onClose(Consumer<CloseEvent> listener) {
         lock.lock();
         try {
-            closeListeners = withListener(closeListeners, listener);
+            if (closeListeners == null) {
+                closeListeners = new CopyOnWriteArrayList<>();
+            }
+            closeListeners.add(listener);
         } finally {
             lock.unlock();
         }
@@ -536,18 +542,14 @@ public final class WebSocketEnd implements WebSocket {
     public void onError(Consumer<ErrorEvent> listener) {
         lock.lock();
         try {
-            errorListeners = withListener(errorListeners, listener);
+            if (errorListeners == null) {
+                errorListeners = new CopyOnWriteArrayList<>();
+            }
+            errorListeners.add(listener);
         } finally {
             lock.unlock();
         }
         listenerAdded();
-    }
-
-    /** {@code list} with {@code listener} added, created on the first one (called under the lock). */
-    private static <T> List<Consumer<T>> withListener(List<Consumer<T>> list, Consumer<T> listener) {
-        List<Consumer<T>> l = list == null ? new CopyOnWriteArrayList<>() : list;
-        l.add(listener);
-        return l;
     }
 
     // ---- receiving ----
