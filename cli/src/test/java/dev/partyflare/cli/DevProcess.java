@@ -41,6 +41,7 @@ final class DevProcess implements AutoCloseable {
     static DevProcess start(Path workDir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED"); // as the runnable jar's manifest
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.partyflare.cli.Main");

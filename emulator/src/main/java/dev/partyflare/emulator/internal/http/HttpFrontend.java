@@ -21,8 +21,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.xnio.Options;
 
 /**
@@ -44,7 +42,8 @@ public final class HttpFrontend implements AutoCloseable {
     private final long maxWebSocketMessageBytes;
     private final long maxSendQueueBytes;
     private final long maxRequestBodyBytes;
-    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.Executor requests =
+            dev.partyflare.emulator.internal.exec.EventThreads.executor("partyflare-request");
     private final WebSocketProtocolHandshakeHandler handshake;
     private final Undertow server;
     private final int port;
@@ -289,6 +288,5 @@ public final class HttpFrontend implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        requests.shutdownNow();
     }
 }

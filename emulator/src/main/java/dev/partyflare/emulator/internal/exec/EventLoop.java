@@ -1,0 +1,124 @@
+package dev.partyflare.emulator.internal.exec;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The scheduler of the virtual threads whose events arrived on one I/O thread: their
+ * continuations run on that I/O thread between its network events, so an event and its reply
+ * cost no hand-over to another core.
+ *
+ * <p>An I/O thread must never wait for one of its own virtual threads, yet it can: Undertow's and
+ * our code take locks on the I/O thread that an event's virtual thread may hold while it is
+ * unmounted. So continuations are never stranded behind a busy or blocked I/O thread: one that is
+ * blocked or waiting is bypassed at once, and continuations left queued for longer than {@link
+ * #STEAL_AFTER_NANOS} (the I/O thread is stuck, or busy with a long event) are stolen by the
+ * fallback pool. Any carrier may run any continuation; the loop is an affinity, not a contract.
+ */
+final class EventLoop implements Executor {
+    static final long STEAL_AFTER_NANOS = 2_000_000;
+    private static final int BATCH = 64;
+    private static final List<EventLoop> LOOPS = new CopyOnWriteArrayList<>();
+    private static final AtomicBoolean STEALER_STARTED = new AtomicBoolean();
+    /** Runs what the loops cannot run now; its threads are the carriers of last resort. */
+    private static final Executor FALLBACK = ForkJoinPool.commonPool();
+
+    private final Thread thread;
+    private final Executor ioExecutor;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainPosted = new AtomicBoolean();
+    /** When the oldest still queued continuation was posted, or 0 when none waits. */
+    private volatile long waitingSince;
+
+    private EventLoop(Thread thread, Executor ioExecutor) {
+        this.thread = thread;
+        this.ioExecutor = ioExecutor;
+    }
+
+    /** The loop of I/O thread {@code thread} (which must be an {@link Executor}). */
+    static EventLoop of(Thread thread) {
+        for (EventLoop l : LOOPS) {
+            if (l.thread == thread) {
+                return l;
+            }
+        }
+        synchronized (LOOPS) {
+            for (EventLoop l : LOOPS) {
+                if (l.thread == thread) {
+                    return l;
+                }
+            }
+            LOOPS.removeIf(l -> !l.thread.isAlive());
+            EventLoop l = new EventLoop(thread, (Executor) thread);
+            LOOPS.add(l);
+            if (STEALER_STARTED.compareAndSet(false, true)) {
+                Thread.ofPlatform().daemon().name("partyflare-loop-stealer").start(EventLoop::stealForever);
+            }
+            return l;
+        }
+    }
+
+    @Override
+    public void execute(Runnable continuation) {
+        Thread.State s = thread.getState();
+        if (s == Thread.State.BLOCKED
+                || s == Thread.State.WAITING
+                || s == Thread.State.TIMED_WAITING
+                || s == Thread.State.TERMINATED) {
+            FALLBACK.execute(continuation); // the I/O thread waits, perhaps for this very thread
+            return;
+        }
+        tasks.add(continuation);
+        if (drainPosted.compareAndSet(false, true)) {
+            waitingSince = System.nanoTime();
+            try {
+                ioExecutor.execute(this::drain);
+            } catch (RejectedExecutionException e) { // the I/O thread is shutting down
+                drainPosted.set(false);
+                stealAll();
+            }
+        }
+    }
+
+    private void drain() {
+        drainPosted.set(false);
+        waitingSince = 0;
+        for (int i = 0; i < BATCH; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                return;
+            }
+            r.run();
+        }
+        if (!tasks.isEmpty() && drainPosted.compareAndSet(false, true)) {
+            waitingSince = System.nanoTime();
+            ioExecutor.execute(this::drain); // let the I/O thread serve its connections in between
+        }
+    }
+
+    private void stealAll() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            FALLBACK.execute(r);
+        }
+    }
+
+    private static void stealForever() {
+        while (true) {
+            LockSupport.parkNanos(STEAL_AFTER_NANOS);
+            long now = System.nanoTime();
+            for (EventLoop l : LOOPS) {
+                long since = l.waitingSince;
+                if (since != 0 && now - since > STEAL_AFTER_NANOS && !l.tasks.isEmpty()) {
+                    l.stealAll();
+                }
+            }
+        }
+    }
+}
