@@ -102,6 +102,14 @@ final class DevCommand implements Callable<Integer> {
     Long wsSendQueueLimit;
 
     @Option(
+            names = "--event-timeout",
+            paramLabel = "MS",
+            description = "How long one event may run (not counting waits) before its object is reset, its callers"
+                    + " get an error and spinning code in your classes is stopped (default: 60000; the config's"
+                    + " limits.cpu_ms or [partyflare] event_timeout_ms; 0 disables).")
+    Long eventTimeoutMs;
+
+    @Option(
             names = "--dashboard-path",
             paramLabel = "PATH",
             description = "Where the dashboard is served (default: ${DEFAULT-VALUE}).")
@@ -210,6 +218,12 @@ final class DevCommand implements Callable<Integer> {
         }
         if (settings.get("ws_send_queue_limit") instanceof Number n) {
             b.maxWebSocketSendQueueBytes(n.longValue());
+        }
+        if (settings.get("event_timeout_ms") instanceof Number n) {
+            b.eventTimeout(n.longValue() <= 0 ? null : Duration.ofMillis(n.longValue()));
+        }
+        if (eventTimeoutMs != null) {
+            b.eventTimeout(eventTimeoutMs <= 0 ? null : Duration.ofMillis(eventTimeoutMs));
         }
         if (attachmentLimit != null) {
             b.attachmentLimit(attachmentLimit);

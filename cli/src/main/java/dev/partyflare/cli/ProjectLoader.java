@@ -4,12 +4,12 @@ import dev.partyflare.emulator.ConfigException;
 import dev.partyflare.emulator.EmulatorOptions;
 import dev.partyflare.emulator.internal.config.ProjectConfig;
 import dev.partyflare.emulator.internal.config.WranglerConfig;
+import dev.partyflare.emulator.internal.exec.InstrumentingClassLoader;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,9 @@ final class ProjectLoader {
         for (int i = 0; i < urls.length; i++) {
             urls[i] = cp.get(i).toAbsolutePath().toUri().toURL();
         }
-        ClassLoader loader = new URLClassLoader("project", urls, ProjectLoader.class.getClassLoader());
+        // the project's own classes (directories, not jars) get preemption polls: a spinning event can be stopped
+        ClassLoader loader = new InstrumentingClassLoader(
+                "project", urls, cp.stream().filter(Files::isDirectory).toList(), ProjectLoader.class.getClassLoader());
         return pc.toOptions(EmulatorOptions.builder(), loader);
     }
 

@@ -56,6 +56,16 @@ class ConfigTest {
     }
 
     @Test
+    void cloudflaresCpuLimitBecomesTheEventTimeoutUnlessPartyflareSetsOne() throws Exception {
+        ProjectConfig cpu = WranglerConfig.load(write("wrangler.toml", TOML + "\n[limits]\ncpu_ms = 300000\n"));
+        assertThat(cpu.partyflare()).containsEntry("event_timeout_ms", 300000L);
+        ProjectConfig both = WranglerConfig.load(write(
+                "wrangler.toml", TOML + "\n[limits]\ncpu_ms = 300000\n\n[partyflare]\nevent_timeout_ms = 5000\n"));
+        assertThat(((Number) both.partyflare().get("event_timeout_ms")).longValue())
+                .isEqualTo(5000L);
+    }
+
+    @Test
     void jsoncWithCommentsAndTrailingCommas() throws Exception {
         Path file = write("wrangler.jsonc", """
             {

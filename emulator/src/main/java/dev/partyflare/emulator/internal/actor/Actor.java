@@ -178,6 +178,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         } finally {
             runningThread = outerThread; // an event of this object that this one nested in (re-entrant call)
             runningSince = outerSince;
+            dev.partyflare.emulator.internal.exec.Preemption.clear(this);
             EventContext.exit(previous);
         }
     }
@@ -199,7 +200,9 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
 
     /**
      * Resets this object if the event holding its gate has run longer than {@code limitNanos} (real
-     * time): its callers get a clear error instead of waiting for ever, and its thread is interrupted.
+     * time): its callers get a clear error instead of waiting for ever, and its thread is interrupted
+     * and stopped at its next preemption poll (user classes loaded through {@code
+     * InstrumentingClassLoader}).
      */
     void checkRunningTime(long now, long limitNanos) {
         Thread t = runningThread;
@@ -212,6 +215,13 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
                 + " s without giving way (partyflare's eventTimeout; blocked or spinning code?)";
         services().errors().report(where("watchdog"), new java.util.concurrent.TimeoutException(message));
         reset("java.util.concurrent.TimeoutException", message);
+        // blocked code sees the interrupt; spinning user code stops at its next loop back edge
+        dev.partyflare.emulator.internal.exec.Preemption.stop(
+                t, this, "java.util.concurrent.TimeoutException", message);
+        if (runningThread != t) {
+            // the event ended meanwhile (its own clear may have run before the stop was set)
+            dev.partyflare.emulator.internal.exec.Preemption.clear(t, this);
+        }
         t.interrupt();
     }
 

@@ -234,6 +234,11 @@ public final class WranglerConfig {
                     partyflare.put(e.getKey(), toJava(e.getValue()));
                 }
             }
+            // Cloudflare's CPU limit per invocation bounds how long an event may run here too (as running time)
+            JsonNode cpu = root.path("limits").path("cpu_ms");
+            if (cpu.isNumber() && !partyflare.containsKey("event_timeout_ms")) {
+                partyflare.put("event_timeout_ms", cpu.longValue());
+            }
             return new ProjectConfig(file, text, name, main, compat, vars, bindings, migrations, partyflare, warnings);
         }
 

@@ -19,10 +19,16 @@ import java.util.concurrent.locks.LockSupport;
  * unmounted. So continuations are never stranded behind a busy or blocked I/O thread: one that is
  * blocked or waiting is bypassed at once, and continuations left queued for longer than {@link
  * #STEAL_AFTER_NANOS} (the I/O thread is stuck, or busy with a long event) are stolen by the
- * fallback pool. Any carrier may run any continuation; the loop is an affinity, not a contract.
+ * fallback pool. An event that keeps the I/O thread for longer than {@link #MIGRATE_AFTER_NANOS}
+ * (long computation, or code that spins) leaves it at its next preemption poll: it yields, and
+ * its continuation goes to the fallback pool. Any carrier may run any continuation; the loop is an
+ * affinity, not a contract.
  */
 final class EventLoop implements Executor {
     static final long STEAL_AFTER_NANOS = 2_000_000;
+    /** An event that runs this long on the loop is moved off it at its next preemption poll. */
+    static final long MIGRATE_AFTER_NANOS = 20_000_000;
+
     private static final int BATCH = 64;
     private static final List<EventLoop> LOOPS = new CopyOnWriteArrayList<>();
     private static final AtomicBoolean STEALER_STARTED = new AtomicBoolean();
@@ -35,6 +41,10 @@ final class EventLoop implements Executor {
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     /** When the oldest still queued continuation was posted, or 0 when none waits. */
     private volatile long waitingSince;
+    /** When the continuation the I/O thread runs now was mounted, or 0. */
+    private volatile long runningSince;
+    /** Set by the stealer: the running continuation has held the I/O thread too long. */
+    private volatile boolean migrateRequested;
 
     private EventLoop(Thread thread, Executor ioExecutor) {
         this.thread = thread;
@@ -66,6 +76,14 @@ final class EventLoop implements Executor {
 
     @Override
     public void execute(Runnable continuation) {
+        if (migrateRequested && Thread.currentThread() == thread) {
+            // called on the I/O thread itself while it runs a continuation: that continuation yielded
+            // at a preemption poll to leave the loop (Preemption.poll -> Thread.yield)
+            migrateRequested = false;
+            Preemption.yieldDone();
+            FALLBACK.execute(continuation);
+            return;
+        }
         Thread.State s = thread.getState();
         if (s == Thread.State.BLOCKED
                 || s == Thread.State.WAITING
@@ -94,12 +112,26 @@ final class EventLoop implements Executor {
             if (r == null) {
                 return;
             }
-            r.run();
+            runningSince = System.nanoTime();
+            try {
+                r.run();
+            } finally {
+                runningSince = 0;
+                if (migrateRequested) { // it ended or parked before reaching a poll
+                    migrateRequested = false;
+                    Preemption.yieldDone();
+                }
+            }
         }
         if (!tasks.isEmpty() && drainPosted.compareAndSet(false, true)) {
             waitingSince = System.nanoTime();
             ioExecutor.execute(this::drain); // let the I/O thread serve its connections in between
         }
+    }
+
+    /** Whether the current virtual thread is the continuation this loop runs and asked to leave. */
+    boolean wantsMigrationOfCurrent() {
+        return migrateRequested && EventThreads.currentCarrier() == thread;
     }
 
     private void stealAll() {
@@ -117,6 +149,11 @@ final class EventLoop implements Executor {
                 long since = l.waitingSince;
                 if (since != 0 && now - since > STEAL_AFTER_NANOS && !l.tasks.isEmpty()) {
                     l.stealAll();
+                }
+                long running = l.runningSince;
+                if (running != 0 && now - running > MIGRATE_AFTER_NANOS && !l.migrateRequested) {
+                    l.migrateRequested = true;
+                    Preemption.yieldRequested();
                 }
             }
         }

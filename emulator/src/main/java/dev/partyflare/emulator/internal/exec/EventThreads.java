@@ -25,7 +25,8 @@ import java.util.concurrent.Executor;
  */
 public final class EventThreads {
     private static final MethodHandle BUILDER_ON = builderConstructor();
-    private static final ThreadLocal<Executor> LOOP = new ThreadLocal<>();
+    private static final MethodHandle CURRENT_CARRIER = currentCarrierMethod();
+    private static final ThreadLocal<EventLoop> LOOP = new ThreadLocal<>();
 
     private EventThreads() {}
 
@@ -45,6 +46,28 @@ public final class EventThreads {
         }
     }
 
+    private static MethodHandle currentCarrierMethod() {
+        try {
+            java.lang.reflect.Method m = Thread.class.getDeclaredMethod("currentCarrierThread");
+            m.setAccessible(true);
+            return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // events then stay on their loop until they block
+        }
+    }
+
+    /** The platform thread the current thread runs on, or null if that cannot be known. */
+    static Thread currentCarrier() {
+        if (CURRENT_CARRIER == null) {
+            return null;
+        }
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
     /** Whether events can run on the I/O thread that delivered them in this JVM. */
     public static boolean loopSchedulingAvailable() {
         return BUILDER_ON != null;
@@ -55,15 +78,17 @@ public final class EventThreads {
      * from one (or from an event running on one), else on the default scheduler.
      */
     public static Thread start(String name, Runnable task) {
-        Executor loop = currentLoop();
+        EventLoop loop = currentLoop();
         if (loop == null) {
             return Thread.ofVirtual().name(name).start(task);
         }
         Thread.Builder.OfVirtual builder;
         try {
-            builder = (Thread.Builder.OfVirtual) BUILDER_ON.invokeExact(loop);
+            builder = (Thread.Builder.OfVirtual) BUILDER_ON.invokeExact((Executor) loop);
+        } catch (RuntimeException | Error e) {
+            throw e;
         } catch (Throwable e) {
-            return Thread.ofVirtual().name(name).start(task);
+            throw new IllegalStateException(e);
         }
         return builder.name(name).start(() -> {
             LOOP.set(loop);
@@ -71,12 +96,17 @@ public final class EventThreads {
         });
     }
 
+    /** The loop that schedules virtual thread {@code t} (the current thread), or null. */
+    static EventLoop loopOf(Thread t) {
+        return t == Thread.currentThread() ? LOOP.get() : null;
+    }
+
     /** An executor that starts each task with {@link #start}. */
     public static Executor executor(String name) {
         return task -> start(name, task);
     }
 
-    private static Executor currentLoop() {
+    private static EventLoop currentLoop() {
         if (BUILDER_ON == null) {
             return null;
         }

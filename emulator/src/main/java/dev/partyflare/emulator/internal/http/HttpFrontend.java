@@ -285,8 +285,28 @@ public final class HttpFrontend implements AutoCloseable {
         ex.getResponseSender().send(ByteBuffer.wrap(bytes));
     }
 
+    /**
+     * Stops the server. Undertow waits for its I/O threads, which code that spins on one (a class
+     * without preemption polls) can hold for ever: after {@link #STOP_WAIT} it is left behind
+     * (daemon threads) with a warning, so that closing never hangs.
+     */
     @Override
     public void close() {
-        server.stop();
+        Thread stopper =
+                Thread.ofPlatform().daemon().name("partyflare-http-stop").start(server::stop);
+        try {
+            if (!stopper.join(STOP_WAIT)) {
+                System.getLogger("dev.partyflare.http")
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "The HTTP server on port " + port + " did not stop within " + STOP_WAIT.toSeconds()
+                                        + " s: an I/O thread is still busy (code that spins without preemption"
+                                        + " polls?); leaving it behind");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(5);
 }
