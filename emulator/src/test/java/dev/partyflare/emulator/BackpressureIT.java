@@ -79,4 +79,75 @@ class BackpressureIT {
             }
         }
     }
+
+    /**
+     * The other direction: a client that sends faster than its object handles messages is read no
+     * faster than the object keeps up (TCP pushes back), instead of the server queueing every
+     * message in memory; nothing is lost or reordered once the object catches up.
+     */
+    @Test
+    void aClientThatFloodsAnObjectThatIsBehindIsReadOnlyAsFastAsTheObjectKeepsUp() throws Exception {
+        int total = 50_000; // 1 KiB each: 50 MiB, far more than the socket buffers hold
+        java.util.concurrent.CountDownLatch hold = Probe.holdOf("ws-slow");
+        try (Socket s = new Socket("127.0.0.1", emu.port())) {
+            s.setSoTimeout(30_000);
+            s.setSendBufferSize(64 * 1024);
+            s.getOutputStream().write(FuzzIT.handshake("/do/PROBE/ws-slow/ws"));
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            s.getOutputStream().write(FuzzIT.frame(true, 0, 1, "hold".getBytes(StandardCharsets.UTF_8), -1));
+
+            java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+            byte[] padding = new byte[1024 - 12];
+            java.util.Arrays.fill(padding, (byte) 'x');
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int i = 0; i < total; i++) {
+                        byte[] payload = ("n:" + i + ":" + new String(padding, StandardCharsets.US_ASCII))
+                                .getBytes(StandardCharsets.US_ASCII);
+                        s.getOutputStream().write(FuzzIT.frame(true, 0, 1, payload, -1));
+                        written.incrementAndGet();
+                    }
+                } catch (java.io.IOException e) {
+                    // reported by the assertions below
+                }
+            });
+
+            // while the object is held, the writer stalls: the server stopped reading this connection
+            int stalledAt = awaitNoProgress(written);
+            assertThat(stalledAt)
+                    .as("messages written before the client was pushed back")
+                    .isLessThan(total / 2);
+            assertThat(Probe.receivedOf("ws-slow").get()).isZero();
+
+            hold.countDown();
+            writer.join(java.time.Duration.ofSeconds(60));
+            assertThat(written.get()).isEqualTo(total);
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (Probe.receivedOf("ws-slow").get() < total && System.nanoTime() < deadline) {
+                Thread.sleep(10); // the object works through the backlog in real time
+            }
+            assertThat(Probe.receivedOf("ws-slow").get()).isEqualTo(total);
+        }
+        assertThat(emu.fetch("http://x/do/PROBE/after-flood/inc").text()).isEqualTo("1");
+    }
+
+    /** Waits until {@code counter} has not moved for 300 ms (at most 30 s); returns its value. */
+    private static int awaitNoProgress(java.util.concurrent.atomic.AtomicInteger counter) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            int now = counter.get();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+            Thread.sleep(300); // watching the client's progress, not waiting for the runtime
+        }
+        return counter.get();
+    }
 }

@@ -253,6 +253,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     @Override
+    public int backlog() {
+        return gate.queued();
+    }
+
+    @Override
     public void dispatch(String description, Runnable event) {
         InputGate.Ticket ticket = gate.enqueueEvent();
         if (ticket == null) {

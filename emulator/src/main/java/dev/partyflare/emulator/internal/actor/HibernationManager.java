@@ -87,6 +87,12 @@ public final class HibernationManager {
             this.id = id;
         }
 
+        @Override
+        public int backlog() {
+            Actor a = namespace.liveActor(id);
+            return a == null ? 0 : a.gate().queued();
+        }
+
         void accept(WebSocketEnd ws, List<String> tags) {
             List<String> valid = validateTags(tags);
             if (sockets.size() >= MAX_SOCKETS) {

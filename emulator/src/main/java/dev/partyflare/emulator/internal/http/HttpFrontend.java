@@ -89,6 +89,10 @@ public final class HttpFrontend implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 128 * 1024)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
+                // past this many open connections new ones wait in the accept backlog (instead of accept
+                // failing with "too many open files" once the process's descriptors run out)
+                .setSocketOption(Options.CONNECTION_HIGH_WATER, connectionLimit())
+                .setSocketOption(Options.CONNECTION_LOW_WATER, connectionLimit() * 9 / 10)
                 .setHandler(this::handle)
                 .build();
         this.server.start();
@@ -97,6 +101,18 @@ public final class HttpFrontend implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Open connections at most: nine tenths of the process's file descriptors (50,000 if unknown). */
+    static int connectionLimit() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long fds = unix.getMaxFileDescriptorCount();
+            if (fds > 0) {
+                return (int) Math.max(64, Math.min(Integer.MAX_VALUE, fds * 9 / 10));
+            }
+        }
+        return 50_000;
     }
 
     private void handle(HttpServerExchange exchange) {

@@ -240,6 +240,7 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
                             .decode(ByteBuffer.wrap(bytes))
                             .toString();
                     client.networkMessage(new WebSocketMessage.Text(s));
+                    throttleIfBehind();
                 } catch (CharacterCodingException e) {
                     client.networkFailed("WebSocket protocol error; protocolError.statusCode = 1007;"
                             + " protocolError.description = Invalid UTF-8");
@@ -247,8 +248,43 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
                 }
             } else {
                 client.networkMessage(new WebSocketMessage.Binary(bytes));
+                throttleIfBehind();
             }
         }
+    }
+
+    // ---- backpressure: a client cannot queue events without bound for an object that is behind ----
+
+    /** Past this many queued events for the receiving object, this connection stops being read. */
+    static final int BACKLOG_HIGH = 1024;
+    /** Reading resumes once the object is down to this many. */
+    static final int BACKLOG_LOW = 256;
+
+    private boolean throttled;
+
+    /**
+     * Called on the I/O thread after each message: if the object has fallen far behind, stop reading
+     * this connection (TCP pushes back on the client) and look again every millisecond; the messages
+     * already read are all delivered, in order. Memory stays bounded however fast a client sends.
+     */
+    private void throttleIfBehind() {
+        if (!throttled && client.peerBacklog() > BACKLOG_HIGH) {
+            throttled = true;
+            channel.suspendReceives();
+            channel.getIoThread().executeAfter(this::resumeWhenCaughtUp, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void resumeWhenCaughtUp() {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (client.peerBacklog() > BACKLOG_LOW) {
+            channel.getIoThread().executeAfter(this::resumeWhenCaughtUp, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        throttled = false;
+        channel.resumeReceives();
     }
 
     // ---- code -> network ----

@@ -9,6 +9,11 @@ import dev.partyflare.durable.WebSocketMessage;
 public interface HibernationTarget {
     void message(WebSocketEnd ws, WebSocketMessage message);
 
+    /** Events queued for the object and not started yet (0 while it hibernates). */
+    default int backlog() {
+        return 0;
+    }
+
     void close(WebSocketEnd ws, int code, String reason, boolean wasClean);
 
     void error(WebSocketEnd ws, String message);

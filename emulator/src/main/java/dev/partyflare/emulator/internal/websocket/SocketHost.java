@@ -8,6 +8,11 @@ public interface SocketHost {
     /** Queues {@code event} now, in call order, to run later as this host's event. */
     void dispatch(String description, Runnable event);
 
+    /** Events queued and not started yet: a network reader slows down while this is high. */
+    default int backlog() {
+        return 0;
+    }
+
     /** Called when a socket is accepted in this host, so a reset can drop it. */
     default void register(WebSocketEnd end) {}
 

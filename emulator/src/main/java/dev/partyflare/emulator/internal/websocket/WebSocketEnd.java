@@ -341,6 +341,37 @@ public final class WebSocketEnd implements WebSocket {
         }
     }
 
+    /**
+     * Events queued for the code that holds this end's peer and not started yet: the network side
+     * stops reading while the code is this far behind (backpressure, as a slow JS object applies).
+     */
+    public int peerBacklog() {
+        WebSocketEnd p;
+        lock.lock();
+        try {
+            p = peer;
+        } finally {
+            lock.unlock();
+        }
+        return p == null ? 0 : p.backlog();
+    }
+
+    private int backlog() {
+        SocketHost h;
+        HibernationTarget t;
+        lock.lock();
+        try {
+            h = host;
+            t = target;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            return t.backlog();
+        }
+        return h == null ? 0 : h.backlog();
+    }
+
     /** A message that arrived from the network, for the code's end. */
     public void networkMessage(WebSocketMessage m) {
         lock.lock();
