@@ -204,7 +204,7 @@ class SpinPreemptionIT {
 
         HttpResponse<String> r = spin.get();
         assertThat(r.statusCode()).isEqualTo(500);
-        assertThat(r.body()).contains("an event ran for more than");
+        assertThat(r.body()).contains("Durable Object exceeded its CPU time limit and was reset.");
 
         awaitSpinStopped();
         assertThat(Preemption.pending()).isZero();

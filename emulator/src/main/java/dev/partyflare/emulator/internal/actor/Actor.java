@@ -210,9 +210,12 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         if (t == null || since == 0 || now - since < limitNanos || broken.get()) {
             return;
         }
-        String message = "Durable Object " + namespace.binding() + " " + id + " was reset: an event ran for more than "
-                + (limitNanos / 1_000_000_000L)
-                + " s without giving way (partyflare's eventTimeout; blocked or spinning code?)";
+        long ms = limitNanos / 1_000_000L;
+        String limit = ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+        // Cloudflare's text first, so code that matches on it works here too; then what partyflare measured
+        String message = "Durable Object exceeded its CPU time limit and was reset. (partyflare: an event of "
+                + namespace.binding() + " " + id + " ran for more than " + limit
+                + " without waiting on the runtime: spinning or blocked code? --event-timeout sets the limit)";
         services().errors().report(where("watchdog"), new java.util.concurrent.TimeoutException(message));
         reset("java.util.concurrent.TimeoutException", message);
         // blocked code sees the interrupt; spinning user code stops at its next loop back edge
