@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Actor implements EventContext.GateOwner, SocketHost, StorageHost {
     static final String COMMIT_FAILED = "Internal error in Durable Object storage write caused object to be reset.";
+    static final String MEMORY_RESET = "Durable Object's isolate exceeded its memory limit and was reset.";
 
     private final ActorNamespace namespace;
     private final DurableObjectId id;
@@ -165,6 +166,14 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
             T result;
             try {
                 result = body.run(instance());
+            } catch (OutOfMemoryError e) {
+                // the allocation that failed is (most likely) this event's: its references are gone with
+                // its stack; reset the object as Cloudflare resets an isolate over its memory limit
+                instance = null; // what it kept in fields goes too
+                heldOutputs.clear();
+                reset("java.lang.Error", MEMORY_RESET);
+                services().errors().report(where("memory"), e);
+                throw new ActorResetError("java.lang.Error", MEMORY_RESET);
             } catch (Exception | Error e) {
                 if (!(e instanceof ActorResetError)) {
                     commitOrReset(); // writes stand even when the handler throws, as on Cloudflare
