@@ -185,6 +185,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         } catch (ActorResetError e) {
             throw brokenReason();
         } finally {
+            returnStorageSession();
             runningThread = outerThread; // an event of this object that this one nested in (re-entrant call)
             runningSince = outerSince;
             dev.partyflare.emulator.internal.exec.Preemption.clear(this);
@@ -356,6 +357,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     @Override
     public void beforeGateRelease() {
         commitOrReset();
+        returnStorageSession();
         runningThread = null; // waiting on I/O is not running
         runningSince = 0;
     }
@@ -388,6 +390,18 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         confirmedWritesPending = false;
         while (!heldOutputs.isEmpty()) {
             heldOutputs.poll().run();
+        }
+    }
+
+    /** Everything is committed: the storage session goes back to the namespace until storage is used again. */
+    private void returnStorageSession() {
+        ObjectStore s = store;
+        if (s != null) {
+            if (broken.get()) {
+                s.close();
+            } else {
+                s.releaseSession();
+            }
         }
     }
 

@@ -80,14 +80,105 @@ public final class NamespaceStore {
         return ddl;
     }
 
-    /** A new connection for one object's event transactions. */
+    /** One object's view of the storage; it borrows a session for each event that touches storage. */
     ObjectStore openObject(byte[] objectId, String jurisdiction, boolean sqlite) {
+        return new ObjectStore(this, objectId, jurisdiction, sqlite, faults);
+    }
+
+    // ---- sessions: connections with their prepared statements, lent to one event at a time ----
+
+    /** Idle sessions kept for reuse; more than this many idle are closed. */
+    static final int MAX_IDLE_SESSIONS = 64;
+
+    private final java.util.concurrent.locks.ReentrantLock sessionLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.ArrayDeque<Session> idleSessions = new java.util.ArrayDeque<>();
+
+    /**
+     * An H2 connection and the statements every object uses, prepared once. An object holds one only
+     * while an event of it uses storage (an event ends with everything committed), so a namespace
+     * needs as many as events touch storage at once, not one per live object, and a new object costs
+     * no connection set-up.
+     */
+    static final class Session {
+        final Connection conn;
+        private PreparedStatement get;
+        private PreparedStatement put;
+        private PreparedStatement delete;
+        /** The schema unqualified SQL resolves in (objects with SQL set their own). */
+        String currentSchema = "PUBLIC";
+
+        Session(Connection conn) {
+            this.conn = conn;
+        }
+
+        PreparedStatement get() throws SQLException {
+            if (get == null) {
+                get = conn.prepareStatement("SELECT V, T FROM PUBLIC.KV WHERE OBJ = ? AND K = ?");
+            }
+            return get;
+        }
+
+        PreparedStatement put() throws SQLException {
+            if (put == null) {
+                put = conn.prepareStatement("MERGE INTO PUBLIC.KV KEY(OBJ, K) VALUES (?, ?, ?, ?)");
+            }
+            return put;
+        }
+
+        PreparedStatement delete() throws SQLException {
+            if (delete == null) {
+                delete = conn.prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ? AND K = ?");
+            }
+            return delete;
+        }
+
+        void close() {
+            try {
+                conn.close();
+            } catch (SQLException e) {
+                // already closed
+            }
+        }
+    }
+
+    Session acquireSession() throws SQLException {
+        sessionLock.lock();
         try {
-            Connection c = DriverManager.getConnection(url);
-            c.setAutoCommit(false);
-            return new ObjectStore(this, c, objectId, jurisdiction, sqlite, faults);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot open the storage of " + description + ": " + e.getMessage(), e);
+            Session s = idleSessions.poll();
+            if (s != null) {
+                return s;
+            }
+        } finally {
+            sessionLock.unlock();
+        }
+        Connection c = DriverManager.getConnection(url);
+        c.setAutoCommit(false);
+        return new Session(c);
+    }
+
+    /** Takes back a session with no open transaction. */
+    void releaseSession(Session s) {
+        sessionLock.lock();
+        try {
+            if (idleSessions.size() < MAX_IDLE_SESSIONS) {
+                idleSessions.push(s);
+                return;
+            }
+        } finally {
+            sessionLock.unlock();
+        }
+        s.close();
+    }
+
+    private void closeIdleSessions() {
+        sessionLock.lock();
+        try {
+            for (Session s : idleSessions) {
+                s.close();
+            }
+            idleSessions.clear();
+        } finally {
+            sessionLock.unlock();
         }
     }
 
@@ -113,20 +204,40 @@ public final class NamespaceStore {
         return out;
     }
 
-    /** The stored placement of an object, or null. */
-    public synchronized String placement(byte[] objectId) {
-        try (PreparedStatement p = admin.prepareStatement("SELECT LOC FROM PLACEMENTS WHERE OBJ = ?")) {
-            p.setBytes(1, objectId);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            return null;
+    /** Stored placements by object id (hex); only objects created with a location hint have one. */
+    private volatile java.util.Map<String, String> placements;
+
+    private java.util.Map<String, String> placements() {
+        java.util.Map<String, String> m = placements;
+        if (m != null) {
+            return m;
         }
+        synchronized (this) {
+            if (placements == null) {
+                java.util.Map<String, String> loaded = new java.util.concurrent.ConcurrentHashMap<>();
+                try (Statement st = admin.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT OBJ, LOC FROM PLACEMENTS")) {
+                    while (rs.next()) {
+                        loaded.put(java.util.HexFormat.of().formatHex(rs.getBytes(1)), rs.getString(2));
+                    }
+                    admin.commit();
+                } catch (SQLException e) {
+                    // placement is advisory: objects get their default location
+                }
+                placements = loaded;
+            }
+            return placements;
+        }
+    }
+
+    /** The stored placement of an object, or null (read once per namespace, then from memory). */
+    public String placement(byte[] objectId) {
+        return placements().get(java.util.HexFormat.of().formatHex(objectId));
     }
 
     /** Remembers where an object was first placed. */
     public synchronized void savePlacement(byte[] objectId, String location) {
+        placements().put(java.util.HexFormat.of().formatHex(objectId), location);
         try (PreparedStatement p = admin.prepareStatement("MERGE INTO PLACEMENTS KEY(OBJ) VALUES (?, ?)")) {
             p.setBytes(1, objectId);
             p.setString(2, location);
@@ -170,6 +281,7 @@ public final class NamespaceStore {
     }
 
     void close(boolean drop) {
+        closeIdleSessions();
         try (Statement s = admin.createStatement()) {
             s.execute(drop ? "SHUTDOWN IMMEDIATELY" : "SHUTDOWN");
         } catch (SQLException e) {

@@ -11,13 +11,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One object's view of its namespace database, on its own connection. Writes go straight into the
- * connection's open transaction (so reads see them at once) and become durable at {@link
- * #commit()}, which the actor calls at its output-gate points.
+ * One object's view of its namespace database. Writes go straight into the open transaction of
+ * the session it borrowed for the current event (so reads see them at once) and become durable at
+ * {@link #commit()}, which the actor calls at its output-gate points; with nothing uncommitted the
+ * actor hands the session back ({@link #releaseSession()}) until the next event needs one.
  */
 public final class ObjectStore implements AutoCloseable {
     private final NamespaceStore namespace;
-    private final Connection conn;
+    private NamespaceStore.Session session;
     private final byte[] obj;
     private final String jurisdiction;
     private final boolean sqlite;
@@ -28,21 +29,11 @@ public final class ObjectStore implements AutoCloseable {
     private boolean touched;
 
     private boolean alarmChanged;
-    private boolean schemaReady;
+    /** This object's SQL schema exists (created by its first SQL use). */
+    private boolean schemaCreated;
 
-    private PreparedStatement getStmt;
-    private PreparedStatement putStmt;
-    private PreparedStatement deleteStmt;
-
-    ObjectStore(
-            NamespaceStore namespace,
-            Connection conn,
-            byte[] obj,
-            String jurisdiction,
-            boolean sqlite,
-            CommitFaults faults) {
+    ObjectStore(NamespaceStore namespace, byte[] obj, String jurisdiction, boolean sqlite, CommitFaults faults) {
         this.namespace = namespace;
-        this.conn = conn;
         this.obj = obj;
         this.jurisdiction = jurisdiction;
         this.sqlite = sqlite;
@@ -70,9 +61,7 @@ public final class ObjectStore implements AutoCloseable {
 
     public Entry get(byte[] key) throws SQLException {
         touched = true;
-        if (getStmt == null) {
-            getStmt = conn.prepareStatement("SELECT V, T FROM PUBLIC.KV WHERE OBJ = ? AND K = ?");
-        }
+        PreparedStatement getStmt = session().get();
         getStmt.setBytes(1, obj);
         getStmt.setBytes(2, key);
         try (ResultSet rs = getStmt.executeQuery()) {
@@ -82,9 +71,7 @@ public final class ObjectStore implements AutoCloseable {
 
     public void put(byte[] key, byte[] value, String type) throws SQLException {
         touched = true;
-        if (putStmt == null) {
-            putStmt = conn.prepareStatement("MERGE INTO PUBLIC.KV KEY(OBJ, K) VALUES (?, ?, ?, ?)");
-        }
+        PreparedStatement putStmt = session().put();
         putStmt.setBytes(1, obj);
         putStmt.setBytes(2, key);
         putStmt.setBytes(3, value);
@@ -95,9 +82,7 @@ public final class ObjectStore implements AutoCloseable {
 
     public boolean delete(byte[] key) throws SQLException {
         touched = true;
-        if (deleteStmt == null) {
-            deleteStmt = conn.prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ? AND K = ?");
-        }
+        PreparedStatement deleteStmt = session().delete();
         deleteStmt.setBytes(1, obj);
         deleteStmt.setBytes(2, key);
         int n = deleteStmt.executeUpdate();
@@ -123,7 +108,7 @@ public final class ObjectStore implements AutoCloseable {
         if (limit > 0) {
             sql.append(" LIMIT ").append(limit);
         }
-        try (PreparedStatement p = conn.prepareStatement(sql.toString())) {
+        try (PreparedStatement p = conn().prepareStatement(sql.toString())) {
             int i = 1;
             p.setBytes(i++, obj);
             if (from != null) {
@@ -147,7 +132,7 @@ public final class ObjectStore implements AutoCloseable {
         touched = true;
         byte[] key = "bookmark".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         long n = 0;
-        try (PreparedStatement p = conn.prepareStatement("SELECT N FROM PUBLIC.OBJ_META WHERE OBJ = ? AND K = ?")) {
+        try (PreparedStatement p = conn().prepareStatement("SELECT N FROM PUBLIC.OBJ_META WHERE OBJ = ? AND K = ?")) {
             p.setBytes(1, obj);
             p.setBytes(2, key);
             try (ResultSet rs = p.executeQuery()) {
@@ -156,7 +141,7 @@ public final class ObjectStore implements AutoCloseable {
                 }
             }
         }
-        try (PreparedStatement p = conn.prepareStatement("MERGE INTO PUBLIC.OBJ_META KEY(OBJ, K) VALUES (?, ?, ?)")) {
+        try (PreparedStatement p = conn().prepareStatement("MERGE INTO PUBLIC.OBJ_META KEY(OBJ, K) VALUES (?, ?, ?)")) {
             p.setBytes(1, obj);
             p.setBytes(2, key);
             p.setLong(3, n + 1);
@@ -169,7 +154,7 @@ public final class ObjectStore implements AutoCloseable {
     /** Number of KV entries. */
     public long count() throws SQLException {
         touched = true;
-        try (PreparedStatement p = conn.prepareStatement("SELECT COUNT(*) FROM PUBLIC.KV WHERE OBJ = ?")) {
+        try (PreparedStatement p = conn().prepareStatement("SELECT COUNT(*) FROM PUBLIC.KV WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
@@ -182,7 +167,7 @@ public final class ObjectStore implements AutoCloseable {
     public NamespaceStore.StoredAlarm alarm() throws SQLException {
         touched = true;
         try (PreparedStatement p =
-                conn.prepareStatement("SELECT AT, SCHEDULED, RETRY FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
+                conn().prepareStatement("SELECT AT, SCHEDULED, RETRY FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next()
@@ -194,7 +179,8 @@ public final class ObjectStore implements AutoCloseable {
 
     public void setAlarm(long at, long scheduledTime, int retry) throws SQLException {
         touched = true;
-        try (PreparedStatement p = conn.prepareStatement("MERGE INTO PUBLIC.ALARMS KEY(OBJ) VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement p =
+                conn().prepareStatement("MERGE INTO PUBLIC.ALARMS KEY(OBJ) VALUES (?, ?, ?, ?, ?)")) {
             p.setBytes(1, obj);
             p.setString(2, jurisdiction);
             p.setLong(3, at);
@@ -208,7 +194,7 @@ public final class ObjectStore implements AutoCloseable {
 
     public void deleteAlarm() throws SQLException {
         touched = true;
-        try (PreparedStatement p = conn.prepareStatement("DELETE FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
+        try (PreparedStatement p = conn().prepareStatement("DELETE FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             p.executeUpdate();
         }
@@ -219,28 +205,29 @@ public final class ObjectStore implements AutoCloseable {
     /** Deletes every KV entry, the alarm, and the SQL tables (which commits, as H2 DDL does). */
     public void deleteAll() throws SQLException {
         touched = true;
-        try (PreparedStatement p = conn.prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ?")) {
+        try (PreparedStatement p = conn().prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ?")) {
             p.setBytes(1, obj);
             p.executeUpdate();
         }
         deleteAlarm();
         if (sqlite && schemaExists()) {
             ddlLock().lock();
-            try (Statement s = conn.createStatement()) {
+            try (Statement s = conn().createStatement()) {
                 s.execute("SET SCHEMA PUBLIC");
+                session.currentSchema = "PUBLIC";
                 s.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
-                conn.commit(); // with the KV and alarm deletes before it
+                conn().commit(); // with the KV and alarm deletes before it
             } finally {
                 ddlLock().unlock();
             }
-            schemaReady = false;
+            schemaCreated = false;
         }
         dirty = true;
     }
 
     private boolean schemaExists() throws SQLException {
         try (PreparedStatement p =
-                conn.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+                conn().prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = ?")) {
             p.setString(1, schema);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
@@ -252,18 +239,24 @@ public final class ObjectStore implements AutoCloseable {
     /** The connection for SQL, with this object's own schema as the default. */
     public Connection sqlConnection() throws SQLException {
         touched = true;
-        if (!schemaReady) {
+        Connection c = conn();
+        if (!schemaCreated) {
             ddlLock().lock();
-            try (Statement s = conn.createStatement()) {
+            try (Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
-                s.execute("SET SCHEMA \"" + schema + "\"");
-                conn.commit();
+                c.commit();
             } finally {
                 ddlLock().unlock();
             }
-            schemaReady = true;
+            schemaCreated = true;
         }
-        return conn;
+        if (!schema.equals(session.currentSchema)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SCHEMA \"" + schema + "\"");
+            }
+            session.currentSchema = schema;
+        }
+        return c;
     }
 
     /** Serializes DDL across the objects of this namespace (H2 locks its schema table for it). */
@@ -279,7 +272,7 @@ public final class ObjectStore implements AutoCloseable {
     public int tableCount() throws SQLException {
         touched = true;
         try (PreparedStatement p =
-                conn.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?")) {
+                conn().prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?")) {
             p.setString(1, schema);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
@@ -294,15 +287,15 @@ public final class ObjectStore implements AutoCloseable {
 
     public Savepoint savepoint() throws SQLException {
         touched = true;
-        return conn.setSavepoint();
+        return conn().setSavepoint();
     }
 
     public void rollbackTo(Savepoint sp) throws SQLException {
-        conn.rollback(sp);
+        conn().rollback(sp);
     }
 
     public void release(Savepoint sp) throws SQLException {
-        conn.releaseSavepoint(sp);
+        conn().releaseSavepoint(sp);
     }
 
     /** Makes every write so far durable. */
@@ -310,35 +303,78 @@ public final class ObjectStore implements AutoCloseable {
         if (!dirty) {
             if (touched) {
                 // end the read transaction: H2 allows at most 255 open ones per database
-                conn.rollback();
+                if (session != null) {
+                    session.conn.rollback();
+                }
                 touched = false;
             }
             return;
         }
         faults.beforeCommit();
-        conn.commit();
+        conn().commit();
         dirty = false;
         touched = false;
     }
 
-    /** Drops every uncommitted write. */
-    public void rollback() {
-        try {
-            conn.rollback();
-        } catch (SQLException e) {
-            // the connection is gone; nothing was committed
+    /**
+     * Hands the borrowed session back to the namespace if nothing is uncommitted (the actor calls
+     * this after committing, when its event ends or waits). The next storage call borrows one again.
+     */
+    public synchronized void releaseSession() {
+        NamespaceStore.Session s = session;
+        if (s == null || dirty || touched) {
+            return;
         }
-        dirty = false;
+        session = null;
+        namespace.releaseSession(s);
     }
 
-    @Override
-    public void close() {
-        rollback();
-        try {
-            conn.close();
-        } catch (SQLException e) {
-            // ignore
+    /** Drops every uncommitted write. */
+    public void rollback() {
+        NamespaceStore.Session s = session;
+        if (s != null) {
+            try {
+                s.conn.rollback();
+            } catch (SQLException e) {
+                // the connection is gone; nothing was committed
+            }
         }
+        dirty = false;
+        touched = false;
+    }
+
+    /**
+     * Drops what is uncommitted and closes the borrowed session, if any (a reset, eviction or
+     * hibernation). It may be called from another thread than the event's (the watchdog): the
+     * session is then never handed to another object while the event might still use it.
+     */
+    @Override
+    public synchronized void close() {
+        NamespaceStore.Session s = session;
+        session = null;
+        dirty = false;
+        touched = false;
+        if (s != null) {
+            try {
+                s.conn.rollback();
+            } catch (SQLException e) {
+                // the connection is gone; nothing was committed
+            }
+            s.close();
+        }
+    }
+
+    private synchronized NamespaceStore.Session session() throws SQLException {
+        NamespaceStore.Session s = session;
+        if (s == null) {
+            s = namespace.acquireSession();
+            session = s;
+        }
+        return s;
+    }
+
+    private Connection conn() throws SQLException {
+        return session().conn;
     }
 
     NamespaceStore namespace() {
