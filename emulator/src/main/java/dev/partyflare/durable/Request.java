@@ -29,6 +29,7 @@ public final class Request {
     private Request(Builder b) {
         this.method = b.method;
         this.url = b.url;
+        this.uri = b.uri; // parsed once, when the builder checked it
         this.headers = b.headers.build();
         this.body = b.body;
         this.cf = Map.copyOf(b.cf);
@@ -171,6 +172,7 @@ public final class Request {
     public static final class Builder {
         private String method;
         private String url;
+        private URI uri;
         private final Headers.Builder headers = Headers.builder();
         private byte[] body = NO_BODY;
         private Map<String, Object> cf = Map.of();
@@ -201,6 +203,7 @@ public final class Request {
                 throw new IllegalArgumentException("Invalid URL (must be absolute): " + u);
             }
             this.url = u;
+            this.uri = parsed;
             return this;
         }
 
