@@ -20,8 +20,9 @@ import java.util.concurrent.Executor;
  * launcher and the runnable jar set). Without it, or outside an I/O thread, events run on the
  * JDK's default virtual-thread scheduler: the same semantics, one more thread hop per event.
  *
- * <p>WebSocket events do not use it: a broadcast's sends then all leave from one I/O thread, and
- * fan-out measured slower (224k → 184k deliveries/s) for a smaller echo gain (13.7k → 17.0k).
+ * <p>Socket events of an object run on its home loop (the first I/O thread that delivered one, see
+ * {@link #currentHome()}) while the object has a few sockets; rooms with many run on the default
+ * scheduler, where a broadcast writes in parallel with the I/O threads reading.
  */
 public final class EventThreads {
     private static final MethodHandle BUILDER_ON = builderConstructor();
@@ -82,6 +83,10 @@ public final class EventThreads {
         if (loop == null) {
             return Thread.ofVirtual().name(name).start(task);
         }
+        return startOn(loop, name, task);
+    }
+
+    private static Thread startOn(EventLoop loop, String name, Runnable task) {
         Thread.Builder.OfVirtual builder;
         try {
             builder = (Thread.Builder.OfVirtual) BUILDER_ON.invokeExact((Executor) loop);
@@ -94,6 +99,26 @@ public final class EventThreads {
             LOOP.set(loop);
             task.run();
         });
+    }
+
+    /** Whether socket events run on their object's home loop ({@code -Dpartyflare.socketEventLoops=false} turns it off). */
+    private static final boolean SOCKET_LOOPS = !"false".equals(System.getProperty("partyflare.socketEventLoops"));
+
+    /**
+     * The loop of the current I/O thread (or of the event running on one), for an object to adopt as
+     * its home: its socket events then all run on that loop, so handing its input gate from one event
+     * to the next never crosses threads. Null when loops are off or unavailable.
+     */
+    public static Object currentHome() {
+        return SOCKET_LOOPS ? currentLoop() : null;
+    }
+
+    /** Starts {@code task} on a virtual thread scheduled on {@code home} (from {@link #currentHome()}), or the default scheduler. */
+    public static Thread startAt(Object home, String name, Runnable task) {
+        if (!(home instanceof EventLoop loop) || BUILDER_ON == null) {
+            return Thread.ofVirtual().name(name).start(task);
+        }
+        return startOn(loop, name, task);
     }
 
     /** The loop that schedules virtual thread {@code t} (the current thread), or null. */
