@@ -73,6 +73,7 @@ public final class Emulator implements AutoCloseable {
                         options.host(),
                         options.port(),
                         options.maxRequestBodyBytes(),
+                        options.maxBufferedRequestBytes(),
                         options.maxWebSocketMessageBytes(),
                         options.maxWebSocketSendQueueBytes(),
                         listener);

@@ -47,6 +47,7 @@ public final class EmulatorOptions {
     private final String defaultLocation;
     private final boolean strictLimits;
     private final long maxRequestBodyBytes;
+    private final long maxBufferedRequestBytes;
     private final long maxWebSocketMessageBytes;
     private final long maxWebSocketSendQueueBytes;
     private final Duration blockConcurrencyTimeout;
@@ -88,6 +89,7 @@ public final class EmulatorOptions {
         this.defaultLocation = b.defaultLocation;
         this.strictLimits = b.strictLimits;
         this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+        this.maxBufferedRequestBytes = b.maxBufferedRequestBytes;
         this.maxWebSocketMessageBytes = b.maxWebSocketMessageBytes;
         this.maxWebSocketSendQueueBytes = b.maxWebSocketSendQueueBytes;
         this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
@@ -165,6 +167,11 @@ public final class EmulatorOptions {
         return maxRequestBodyBytes;
     }
 
+    /** Request body bytes all requests in flight may hold together (a quarter of the heap by default). */
+    public long maxBufferedRequestBytes() {
+        return maxBufferedRequestBytes;
+    }
+
     public long maxWebSocketMessageBytes() {
         return maxWebSocketMessageBytes;
     }
@@ -215,6 +222,7 @@ public final class EmulatorOptions {
         b.defaultLocation = defaultLocation;
         b.strictLimits = strictLimits;
         b.maxRequestBodyBytes = maxRequestBodyBytes;
+        b.maxBufferedRequestBytes = maxBufferedRequestBytes;
         b.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
         b.maxWebSocketSendQueueBytes = maxWebSocketSendQueueBytes;
         b.blockConcurrencyTimeout = blockConcurrencyTimeout;
@@ -239,6 +247,7 @@ public final class EmulatorOptions {
         private String defaultLocation = "enam";
         private boolean strictLimits;
         private long maxRequestBodyBytes = 100L * 1024 * 1024;
+        private long maxBufferedRequestBytes = Runtime.getRuntime().maxMemory() / 4;
         private long maxWebSocketMessageBytes = MAX_WEBSOCKET_MESSAGE;
         private long maxWebSocketSendQueueBytes = DEFAULT_WEBSOCKET_SEND_QUEUE;
         private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
@@ -334,6 +343,19 @@ public final class EmulatorOptions {
 
         public Builder maxRequestBodyBytes(long bytes) {
             this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many request body bytes the requests in flight may hold together; a request whose body
+         * would go past it is answered 503 and its connection closed, so a flood of large uploads
+         * cannot exhaust the heap. A quarter of the maximum heap by default.
+         */
+        public Builder maxBufferedRequestBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBufferedRequestBytes must be positive, got " + bytes);
+            }
+            this.maxBufferedRequestBytes = bytes;
             return this;
         }
 

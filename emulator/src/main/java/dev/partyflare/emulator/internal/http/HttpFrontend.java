@@ -41,6 +41,11 @@ public final class HttpFrontend implements AutoCloseable {
     private final Listener listener;
     private final long maxWebSocketMessageBytes;
     private final long maxSendQueueBytes;
+    private final long maxBufferedRequestBytes;
+    /** Request body bytes held by requests in flight (read, or waiting for their reply). */
+    private final java.util.concurrent.atomic.AtomicLong bufferedBodyBytes =
+            new java.util.concurrent.atomic.AtomicLong();
+
     private final long maxRequestBodyBytes;
     private final java.util.concurrent.Executor requests =
             dev.partyflare.emulator.internal.exec.EventThreads.executor("partyflare-request");
@@ -62,6 +67,7 @@ public final class HttpFrontend implements AutoCloseable {
             String host,
             int port,
             long maxRequestBodyBytes,
+            long maxBufferedRequestBytes,
             long maxWebSocketMessageBytes,
             long maxSendQueueBytes,
             Listener listener) {
@@ -70,6 +76,7 @@ public final class HttpFrontend implements AutoCloseable {
         this.listener = listener;
         this.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.maxBufferedRequestBytes = maxBufferedRequestBytes;
         this.handshake = new WebSocketProtocolHandshakeHandler(this::onWebSocketConnect, exchange -> {
             WebSocketEnd client = exchange.getAttachment(CLIENT_END);
             if (client != null) {
@@ -133,8 +140,14 @@ public final class HttpFrontend implements AutoCloseable {
             exchange.dispatch(requests, () -> serve(exchange, NO_BODY, start)); // no body to read
             return;
         }
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 0);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(0);
         boolean[] answered = {false};
+        long[] held = {0}; // body bytes this request counts against the shared budget, until its exchange ends
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            bufferedBodyBytes.addAndGet(-held[0]);
+            held[0] = 0;
+            next.proceed();
+        });
         exchange.getRequestReceiver()
                 .receivePartialBytes(
                         (ex, chunk, last) -> {
@@ -145,6 +158,22 @@ public final class HttpFrontend implements AutoCloseable {
                                 answered[0] = true;
                                 body.reset();
                                 tooLarge(ex, start);
+                                return;
+                            }
+                            long total = bufferedBodyBytes.addAndGet(chunk.length);
+                            held[0] += chunk.length;
+                            if (total > maxBufferedRequestBytes) {
+                                answered[0] = true;
+                                body.reset();
+                                ex.setPersistent(false);
+                                sendText(
+                                        ex,
+                                        503,
+                                        "Service Unavailable: the requests in flight already hold "
+                                                + (total - chunk.length)
+                                                + " bytes of request bodies (limit " + maxBufferedRequestBytes
+                                                + "); try again later");
+                                log(ex, start);
                                 return;
                             }
                             body.write(chunk, 0, chunk.length);

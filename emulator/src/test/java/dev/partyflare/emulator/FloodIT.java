@@ -1,0 +1,144 @@
+package dev.partyflare.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Floods of connections and of large uploads are held with bounded memory: the server keeps
+ * serving, idle and half-sent requests cost little each, and request bodies in flight share a
+ * budget past which uploads are refused with 503 instead of filling the heap.
+ */
+class FloodIT {
+    @Test
+    void aThousandIdleAndHalfSentConnectionsCostLittleAndOthersAreServed() throws Exception {
+        try (Emulator emu = Emulator.start(TestEmulators.probe().build())) {
+            long before = heapAfterGc();
+            List<Socket> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    Socket s = new Socket("127.0.0.1", emu.port());
+                    if (i % 2 == 1) { // a request that never ends its headers, or declares a body it never sends
+                        String partial = i % 4 == 1
+                                ? "GET /do/PROBE/flood/inc HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                                : "POST /do/PROBE/flood/inc HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n";
+                        s.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+                    }
+                    flood.add(s);
+                }
+                assertThat(emu.fetch("http://x/do/PROBE/flood-ok/inc").text()).isEqualTo("1");
+                assertThat(get(emu.port(), "/do/PROBE/flood-ok/inc"))
+                        .startsWith("HTTP/1.1 200")
+                        .endsWith("2");
+                long perConnection = (heapAfterGc() - before) / flood.size();
+                // a declared 100 MiB body must not be allocated up front: a few KiB per connection at most
+                assertThat(perConnection).as("heap per connection").isLessThan(64 * 1024);
+            } finally {
+                for (Socket s : flood) {
+                    s.close();
+                }
+            }
+            assertThat(get(emu.port(), "/do/PROBE/flood-ok/inc")).endsWith("3");
+        }
+    }
+
+    @Test
+    void uploadsPastTheSharedBodyBudgetAreRefusedWith503AndTheBudgetComesBack() throws Exception {
+        long budget = 4L * 1024 * 1024;
+        try (Emulator emu = Emulator.start(TestEmulators.probe()
+                        .maxRequestBodyBytes(2L * 1024 * 1024)
+                        .maxBufferedRequestBytes(budget)
+                        .build());
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Socket> uploads = new ArrayList<>();
+            List<Future<String>> answers = new ArrayList<>();
+            byte[] part = new byte[1_000_000];
+            try {
+                for (int i = 0; i < 5; i++) { // 5 x 1,000,000 bytes held open against a 4 MiB budget
+                    Socket s = new Socket("127.0.0.1", emu.port());
+                    s.setSoTimeout(3000);
+                    s.getOutputStream()
+                            .write(("POST /do/PROBE/up-" + i
+                                            + "/inc HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(part);
+                    uploads.add(s);
+                    answers.add(pool.submit(() -> readOrTimeout(s)));
+                }
+                int refused = 0;
+                for (Future<String> a : answers) {
+                    String r = a.get();
+                    if (r.startsWith("HTTP/1.1 503")) {
+                        refused++;
+                        assertThat(r).contains("bytes of request bodies (limit " + budget + ")");
+                    } else {
+                        assertThat(r)
+                                .as("still waiting for the rest of its body")
+                                .isEmpty();
+                    }
+                }
+                assertThat(refused).isEqualTo(1);
+                assertThat(get(emu.port(), "/do/PROBE/up-ok/inc")).endsWith("1"); // others are served
+            } finally {
+                for (Socket s : uploads) {
+                    s.close();
+                }
+            }
+            // the abandoned uploads gave their share back: a whole 1 MiB body goes through
+            try (Socket s = new Socket("127.0.0.1", emu.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream()
+                        .write(("POST /do/PROBE/up-after/inc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                        + "Content-Length: 1048576\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(new byte[1048576]);
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    private static String readOrTimeout(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        StringBuilder b = new StringBuilder();
+        byte[] buf = new byte[4096];
+        try {
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                b.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+        } catch (SocketTimeoutException e) {
+            // no (complete) answer: the request is still waiting for its body
+        } catch (IOException e) {
+            // closed after the answer
+        }
+        return b.toString();
+    }
+
+    private static String get(int port, String path) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
