@@ -59,13 +59,34 @@ class SpinPreemptionIT {
         emu = start(Duration.ofMillis(500));
     }
 
+    /** What the watchdog reported, for the log. */
+    private static final java.util.Queue<Throwable> WATCHDOG_REPORTS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private static Emulator start(Duration eventTimeout) {
-        return Emulator.start(EmulatorOptions.builder()
-                .workerName("spin")
-                .worker(app)
-                .durableObject("SPIN", spinner)
-                .eventTimeout(eventTimeout)
-                .build());
+        return Emulator.start(
+                EmulatorOptions.builder()
+                        .workerName("spin")
+                        .worker(app)
+                        .durableObject("SPIN", spinner)
+                        .eventTimeout(eventTimeout)
+                        .build(),
+                null,
+                (where, error) -> {
+                    if (where.contains("watchdog")) {
+                        WATCHDOG_REPORTS.add(error);
+                    }
+                });
+    }
+
+    @Test
+    void theWatchdogsReportShowsTheLineThatSpins() throws Exception {
+        WATCHDOG_REPORTS.clear();
+        assertThat(get("/spinner-4/spin").get().statusCode()).isEqualTo(500);
+        assertThat(WATCHDOG_REPORTS).isNotEmpty();
+        assertThat(WATCHDOG_REPORTS.peek().getStackTrace())
+                .anySatisfy(f -> assertThat(f.getClassName()).endsWith("SpinApp$Spinner"));
+        awaitSpinStopped();
     }
 
     @AfterAll

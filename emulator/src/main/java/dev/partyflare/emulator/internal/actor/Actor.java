@@ -227,7 +227,10 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         String message = "Durable Object exceeded its CPU time limit and was reset. (partyflare: an event of "
                 + namespace.binding() + " " + id + " ran for more than " + limit
                 + " without waiting on the runtime: spinning or blocked code? --event-timeout sets the limit)";
-        services().errors().report(where("watchdog"), new java.util.concurrent.TimeoutException(message));
+        // reported with the stuck thread's stack, so the log shows the user's line that spins or blocks
+        java.util.concurrent.TimeoutException stuck = new java.util.concurrent.TimeoutException(message);
+        stuck.setStackTrace(t.getStackTrace());
+        services().errors().report(where("watchdog"), stuck);
         reset("java.util.concurrent.TimeoutException", message);
         // blocked code sees the interrupt; spinning user code stops at its next loop back edge
         dev.partyflare.emulator.internal.exec.Preemption.stop(
