@@ -36,13 +36,7 @@ class BackpressureIT {
         try (Socket s = new Socket("127.0.0.1", emu.port())) {
             s.setReceiveBufferSize(16 * 1024);
             s.setSoTimeout(30_000);
-            s.getOutputStream().write(FuzzIT.handshake("/do/PROBE/ws-flood/ws"));
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
-            }
-            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            InputStream in = upgrade(s, "/do/PROBE/ws-flood/ws");
             // 256 MiB asked for, never read: without a bound the server would hold all of it
             s.getOutputStream()
                     .write(FuzzIT.frame(true, 0, 1, "flood:256:1048576".getBytes(StandardCharsets.UTF_8), -1));
@@ -90,15 +84,9 @@ class BackpressureIT {
         int total = 50_000; // 1 KiB each: 50 MiB, far more than the socket buffers hold
         java.util.concurrent.CountDownLatch hold = Probe.holdOf("ws-slow");
         try (Socket s = new Socket("127.0.0.1", emu.port())) {
-            s.setSoTimeout(30_000);
             s.setSendBufferSize(64 * 1024);
-            s.getOutputStream().write(FuzzIT.handshake("/do/PROBE/ws-slow/ws"));
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
-            }
-            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            s.setSoTimeout(30_000);
+            upgrade(s, "/do/PROBE/ws-slow/ws");
             s.getOutputStream().write(FuzzIT.frame(true, 0, 1, "hold".getBytes(StandardCharsets.UTF_8), -1));
 
             java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
@@ -134,6 +122,18 @@ class BackpressureIT {
             assertThat(Probe.receivedOf("ws-slow").get()).isEqualTo(total);
         }
         assertThat(emu.fetch("http://x/do/PROBE/after-flood/inc").text()).isEqualTo("1");
+    }
+
+    /** Sends the WebSocket handshake on {@code s} and reads the 101 answer; returns the socket's input. */
+    private static InputStream upgrade(Socket s, String path) throws java.io.IOException {
+        s.getOutputStream().write(FuzzIT.handshake(path));
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.read());
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 101");
+        return in;
     }
 
     /** Waits until {@code counter} has not moved for 300 ms (at most 30 s); returns its value. */

@@ -357,19 +357,11 @@ public final class WebSocketEnd implements WebSocket {
     }
 
     private int backlog() {
-        SocketHost h;
-        HibernationTarget t;
-        lock.lock();
-        try {
-            h = host;
-            t = target;
-        } finally {
-            lock.unlock();
+        Owners o = owners();
+        if (o.target() != null) {
+            return o.target().backlog();
         }
-        if (t != null) {
-            return t.backlog();
-        }
-        return h == null ? 0 : h.backlog();
+        return o.host() == null ? 0 : o.host().backlog();
     }
 
     /** A message that arrived from the network, for the code's end. */
@@ -738,20 +730,24 @@ public final class WebSocketEnd implements WebSocket {
     }
 
     private void finished() {
-        SocketHost h;
-        HibernationTarget t;
+        Owners o = owners();
+        if (o.host() != null) {
+            o.host().unregister(this);
+        }
+        if (o.target() != null) {
+            o.target().closed(this);
+        }
+    }
+
+    /** Who holds this end: the host of a standard socket, the target of a hibernatable one. */
+    private record Owners(SocketHost host, HibernationTarget target) {}
+
+    private Owners owners() {
         lock.lock();
         try {
-            h = host;
-            t = target;
+            return new Owners(host, target);
         } finally {
             lock.unlock();
-        }
-        if (h != null) {
-            h.unregister(this);
-        }
-        if (t != null) {
-            t.closed(this);
         }
     }
 }
