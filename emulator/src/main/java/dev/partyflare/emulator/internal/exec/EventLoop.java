@@ -105,8 +105,8 @@ final class EventLoop implements Executor {
     }
 
     private void drain() {
+        waitingSince = 0; // first: a post that follows the flag's reset keeps its own time
         drainPosted.set(false);
-        waitingSince = 0;
         for (int i = 0; i < BATCH; i++) {
             Runnable r = tasks.poll();
             if (r == null) {
@@ -115,6 +115,10 @@ final class EventLoop implements Executor {
             runningSince = System.nanoTime();
             try {
                 r.run();
+            } catch (RuntimeException | Error e) {
+                // never let one continuation stop the batch: the rest would sit in the queue with no drain posted
+                System.getLogger("dev.partyflare.loop")
+                        .log(System.Logger.Level.WARNING, "A continuation failed on its event loop", e);
             } finally {
                 runningSince = 0;
                 if (migrateRequested) { // it ended or parked before reaching a poll
@@ -147,7 +151,8 @@ final class EventLoop implements Executor {
             long now = System.nanoTime();
             for (EventLoop l : LOOPS) {
                 long since = l.waitingSince;
-                if (since != 0 && now - since > STEAL_AFTER_NANOS && !l.tasks.isEmpty()) {
+                // also when no drain is on record (since == 0) yet continuations wait: a wake-up was lost
+                if (!l.tasks.isEmpty() && (since == 0 || now - since > STEAL_AFTER_NANOS)) {
                     l.stealAll();
                 }
                 long running = l.runningSince;
