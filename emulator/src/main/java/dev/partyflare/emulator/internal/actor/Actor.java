@@ -280,6 +280,9 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     static final int LOOP_MAX_SOCKETS = 8;
 
     private Object home() {
+        if (!EventThreads.socketLoops()) {
+            return null; // the default: no socket counts or hibernation lookup on every event
+        }
         if (sockets.size() > LOOP_MAX_SOCKETS) {
             return null;
         }

@@ -115,6 +115,10 @@ public final class EventThreads {
      * its home: its socket events then all run on that loop, so handing its input gate from one event
      * to the next never crosses threads. Null when loops are off or unavailable.
      */
+    public static boolean socketLoops() {
+        return SOCKET_LOOPS;
+    }
+
     public static Object currentHome() {
         return SOCKET_LOOPS ? currentLoop() : null;
     }
