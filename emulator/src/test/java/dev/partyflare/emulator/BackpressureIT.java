@@ -125,7 +125,7 @@ class BackpressureIT {
     }
 
     /** Sends the WebSocket handshake on {@code s} and reads the 101 answer; returns the socket's input. */
-    private static InputStream upgrade(Socket s, String path) throws java.io.IOException {
+    static InputStream upgrade(Socket s, String path) throws java.io.IOException {
         s.getOutputStream().write(FuzzIT.handshake(path));
         InputStream in = s.getInputStream();
         StringBuilder head = new StringBuilder();

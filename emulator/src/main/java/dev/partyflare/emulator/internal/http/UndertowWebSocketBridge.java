@@ -61,15 +61,55 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
 
     void start() {
         channel.getReceiveSetter().set(this);
-        channel.addCloseTask(ch -> {
+        channel.addCloseTask(ch -> toClient(() -> {
             client.networkDropped();
             onClosed.run();
-        });
+        }));
         client.adopt(this);
         channel.resumeReceives();
     }
 
     // ---- network -> code ----
+
+    /*
+     * Lock order. An event that sends holds its socket's lock while it hands the frame to Undertow,
+     * which takes the channel's monitor; Undertow calls us back on the I/O thread with that monitor
+     * held when a write fails and it closes the connection (flushSenders -> close tasks, read
+     * listener). Taking the socket's lock there would deadlock with the event, freezing the I/O
+     * thread and every connection on it. So a call into the client end made while this thread holds
+     * the channel's monitor is handed to a virtual thread, and once one is, all later ones follow
+     * it through the same queue, in order.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> deferred =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean deferring;
+
+    private void toClient(Runnable call) {
+        if (!deferring && !Thread.holdsLock(channel)) {
+            call.run();
+            return;
+        }
+        deferring = true;
+        deferred.add(call);
+        if (draining.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("partyflare-ws-network").start(this::drainDeferred);
+        }
+    }
+
+    private void drainDeferred() {
+        do {
+            for (Runnable r = deferred.poll(); r != null; r = deferred.poll()) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    System.getLogger("dev.partyflare.websocket")
+                            .log(System.Logger.Level.WARNING, "A WebSocket network event failed", e);
+                }
+            }
+            draining.set(false);
+        } while (!deferred.isEmpty() && draining.compareAndSet(false, true));
+    }
 
     @Override
     protected void onText(WebSocketChannel ws, StreamSourceFrameChannel frames) {
@@ -133,7 +173,9 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
                 reason = new String(rest, StandardCharsets.UTF_8);
             }
             // Not answered here: the code's close handler decides (workerd at this compatibility date).
-            client.networkClose(code, reason);
+            int c = code;
+            String r = reason;
+            toClient(() -> client.networkClose(c, r));
         } finally {
             data.close();
         }
@@ -142,12 +184,12 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
     @Override
     protected void onCloseMessage(CloseMessage cm, WebSocketChannel ws) {
         // Only reached when the connection ended without a close frame.
-        client.networkDropped();
+        toClient(client::networkDropped);
     }
 
     @Override
     protected void onError(WebSocketChannel ws, Throwable error) {
-        client.networkDropped();
+        toClient(client::networkDropped);
         IoUtils.safeClose(ws);
     }
 
@@ -156,7 +198,7 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
             return;
         }
         failed = true;
-        client.networkFailed(tooLargeError(size, limit));
+        toClient(() -> client.networkFailed(tooLargeError(size, limit)));
         WebSockets.sendClose(
                 CloseMessage.MSG_TOO_BIG, tooLargeReason(size, limit), channel, new WebSocketCallback<Void>() {
                     @Override
@@ -239,15 +281,15 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
                             .decode(ByteBuffer.wrap(bytes))
                             .toString();
-                    client.networkMessage(new WebSocketMessage.Text(s));
+                    toClient(() -> client.networkMessage(new WebSocketMessage.Text(s)));
                     throttleIfBehind();
                 } catch (CharacterCodingException e) {
-                    client.networkFailed("WebSocket protocol error; protocolError.statusCode = 1007;"
-                            + " protocolError.description = Invalid UTF-8");
+                    toClient(() -> client.networkFailed("WebSocket protocol error; protocolError.statusCode = 1007;"
+                            + " protocolError.description = Invalid UTF-8"));
                     WebSockets.sendClose(CloseMessage.MSG_CONTAINS_INVALID_DATA, "Invalid UTF-8", channel, null);
                 }
             } else {
-                client.networkMessage(new WebSocketMessage.Binary(bytes));
+                toClient(() -> client.networkMessage(new WebSocketMessage.Binary(bytes)));
                 throttleIfBehind();
             }
         }
@@ -268,6 +310,9 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
      * already read are all delivered, in order. Memory stays bounded however fast a client sends.
      */
     private void throttleIfBehind() {
+        if (deferring) {
+            return; // the connection is closing (see toClient)
+        }
         if (!throttled && client.peerBacklog() > BACKLOG_HIGH) {
             throttled = true;
             channel.suspendReceives();
@@ -307,8 +352,13 @@ final class UndertowWebSocketBridge extends AbstractReceiveListener implements W
             queuedBytes.addAndGet(-size);
             if (!overflowed) {
                 overflowed = true;
-                client.networkFailed("WebSocket send queue full: " + queued + " bytes waiting for a client that is"
-                        + " not reading (limit " + maxQueuedBytes + "); connection dropped");
+                String why = "WebSocket send queue full: " + queued + " bytes waiting for a client that is"
+                        + " not reading (limit " + maxQueuedBytes + "); connection dropped";
+                // Called under the client end's lock (it delivers what the code sent): the failure goes to
+                // the code's end from another thread, so the two ends' locks are never taken in this order;
+                // queued first, it reaches the code before the drop that the close below reports.
+                deferring = true;
+                toClient(() -> client.networkFailed(why));
                 IoUtils.safeClose(channel);
             }
             return;
