@@ -32,8 +32,29 @@ final class EventLoop implements Executor {
     private static final int BATCH = 64;
     private static final List<EventLoop> LOOPS = new CopyOnWriteArrayList<>();
     private static final AtomicBoolean STEALER_STARTED = new AtomicBoolean();
-    /** Runs what the loops cannot run now; its threads are the carriers of last resort. */
-    private static final Executor FALLBACK = ForkJoinPool.commonPool();
+    /**
+     * Runs what the loops cannot run now; its threads are the carriers of last resort. Its own pool,
+     * like the JDK's virtual-thread scheduler: the common pool has one worker on two cores, and any
+     * code in the JVM (a test harness, a parallel stream) that blocks in it would hold back every
+     * stolen continuation (seen: requests waiting 13 s behind a blocked {@code supplyAsync}).
+     */
+    private static final Executor FALLBACK = new ForkJoinPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            pool -> {
+                java.util.concurrent.ForkJoinWorkerThread t =
+                        ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("partyflare-carrier-" + t.getPoolIndex());
+                t.setDaemon(true);
+                return t;
+            },
+            null,
+            true, // FIFO, as a scheduler of continuations should be
+            0,
+            256,
+            1,
+            pool -> true,
+            30,
+            java.util.concurrent.TimeUnit.SECONDS);
 
     private final Thread thread;
     private final Executor ioExecutor;
