@@ -281,7 +281,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
 
     private Object home() {
         if (!EventThreads.socketLoops()) {
-            return null; // the default: no socket counts or hibernation lookup on every event
+            return null; // turned off: no socket counts or hibernation lookup on every event
         }
         if (sockets.size() > LOOP_MAX_SOCKETS) {
             return null;

@@ -20,7 +20,7 @@ import java.util.concurrent.Executor;
  * launcher and the runnable jar set). Without it, or outside an I/O thread, events run on the
  * JDK's default virtual-thread scheduler: the same semantics, one more thread hop per event.
  *
- * <p>With {@code -Dpartyflare.socketEventLoops=true}, socket events of an object run on its home loop
+ * <p>Socket events of an object run on its home loop
  * (the first I/O thread that delivered one, see {@link #currentHome()}) while the object has a few
  * sockets; rooms with many run on the default scheduler, where a broadcast writes in parallel with
  * the I/O threads reading.
@@ -103,12 +103,13 @@ public final class EventThreads {
     }
 
     /**
-     * Whether socket events run on their object's home loop: off unless {@code
-     * -Dpartyflare.socketEventLoops=true}. It nearly doubles single-socket round trips, but one
-     * conformance run in several saw a hibernatable socket's reply held back for seconds with it on, a
-     * stall not yet explained; until it is, socket events use the default scheduler.
+     * Whether socket events run on their object's home loop: on unless {@code
+     * -Dpartyflare.socketEventLoops=false}. It nearly doubles single-socket round trips. (It was off
+     * for a while after conformance runs saw replies held back for seconds; the cause was the
+     * fallback pool, which was the JVM's common pool, see {@link EventLoop}.)
      */
-    private static final boolean SOCKET_LOOPS = Boolean.getBoolean("partyflare.socketEventLoops");
+    private static final boolean SOCKET_LOOPS =
+            !"false".equalsIgnoreCase(System.getProperty("partyflare.socketEventLoops", "true"));
 
     /**
      * The loop of the current I/O thread (or of the event running on one), for an object to adopt as
