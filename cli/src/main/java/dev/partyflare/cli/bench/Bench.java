@@ -64,17 +64,17 @@ public final class Bench {
     public int run() throws Exception {
         Path state = Files.createTempDirectory("partyflare-bench");
         out.printf(
-                "partyflare bench%s — %s, %d cores, Java %s; client and servers share this machine, loopback only%n",
+                "partyflare bench%s — %s, %d cores, Java %s; client and servers share this machine, loopback only;"
+                        + " the emulator and bare Undertow run in their own JVM, as workerd in its own process%n",
                 quick ? " (quick)" : "",
                 LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         out.flush();
-        try (Emulator emu = Emulator.start(BenchApp.options().persistTo(state).build());
-                UndertowBaseline bare = new UndertowBaseline()) {
+        try (BenchServer.Child servers = BenchServer.start()) {
             Map<String, String> targets = new LinkedHashMap<>();
-            targets.put("emulator", "127.0.0.1:" + emu.port());
-            targets.put("undertow", "127.0.0.1:" + bare.port);
+            targets.put("emulator", "127.0.0.1:" + servers.emulatorPort());
+            targets.put("undertow", "127.0.0.1:" + servers.undertowPort());
             targets.putAll(external);
             int echoN = quick ? 200 : 20_000;
             int fanMessages = quick ? 40 : 2_000;
@@ -152,9 +152,13 @@ public final class Bench {
                     false,
                     t -> Workloads.pubsub("ws://" + t, quick ? 100 : 1000, quick ? 5 : 50));
             if (wants(Workload.memory)) {
-                memory(emu, quick ? 100 : 2000);
+                // heap per socket needs the emulator in this JVM (the client's raw sockets are tiny)
+                try (Emulator emu = Emulator.start(
+                        BenchApp.options().persistTo(state.resolve("memory")).build())) {
+                    memory(emu, quick ? 100 : 2000);
+                }
                 Map<String, ProcessHandle> measured = new LinkedHashMap<>();
-                measured.put("emulator", ProcessHandle.current()); // this JVM: its client sockets are tiny
+                measured.put("emulator", servers.process().toHandle());
                 measured.putAll(processes);
                 for (Map.Entry<String, ProcessHandle> p : measured.entrySet()) {
                     for (String party : new String[] {"room", "hib-room"}) {
