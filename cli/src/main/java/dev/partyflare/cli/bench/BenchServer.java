@@ -20,6 +20,11 @@ public final class BenchServer {
     private BenchServer() {}
 
     public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // no startup banners
+        if (!dev.partyflare.emulator.internal.exec.EventThreads.loopSchedulingAvailable()) {
+            System.err.println("partyflare bench: event loops unavailable in the server process (no --add-opens"
+                    + " java.base/java.lang); the emulator figures will be lower than partyflare dev's");
+        }
         Path state = Files.createTempDirectory("partyflare-bench");
         try (Emulator emu = Emulator.start(BenchApp.options().persistTo(state).build());
                 UndertowBaseline bare = new UndertowBaseline()) {
@@ -68,6 +73,9 @@ public final class BenchServer {
                 cmd.add(arg);
             }
         }
+        // what the jar's manifest gives `java -jar` (event loops); a class path launch must ask for it
+        cmd.add("--add-opens");
+        cmd.add("java.base/java.lang=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchServer.class.getName());
