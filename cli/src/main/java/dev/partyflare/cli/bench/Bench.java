@@ -210,6 +210,12 @@ public final class Bench {
                 continue;
             }
             try {
+                if (!quick && w != Workload.wrk1 && w != Workload.wrk1000 && w != Workload.newRooms) {
+                    // a discarded first pass: each server's JIT (the JVMs', V8's) and the client's warm up on
+                    // this workload's code paths before it is timed. Not for wrk (its 10 s runs are long enough
+                    // alone) nor new rooms (a second 2,000 fresh rooms made workerd answer 500)
+                    run.run(t.getValue());
+                }
                 Workloads.Result r = run.run(t.getValue());
                 row.put(
                         t.getKey(),
