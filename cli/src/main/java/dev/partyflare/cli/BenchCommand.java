@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
         description = {
             "Run the benchmark workloads (echo, fan-out, HTTP, new rooms, storage, pub/sub, memory per socket) against the"
                     + " emulator and a bare Undertow server on this machine, and print a table with ratios.",
-            "Everything runs on 127.0.0.1; the client shares the machine with the servers."
+            "Everything runs on 127.0.0.1; the client shares the machine with the servers, each server runs in its own"
+                    + " process (the emulator and bare Undertow in a child JVM), and every workload is warmed up once per"
+                    + " target before it is timed."
         })
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Tiny counts, to check that the benchmark works (CI).")
