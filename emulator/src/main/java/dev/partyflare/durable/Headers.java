@@ -122,17 +122,30 @@ public final class Headers {
         return values.toString();
     }
 
+    /** The characters a header name may hold (RFC 9110 tokens). */
+    private static final boolean[] TOKEN = new boolean[127];
+
+    static {
+        for (char c = '!'; c < 127; c++) {
+            TOKEN[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+        }
+    }
+
     static String normalize(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("Header name must not be empty");
         }
+        boolean lower = true;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+            if (c >= 127 || !TOKEN[c]) {
                 throw new IllegalArgumentException("Invalid header name: " + name);
             }
+            if (c >= 'A' && c <= 'Z') {
+                lower = false;
+            }
         }
-        return name.toLowerCase(Locale.ROOT);
+        return lower ? name : name.toLowerCase(Locale.ROOT);
     }
 
     static String checkValue(String name, String value) {
@@ -148,15 +161,31 @@ public final class Headers {
         return value.strip();
     }
 
-    /** Mutable builder; {@link #build()} freezes it. */
+    /**
+     * Mutable builder; {@link #build()} freezes it. The first build hands its map to the headers it
+     * makes (no copy per request); a builder changed after a build copies its map first, so built
+     * headers never change.
+     */
     public static final class Builder {
-        private final Map<String, List<String>> values = new LinkedHashMap<>();
+        private Map<String, List<String>> values = new LinkedHashMap<>();
+        private boolean shared;
 
         private Builder() {}
 
+        private void beforeChange() {
+            if (shared) {
+                Map<String, List<String>> copy = new LinkedHashMap<>();
+                values.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+                values = copy;
+                shared = false;
+            }
+        }
+
         public Builder add(String name, String value) {
             String n = normalize(name);
-            values.computeIfAbsent(n, k -> new ArrayList<>(1)).add(checkValue(n, value));
+            String v = checkValue(n, value);
+            beforeChange();
+            values.computeIfAbsent(n, k -> new ArrayList<>(1)).add(v);
             return this;
         }
 
@@ -164,16 +193,20 @@ public final class Headers {
             String n = normalize(name);
             List<String> l = new ArrayList<>(1);
             l.add(checkValue(n, value));
+            beforeChange();
             values.put(n, l);
             return this;
         }
 
         public Builder remove(String name) {
-            values.remove(normalize(name));
+            String n = normalize(name);
+            beforeChange();
+            values.remove(n);
             return this;
         }
 
         public Builder addAll(Headers other) {
+            beforeChange();
             other.values.forEach(
                     (k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
             return this;
@@ -183,9 +216,12 @@ public final class Headers {
             if (values.isEmpty()) {
                 return EMPTY;
             }
-            Map<String, List<String>> copy = new LinkedHashMap<>();
-            values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            return new Headers(Collections.unmodifiableMap(copy));
+            if (!shared) {
+                // freeze the lists in place (their elements were checked when added)
+                values.replaceAll((k, v) -> Collections.unmodifiableList(v));
+                shared = true;
+            }
+            return new Headers(Collections.unmodifiableMap(values));
         }
     }
 }
