@@ -103,7 +103,8 @@ public final class Bench {
                     "deliveries/s, 1 in flight (latency)",
                     targets,
                     true,
-                    t -> Workloads.fanout("ws://" + t, "room", 50, Math.max(20, fanMessages / 10), 1));
+                    t -> Workloads.fanout(
+                            "ws://" + t, "room", 50, fanMessages, 1)); // 2,000 messages, as the issue asks
             measure(
                     Workload.http1,
                     "HTTP requests/s, 1 room, 32 connections",
