@@ -63,6 +63,24 @@ public final class Bench {
 
     public int run() throws Exception {
         Path state = Files.createTempDirectory("partyflare-bench");
+        try {
+            return run(state);
+        } finally {
+            deleteTree(state); // the memory workload's storage: tens of MiB per run otherwise left in /tmp
+        }
+    }
+
+    /** Deletes {@code dir} and everything under it, as far as it can. */
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // best effort: a temporary directory
+        }
+    }
+
+    private int run(Path state) throws Exception {
         out.printf(
                 "partyflare bench%s — %s, %d cores, Java %s; client and servers share this machine, loopback only;"
                         + " the emulator and bare Undertow run in their own JVM, as workerd in its own process%n",

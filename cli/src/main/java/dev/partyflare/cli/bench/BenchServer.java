@@ -34,6 +34,8 @@ public final class BenchServer {
             while (in.read() >= 0) {
                 // serve until the parent closes the pipe
             }
+        } finally {
+            Bench.deleteTree(state);
         }
         System.exit(0);
     }
