@@ -102,24 +102,24 @@ public final class EventThreads {
         });
     }
 
+    private static final boolean SOCKET_LOOPS =
+            !"false".equalsIgnoreCase(System.getProperty("partyflare.socketEventLoops", "true"));
+
     /**
      * Whether socket events run on their object's home loop: on unless {@code
      * -Dpartyflare.socketEventLoops=false}. It nearly doubles single-socket round trips. (It was off
      * for a while after conformance runs saw replies held back for seconds; the cause was the
      * fallback pool, which was the JVM's common pool, see {@link EventLoop}.)
      */
-    private static final boolean SOCKET_LOOPS =
-            !"false".equalsIgnoreCase(System.getProperty("partyflare.socketEventLoops", "true"));
+    public static boolean socketLoops() {
+        return SOCKET_LOOPS;
+    }
 
     /**
      * The loop of the current I/O thread (or of the event running on one), for an object to adopt as
      * its home: its socket events then all run on that loop, so handing its input gate from one event
      * to the next never crosses threads. Null when loops are off or unavailable.
      */
-    public static boolean socketLoops() {
-        return SOCKET_LOOPS;
-    }
-
     public static Object currentHome() {
         return SOCKET_LOOPS ? currentLoop() : null;
     }
@@ -132,9 +132,9 @@ public final class EventThreads {
         return startOn(loop, name, task);
     }
 
-    /** The loop that schedules virtual thread {@code t} (the current thread), or null. */
-    static EventLoop loopOf(Thread t) {
-        return t == Thread.currentThread() ? LOOP.get() : null;
+    /** The loop that schedules the current virtual thread, or null. */
+    static EventLoop currentVirtualLoop() {
+        return LOOP.get();
     }
 
     /** An executor that starts each task with {@link #start}. */

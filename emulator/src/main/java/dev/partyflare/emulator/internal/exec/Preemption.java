@@ -38,7 +38,7 @@ public final class Preemption {
             throw new ActorResetError(s.errorType(), s.message());
         }
         if (t.isVirtual()) {
-            EventLoop loop = EventThreads.loopOf(t);
+            EventLoop loop = EventThreads.currentVirtualLoop();
             if (loop != null && loop.wantsMigrationOfCurrent()) {
                 Thread.yield(); // EventLoop.execute sends the continuation to the fallback pool
             }
