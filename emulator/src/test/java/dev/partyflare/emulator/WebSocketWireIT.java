@@ -116,16 +116,14 @@ class WebSocketWireIT {
 
     @Test
     void abortDropsSocketsWithoutCloseFrame() throws Exception {
-        try (WsClient c = WsClient.connect(ws + "/do/PROBE/ws-abort/ws")) {
-            c.send("info");
-            assertThat(c.nextText()).isEqualTo("value=0 ctor=1");
+        // a plain socket sees exactly what reaches the wire (java.net.http's client sometimes misses
+        // the connection's end: seen with the server's FIN delivered and its socket left in CLOSE_WAIT)
+        try (RawWebSocket c = RawWebSocket.connect(emu.port(), "/do/PROBE/ws-abort/ws")) {
+            c.sendText("info");
+            assertThat(c.next().text()).isEqualTo("value=0 ctor=1");
             var r = emu.fetch("/do/PROBE/ws-abort/abort?catch=1");
             assertThat(r.text()).contains("\"reset\":true");
-            WsClient.Event e = c.next();
-            assertThat(e).isInstanceOfAny(WsClient.Failed.class, WsClient.Closed.class);
-            if (e instanceof WsClient.Closed closed) {
-                assertThat(closed.code()).isEqualTo(1006);
-            }
+            assertThat(c.next()).as("no close frame: the connection just ends").isNull();
         }
     }
 
