@@ -169,18 +169,28 @@ final class EventLoop implements Executor {
     private static void stealForever() {
         while (true) {
             LockSupport.parkNanos(STEAL_AFTER_NANOS);
-            long now = System.nanoTime();
-            for (EventLoop l : LOOPS) {
-                long since = l.waitingSince;
-                // also when no drain is on record (since == 0) yet continuations wait: a wake-up was lost
-                if (!l.tasks.isEmpty() && (since == 0 || now - since > STEAL_AFTER_NANOS)) {
-                    l.stealAll();
-                }
-                long running = l.runningSince;
-                if (running != 0 && now - running > MIGRATE_AFTER_NANOS && !l.migrateRequested) {
-                    l.migrateRequested = true;
-                    Preemption.yieldRequested();
-                }
+            try {
+                stealRound();
+            } catch (RuntimeException | Error e) {
+                // this thread is what keeps continuations from being stranded: it must outlive any failure
+                System.getLogger("dev.partyflare.loop")
+                        .log(System.Logger.Level.ERROR, "The event-loop stealer failed a round", e);
+            }
+        }
+    }
+
+    private static void stealRound() {
+        long now = System.nanoTime();
+        for (EventLoop l : LOOPS) {
+            long since = l.waitingSince;
+            // also when no drain is on record (since == 0) yet continuations wait: a wake-up was lost
+            if (!l.tasks.isEmpty() && (since == 0 || now - since > STEAL_AFTER_NANOS)) {
+                l.stealAll();
+            }
+            long running = l.runningSince;
+            if (running != 0 && now - running > MIGRATE_AFTER_NANOS && !l.migrateRequested) {
+                l.migrateRequested = true;
+                Preemption.yieldRequested();
             }
         }
     }
