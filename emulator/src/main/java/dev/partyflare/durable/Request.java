@@ -24,12 +24,14 @@ public final class Request {
     private final Headers headers;
     private final byte[] body;
     private final Map<String, Object> cf;
+    private final UrlParts parts; // split once, when the builder checked the URL
     private URI uri;
 
     private Request(Builder b) {
         this.method = b.method;
         this.url = b.url;
-        this.uri = b.uri; // parsed once, when the builder checked it
+        this.parts = b.parts;
+        this.uri = b.parts.uri();
         this.headers = b.headers.build();
         this.body = b.body;
         this.cf = Map.copyOf(b.cf);
@@ -79,18 +81,18 @@ public final class Request {
 
     /** The raw (still percent-encoded) path, e.g. {@code /parties/chat/a%20b}. */
     public String path() {
-        String p = uri().getRawPath();
+        String p = parts.rawPath();
         return p == null || p.isEmpty() ? "/" : p;
     }
 
     /** The raw query string without {@code ?}, or empty. */
     public Optional<String> query() {
-        return Optional.ofNullable(uri().getRawQuery());
+        return Optional.ofNullable(parts.rawQuery());
     }
 
     /** The first value of query parameter {@code name}, decoded. */
     public Optional<String> queryParam(String name) {
-        String q = uri().getRawQuery();
+        String q = parts.rawQuery();
         if (q == null) {
             return Optional.empty();
         }
@@ -172,7 +174,7 @@ public final class Request {
     public static final class Builder {
         private String method;
         private String url;
-        private URI uri;
+        private UrlParts parts;
         private final Headers.Builder headers = Headers.builder();
         private byte[] body = NO_BODY;
         private Map<String, Object> cf = Map.of();
@@ -184,26 +186,22 @@ public final class Request {
 
         public Builder method(String m) {
             Objects.requireNonNull(m, "method");
-            if (m.isEmpty() || !m.chars().allMatch(c -> c > ' ' && c < 127)) {
-                throw new IllegalArgumentException("Invalid HTTP method: " + m);
-            }
-            this.method = m.toUpperCase(Locale.ROOT);
+            this.method = switch (m) {
+                case "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH" -> m;
+                default -> {
+                    if (m.isEmpty() || !m.chars().allMatch(c -> c > ' ' && c < 127)) {
+                        throw new IllegalArgumentException("Invalid HTTP method: " + m);
+                    }
+                    yield m.toUpperCase(Locale.ROOT);
+                }
+            };
             return this;
         }
 
         public Builder url(String u) {
             Objects.requireNonNull(u, "url");
-            URI parsed;
-            try {
-                parsed = URI.create(u);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid URL: " + u, e);
-            }
-            if (!parsed.isAbsolute()) {
-                throw new IllegalArgumentException("Invalid URL (must be absolute): " + u);
-            }
+            this.parts = UrlParts.of(u);
             this.url = u;
-            this.uri = parsed;
             return this;
         }
 
