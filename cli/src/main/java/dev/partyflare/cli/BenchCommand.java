@@ -46,14 +46,31 @@ final class BenchCommand implements Callable<Integer> {
             description = "Run only these workloads: ${COMPLETION-CANDIDATES}.")
     java.util.List<Bench.Workload> only = new java.util.ArrayList<>();
 
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            description = "Time each workload N times per target, interleaving the targets, and report the"
+                    + " median with the range (default: 3, or 1 with --quick).")
+    Integer rounds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private int rounds() {
+        if (rounds == null) {
+            return quick ? 1 : 3;
+        }
+        if (rounds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
+        }
+        return rounds;
+    }
 
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         if (!workerd) {
-            return new Bench(quick, targets, only, json, out).run();
+            return new Bench(quick, targets, only, json, out).rounds(rounds()).run();
         }
         WorkerdTarget w;
         try {
@@ -67,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
             java.util.Map<String, String> all = new java.util.LinkedHashMap<>(targets);
             all.put("workerd", w.baseUrl().getAuthority());
             return new Bench(quick, all, only, json, out)
+                    .rounds(rounds())
                     .process("workerd", w.process())
                     .run();
         }

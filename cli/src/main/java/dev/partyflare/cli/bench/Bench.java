@@ -39,6 +39,7 @@ public final class Bench {
     private final PrintWriter out;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    private int rounds = 1;
 
     public Bench(boolean quick, Map<String, String> external, List<Workload> only, Path json, PrintWriter out) {
         this.quick = quick;
@@ -54,6 +55,18 @@ public final class Bench {
      */
     public Bench process(String target, ProcessHandle process) {
         processes.put(target, process);
+        return this;
+    }
+
+    /**
+     * Times each workload {@code n} times per target, the targets interleaved, and reports the median
+     * round (with the range); new rooms run once (fresh rooms cannot be created twice).
+     */
+    public Bench rounds(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1");
+        }
+        this.rounds = n;
         return this;
     }
 
@@ -219,49 +232,96 @@ public final class Bench {
         if (!wants(w)) {
             return;
         }
+        List<String> names = targets.keySet().stream()
+                .filter(t -> onBaseline || !t.equals("undertow"))
+                .toList();
+        Map<String, List<Workloads.Result>> results = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        names.forEach(t -> results.put(t, new ArrayList<>()));
+        if (!quick && w != Workload.wrk1 && w != Workload.wrk1000 && w != Workload.newRooms) {
+            // a discarded first pass: each server's JIT (the JVMs', V8's) and the client's warm up on this
+            // workload's code paths before it is timed. Not for wrk (its 10 s runs are long enough alone)
+            // nor new rooms (a second 2,000 fresh rooms made workerd answer 500)
+            for (String t : names) {
+                try {
+                    run.run(targets.get(t));
+                } catch (Exception e) {
+                    errors.put(t, String.valueOf(e.getMessage()));
+                }
+            }
+        }
+        // rounds interleave the targets, each round starting with the next one, so that a slow spell of
+        // this shared machine falls on all of them rather than on whichever ran then
+        int n = w == Workload.newRooms ? 1 : rounds;
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < names.size(); k++) {
+                String t = names.get((k + r) % names.size());
+                if (errors.containsKey(t)) {
+                    continue;
+                }
+                try {
+                    results.get(t).add(run.run(targets.get(t)));
+                } catch (Exception e) {
+                    errors.put(t, String.valueOf(e.getMessage()));
+                }
+            }
+        }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("workload", w.name());
         row.put("metric", what);
         StringBuilder line = new StringBuilder(String.format("%-18s %-46s", w, what));
         Double emulator = null;
-        for (Map.Entry<String, String> t : targets.entrySet()) {
-            if (t.getKey().equals("undertow") && !onBaseline) {
+        for (String t : names) {
+            if (errors.containsKey(t)) {
+                row.put(t, Map.of("error", errors.get(t)));
+                line.append("  ").append(t).append(" failed: ").append(errors.get(t));
                 continue;
             }
-            try {
-                if (!quick && w != Workload.wrk1 && w != Workload.wrk1000 && w != Workload.newRooms) {
-                    // a discarded first pass: each server's JIT (the JVMs', V8's) and the client's warm up on
-                    // this workload's code paths before it is timed. Not for wrk (its 10 s runs are long enough
-                    // alone) nor new rooms (a second 2,000 fresh rooms made workerd answer 500)
-                    run.run(t.getValue());
-                }
-                Workloads.Result r = run.run(t.getValue());
-                row.put(
-                        t.getKey(),
-                        Map.of(
-                                "perSecond",
-                                Math.round(r.perSecond()),
-                                "p50ms",
-                                r.p50(),
-                                "p99ms",
-                                r.p99(),
-                                "count",
-                                r.count()));
+            List<Workloads.Result> rs = results.get(t);
+            double perSecond = median(rs.stream().mapToDouble(Workloads.Result::perSecond));
+            double p50 = median(rs.stream().mapToDouble(Workloads.Result::p50));
+            double p99 = median(rs.stream().mapToDouble(Workloads.Result::p99));
+            row.put(
+                    t,
+                    Map.of(
+                            "perSecond",
+                            Math.round(perSecond),
+                            "p50ms",
+                            p50,
+                            "p99ms",
+                            p99,
+                            "count",
+                            rs.get(0).count(),
+                            "rounds",
+                            rs.stream().map(x -> Math.round(x.perSecond())).toList()));
+            line.append(String.format("  %s %9.0f/s p50 %.2f p99 %.2f ms", t, perSecond, p50, p99));
+            if (rs.size() > 1) {
                 line.append(String.format(
-                        "  %s %9.0f/s p50 %.2f p99 %.2f ms", t.getKey(), r.perSecond(), r.p50(), r.p99()));
-                if (t.getKey().equals("emulator")) {
-                    emulator = r.perSecond();
-                } else if (emulator != null) {
-                    line.append(String.format(" (emulator ×%.2f)", emulator / r.perSecond()));
-                }
-            } catch (Exception e) {
-                row.put(t.getKey(), Map.of("error", String.valueOf(e.getMessage())));
-                line.append("  ").append(t.getKey()).append(" failed: ").append(e.getMessage());
+                        " [%.0f–%.0f]",
+                        rs.stream()
+                                .mapToDouble(Workloads.Result::perSecond)
+                                .min()
+                                .orElse(0),
+                        rs.stream()
+                                .mapToDouble(Workloads.Result::perSecond)
+                                .max()
+                                .orElse(0)));
+            }
+            if (t.equals("emulator")) {
+                emulator = perSecond;
+            } else if (emulator != null) {
+                line.append(String.format(" (emulator ×%.2f)", emulator / perSecond));
             }
         }
         rows.add(row);
         out.println(line);
         out.flush();
+    }
+
+    /** The median (the upper one of an even count). */
+    static double median(java.util.stream.DoubleStream values) {
+        double[] v = values.sorted().toArray();
+        return v.length == 0 ? 0 : v[v.length / 2];
     }
 
     /**

@@ -17,7 +17,9 @@ class BenchIT {
     void quickRunMeasuresEveryWorkloadAndWritesJson(@TempDir Path dir) throws Exception {
         StringWriter text = new StringWriter();
         Path json = dir.resolve("bench.json");
-        int code = new Bench(true, Map.of(), List.of(), json, new PrintWriter(text)).run();
+        int code = new Bench(true, Map.of(), List.of(), json, new PrintWriter(text))
+                .rounds(2)
+                .run();
 
         assertThat(code).isZero();
         String out = text.toString();
@@ -30,5 +32,9 @@ class BenchIT {
         assertThat(out).doesNotContain("failed");
         String results = Files.readString(json);
         assertThat(results).contains("\"workload\":\"echo\"").contains("\"perSecond\"");
+        // two rounds per target, interleaved; new rooms once (fresh rooms cannot be made twice)
+        assertThat(results).containsPattern("\"workload\":\"echo\".*?\"rounds\":\\[\\d+,\\d+\\]");
+        assertThat(results).containsPattern("\"workload\":\"newRooms\".*?\"rounds\":\\[\\d+\\]");
+        assertThat(out).containsPattern("(?m)^echo .* \\[\\d+–\\d+\\]");
     }
 }
