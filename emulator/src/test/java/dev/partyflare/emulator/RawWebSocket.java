@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * seen with the server's FIN delivered and the client's socket in CLOSE_WAIT for 20 s.)
  */
 final class RawWebSocket implements AutoCloseable {
-    /** A frame as received; {@code opcode} 1 text, 2 binary, 8 close. */
-    record Frame(int opcode, byte[] payload) {
+    /** A frame as received; {@code opcode} 0 continuation, 1 text, 2 binary, 8 close, 9 ping. */
+    record Frame(boolean fin, int opcode, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -87,7 +87,20 @@ final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[(int) len];
         in.readFully(payload);
-        return new Frame(b0 & 0x0f, payload);
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+    }
+
+    /** Reads wait for ever from now on (for a reader thread of its own). */
+    void noReadTimeout() throws IOException {
+        socket.setSoTimeout(0);
+    }
+
+    java.io.OutputStream output() throws IOException {
+        return socket.getOutputStream();
+    }
+
+    boolean isClosed() {
+        return socket.isClosed();
     }
 
     @Override

@@ -1,19 +1,23 @@
 package dev.partyflare.emulator;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client (java.net.http) that records what it receives, for wire tests. */
+/**
+ * A WebSocket client that records what it receives, for wire tests. It speaks the protocol on a
+ * plain socket ({@link RawWebSocket}) with a reader thread, so an event is exactly what reached the
+ * wire: java.net.http's client, used before, sometimes never reported the server's FIN under load
+ * (seen with its socket left in CLOSE_WAIT for 20 s), which made tests flaky. As that client with a
+ * listener that does not answer closes, it does not reply to a close frame by itself.
+ */
 final class WsClient implements AutoCloseable {
     sealed interface Event {}
 
@@ -25,78 +29,138 @@ final class WsClient implements AutoCloseable {
 
     record Failed(Throwable error) implements Event {}
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    final WebSocket ws;
+    /** The connection, for what a test does beyond sending messages (close frames, aborting). */
+    final Wire ws;
 
-    private WsClient(WebSocket ws) {
-        this.ws = ws;
+    private WsClient(RawWebSocket socket) {
+        this.ws = new Wire(socket);
+        Thread.ofVirtual().name("ws-client-reader").start(this::read);
     }
 
     static WsClient connect(String url) {
-        WsClient[] holder = new WsClient[1];
-        BlockingQueue<Event> q = new LinkedBlockingQueue<>();
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            final StringBuilder text = new StringBuilder();
-            final ByteArrayOutputStream bin = new ByteArrayOutputStream();
+        URI u = URI.create(url);
+        String path = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        try {
+            RawWebSocket socket = RawWebSocket.connect(u.getPort(), path);
+            socket.noReadTimeout();
+            return new WsClient(socket);
+        } catch (IOException e) {
+            throw new IllegalStateException("WebSocket connection to " + url + " failed: " + e.getMessage(), e);
+        }
+    }
 
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    q.add(new Text(text.toString()));
-                    text.setLength(0);
+    /** Sends frames on the connection; each write is a whole frame (masked, as a client must). */
+    static final class Wire {
+        private final RawWebSocket socket;
+
+        Wire(RawWebSocket socket) {
+            this.socket = socket;
+        }
+
+        private synchronized void write(int opcode, byte[] payload) throws IOException {
+            OutputStream out = socket.output();
+            out.write(FuzzIT.frame(true, 0, opcode, payload, -1));
+            out.flush();
+        }
+
+        /** Writes on another thread, as a test may send more than the server will read. */
+        private CompletableFuture<Void> writeAsync(int opcode, byte[] payload) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    write(opcode, payload);
+                    done.complete(null);
+                } catch (IOException e) {
+                    done.completeExceptionally(e);
                 }
-                w.request(1);
-                return null;
-            }
+            });
+            return done;
+        }
 
-            @Override
-            public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                byte[] b = new byte[data.remaining()];
-                data.get(b);
-                bin.writeBytes(b);
-                if (last) {
-                    q.add(new Binary(bin.toByteArray()));
-                    bin.reset();
-                }
-                w.request(1);
-                return null;
-            }
+        CompletableFuture<Void> sendText(String text) {
+            return writeAsync(1, text.getBytes(StandardCharsets.UTF_8));
+        }
 
-            @Override
-            public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                q.add(new Closed(code, reason));
-                return new CompletableFuture<>(); // do not answer the close automatically
+        CompletableFuture<Void> sendBinary(ByteBuffer data, boolean last) {
+            if (!last) {
+                throw new UnsupportedOperationException("fragmented messages are not needed by the tests");
             }
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            return writeAsync(2, b);
+        }
 
-            @Override
-            public void onError(WebSocket w, Throwable error) {
-                q.add(new Failed(error));
-            }
-        };
-        WebSocket ws = HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(url), listener)
-                .join();
-        WsClient c = new WsClient(ws);
-        holder[0] = c;
-        // move events recorded by the listener into the client's queue
-        Thread.ofVirtual().start(() -> {
+        CompletableFuture<Void> sendClose(int code, String reason) {
+            byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[2 + r.length];
+            payload[0] = (byte) (code >> 8);
+            payload[1] = (byte) code;
+            System.arraycopy(r, 0, payload, 2, r.length);
+            return writeAsync(8, payload);
+        }
+
+        /** Drops the connection without a close frame. */
+        void abort() {
             try {
-                while (true) {
-                    c.events.add(q.take());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                socket.close();
+            } catch (IOException e) {
+                // already gone
             }
-        });
-        return c;
+        }
+    }
+
+    private void read() {
+        ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+        int fragmentedOpcode = 0;
+        try {
+            while (true) {
+                RawWebSocket.Frame f = socket().next();
+                if (f == null) {
+                    if (!socket().isClosed()) { // not this client's own abort
+                        events.add(new Failed(new IOException("the connection ended without a close frame")));
+                    }
+                    return;
+                }
+                switch (f.opcode()) {
+                    case 0 -> fragments.writeBytes(f.payload());
+                    case 1, 2 -> {
+                        fragmentedOpcode = f.opcode();
+                        fragments.reset();
+                        fragments.writeBytes(f.payload());
+                    }
+                    case 8 -> {
+                        byte[] p = f.payload();
+                        int code = p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : 1005;
+                        String reason = p.length > 2 ? new String(p, 2, p.length - 2, StandardCharsets.UTF_8) : "";
+                        events.add(new Closed(code, reason));
+                        return;
+                    }
+                    case 9 -> ws.write(10, f.payload()); // pong
+                    default -> {}
+                }
+                if (f.fin() && (f.opcode() == 0 || f.opcode() == 1 || f.opcode() == 2)) {
+                    byte[] whole = fragments.toByteArray();
+                    events.add(
+                            fragmentedOpcode == 1
+                                    ? new Text(new String(whole, StandardCharsets.UTF_8))
+                                    : new Binary(whole));
+                    fragments.reset();
+                }
+            }
+        } catch (IOException e) {
+            if (!socket().isClosed()) {
+                events.add(new Failed(e));
+            }
+        }
+    }
+
+    private RawWebSocket socket() {
+        return ws.socket;
     }
 
     void send(String text) {
-        ws.sendText(text, true).join();
+        ws.sendText(text).join();
     }
 
     void send(byte[] bytes) {
