@@ -105,6 +105,17 @@ final class EventLoop implements Executor {
             FALLBACK.execute(continuation);
             return;
         }
+        Thread current = Thread.currentThread();
+        if (current != thread && !current.isVirtual()) {
+            // A platform thread of someone else's: the JDK's unblocker (which resubmits virtual threads
+            // that waited for a monitor), a timer, another I/O thread. Posting to the I/O thread takes
+            // XNIO's and the selector's monitors, which virtual threads contend for too; the unblocker
+            // blocked there never resubmits the virtual thread the monitor was handed to, and every
+            // thread waiting for that monitor waits for ever (seen: both I/O threads, the unblocker
+            // and three events, in a soak run). The fallback pool takes work without any monitor.
+            FALLBACK.execute(continuation);
+            return;
+        }
         Thread.State s = thread.getState();
         if (s == Thread.State.BLOCKED
                 || s == Thread.State.WAITING

@@ -92,4 +92,62 @@ class EventLoopTest {
             io.interrupt();
         }
     }
+
+    /** An I/O thread's executor that blocks while {@code gate} is held, as XNIO's monitors can. */
+    static final class BlockingExecuteIoThread extends Thread implements Executor {
+        final Object gate = new Object();
+        volatile boolean stop;
+
+        BlockingExecuteIoThread() {
+            setDaemon(true);
+            setName("fake-io-blocking");
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            synchronized (gate) {
+                task.run();
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                Thread.onSpinWait(); // busy (RUNNABLE), so the loop is not bypassed for being blocked
+            }
+        }
+    }
+
+    /**
+     * A platform thread that is not the loop's own never waits in the loop's scheduler: the JDK's
+     * unblocker thread resubmits monitor-blocked virtual threads through it, and blocked there on a
+     * monitor that a virtual thread is next in line for, it deadlocked the whole server.
+     */
+    @Test
+    void aForeignPlatformThreadNeverBlocksInTheScheduler() throws Exception {
+        Assumptions.assumeTrue(EventThreads.loopSchedulingAvailable(), "needs --add-opens java.base/java.lang");
+        BlockingExecuteIoThread io = new BlockingExecuteIoThread();
+        io.start();
+        EventLoop loop = EventLoop.of(io);
+        CompletableFuture<String> ran = new CompletableFuture<>();
+        CountDownLatch started = new CountDownLatch(1);
+        try {
+            synchronized (io.gate) { // the I/O thread's executor cannot be entered now
+                Thread submitter = Thread.ofPlatform().start(() -> {
+                    EventThreads.startAt(
+                            loop,
+                            "test-event",
+                            () -> ran.complete(Thread.currentThread().toString()));
+                    started.countDown();
+                });
+                assertThat(started.await(10, TimeUnit.SECONDS))
+                        .as("the submitting platform thread returned")
+                        .isTrue();
+                assertThat(ran.get(10, TimeUnit.SECONDS)).doesNotContain("fake-io");
+                submitter.join();
+            }
+        } finally {
+            io.stop = true;
+        }
+    }
 }
