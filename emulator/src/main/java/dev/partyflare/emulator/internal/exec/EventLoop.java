@@ -21,8 +21,10 @@ import java.util.concurrent.locks.LockSupport;
  * #STEAL_AFTER_NANOS} (the I/O thread is stuck, or busy with a long event) are stolen by the
  * fallback pool. An event that keeps the I/O thread for longer than {@link #MIGRATE_AFTER_NANOS}
  * (long computation, or code that spins) leaves it at its next preemption poll: it yields, and
- * its continuation goes to the fallback pool. Any carrier may run any continuation; the loop is an
- * affinity, not a contract.
+ * its continuation goes to the fallback pool. Only the I/O thread itself and virtual threads post
+ * to the loop: other platform threads (the JDK's unblocker among them) hand their continuations to
+ * the fallback pool, because posting takes monitors that virtual threads contend for (see {@link
+ * #execute}). Any carrier may run any continuation; the loop is an affinity, not a contract.
  */
 final class EventLoop implements Executor {
     static final long STEAL_AFTER_NANOS = 2_000_000;
