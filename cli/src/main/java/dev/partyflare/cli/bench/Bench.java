@@ -278,9 +278,15 @@ public final class Bench {
                 continue;
             }
             List<Workloads.Result> rs = results.get(t);
-            double perSecond = median(rs.stream().mapToDouble(Workloads.Result::perSecond));
-            double p50 = median(rs.stream().mapToDouble(Workloads.Result::p50));
-            double p99 = median(rs.stream().mapToDouble(Workloads.Result::p99));
+            double[] rates = rs.stream()
+                    .mapToDouble(Workloads.Result::perSecond)
+                    .sorted()
+                    .toArray();
+            double perSecond = median(rates);
+            double p50 = median(
+                    rs.stream().mapToDouble(Workloads.Result::p50).sorted().toArray());
+            double p99 = median(
+                    rs.stream().mapToDouble(Workloads.Result::p99).sorted().toArray());
             row.put(
                     t,
                     Map.of(
@@ -296,16 +302,7 @@ public final class Bench {
                             rs.stream().map(x -> Math.round(x.perSecond())).toList()));
             line.append(String.format("  %s %9.0f/s p50 %.2f p99 %.2f ms", t, perSecond, p50, p99));
             if (rs.size() > 1) {
-                line.append(String.format(
-                        " [%.0f–%.0f]",
-                        rs.stream()
-                                .mapToDouble(Workloads.Result::perSecond)
-                                .min()
-                                .orElse(0),
-                        rs.stream()
-                                .mapToDouble(Workloads.Result::perSecond)
-                                .max()
-                                .orElse(0)));
+                line.append(String.format(" [%.0f–%.0f]", rates[0], rates[rates.length - 1]));
             }
             if (t.equals("emulator")) {
                 emulator = perSecond;
@@ -318,10 +315,9 @@ public final class Bench {
         out.flush();
     }
 
-    /** The median (the upper one of an even count). */
-    static double median(java.util.stream.DoubleStream values) {
-        double[] v = values.sorted().toArray();
-        return v.length == 0 ? 0 : v[v.length / 2];
+    /** The median of sorted values (the upper one of an even count). */
+    static double median(double[] sorted) {
+        return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
     }
 
     /**

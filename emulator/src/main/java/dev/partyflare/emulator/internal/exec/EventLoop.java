@@ -99,7 +99,8 @@ final class EventLoop implements Executor {
 
     @Override
     public void execute(Runnable continuation) {
-        if (migrateRequested && Thread.currentThread() == thread) {
+        Thread current = Thread.currentThread();
+        if (migrateRequested && current == thread) {
             // called on the I/O thread itself while it runs a continuation: that continuation yielded
             // at a preemption poll to leave the loop (Preemption.poll -> Thread.yield)
             migrateRequested = false;
@@ -107,7 +108,6 @@ final class EventLoop implements Executor {
             FALLBACK.execute(continuation);
             return;
         }
-        Thread current = Thread.currentThread();
         if (current != thread && !current.isVirtual()) {
             // A platform thread of someone else's: the JDK's unblocker (which resubmits virtual threads
             // that waited for a monitor), a timer, another I/O thread. Posting to the I/O thread takes
