@@ -10,7 +10,6 @@ import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
 import dev.partyflare.emulator.Emulator;
-import dev.partyflare.emulator.internal.storage.StorageApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -127,10 +126,31 @@ final class Dashboard implements Worker {
                     }
                     out.put("kv", entries);
                     c.storage().getAlarm().ifPresent(a -> out.put("alarm", a));
-                    out.put("tables", ((StorageApi) c.storage()).inspectTables(20));
+                    out.put("tables", tables(c, 20));
                     return out;
                 });
         return Response.json(result);
+    }
+
+    /** The SQL tables of a SQLite-backed object with up to {@code maxRows} rows each (empty for KV-backed ones). */
+    private static Map<String, Object> tables(DurableObjectState c, int maxRows) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        dev.partyflare.durable.SqlStorage sql;
+        try {
+            sql = c.storage().sql();
+        } catch (IllegalStateException kvBacked) {
+            return out;
+        }
+        for (Map<String, Object> t : sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'"
+                        + " AND substr(name, 1, 4) <> '_cf_' AND substr(name, 1, 7) <> 'sqlite_' ORDER BY name")
+                .toArray()) {
+            String name = (String) t.get("name");
+            out.put(
+                    name,
+                    sql.exec("SELECT * FROM \"" + name.replace("\"", "\"\"") + "\" LIMIT " + maxRows)
+                            .toArray());
+        }
+        return out;
     }
 
     private Response action(Request request, Env env) {

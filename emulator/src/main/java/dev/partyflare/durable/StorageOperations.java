@@ -15,29 +15,41 @@ import java.util.SortedMap;
 public interface StorageOperations {
 
     /** The value of {@code key}, or empty. */
-    Optional<Object> get(String key);
+    default Optional<Object> get(String key) {
+        return get(key, Object.class, StorageOptions.DEFAULT);
+    }
 
-    <T> Optional<T> get(String key, Class<T> type);
+    default <T> Optional<T> get(String key, Class<T> type) {
+        return get(key, type, StorageOptions.DEFAULT);
+    }
 
     <T> Optional<T> get(String key, Class<T> type, StorageOptions options);
 
     /** The values of {@code keys} that exist, in key order. */
-    SortedMap<String, Object> get(Collection<String> keys);
+    default SortedMap<String, Object> get(Collection<String> keys) {
+        return get(keys, Object.class);
+    }
 
     <T> SortedMap<String, T> get(Collection<String> keys, Class<T> type);
 
     /** Stores {@code value} (not null: that is JS's {@code undefined}). */
-    void put(String key, Object value);
+    default void put(String key, Object value) {
+        put(key, value, StorageOptions.DEFAULT);
+    }
 
     void put(String key, Object value, StorageOptions options);
 
     /** Stores every entry, atomically. */
-    void put(Map<String, ?> entries);
+    default void put(Map<String, ?> entries) {
+        put(entries, StorageOptions.DEFAULT);
+    }
 
     void put(Map<String, ?> entries, StorageOptions options);
 
     /** Deletes {@code key}; true when it existed. */
-    boolean delete(String key);
+    default boolean delete(String key) {
+        return delete(key, StorageOptions.DEFAULT);
+    }
 
     boolean delete(String key, StorageOptions options);
 
@@ -45,9 +57,13 @@ public interface StorageOperations {
     int delete(Collection<String> keys);
 
     /** Every entry in key order. */
-    SortedMap<String, Object> list();
+    default SortedMap<String, Object> list() {
+        return list(ListOptions.ALL, Object.class);
+    }
 
-    SortedMap<String, Object> list(ListOptions options);
+    default SortedMap<String, Object> list(ListOptions options) {
+        return list(options, Object.class);
+    }
 
     <T> SortedMap<String, T> list(ListOptions options, Class<T> type);
 

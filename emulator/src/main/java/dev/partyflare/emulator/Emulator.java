@@ -7,6 +7,7 @@ import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.internal.http.HttpFrontend;
+import dev.partyflare.emulator.internal.runtime.Compatibility;
 import dev.partyflare.emulator.internal.runtime.DurableRuntime;
 import dev.partyflare.emulator.internal.storage.StorageEngine;
 import dev.partyflare.emulator.internal.time.ManualRuntimeClock;
@@ -62,9 +63,10 @@ public final class Emulator implements AutoCloseable {
                 options.strictLimits(),
                 options.blockConcurrencyTimeout().toMillis(),
                 errors,
-                new StorageEngine(options.persistTo()),
+                new StorageEngine(options.persistTo(), options.strictLimits()),
                 options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
-                options.attachmentLimit());
+                options.attachmentLimit(),
+                Compatibility.deleteAllDeletesAlarm(options.compatibilityDate()));
         HttpFrontend frontend = null;
         if (options.http()) {
             try {

@@ -59,15 +59,19 @@ class DurabilityTest {
     }
 
     @Test
-    void stateDirectoryIsOwnerOnlyAndNamedByHashes() throws Exception {
+    void stateDirectoryIsOwnerOnlyAndNamedByIds() throws Exception {
         try (Emulator emu = Emulator.start(options())) {
             emu.fetch("http://x/do/STORE/..%2F..%2Fescape/inc");
         }
         Path dir = state.resolve("s");
         assertThat(Files.getPosixFilePermissions(dir).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
-        try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .allMatch(n -> n.matches("ns-[0-9a-f]{24}\\.(mv\\.db|trace\\.db|lock\\.db)"));
+        // one database per object, named by its id only; the namespace's directory by its sanitized names and a hash
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(p -> dir.relativize(p).toString()))
+                    .isNotEmpty()
+                    .allMatch(n -> n.matches("partyflare-state\\.json|\\.lock|do/do-probe-[A-Za-z]+-[0-9a-f]{12}/"
+                            + "([0-9a-f]{64}\\.sqlite|_namespace\\.sqlite)(-wal|-shm)?"));
         }
     }
 }

@@ -129,9 +129,46 @@ class SqlStorageTest {
                 .hasMessage("near \"SELEC\": syntax error at offset 0: SQLITE_ERROR");
         assertThatThrownBy(() -> sql(s -> s.exec("ATTACH DATABASE ':memory:' AS x")))
                 .hasMessage("not authorized: SQLITE_AUTH");
-        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM PUBLIC.KV"))).hasMessageContaining("SQLITE_AUTH");
-        assertThatThrownBy(() -> sql(s -> s.exec("INSERT OR IGNORE INTO t VALUES (1)")))
-                .hasMessageContaining("INSERT OR IGNORE is not supported");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM _cf_KV")))
+                .hasMessage("no such table: _cf_KV: SQLITE_ERROR");
+        emu.runInDurableObject(stub, (Store o, DurableObjectState c) -> {
+            c.storage().put("k", "v");
+            return null;
+        });
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT key, value FROM _cf_KV")))
+                .hasMessage("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT value FROM _CF_kv")))
+                .hasMessage("access to _cf_KV.value is prohibited: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT count(*) FROM _cf_KV")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("DELETE FROM _cf_KV"))).hasMessage("not authorized: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("CREATE TABLE _cf_mine (x)")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        sql(s -> s.exec("CREATE TABLE _CF_mine (x)")); // workerd 1.20260426 checks the prefix case-sensitively
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT sqlite_version()")))
+                .hasMessage("not authorized to use function: sqlite_version at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT power(2, 3)")))
+                .hasMessage("not authorized to use function: power at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT median(1)")))
+                .hasMessage("no such function: median at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("PRAGMA user_version"))).hasMessage("not authorized: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("CREATE TEMP TABLE tt (x)")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        assertThat((java.util.List<?>) sql(s -> s.exec("PRAGMA table_list").toArray()))
+                .isNotEmpty();
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT nosuchcol FROM _CF_mine")))
+                .hasMessage("no such column: nosuchcol at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 'abc")))
+                .hasMessage("unrecognized token: \"'abc\" at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 1; SELEC 2")))
+                .hasMessage("near \"SELEC\": syntax error at offset 0: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 1; -- trailing")))
+                .hasMessage("SQL code did not contain a statement.");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT ?; SELECT ?", 1, 2)))
+                .hasMessage(
+                        "When executing multiple SQL statements in a single call, only the last statement can have parameters.");
+        sql(s -> s.exec("CREATE TABLE t (v INTEGER)"));
+        sql(s -> s.exec("INSERT OR IGNORE INTO t VALUES (1)"));
         sql(s -> s.exec("CREATE TABLE u (v INTEGER UNIQUE)"));
         sql(s -> s.exec("INSERT INTO u VALUES (1)"));
         assertThatThrownBy(() -> sql(s -> s.exec("INSERT INTO u VALUES (1)")))

@@ -277,26 +277,39 @@ class StorageKvTest {
     void strictModeEnforcesProductionLimits() {
         try (Emulator strict = Emulator.start(
                 TestEmulators.probe().http(false).strictLimits(true).build())) {
-            DurableObjectStub s = strict.namespace("STORE").getByName("strict");
-            assertThatThrownBy(() ->
-                            strict.runInDurableObject(s, (Store o, dev.partyflare.durable.DurableObjectState c) -> {
+            // SQLite-backed objects: a row (key and value) of at most 2 MB
+            DurableObjectStub sqlite = strict.namespace("STORE").getByName("strict");
+            strict.runInDurableObject(sqlite, (Store o, dev.partyflare.durable.DurableObjectState c) -> {
+                c.storage().put("k".repeat(2049), new byte[200_000]);
+                return null;
+            });
+            assertThatThrownBy(() -> strict.runInDurableObject(
+                            sqlite, (Store o, dev.partyflare.durable.DurableObjectState c) -> {
+                                c.storage().put("k", new byte[2_000_000]);
+                                return null;
+                            }))
+                    .hasMessage("string or blob too big: SQLITE_TOOBIG");
+            // KV-backed objects: 2 KiB keys, 128 KiB values, 128 keys per call
+            DurableObjectStub s = strict.namespace("KV").getByName("strict");
+            assertThatThrownBy(() -> strict.runInDurableObject(
+                            s, (dev.partyflare.fixtures.KvStore o, dev.partyflare.durable.DurableObjectState c) -> {
                                 c.storage().put("k".repeat(2049), 1);
                                 return null;
                             }))
                     .hasMessage("Keys cannot be larger than 2048 bytes. A key of size 2049 was provided.");
-            assertThatThrownBy(() ->
-                            strict.runInDurableObject(s, (Store o, dev.partyflare.durable.DurableObjectState c) -> {
+            assertThatThrownBy(() -> strict.runInDurableObject(
+                            s, (dev.partyflare.fixtures.KvStore o, dev.partyflare.durable.DurableObjectState c) -> {
                                 c.storage().put("k", new byte[200_000]);
                                 return null;
                             }))
-                    .hasMessage("Values cannot be larger than 131072 bytes. A value of size 200000 was provided.");
+                    .hasMessage("Values cannot be larger than 131072 bytes. A value of size 200013 was provided.");
             List<String> many = new ArrayList<>();
             for (int i = 0; i < 129; i++) {
                 many.add("k" + i);
             }
             assertThatThrownBy(() -> strict.runInDurableObject(
                             s,
-                            (Store o, dev.partyflare.durable.DurableObjectState c) ->
+                            (dev.partyflare.fixtures.KvStore o, dev.partyflare.durable.DurableObjectState c) ->
                                     c.storage().get(many)))
                     .hasMessage("Maximum number of key value pairs is 128. 129 pairs were provided.");
         }

@@ -7,15 +7,18 @@ import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.exec.EventThreads;
 import dev.partyflare.emulator.internal.exec.InputGate;
-import dev.partyflare.emulator.internal.storage.NamespaceStore;
+import dev.partyflare.emulator.internal.exec.OutputGate;
+import dev.partyflare.emulator.internal.storage.NamespaceStorage;
+import dev.partyflare.emulator.internal.storage.ObjectStorage;
 import dev.partyflare.emulator.internal.storage.ObjectStore;
-import dev.partyflare.emulator.internal.storage.StorageHost;
+import dev.partyflare.emulator.internal.storage.StatementsInProgressException;
+import dev.partyflare.emulator.internal.storage.StorageApi;
+import dev.partyflare.emulator.internal.storage.StorageSettings;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import dev.partyflare.emulator.internal.websocket.SocketHost;
 import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
 import java.lang.reflect.InvocationTargetException;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,19 +26,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One live Durable Object (workerd's {@code Worker::Actor}): its input gate, its instance (built
- * by the first event), its storage connection, timers and sockets, and its output gate. A reset
- * breaks the gate, drops uncommitted writes and the sockets, and removes the actor from its
- * namespace; the next event creates a fresh one.
+ * by the first event), its storage, timers and sockets, and its output gate. A reset breaks the
+ * gates, drops uncommitted writes and the sockets, and removes the actor from its namespace; the
+ * next event creates a fresh one.
  */
-public final class Actor implements EventContext.GateOwner, SocketHost, StorageHost {
+public final class Actor implements EventContext.GateOwner, SocketHost, StorageApi.StorageEvents {
     static final String COMMIT_FAILED = "Internal error in Durable Object storage write caused object to be reset.";
     static final String MEMORY_RESET = "Durable Object's isolate exceeded its memory limit and was reset.";
 
     private final ActorNamespace namespace;
     private final DurableObjectId id;
-    private final byte[] rawId;
     private final String location;
     private final InputGate gate = new InputGate();
+    private final OutputGate outputGate = new OutputGate();
+    private final ObjectStorage storage;
     private final DurableObjectStateImpl state;
     private final Set<WebSocketEnd> sockets = ConcurrentHashMap.newKeySet();
     private final Set<RuntimeClock.Scheduled> timers = ConcurrentHashMap.newKeySet();
@@ -43,17 +47,38 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     private volatile ActorBrokenException brokenReason;
     // the fields below are used only while holding the gate
     private DurableObject instance;
-    private ObjectStore store;
-    private boolean confirmedWritesPending;
-    private final ArrayDeque<Runnable> heldOutputs = new ArrayDeque<>();
     private volatile int constructions;
 
     Actor(ActorNamespace namespace, DurableObjectId id, String location) {
         this.namespace = namespace;
         this.id = id;
-        this.rawId = HexFormat.of().parseHex(id.toString());
         this.location = location;
+        ActorServices services = namespace.services();
+        this.storage = new ObjectStorage(
+                namespace.store(),
+                id.toString(),
+                id.jurisdiction().orElse(null),
+                id.name().orElse(null),
+                location,
+                outputGate,
+                this::alarmChanged,
+                new StorageSettings(
+                        services.strictLimits(),
+                        namespace.sqlite(),
+                        namespace.hasAlarmHandler(),
+                        namespace.classLoader(),
+                        () -> services.clock().millis(),
+                        services.deleteAllDeletesAlarm()));
         this.state = new DurableObjectStateImpl(this);
+    }
+
+    ObjectStorage storage() {
+        return storage;
+    }
+
+    @Override
+    public OutputGate outputGate() {
+        return outputGate;
     }
 
     /** The body of an event: runs with the gate held, given the (constructed) instance. */
@@ -171,7 +196,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
                 // the allocation that failed is (most likely) this event's: its references are gone with
                 // its stack; reset the object as Cloudflare resets an isolate over its memory limit
                 instance = null; // what it kept in fields goes too
-                heldOutputs.clear();
+                outputGate.breakGate();
                 reset("java.lang.Error", MEMORY_RESET);
                 services().errors().report(where("memory"), e);
                 throw new ActorResetError("java.lang.Error", MEMORY_RESET);
@@ -337,12 +362,13 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     boolean runAlarm(boolean immediately) {
         try {
             return run(obj -> {
-                NamespaceStore.StoredAlarm row = store().alarm();
+                ObjectStore store = storage.store();
+                NamespaceStorage.StoredAlarm row = store.alarm();
                 long now = services().clock().millis();
                 if (row == null || (row.at() > now && !immediately)) {
                     return false; // deleted or moved since it was scheduled
                 }
-                store().deleteAlarm(); // getAlarm() is null inside alarm()
+                store.deleteAlarm(); // getAlarm() is null inside alarm()
                 AlarmInvocationInfo info =
                         new AlarmInvocationInfo(row.scheduledTime(), row.retryCount(), row.retryCount() > 0);
                 try {
@@ -351,9 +377,9 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
                     throw e;
                 } catch (Exception | Error e) {
                     services().errors().report(where("alarm, run " + (row.retryCount() + 1)), e);
-                    if (store().alarm() == null && row.retryCount() < AlarmScheduler.MAX_RETRIES) {
+                    if (store.alarm() == null && row.retryCount() < AlarmScheduler.MAX_RETRIES) {
                         long delay = AlarmScheduler.retryDelayMillis(row.retryCount());
-                        store().setAlarm(now + delay, row.scheduledTime(), row.retryCount() + 1);
+                        store.setAlarm(now + delay, row.scheduledTime(), row.retryCount() + 1);
                     }
                 }
                 return true;
@@ -378,91 +404,72 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         return namespace.className() + " " + id + " (" + description + ")";
     }
 
-    // ---- output gate and commits ----
-
-    @Override
-    public void output(Runnable output) {
-        if (confirmedWritesPending || !heldOutputs.isEmpty()) {
-            heldOutputs.add(output);
-        } else {
-            output.run();
-        }
-    }
+    // ---- commit points (the output gate) ----
 
     @Override
     public void beforeGateRelease() {
         commitOrReset();
-        returnStorageSession();
+        storage.releaseSession();
         runningThread = null; // waiting on I/O is not running
         runningSince = 0;
     }
 
     /**
-     * Makes this event's writes durable, then releases the outputs held behind them. If the commit
-     * fails, the outputs are dropped and the object is reset.
+     * The commit point: this event's writes become durable, then the outputs held behind them leave.
+     * If the commit fails, the outputs are dropped and the object is reset.
      */
     private void commitOrReset() {
         if (broken.get()) {
             throw new ActorResetError(brokenReason().errorType(), brokenReason().getMessage());
         }
-        ObjectStore s = store;
-        if (s != null) {
-            boolean wasDirty = s.dirty();
-            try {
-                s.commit(); // also ends a read-only transaction
-                if (wasDirty && s.takeAlarmChanged()) {
-                    rescheduleAlarm(s);
-                    s.commit();
-                }
-            } catch (SQLException | RuntimeException e) {
-                heldOutputs.clear();
-                confirmedWritesPending = false;
-                services().errors().report(where("storage commit"), e);
-                reset("java.lang.Error", COMMIT_FAILED);
-                throw new ActorResetError("java.lang.Error", COMMIT_FAILED);
-            }
-        }
-        confirmedWritesPending = false;
-        while (!heldOutputs.isEmpty()) {
-            heldOutputs.poll().run();
-        }
-    }
-
-    /** Everything is committed: the storage session goes back to the namespace until storage is used again. */
-    private void returnStorageSession() {
-        ObjectStore s = store;
-        if (s != null) {
-            if (broken.get()) {
-                s.close();
-            } else {
-                s.releaseSession();
-            }
-        }
-    }
-
-    private void rescheduleAlarm(ObjectStore s) {
         try {
-            NamespaceStore.StoredAlarm a = s.alarm();
-            services()
-                    .alarms()
-                    .set(namespace, id.toString(), id.jurisdiction().orElse(null), a == null ? null : a.at());
-        } catch (SQLException e) {
-            services().errors().report(where("alarm scheduling"), e);
+            storage.commit();
+        } catch (SQLException | RuntimeException e) {
+            String message = COMMIT_FAILED;
+            if (e instanceof StatementsInProgressException) {
+                // workerd's answer when a write cursor (INSERT ... RETURNING) was left unread
+                message = "internal error; reference = " + HexFormat.of().formatHex(randomReference());
+                services()
+                        .errors()
+                        .report(
+                                where("storage commit"),
+                                new IllegalStateException(
+                                        e.getMessage()
+                                                + ": a write statement's cursor (… RETURNING) was not read to its end before"
+                                                + " the event's commit point; workerd resets the object then",
+                                        e));
+            } else {
+                services().errors().report(where("storage commit"), e);
+            }
+            reset("java.lang.Error", message);
+            throw new ActorResetError("java.lang.Error", message);
         }
     }
 
-    // ---- StorageHost ----
-
-    @Override
-    public ObjectStore store() {
-        if (store == null) {
-            store = namespace.store().open(rawId, id.jurisdiction().orElse(null), namespace.sqlite());
-        }
-        return store;
+    private static byte[] randomReference() {
+        byte[] b = new byte[12];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return b;
     }
 
+    /** Everything is committed: the storage session may go back to the pool until storage is used again. */
+    private void returnStorageSession() {
+        if (broken.get()) {
+            storage.close();
+        } else {
+            storage.releaseSession();
+        }
+    }
+
+    /** A committed write changed the alarm: the scheduler wakes the object then (or no more). */
+    private void alarmChanged(NamespaceStorage.StoredAlarm a) {
+        services().alarms().set(namespace, id.toString(), id.jurisdiction().orElse(null), a == null ? null : a.at());
+    }
+
+    // ---- StorageApi.StorageEvents ----
+
     @Override
-    public void checkEvent(String operation) {
+    public void check(String operation) {
         EventContext ec = EventContext.current();
         if (ec == null || ec.owner() != this) {
             throw new IllegalStateException("storage " + operation
@@ -474,49 +481,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
     }
 
     @Override
-    public void wrote(boolean confirmed) {
-        if (confirmed) {
-            confirmedWritesPending = true;
-        }
-    }
-
-    @Override
-    public void enterExclusive() {
-        EventContext.current().beginExclusive();
-    }
-
-    @Override
-    public void exitExclusive() {
-        EventContext.current().endExclusive();
-    }
-
-    @Override
-    public boolean strictLimits() {
-        return services().strictLimits();
-    }
-
-    @Override
-    public boolean sqlEnabled() {
-        return namespace.sqlite();
-    }
-
-    @Override
-    public boolean hasAlarmHandler() {
-        return namespace.hasAlarmHandler();
-    }
-
-    @Override
-    public ClassLoader classLoader() {
-        return namespace.classLoader();
-    }
-
-    @Override
-    public long now() {
-        return services().clock().millis();
-    }
-
-    @Override
-    public void commitNow() {
+    public void commitPoint() {
         commitOrReset();
     }
 
@@ -632,11 +597,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
             t.cancel();
         }
         timers.clear();
-        ObjectStore s = store;
-        store = null;
-        if (s != null) {
-            s.close();
-        }
+        storage.close();
         instance = null;
     }
 
@@ -752,10 +713,8 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageH
         if (hib != null) {
             hib.dropAll();
         }
-        ObjectStore s = store;
-        if (s != null) {
-            s.close(); // rolls back whatever was not committed
-        }
+        outputGate.breakGate();
+        storage.abort(); // rolls back whatever was not committed
     }
 
     ActorBrokenException brokenReason() {

@@ -7,7 +7,7 @@ import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.GetOptions;
-import dev.partyflare.emulator.internal.storage.NamespaceStore;
+import dev.partyflare.emulator.internal.storage.NamespaceStorage;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private final Map<String, Actor> actors;
     private final Map<String, String> placements;
     private final Map<String, ActorNamespace> jurisdictions;
-    private final NamespaceStore store;
+    private final NamespaceStorage store;
     private final boolean sqlite;
     private volatile boolean hasAlarmHandler;
     private final HibernationManager hibernation;
@@ -48,7 +48,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
             String workerName,
             String className,
             ActorServices services,
-            NamespaceStore store,
+            NamespaceStorage store,
             boolean sqlite) {
         this(
                 binding,
@@ -75,7 +75,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
             Map<String, Actor> actors,
             Map<String, String> placements,
             Map<String, ActorNamespace> jurisdictions,
-            NamespaceStore store,
+            NamespaceStorage store,
             boolean sqlite,
             HibernationManager sharedHibernation) {
         this.binding = binding;
@@ -135,7 +135,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return uniqueKey;
     }
 
-    public NamespaceStore store() {
+    public NamespaceStorage store() {
         return store;
     }
 
@@ -153,8 +153,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
 
     /** Schedules every stored alarm of this namespace (at start-up). */
     public void scheduleStoredAlarms() {
-        for (NamespaceStore.StoredAlarm a : store.alarms()) {
-            services.alarms().set(this, java.util.HexFormat.of().formatHex(a.objectId()), a.jurisdiction(), a.at());
+        for (NamespaceStorage.StoredAlarm a : store.alarms()) {
+            services.alarms().set(this, a.objectId(), a.jurisdiction(), a.at());
         }
     }
 
@@ -267,8 +267,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
         return actors.computeIfAbsent(id.toString(), hex -> {
             String location = placements.computeIfAbsent(hex, h -> {
-                byte[] raw = java.util.HexFormat.of().parseHex(h);
-                String stored = store.placement(raw);
+                String stored = store.placement(h);
                 if (stored != null) {
                     return stored;
                 }
@@ -276,7 +275,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
                     // the default placement is derived, so it needs no record
                     return Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation());
                 }
-                store.savePlacement(raw, hint);
+                store.savePlacement(h, id.jurisdiction().orElse(null), id.name().orElse(null), hint);
                 return hint;
             });
             return new Actor(this, id, location);
@@ -411,8 +410,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
     public java.util.List<String> objectIds() {
         java.util.Set<String> ids = new java.util.TreeSet<>(actors.keySet());
         ids.addAll(hibernation.all().keySet());
-        for (byte[] raw : store.objectsWithData()) {
-            ids.add(java.util.HexFormat.of().formatHex(raw));
+        for (NamespaceStorage.StoredObject o : store.objects()) {
+            ids.add(o.id());
         }
         return new java.util.ArrayList<>(ids);
     }

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  * @param alarms the runtime's alarm scheduler
  * @param idleTimeoutMillis idle time before an object hibernates or is evicted (negative: never)
  * @param attachmentLimit the largest WebSocket attachment, in serialized bytes
+ * @param deleteAllDeletesAlarm {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on)
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -28,7 +29,8 @@ public record ActorServices(
         ErrorReporter errors,
         AlarmScheduler alarms,
         long idleTimeoutMillis,
-        int attachmentLimit) {
+        int attachmentLimit,
+        boolean deleteAllDeletesAlarm) {
 
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface

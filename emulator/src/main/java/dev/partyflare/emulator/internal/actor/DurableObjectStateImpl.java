@@ -31,7 +31,7 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     DurableObjectStateImpl(Actor actor) {
         this.actor = actor;
-        this.storage = new StorageApi(actor);
+        this.storage = new StorageApi(actor.storage(), actor);
     }
 
     @Override

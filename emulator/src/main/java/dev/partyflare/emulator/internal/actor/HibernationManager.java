@@ -93,6 +93,12 @@ public final class HibernationManager {
             return a == null ? 0 : a.gate().queued();
         }
 
+        @Override
+        public dev.partyflare.emulator.internal.exec.OutputGate outputGate() {
+            Actor a = namespace.liveActor(id);
+            return a == null ? null : a.outputGate();
+        }
+
         void accept(WebSocketEnd ws, List<String> tags) {
             List<String> valid = validateTags(tags);
             if (sockets.size() >= MAX_SOCKETS) {

@@ -31,11 +31,6 @@ public final class EventContext {
 
         /** Called when an event has the gate again after I/O. */
         default void afterGateReacquire() {}
-
-        /** Sends {@code output} now, or holds it until pending writes are durable (the output gate). */
-        default void output(Runnable output) {
-            output.run();
-        }
     }
 
     /** The context of the current thread, or null outside any event. */

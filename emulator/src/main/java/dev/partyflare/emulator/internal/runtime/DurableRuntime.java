@@ -55,7 +55,8 @@ public final class DurableRuntime implements AutoCloseable {
             ErrorListener errorListener,
             StorageEngine storage,
             long idleTimeoutMillis,
-            int attachmentLimit) {
+            int attachmentLimit,
+            boolean deleteAllDeletesAlarm) {
         this.clock = clock;
         this.errorListener = errorListener;
         this.storage = storage;
@@ -70,7 +71,8 @@ public final class DurableRuntime implements AutoCloseable {
                 this::reportError,
                 alarms,
                 idleTimeoutMillis,
-                attachmentLimit);
+                attachmentLimit,
+                deleteAllDeletesAlarm);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {

@@ -1,53 +1,82 @@
 package dev.partyflare.emulator.internal.storage;
 
-import java.sql.Connection;
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One object's view of its namespace database. Writes go straight into the open transaction of
- * the session it borrowed for the current event (so reads see them at once) and become durable at
- * {@link #commit()}, which the actor calls at its output-gate points; with nothing uncommitted the
- * actor hands the session back ({@link #releaseSession()}) until the next event needs one.
+ * One live object's session on its database. Writes go into a transaction that the first write
+ * of an event begins (reads before it run on the committed state, which is the same thing with one
+ * connection); the actor commits it at its output-gate points. Every call holds the database's lock
+ * for the call only, so a reset from another thread (the watchdog) can roll back between two calls
+ * and the event's next call fails instead of writing.
+ *
+ * <p>The KV API lives in {@code _cf_KV} and the alarm in {@code _cf_METADATA}, the tables and
+ * keys workerd uses, created on first write as workerd creates them: so {@code PRAGMA table_list}
+ * and {@code databaseSize} show the same tables and pages.
  */
 public final class ObjectStore implements AutoCloseable {
-    private final NamespaceStore namespace;
-    private NamespaceStore.Session session;
-    private final byte[] obj;
+    static final String KV_TABLE =
+            "CREATE TABLE IF NOT EXISTS _cf_KV (\n        key TEXT PRIMARY KEY,\n        value BLOB\n      ) WITHOUT ROWID";
+    static final String META_TABLE =
+            "CREATE TABLE IF NOT EXISTS _cf_METADATA (\n        key INTEGER PRIMARY KEY,\n        value BLOB\n      )";
+    /** workerd's keys in {@code _cf_METADATA}: the alarm (ns since the epoch) and the local bookmark. */
+    static final int META_ALARM = 1;
+
+    static final int META_BOOKMARK = 2;
+    /** partyflare's: while an alarm is being retried, its first scheduled time (ms) and retry count. */
+    static final int META_ALARM_SCHEDULED = 1001;
+
+    static final int META_ALARM_RETRY = 1002;
+
+    private final NamespaceStorage namespace;
+    private final ObjectDatabase db;
+    private final String id;
     private final String jurisdiction;
-    private final boolean sqlite;
+    private final String name;
+    private final String location;
     private final CommitFaults faults;
-    private final String schema;
+    private volatile boolean closed;
+    /** This session pinned the database open (from its first call in an event to the commit point). */
+    private boolean pinned;
+
     private boolean dirty;
-    /** A statement ran since the last commit or rollback: an H2 transaction is open. */
-    private boolean touched;
-
     private boolean alarmChanged;
-    /** This object's SQL schema exists (created by its first SQL use). */
-    private boolean schemaCreated;
+    /** Write statements with rows not read yet: SQLite cannot commit while they are in progress. */
+    private final java.util.List<java.util.function.BooleanSupplier> busyStatements = new java.util.ArrayList<>();
+    /** The alarm as of the open transaction: null = none; unknown until read. */
+    private boolean alarmKnown;
 
-    ObjectStore(NamespaceStore namespace, byte[] obj, String jurisdiction, boolean sqlite, CommitFaults faults) {
+    private NamespaceStorage.StoredAlarm alarm;
+
+    ObjectStore(
+            NamespaceStorage namespace,
+            ObjectDatabase db,
+            String id,
+            String jurisdiction,
+            String name,
+            String location,
+            CommitFaults faults) {
         this.namespace = namespace;
-        this.obj = obj;
+        this.db = db;
+        this.id = id;
         this.jurisdiction = jurisdiction;
-        this.sqlite = sqlite;
+        this.name = name;
+        this.location = location;
         this.faults = faults;
-        this.schema = "DO_" + HexFormat.of().formatHex(obj).toUpperCase(java.util.Locale.ROOT);
     }
 
-    /** A stored value and the type it was written as. */
-    public record Entry(byte[] key, byte[] value, String type) {}
+    /** A stored value. */
+    public record Entry(String key, byte[] value) {}
 
-    public boolean sqlite() {
-        return sqlite;
+    public String id() {
+        return id;
     }
 
+    /** There are writes since the last commit. */
     public boolean dirty() {
         return dirty;
     }
@@ -59,325 +88,497 @@ public final class ObjectStore implements AutoCloseable {
         return c;
     }
 
-    public Entry get(byte[] key) throws SQLException {
-        touched = true;
-        PreparedStatement getStmt = session().get();
-        getStmt.setBytes(1, obj);
-        getStmt.setBytes(2, key);
-        try (ResultSet rs = getStmt.executeQuery()) {
-            return rs.next() ? new Entry(key, rs.getBytes(1), rs.getString(2)) : null;
+    // ---- access: every call locks the database for its own duration ----
+
+    /** Work on the database, with its lock held and the session pinned. */
+    interface Work<T> {
+        T run(ObjectDatabase db) throws SQLException;
+    }
+
+    <T> T read(Work<T> work) throws SQLException {
+        return access(false, work);
+    }
+
+    <T> T write(Work<T> work) throws SQLException {
+        return access(true, work);
+    }
+
+    private <T> T access(boolean write, Work<T> work) throws SQLException {
+        db.lock.lock();
+        try {
+            if (closed) {
+                throw new SQLException("the storage session of " + id + " was closed (the object was reset)");
+            }
+            if (!pinned) {
+                namespace.pool().pin(db);
+                pinned = true;
+            }
+            if (write) {
+                db.begin();
+                dirty = true;
+            }
+            return work.run(db);
+        } finally {
+            db.lock.unlock();
         }
     }
 
-    public void put(byte[] key, byte[] value, String type) throws SQLException {
-        touched = true;
-        PreparedStatement putStmt = session().put();
-        putStmt.setBytes(1, obj);
-        putStmt.setBytes(2, key);
-        putStmt.setBytes(3, value);
-        putStmt.setString(4, type);
-        putStmt.executeUpdate();
-        dirty = true;
+    // ---- KV ----
+
+    public byte[] get(String key) throws SQLException {
+        return read(d -> {
+            if (!d.kvTableExists()) {
+                return null;
+            }
+            PreparedStatement p = d.statement("SELECT value FROM _cf_KV WHERE key = ?");
+            p.setString(1, key);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        });
     }
 
-    public boolean delete(byte[] key) throws SQLException {
-        touched = true;
-        PreparedStatement deleteStmt = session().delete();
-        deleteStmt.setBytes(1, obj);
-        deleteStmt.setBytes(2, key);
-        int n = deleteStmt.executeUpdate();
-        dirty = true;
-        return n > 0;
+    public void put(String key, byte[] value) throws SQLException {
+        write(d -> {
+            ensureKvTable(d);
+            PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_KV VALUES (?, ?)");
+            p.setString(1, key);
+            p.setBytes(2, value);
+            p.execute();
+            return null;
+        });
+    }
+
+    /** Writes every entry or none (a value over SQLite's limit fails the whole batch). */
+    public void putAll(List<String> keys, List<byte[]> values) throws SQLException {
+        write(d -> {
+            ensureKvTable(d);
+            PreparedStatement sp = d.statement("SAVEPOINT _cf_put_multiple_savepoint");
+            sp.execute();
+            try {
+                PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_KV VALUES (?, ?)");
+                for (int i = 0; i < keys.size(); i++) {
+                    p.setString(1, keys.get(i));
+                    p.setBytes(2, values.get(i));
+                    p.execute();
+                }
+            } catch (SQLException e) {
+                d.statement("ROLLBACK TO _cf_put_multiple_savepoint").execute();
+                d.statement("RELEASE _cf_put_multiple_savepoint").execute();
+                throw e;
+            }
+            d.statement("RELEASE _cf_put_multiple_savepoint").execute();
+            return null;
+        });
+    }
+
+    public boolean delete(String key) throws SQLException {
+        return write(d -> {
+            if (!d.kvTableExists()) {
+                return false;
+            }
+            PreparedStatement p = d.statement("DELETE FROM _cf_KV WHERE key = ?");
+            p.setString(1, key);
+            return p.executeUpdate() > 0;
+        });
     }
 
     /**
      * Entries with {@code from} ≤ key (or &gt; when {@code fromExclusive}) and key &lt; {@code to},
-     * ascending or descending, at most {@code limit} (0 = no limit).
+     * ascending or descending, at most {@code limit} (0 = no limit). Keys compare as UTF-8 bytes
+     * (SQLite's BINARY collation on UTF-8 text), as on Cloudflare.
      */
-    public List<Entry> list(byte[] from, boolean fromExclusive, byte[] to, boolean reverse, int limit)
+    public List<Entry> list(String from, boolean fromExclusive, String to, boolean reverse, int limit)
             throws SQLException {
-        touched = true;
-        StringBuilder sql = new StringBuilder("SELECT K, V, T FROM PUBLIC.KV WHERE OBJ = ?");
-        if (from != null) {
-            sql.append(fromExclusive ? " AND K > ?" : " AND K >= ?");
-        }
-        if (to != null) {
-            sql.append(" AND K < ?");
-        }
-        sql.append(reverse ? " ORDER BY K DESC" : " ORDER BY K");
-        if (limit > 0) {
-            sql.append(" LIMIT ").append(limit);
-        }
-        try (PreparedStatement p = conn().prepareStatement(sql.toString())) {
-            int i = 1;
-            p.setBytes(i++, obj);
+        return read(d -> {
+            List<Entry> out = new ArrayList<>();
+            if (!d.kvTableExists()) {
+                return out;
+            }
+            StringBuilder sql = new StringBuilder("SELECT key, value FROM _cf_KV");
+            String sep = " WHERE ";
             if (from != null) {
-                p.setBytes(i++, from);
+                sql.append(sep).append(fromExclusive ? "key > ?" : "key >= ?");
+                sep = " AND ";
             }
             if (to != null) {
-                p.setBytes(i, to);
+                sql.append(sep).append("key < ?");
             }
-            List<Entry> out = new ArrayList<>();
+            sql.append(reverse ? " ORDER BY key DESC" : " ORDER BY key");
+            if (limit > 0) {
+                sql.append(" LIMIT ?");
+            }
+            PreparedStatement p = d.statement(sql.toString());
+            int i = 1;
+            if (from != null) {
+                p.setString(i++, from);
+            }
+            if (to != null) {
+                p.setString(i++, to);
+            }
+            if (limit > 0) {
+                p.setInt(i, limit);
+            }
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Entry(rs.getBytes(1), rs.getBytes(2), rs.getString(3)));
+                    out.add(new Entry(rs.getString(1), rs.getBytes(2)));
                 }
             }
             return out;
-        }
-    }
-
-    /** The next value of this object's bookmark counter (workerd's local bookmarks count calls). */
-    public long nextBookmark() throws SQLException {
-        touched = true;
-        byte[] key = "bookmark".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        long n = 0;
-        try (PreparedStatement p = conn().prepareStatement("SELECT N FROM PUBLIC.OBJ_META WHERE OBJ = ? AND K = ?")) {
-            p.setBytes(1, obj);
-            p.setBytes(2, key);
-            try (ResultSet rs = p.executeQuery()) {
-                if (rs.next()) {
-                    n = rs.getLong(1);
-                }
-            }
-        }
-        try (PreparedStatement p = conn().prepareStatement("MERGE INTO PUBLIC.OBJ_META KEY(OBJ, K) VALUES (?, ?, ?)")) {
-            p.setBytes(1, obj);
-            p.setBytes(2, key);
-            p.setLong(3, n + 1);
-            p.executeUpdate();
-        }
-        dirty = true;
-        return n;
+        });
     }
 
     /** Number of KV entries. */
     public long count() throws SQLException {
-        touched = true;
-        try (PreparedStatement p = conn().prepareStatement("SELECT COUNT(*) FROM PUBLIC.KV WHERE OBJ = ?")) {
-            p.setBytes(1, obj);
-            try (ResultSet rs = p.executeQuery()) {
+        return read(d -> {
+            if (!d.kvTableExists()) {
+                return 0L;
+            }
+            try (ResultSet rs = d.statement("SELECT count(*) FROM _cf_KV").executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
+        });
+    }
+
+    private static void ensureKvTable(ObjectDatabase d) throws SQLException {
+        if (!d.kvTableExists()) {
+            d.exec(KV_TABLE);
+            d.kvTableCreated();
         }
     }
 
-    /** The stored alarm row, or null. */
-    public NamespaceStore.StoredAlarm alarm() throws SQLException {
-        touched = true;
-        try (PreparedStatement p =
-                conn().prepareStatement("SELECT AT, SCHEDULED, RETRY FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
-            p.setBytes(1, obj);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next()
-                        ? new NamespaceStore.StoredAlarm(obj, jurisdiction, rs.getLong(1), rs.getLong(2), rs.getInt(3))
-                        : null;
+    private static void ensureMetaTable(ObjectDatabase d) throws SQLException {
+        if (!d.metaTableExists()) {
+            d.exec(META_TABLE);
+            d.metaTableCreated();
+        }
+    }
+
+    // ---- the alarm ----
+
+    /** The stored alarm, or null. */
+    public NamespaceStorage.StoredAlarm alarm() throws SQLException {
+        if (alarmKnown) {
+            return alarm;
+        }
+        NamespaceStorage.StoredAlarm a = read(d -> {
+            if (!d.metaTableExists()) {
+                return null;
             }
-        }
+            Long at = null;
+            long scheduled = 0;
+            int retry = 0;
+            try (ResultSet rs = d.statement("SELECT key, value FROM _cf_METADATA WHERE key IN (1, 1001, 1002)")
+                    .executeQuery()) {
+                while (rs.next()) {
+                    int k = rs.getInt(1);
+                    rs.getObject(2);
+                    if (rs.wasNull()) {
+                        continue;
+                    }
+                    long v = rs.getLong(2);
+                    if (k == META_ALARM) {
+                        at = v / 1_000_000L;
+                    } else if (k == META_ALARM_SCHEDULED) {
+                        scheduled = v;
+                    } else if (k == META_ALARM_RETRY) {
+                        retry = (int) v;
+                    }
+                }
+            }
+            return at == null
+                    ? null
+                    : new NamespaceStorage.StoredAlarm(id, jurisdiction, at, retry > 0 ? scheduled : at, retry);
+        });
+        alarm = a;
+        alarmKnown = true;
+        return a;
     }
 
-    public void setAlarm(long at, long scheduledTime, int retry) throws SQLException {
-        touched = true;
-        try (PreparedStatement p =
-                conn().prepareStatement("MERGE INTO PUBLIC.ALARMS KEY(OBJ) VALUES (?, ?, ?, ?, ?)")) {
-            p.setBytes(1, obj);
-            p.setString(2, jurisdiction);
-            p.setLong(3, at);
-            p.setLong(4, scheduledTime);
-            p.setInt(5, retry);
-            p.executeUpdate();
-        }
-        dirty = true;
+    /** Sets the alarm ({@code retryCount} > 0 while retrying a failed run first scheduled at {@code scheduledTime}). */
+    public void setAlarm(long at, long scheduledTime, int retryCount) throws SQLException {
+        write(d -> {
+            ensureMetaTable(d);
+            PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_METADATA VALUES (?, ?)");
+            p.setInt(1, META_ALARM);
+            p.setLong(2, Math.multiplyExact(at, 1_000_000L));
+            p.execute();
+            if (retryCount > 0) {
+                p.setInt(1, META_ALARM_SCHEDULED);
+                p.setLong(2, scheduledTime);
+                p.execute();
+                p.setInt(1, META_ALARM_RETRY);
+                p.setLong(2, retryCount);
+                p.execute();
+            } else {
+                clearRetry(d);
+            }
+            return null;
+        });
+        alarm = new NamespaceStorage.StoredAlarm(id, jurisdiction, at, scheduledTime, retryCount);
+        alarmKnown = true;
         alarmChanged = true;
     }
 
     public void deleteAlarm() throws SQLException {
-        touched = true;
-        try (PreparedStatement p = conn().prepareStatement("DELETE FROM PUBLIC.ALARMS WHERE OBJ = ?")) {
-            p.setBytes(1, obj);
-            p.executeUpdate();
-        }
-        dirty = true;
+        write(d -> {
+            if (d.metaTableExists()) {
+                // workerd keeps the row with a null value
+                PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_METADATA VALUES (1, NULL)");
+                p.execute();
+                clearRetry(d);
+            }
+            return null;
+        });
+        alarm = null;
+        alarmKnown = true;
         alarmChanged = true;
     }
 
-    /** Deletes every KV entry, the alarm, and the SQL tables (which commits, as H2 DDL does). */
-    public void deleteAll() throws SQLException {
-        touched = true;
-        try (PreparedStatement p = conn().prepareStatement("DELETE FROM PUBLIC.KV WHERE OBJ = ?")) {
-            p.setBytes(1, obj);
-            p.executeUpdate();
-        }
-        deleteAlarm();
-        if (sqlite && schemaExists()) {
-            ddlLock().lock();
-            try (Statement s = conn().createStatement()) {
-                s.execute("SET SCHEMA PUBLIC");
-                session.currentSchema = "PUBLIC";
-                s.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
-                conn().commit(); // with the KV and alarm deletes before it
-            } finally {
-                ddlLock().unlock();
-            }
-            schemaCreated = false;
-        }
-        dirty = true;
+    private static void clearRetry(ObjectDatabase d) throws SQLException {
+        d.statement("DELETE FROM _cf_METADATA WHERE key IN (1001, 1002)").execute();
     }
 
-    private boolean schemaExists() throws SQLException {
-        try (PreparedStatement p =
-                conn().prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = ?")) {
-            p.setString(1, schema);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
-        }
-    }
-
-    /** The connection for SQL, with this object's own schema as the default. */
-    public Connection sqlConnection() throws SQLException {
-        touched = true;
-        Connection c = conn();
-        if (!schemaCreated) {
-            ddlLock().lock();
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
-                c.commit();
-            } finally {
-                ddlLock().unlock();
-            }
-            schemaCreated = true;
-        }
-        if (!schema.equals(session.currentSchema)) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET SCHEMA \"" + schema + "\"");
-            }
-            session.currentSchema = schema;
-        }
-        return c;
-    }
-
-    /** Serializes DDL across the objects of this namespace (H2 locks its schema table for it). */
-    java.util.concurrent.locks.ReentrantLock ddlLock() {
-        return namespace.ddlLock();
-    }
-
-    public String schema() {
-        return schema;
-    }
-
-    /** Number of user tables in this object's SQL schema. */
-    public int tableCount() throws SQLException {
-        touched = true;
-        try (PreparedStatement p =
-                conn().prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ?")) {
-            p.setString(1, schema);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    public void markDirty() {
-        dirty = true;
-    }
-
-    public Savepoint savepoint() throws SQLException {
-        touched = true;
-        return conn().setSavepoint();
-    }
-
-    public void rollbackTo(Savepoint sp) throws SQLException {
-        conn().rollback(sp);
-    }
-
-    public void release(Savepoint sp) throws SQLException {
-        conn().releaseSavepoint(sp);
-    }
-
-    /** Makes every write so far durable. */
-    public void commit() throws SQLException {
-        if (!dirty) {
-            if (touched) {
-                // end the read transaction: H2 allows at most 255 open ones per database
-                if (session != null) {
-                    session.conn.rollback();
+    /** The next value of the local bookmark counter (workerd's local bookmarks count calls). */
+    public long nextBookmark() throws SQLException {
+        return write(d -> {
+            ensureMetaTable(d);
+            long n = 0;
+            PreparedStatement q = d.statement("SELECT value FROM _cf_METADATA WHERE key = 2");
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    n = rs.getLong(1);
                 }
-                touched = false;
             }
-            return;
+            PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_METADATA VALUES (2, ?)");
+            p.setLong(1, n + 1);
+            p.execute();
+            return n;
+        });
+    }
+
+    // ---- deleteAll ----
+
+    /**
+     * Deletes the whole database, as workerd does: what the open transaction wrote is dropped, the
+     * file is removed, and the next write starts an empty database. With {@code keepAlarm} (before
+     * compatibility date 2026-02-24) a pending alarm is written again.
+     */
+    public void deleteAll(boolean keepAlarm) throws SQLException {
+        NamespaceStorage.StoredAlarm kept = keepAlarm ? alarm() : null;
+        boolean hadAlarm = alarm() != null;
+        db.lock.lock();
+        try {
+            if (closed) {
+                throw new SQLException("the storage session of " + id + " was closed (the object was reset)");
+            }
+            db.rollbackQuietly();
+            try {
+                db.destroy();
+            } catch (IOException e) {
+                throw new SQLException("Cannot delete the database of " + id + ": " + e.getMessage(), e);
+            }
+            alarm = null;
+            alarmKnown = true;
+        } finally {
+            db.lock.unlock();
         }
-        faults.beforeCommit();
-        conn().commit();
-        dirty = false;
-        touched = false;
+        dirty = true;
+        if (kept != null) {
+            setAlarm(kept.at(), kept.scheduledTime(), kept.retryCount());
+        } else if (hadAlarm) {
+            alarmChanged = true;
+        }
+    }
+
+    // ---- SQL ----
+
+    /** Size in bytes, as workerd computes it: pages in use (page count minus free pages) times the page size. */
+    public long databaseSize() throws SQLException {
+        return read(d -> {
+            try (ResultSet rs = d.statement(
+                            "SELECT (SELECT * FROM pragma_page_count) - (SELECT * FROM pragma_freelist_count),"
+                                    + " (SELECT * FROM pragma_page_size)")
+                    .executeQuery()) {
+                rs.next();
+                // a database always has its first page (workerd's shows 4096 before any use and after deleteAll)
+                return Math.max(1, rs.getLong(1)) * rs.getLong(2);
+            }
+        });
+    }
+
+    /** Runs user SQL work inside the event's transaction. */
+    <T> T sql(Work<T> work) throws SQLException {
+        return write(work);
+    }
+
+    /** A user statement may have changed the schema (the table caches must be re-read). */
+    void schemaChanged() {
+        db.schemaChanged();
+        alarmKnown = false;
+    }
+
+    // ---- transactions (storage.transaction()) ----
+
+    private int savepoints;
+
+    /** Opens a savepoint inside the event's transaction; returns its name. */
+    public String savepoint() throws SQLException {
+        String name = "_cf_txn_" + (++savepoints);
+        write(d -> {
+            try (var s = d.connection().createStatement()) {
+                s.execute("SAVEPOINT " + name);
+            }
+            return null;
+        });
+        return name;
+    }
+
+    public void rollbackTo(String name) throws SQLException {
+        savepoints--;
+        write(d -> {
+            try (var s = d.connection().createStatement()) {
+                s.execute("ROLLBACK TO " + name);
+                s.execute("RELEASE " + name);
+            }
+            return null;
+        });
+        schemaChanged();
+        alarmChanged = true; // re-read at the commit point
+    }
+
+    public void release(String name) throws SQLException {
+        savepoints--;
+        write(d -> {
+            try (var s = d.connection().createStatement()) {
+                s.execute("RELEASE " + name);
+            }
+            return null;
+        });
+    }
+
+    // ---- commit points ----
+
+    /** Notes a write statement whose cursor may still be in progress (workerd's commit then fails). */
+    void busyStatement(java.util.function.BooleanSupplier busy) {
+        busyStatements.add(busy);
     }
 
     /**
-     * Hands the borrowed session back to the namespace if nothing is uncommitted (the actor calls
-     * this after committing, when its event ends or waits). The next storage call borrows one again.
+     * True when a write statement is still in progress: its cursor was not read to the end. workerd
+     * cannot commit then ("cannot commit transaction - SQL statements in progress") and resets the
+     * object.
      */
-    public synchronized void releaseSession() {
-        NamespaceStore.Session s = session;
-        if (s == null || dirty || touched) {
+    public boolean statementsInProgress() {
+        busyStatements.removeIf(b -> !b.getAsBoolean());
+        return !busyStatements.isEmpty();
+    }
+
+    /**
+     * Makes every write so far durable. A new alarm is noted in the namespace index before the
+     * commit; a deleted one is removed from it after.
+     */
+    public void commit() throws SQLException {
+        if (!dirty) {
             return;
         }
-        session = null;
-        namespace.releaseSession(s);
+        db.lock.lock();
+        try {
+            if (closed) {
+                throw new SQLException("the storage session of " + id + " was closed (the object was reset)");
+            }
+            if (statementsInProgress()) {
+                busyStatements.clear();
+                throw new StatementsInProgressException();
+            }
+            boolean alarmMoved = alarmChanged;
+            NamespaceStorage.StoredAlarm a = alarmMoved ? alarmUnlocked() : null;
+            if (alarmMoved && a != null) {
+                namespace.index().alarmSet(id, jurisdiction, a.at());
+            }
+            faults.beforeCommit();
+            db.commit();
+            dirty = false;
+            if (alarmMoved && a == null) {
+                namespace.index().alarmCleared(id);
+            }
+        } catch (SQLException | RuntimeException e) {
+            db.rollbackQuietly();
+            dirty = false;
+            alarmKnown = false;
+            throw e;
+        } finally {
+            db.lock.unlock();
+        }
+        namespace.committed(id, jurisdiction, name, location);
+    }
+
+    private NamespaceStorage.StoredAlarm alarmUnlocked() throws SQLException {
+        // the lock is reentrant: alarm() may read under it
+        return alarm();
     }
 
     /** Drops every uncommitted write. */
     public void rollback() {
-        NamespaceStore.Session s = session;
-        if (s != null) {
-            try {
-                s.conn.rollback();
-            } catch (SQLException e) {
-                // the connection is gone; nothing was committed
-            }
+        db.lock.lock();
+        try {
+            db.rollbackQuietly();
+        } finally {
+            db.lock.unlock();
         }
         dirty = false;
-        touched = false;
+        alarmKnown = false;
+        alarmChanged = false;
+        savepoints = 0;
+        busyStatements.clear();
     }
 
     /**
-     * Drops what is uncommitted and closes the borrowed session, if any (a reset, eviction or
-     * hibernation). It may be called from another thread than the event's (the watchdog): the
-     * session is then never handed to another object while the event might still use it.
+     * The event's commit point passed: the database may be closed by the pool when it is needed
+     * elsewhere. The next call opens (or finds) it again.
      */
-    @Override
-    public synchronized void close() {
-        NamespaceStore.Session s = session;
-        session = null;
-        dirty = false;
-        touched = false;
-        if (s != null) {
-            try {
-                s.conn.rollback();
-            } catch (SQLException e) {
-                // the connection is gone; nothing was committed
+    public void releaseSession() {
+        db.lock.lock();
+        try {
+            if (!pinned || db.inTransaction()) {
+                return;
             }
-            s.close();
+            pinned = false;
+        } finally {
+            db.lock.unlock();
         }
+        namespace.pool().unpin(db);
     }
 
-    private synchronized NamespaceStore.Session session() throws SQLException {
-        NamespaceStore.Session s = session;
-        if (s == null) {
-            s = namespace.acquireSession();
-            session = s;
+    /** Drops what is uncommitted and ends this session (eviction, hibernation); see {@link #close(boolean)}. */
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    /**
+     * Drops what is uncommitted and ends this session; a file database is closed in the background.
+     * A reset may come from another thread than the event's (the watchdog): with {@code
+     * interruptRunning} the statement running now is interrupted, and the event's next call fails.
+     */
+    public void close(boolean interruptRunning) {
+        closed = true;
+        if (interruptRunning) {
+            db.interrupt();
         }
-        return s;
-    }
-
-    private Connection conn() throws SQLException {
-        return session().conn;
-    }
-
-    NamespaceStore namespace() {
-        return namespace;
+        db.lock.lock();
+        boolean wasPinned;
+        try {
+            db.rollbackQuietly();
+            wasPinned = pinned;
+            pinned = false;
+        } finally {
+            db.lock.unlock();
+        }
+        if (wasPinned) {
+            namespace.pool().unpin(db);
+        }
+        namespace.pool().release(db);
     }
 }

@@ -3,106 +3,254 @@ package dev.partyflare.emulator.internal.storage;
 import dev.partyflare.durable.SqlCursor;
 import dev.partyflare.durable.SqlException;
 import dev.partyflare.durable.SqlStorage;
-import java.sql.Blob;
-import java.sql.Clob;
-import java.sql.Connection;
+import dev.partyflare.emulator.internal.storage.sql.SqlRegulator;
+import dev.partyflare.emulator.internal.storage.sql.SqlScript;
+import dev.partyflare.emulator.internal.storage.sql.SqlTokens;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** {@code ctx.storage.sql}: SQLite-flavoured SQL run on the object's own H2 schema. */
+/**
+ * {@code ctx.storage.sql} on the object's own SQLite database, as workerd runs it: a script is
+ * prepared and run one statement at a time (every statement but the last is stepped once and
+ * dropped), with workerd's authorizer decisions ({@link SqlRegulator}), its limits and its error
+ * texts. The last statement's rows come back in a cursor that is one row ahead, as workerd's is.
+ */
 final class SqlApi implements SqlStorage {
-    private static final Pattern READ_ONLY =
-            Pattern.compile("(?is)^\\s*(SELECT|VALUES|WITH\\s+(?!.*\\b(INSERT|UPDATE|DELETE)\\b)).*");
-    private static final Pattern DDL = Pattern.compile("(?is)^\\s*(CREATE|DROP|ALTER|TRUNCATE)\\b.*");
-    private static final Pattern INSERT = Pattern.compile("(?is)^\\s*(INSERT|MERGE|REPLACE)\\b.*");
+    static final String NO_STATEMENT = "SQL code did not contain a statement.";
+    static final String WRONG_BINDINGS = "Wrong number of parameter bindings for SQL query.";
+    static final String PARAMETERS_IN_NON_LAST =
+            "When executing multiple SQL statements in a single call, only the last statement can have parameters.";
 
-    private final StorageHost host;
+    private final ObjectStorage storage;
+    private final StorageApi.StorageEvents events;
 
-    SqlApi(StorageHost host) {
-        this.host = host;
+    SqlApi(ObjectStorage storage, StorageApi.StorageEvents events) {
+        this.storage = storage;
+        this.events = events;
     }
+
+    /** deleteAll() replaced the database. */
+    void databaseReset() {}
 
     @Override
     public SqlCursor exec(String query, Object... bindings) {
-        host.checkEvent("sql.exec()");
+        events.check("sql.exec()");
         if (query == null) {
-            throw new SqlException("SQL code did not contain a statement.", null, null);
+            throw new SqlException(NO_STATEMENT, null, null);
         }
-        Object[] args = bindings == null ? new Object[0] : bindings;
-        List<String> statements = SqlDialect.split(query);
-        if (statements.isEmpty()) {
-            throw new SqlException("SQL code did not contain a statement.", null, null);
+        Object[] args = bindings == null ? new Object[] {null} : bindings;
+        for (Object a : args) {
+            checkBindable(a);
         }
-        int expected = 0;
-        for (String s : statements) {
-            expected += SqlDialect.placeholders(s);
-        }
-        if (expected != args.length) {
-            throw new SqlException("Wrong number of parameter bindings for SQL query.", null, null);
-        }
-        ObjectStore store = host.store();
-        List<String> translated = new ArrayList<>();
-        for (String s : statements) {
-            translated.add(SqlDialect.translate(s, store.schema()));
-        }
+        ObjectStore store = storage.store();
+        SqlScript script = new SqlScript(query);
         try {
-            Connection c = store.sqlConnection();
-            int argIndex = 0;
-            Cursor result = null;
-            for (int i = 0; i < translated.size(); i++) {
-                String original = statements.get(i);
-                String sql = translated.get(i);
-                int n = SqlDialect.placeholders(original);
-                try (PreparedStatement p = c.prepareStatement(sql)) {
-                    for (int j = 1; j <= n; j++) {
-                        bind(p, j, args[argIndex++]);
-                    }
-                    boolean ddl = DDL.matcher(original).matches();
-                    boolean hasRows;
-                    if (ddl) {
-                        // H2 locks its schema table for DDL until commit, across every object of the namespace:
-                        // one DDL at a time, committed at once (H2's DDL commits anyway)
-                        store.ddlLock().lock();
-                        try {
-                            hasRows = p.execute();
-                            c.commit();
-                        } finally {
-                            store.ddlLock().unlock();
-                        }
-                    } else {
-                        hasRows = p.execute();
-                    }
-                    boolean readOnly = READ_ONLY.matcher(original).matches();
-                    if (!readOnly) {
-                        store.markDirty();
-                        host.wrote(true);
-                    }
-                    if (i == translated.size() - 1) {
-                        result = hasRows
-                                ? Cursor.of(p.getResultSet(), !readOnly)
-                                : Cursor.update(
-                                        p.getUpdateCount(),
-                                        INSERT.matcher(original).matches());
-                    }
+            while (true) {
+                int remaining = utf8Length(query, script);
+                SqlScript.Statement st = script.next();
+                if (remaining > SqliteLimits.MAX_SQL_LENGTH) {
+                    throw new SqlException("statement too long: SQLITE_TOOBIG", "SQLITE_TOOBIG", null);
+                }
+                if (st.empty()) {
+                    throw new SqlException(NO_STATEMENT, null, null);
+                }
+                boolean last = script.atEnd();
+                Cursor c = run(store, st, last, args);
+                if (last) {
+                    return c;
                 }
             }
-            return result;
         } catch (SQLException e) {
-            throw sqliteError(e);
+            throw new SqlException(SqliteErrors.describe(e), SqliteErrors.code(e), e);
         }
     }
 
+    /** UTF-8 length of what is left of the script (SQLite's statement-length limit applies to it). */
+    private static int utf8Length(String query, SqlScript script) {
+        String rest = query.substring(script.position());
+        return rest.length() > SqliteLimits.MAX_SQL_LENGTH / 3
+                ? rest.getBytes(StandardCharsets.UTF_8).length
+                : rest.length();
+    }
+
+    private Cursor run(ObjectStore store, SqlScript.Statement st, boolean last, Object[] args) throws SQLException {
+        List<SqlTokens.Token> significant = st.significant();
+        boolean readOnly = SqlRegulator.readOnly(significant);
+        ObjectStore.Work<Cursor> work = db -> {
+            PreparedStatement ps;
+            try {
+                ps = db.userStatement(st.text());
+            } catch (SQLException e) {
+                throw sqlError(e, st.text(), db);
+            }
+            SqlRegulator.Refusal refusal = SqlRegulator.check(significant, name -> schemaName(db, name));
+            if (refusal != null) {
+                throw new SqlException(refusal.text(), refusal.code(), null);
+            }
+            int params = ps.getParameterMetaData().getParameterCount();
+            if (!last && params != 0) {
+                throw new SqlException(PARAMETERS_IN_NON_LAST, null, null);
+            }
+            if (last && params != args.length) {
+                throw new SqlException(WRONG_BINDINGS, null, null);
+            }
+            try {
+                if (last) {
+                    ps.clearParameters();
+                    for (int i = 0; i < args.length; i++) {
+                        bind(ps, i + 1, args[i]);
+                    }
+                }
+                return execute(db, store, ps, st, significant, readOnly, last);
+            } catch (SQLException e) {
+                db.dropUserStatement(st.text());
+                throw sqlError(e, st.text(), db);
+            } finally {
+                if (SqlRegulator.changesSchema(significant)) {
+                    store.schemaChanged();
+                }
+            }
+        };
+        Cursor c = readOnly ? store.read(work) : store.sql(work);
+        if (!readOnly) {
+            storage.wrote(true);
+        }
+        return c;
+    }
+
+    private Cursor execute(
+            ObjectDatabase db,
+            ObjectStore store,
+            PreparedStatement ps,
+            SqlScript.Statement st,
+            List<SqlTokens.Token> significant,
+            boolean readOnly,
+            boolean last)
+            throws SQLException {
+        long changesBefore = db.totalChanges();
+        boolean ddl = SqlRegulator.changesSchema(significant);
+        long schemaBefore = ddl ? db.schemaVersion() : 0;
+        boolean hasRows = ps.execute();
+        List<String> columns = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
+        SqlException deferred = null;
+        if (hasRows) {
+            try (ResultSet rs = ps.getResultSet()) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                for (int i = 1; i <= n; i++) {
+                    columns.add(md.getColumnLabel(i));
+                }
+                if (!last) {
+                    // every statement but the last is stepped once and dropped, as workerd runs them
+                    boolean row = rs.next();
+                    if (row && !readOnly) {
+                        store.busyStatement(() -> true); // a write left mid-way: its commit will fail
+                    }
+                    return null;
+                }
+                while (true) {
+                    try {
+                        if (!rs.next()) {
+                            break;
+                        }
+                    } catch (SQLException e) {
+                        if (rows.isEmpty()) {
+                            throw e; // an error on the first row is thrown by exec()
+                        }
+                        deferred = new SqlException(
+                                SqliteErrors.describe(e, st.text(), text -> prepareError(db, text)),
+                                SqliteErrors.code(e),
+                                e);
+                        break;
+                    }
+                    Object[] row = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = value(rs.getObject(i + 1));
+                    }
+                    rows.add(row);
+                }
+            }
+        } else if (last) {
+            columns = List.of();
+        }
+        long changed = db.totalChanges() - changesBefore;
+        boolean schemaChanged = ddl && db.schemaVersion() != schemaBefore;
+        RowCounts counts = RowCounts.estimate(db, significant, rows.size(), changed, readOnly, schemaChanged);
+        Cursor c = new Cursor(List.copyOf(columns), rows, deferred, counts);
+        if (!readOnly && !rows.isEmpty()) {
+            store.busyStatement(c::busy); // a write cursor must be read to its end before the commit
+        }
+        return c;
+    }
+
+    private static String schemaName(ObjectDatabase db, String name) {
+        try {
+            PreparedStatement p = db.statement(
+                    "SELECT name FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table','view','index','trigger')");
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private static SqlException sqlError(SQLException e, String statement, ObjectDatabase db) {
+        return new SqlException(
+                SqliteErrors.describe(e, statement, text -> prepareError(db, text)), SqliteErrors.code(e), e);
+    }
+
+    /** SQLite's message for preparing {@code sql} (finding where a syntax error is), or null. */
+    private static String prepareError(ObjectDatabase db, String sql) {
+        try {
+            db.connection().prepareStatement(sql).close();
+            return null;
+        } catch (SQLException e) {
+            return SqliteErrors.sqliteMessage(e);
+        }
+    }
+
+    private static void checkBindable(Object v) {
+        switch (v) {
+            case null -> {}
+            case Long l -> {}
+            case Integer n -> {}
+            case Short n -> {}
+            case Byte n -> {}
+            case Double d -> {}
+            case Float f -> {}
+            case String s -> {}
+            case byte[] b -> {}
+            case Boolean b -> {}
+            case java.math.BigInteger b ->
+                throw new SqlException("Cannot convert a BigInt value to a number", null, null);
+            default ->
+                throw new SqlException(
+                        "Cannot bind a " + v.getClass().getName()
+                                + " to SQL: bind numbers, strings, booleans, byte[] or null",
+                        null,
+                        null);
+        }
+    }
+
+    /**
+     * Binds a Java value. Java integers bind as SQLite INTEGER (JavaScript numbers always bind as
+     * REAL on Cloudflare; bind a {@code double} to get that), booleans as the text workerd binds
+     * them as ({@code "true"}/{@code "false"}), NaN as NULL.
+     */
     private static void bind(PreparedStatement p, int i, Object v) throws SQLException {
         switch (v) {
             case null -> p.setNull(i, java.sql.Types.NULL);
@@ -110,154 +258,78 @@ final class SqlApi implements SqlStorage {
             case Integer n -> p.setLong(i, n);
             case Short n -> p.setLong(i, n);
             case Byte n -> p.setLong(i, n);
-            case Double d -> p.setDouble(i, d);
-            case Float f -> p.setDouble(i, f);
+            case Double d -> {
+                if (d.isNaN()) {
+                    p.setNull(i, java.sql.Types.NULL);
+                } else {
+                    p.setDouble(i, d);
+                }
+            }
+            case Float f -> {
+                if (f.isNaN()) {
+                    p.setNull(i, java.sql.Types.NULL);
+                } else {
+                    p.setDouble(i, f);
+                }
+            }
             case String s -> p.setString(i, s);
             case byte[] b -> p.setBytes(i, b);
-            case Boolean b -> p.setString(i, b.toString()); // as workerd binds JS booleans: the text "true"
-            case java.math.BigInteger b ->
-                throw new SqlException("Cannot convert a BigInt value to a number", null, null);
-            default ->
-                throw new SqlException(
-                        "Cannot bind a " + v.getClass().getName() + " to SQL: bind numbers, strings, byte[] or null",
-                        null,
-                        null);
+            case Boolean b -> p.setString(i, b.toString());
+            default -> throw new IllegalStateException("not bindable: " + v.getClass());
         }
+    }
+
+    private static Object value(Object v) {
+        return switch (v) {
+            case null -> null;
+            case Integer i -> i.longValue();
+            case Short s -> s.longValue();
+            case Byte b -> b.longValue();
+            case Float f -> f.doubleValue();
+            default -> v;
+        };
     }
 
     @Override
     public long databaseSize() {
-        host.checkEvent("sql.databaseSize");
-        ObjectStore store = host.store();
+        events.check("sql.databaseSize");
         try {
-            long pages = 1 + store.tableCount();
-            if (store.count() > 0) {
-                pages++;
-            }
-            if (store.alarm() != null) {
-                pages++;
-            }
-            return pages * 4096;
+            return storage.store().databaseSize();
         } catch (SQLException e) {
-            throw sqliteError(e);
+            throw new SqlException(SqliteErrors.describe(e), SqliteErrors.code(e), e);
         }
     }
 
-    private static final Pattern NOT_FOUND = Pattern.compile("(?i)Table \"([^\"]+)\" not found");
-    private static final Pattern COLUMN = Pattern.compile("(?i)Column \"([^\"]+)\" not found");
-    private static final Pattern SYNTAX = Pattern.compile("(?s)Syntax error in SQL statement \"(.*?)\"");
-    private static final Pattern UNIQUE =
-            Pattern.compile("\"(?:[^.\"]+\\.)?([^ \"]+).*? ON (?:[^.\\s]+\\.)?([^\\s(]+)\\(([^\\s,)]+)");
-    private static final Pattern SCHEMA_NAME = Pattern.compile("\"?DO_[0-9A-F]{64}\"?\\.");
-
-    /** H2's error in SQLite's words where they are known; H2's own otherwise. */
-    static SqlException sqliteError(SQLException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        Matcher t = NOT_FOUND.matcher(m);
-        if (t.find()) {
-            return new SqlException("no such table: " + t.group(1) + ": SQLITE_ERROR", "SQLITE_ERROR", e);
-        }
-        Matcher c = COLUMN.matcher(m);
-        if (c.find()) {
-            return new SqlException("no such column: " + c.group(1) + ": SQLITE_ERROR", "SQLITE_ERROR", e);
-        }
-        Matcher s = SYNTAX.matcher(m);
-        if (s.find()) {
-            String stmt = s.group(1);
-            int mark = stmt.indexOf("[*]");
-            String clean = stmt.replace("[*]", "");
-            int at = Math.max(mark, 0);
-            int start = at;
-            while (start > 0 && Character.isLetterOrDigit(clean.charAt(start - 1))) {
-                start--;
-            }
-            int end = at;
-            while (end < clean.length() && Character.isLetterOrDigit(clean.charAt(end))) {
-                end++;
-            }
-            String token = clean.substring(start, end);
-            if (token.isEmpty()) {
-                return new SqlException("incomplete input: SQLITE_ERROR", "SQLITE_ERROR", e);
-            }
-            return new SqlException(
-                    "near \"" + token + "\": syntax error at offset " + start + ": SQLITE_ERROR", "SQLITE_ERROR", e);
-        }
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        Matcher unique = UNIQUE.matcher(m);
-        if ("23505".equals(state) && unique.find()) {
-            String kind = unique.group(1).startsWith("PRIMARY_KEY") ? "PRIMARYKEY" : "UNIQUE";
-            return new SqlException(
-                    "UNIQUE constraint failed: " + unique.group(2) + "." + unique.group(3)
-                            + ": SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_" + kind + ")",
-                    "SQLITE_CONSTRAINT",
-                    e);
-        }
-        if (state.startsWith("23")) {
-            return new SqlException(firstLine(m) + ": SQLITE_CONSTRAINT", "SQLITE_CONSTRAINT", e);
-        }
-        return new SqlException(firstLine(m) + ": SQLITE_ERROR", "SQLITE_ERROR", e);
-    }
-
-    private static String firstLine(String m) {
-        int nl = m.indexOf('\n');
-        String s = SCHEMA_NAME.matcher(nl < 0 ? m : m.substring(0, nl)).replaceAll(""); // never show internal names
-        return s.replaceAll("; SQL statement:.*$", "").replaceAll(" \\[\\d+-\\d+\\]$", "");
-    }
-
-    /** A materialized result; rows are counted as read while they are consumed. */
+    /** A statement's result: the rows, read from SQLite when it ran, handed out one at a time. */
     static final class Cursor implements SqlCursor {
         private final List<String> columns;
         private final List<Object[]> rows;
-        private final long written;
-        private final boolean readsCountAll;
+        private final SqlException deferred;
+        private final RowCounts counts;
         private int position;
+        private boolean deferredThrown;
 
-        private Cursor(List<String> columns, List<Object[]> rows, long written, boolean readsCountAll) {
+        Cursor(List<String> columns, List<Object[]> rows, SqlException deferred, RowCounts counts) {
             this.columns = columns;
             this.rows = rows;
-            this.written = written;
-            this.readsCountAll = readsCountAll;
+            this.deferred = deferred;
+            this.counts = counts;
         }
 
-        static Cursor of(ResultSet rs, boolean writes) throws SQLException {
-            ResultSetMetaData md = rs.getMetaData();
-            List<String> cols = new ArrayList<>();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                cols.add(md.getColumnLabel(i));
+        /** Rows are left that the code has not read (a write statement is then still in progress). */
+        boolean busy() {
+            return position < rows.size();
+        }
+
+        private boolean hasNext() {
+            if (position < rows.size()) {
+                return true;
             }
-            List<Object[]> rows = new ArrayList<>();
-            while (rs.next()) {
-                Object[] row = new Object[cols.size()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = value(rs.getObject(i + 1));
-                }
-                rows.add(row);
+            if (deferred != null && !deferredThrown) {
+                deferredThrown = true;
+                throw deferred; // the error SQLite raised on this row
             }
-            return new Cursor(List.copyOf(cols), rows, writes ? rows.size() : 0, false);
-        }
-
-        static Cursor update(int count, boolean insert) {
-            return new Cursor(List.of(), List.of(), Math.max(count, 0), !insert);
-        }
-
-        private static Object value(Object v) throws SQLException {
-            return switch (v) {
-                case null -> null;
-                case Integer i -> i.longValue();
-                case Short s -> s.longValue();
-                case Byte b -> b.longValue();
-                case Long l -> l;
-                case Float f -> f.doubleValue();
-                case Double d -> d;
-                case java.math.BigDecimal d -> d.scale() <= 0 ? (Object) d.longValue() : (Object) d.doubleValue();
-                case java.math.BigInteger b -> b.longValue();
-                case Boolean b -> b ? 1L : 0L;
-                case Clob c -> c.getSubString(1, (int) c.length());
-                case Blob b -> b.getBytes(1, (int) b.length());
-                case byte[] b -> b;
-                case String s -> s;
-                default -> v.toString();
-            };
+            return false;
         }
 
         @Override
@@ -265,12 +337,12 @@ final class SqlApi implements SqlStorage {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    return position < rows.size();
+                    return Cursor.this.hasNext();
                 }
 
                 @Override
                 public Map<String, Object> next() {
-                    if (!hasNext()) {
+                    if (!Cursor.this.hasNext()) {
                         throw new NoSuchElementException();
                     }
                     return asMap(rows.get(position++));
@@ -297,15 +369,17 @@ final class SqlApi implements SqlStorage {
 
         @Override
         public Map<String, Object> one() {
-            int left = rows.size() - position;
-            if (left == 0) {
+            if (!hasNext()) {
                 throw new SqlException("Expected exactly one result from SQL query, but got no results.", null, null);
             }
-            if (left > 1) {
+            Map<String, Object> row = asMap(rows.get(position++));
+            if (position < rows.size() || (deferred != null && !deferredThrown)) {
+                position = rows.size(); // the query ends here, as workerd ends it
+                deferredThrown = true;
                 throw new SqlException(
                         "Expected exactly one result from SQL query, but got multiple results.", null, null);
             }
-            return asMap(rows.get(position++));
+            return row;
         }
 
         @Override
@@ -313,15 +387,15 @@ final class SqlApi implements SqlStorage {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    return position < rows.size();
+                    return Cursor.this.hasNext();
                 }
 
                 @Override
                 public List<Object> next() {
-                    if (!hasNext()) {
+                    if (!Cursor.this.hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(rows.get(position++)));
+                    return Collections.unmodifiableList(java.util.Arrays.asList(rows.get(position++)));
                 }
             };
         }
@@ -333,12 +407,12 @@ final class SqlApi implements SqlStorage {
 
         @Override
         public long rowsRead() {
-            return readsCountAll ? written : position;
+            return counts.readAfter(position, rows.size(), deferredThrown || position >= rows.size());
         }
 
         @Override
         public long rowsWritten() {
-            return written;
+            return counts.written();
         }
 
         @Override
@@ -347,7 +421,11 @@ final class SqlApi implements SqlStorage {
         }
     }
 
-    static String upper(String s) {
-        return s.toUpperCase(Locale.ROOT);
+    static void closeQuietly(Statement s) {
+        try {
+            s.close();
+        } catch (SQLException e) {
+            // closed
+        }
     }
 }

@@ -5,10 +5,9 @@ import dev.partyflare.durable.ListOptions;
 import dev.partyflare.durable.SqlStorage;
 import dev.partyflare.durable.StorageOptions;
 import dev.partyflare.durable.Transaction;
-import dev.partyflare.emulator.internal.json.Json;
-import java.nio.charset.StandardCharsets;
+import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.json.V8Size;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,55 +18,66 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** {@code ctx.storage}: validation, value encoding and transactions over an {@link ObjectStore}. */
+/**
+ * {@code ctx.storage}: validation, value encoding, limits and transactions over the object's
+ * {@link ObjectStorage}. Every call checks that it runs inside the object's own event.
+ */
 public final class StorageApi implements DurableObjectStorage {
-    private final StorageHost host;
+    /** What the storage API needs from the object's event handling (narrow, as workerd's hooks). */
+    public interface StorageEvents {
+        /** Throws unless the calling thread runs an event of this object that was not reset. */
+        void check(String operation);
+
+        /** A commit point now ({@code sync()}); resets the object if the commit fails. */
+        void commitPoint();
+    }
+
+    private final ObjectStorage storage;
+    private final StorageEvents events;
+    private final StorageSettings settings;
     private SqlApi sql;
     private int transactionDepth;
 
-    public StorageApi(StorageHost host) {
-        this.host = host;
+    public StorageApi(ObjectStorage storage, StorageEvents events) {
+        this.storage = storage;
+        this.events = events;
+        this.settings = storage.settings();
+    }
+
+    private ObjectStore store() {
+        return storage.store();
     }
 
     // ---- reads ----
 
     @Override
-    public Optional<Object> get(String key) {
-        return get(key, Object.class, StorageOptions.DEFAULT);
-    }
-
-    @Override
-    public <T> Optional<T> get(String key, Class<T> type) {
-        return get(key, type, StorageOptions.DEFAULT);
-    }
-
-    @Override
     public <T> Optional<T> get(String key, Class<T> type, StorageOptions options) {
-        host.checkEvent("get()");
-        byte[] k = key(key);
+        events.check("get()");
+        String k = key(key);
         try {
-            ObjectStore.Entry e = host.store().get(k);
-            return e == null ? Optional.empty() : Optional.ofNullable(decode(e, type));
+            byte[] v = store().get(k);
+            return v == null
+                    ? Optional.empty()
+                    : Optional.ofNullable(ValueCodec.decode(v, type, settings.classLoader()));
         } catch (SQLException ex) {
             throw storageFailure("get", ex);
         }
     }
 
     @Override
-    public SortedMap<String, Object> get(Collection<String> keys) {
-        return get(keys, Object.class);
-    }
-
-    @Override
     public <T> SortedMap<String, T> get(Collection<String> keys, Class<T> type) {
-        host.checkEvent("get()");
+        events.check("get()");
         checkBatch(keys.size());
+        List<String> ks = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            ks.add(key(key));
+        }
         SortedMap<String, T> out = new TreeMap<>(KeyOrder.UTF8);
         try {
-            for (String key : keys) {
-                ObjectStore.Entry e = host.store().get(key(key));
-                if (e != null) {
-                    out.put(key, decode(e, type));
+            for (String k : ks) {
+                byte[] v = store().get(k);
+                if (v != null) {
+                    out.put(k, ValueCodec.decode(v, type, settings.classLoader()));
                 }
             }
         } catch (SQLException ex) {
@@ -77,52 +87,42 @@ public final class StorageApi implements DurableObjectStorage {
     }
 
     @Override
-    public SortedMap<String, Object> list() {
-        return list(ListOptions.ALL, Object.class);
-    }
-
-    @Override
-    public SortedMap<String, Object> list(ListOptions options) {
-        return list(options, Object.class);
-    }
-
-    @Override
     public <T> SortedMap<String, T> list(ListOptions o, Class<T> type) {
-        host.checkEvent("list()");
+        events.check("list()");
         if (o.limit() != null && o.limit() <= 0) {
             throw new IllegalArgumentException(StorageErrors.LIST_LIMIT);
         }
         if (o.start() != null && o.startAfter() != null) {
             throw new IllegalArgumentException(StorageErrors.START_AND_START_AFTER);
         }
-        byte[] from = null;
+        String from = null;
         boolean fromExclusive = false;
-        byte[] to = o.end() == null ? null : utf8(o.end());
+        String to = o.end();
         if (o.start() != null) {
-            from = utf8(o.start());
+            from = o.start();
         } else if (o.startAfter() != null) {
-            from = utf8(o.startAfter());
+            from = o.startAfter();
             fromExclusive = true;
         }
         if (o.prefix() != null && !o.prefix().isEmpty()) {
-            byte[] p = utf8(o.prefix());
-            if (from == null || compare(p, from) > 0) {
+            String p = o.prefix();
+            if (from == null || KeyOrder.compare(p, from) > 0) {
                 from = p;
                 fromExclusive = false;
             }
-            byte[] upper = prefixEnd(p);
-            if (upper != null && (to == null || compare(upper, to) < 0)) {
+            String upper = prefixEnd(p);
+            if (upper != null && (to == null || KeyOrder.compare(upper, to) < 0)) {
                 to = upper;
             }
         }
         SortedMap<String, T> out = new TreeMap<>(o.reverse() ? KeyOrder.UTF8.reversed() : KeyOrder.UTF8);
-        if (from != null && to != null && compare(from, to) >= 0) {
+        if (from != null && to != null && KeyOrder.compare(from, to) >= 0) {
             return out;
         }
         try {
             for (ObjectStore.Entry e :
-                    host.store().list(from, fromExclusive, to, o.reverse(), o.limit() == null ? 0 : o.limit())) {
-                out.put(new String(e.key(), StandardCharsets.UTF_8), decode(e, type));
+                    store().list(from, fromExclusive, to, o.reverse(), o.limit() == null ? 0 : o.limit())) {
+                out.put(e.key(), ValueCodec.decode(e.value(), type, settings.classLoader()));
             }
         } catch (SQLException ex) {
             throw storageFailure("list", ex);
@@ -133,66 +133,50 @@ public final class StorageApi implements DurableObjectStorage {
     // ---- writes ----
 
     @Override
-    public void put(String key, Object value) {
-        put(key, value, StorageOptions.DEFAULT);
-    }
-
-    @Override
     public void put(String key, Object value, StorageOptions options) {
-        host.checkEvent("put()");
+        events.check("put()");
         if (value == null) {
             throw new IllegalArgumentException(StorageErrors.PUT_UNDEFINED);
         }
-        byte[] k = key(key);
-        Encoded v = encode(value);
+        String k = key(key);
+        byte[] v = checkedValue(k, value);
         try {
-            host.store().put(k, v.bytes, v.type);
+            store().put(k, v);
         } catch (SQLException ex) {
             throw storageFailure("put", ex);
         }
-        host.wrote(!options.allowUnconfirmed());
-    }
-
-    @Override
-    public void put(Map<String, ?> entries) {
-        put(entries, StorageOptions.DEFAULT);
+        storage.wrote(!options.allowUnconfirmed());
     }
 
     @Override
     public void put(Map<String, ?> entries, StorageOptions options) {
-        host.checkEvent("put()");
+        events.check("put()");
         checkBatch(entries.size());
-        List<byte[]> keys = new ArrayList<>();
-        List<Encoded> values = new ArrayList<>();
+        List<String> keys = new ArrayList<>(entries.size());
+        List<byte[]> values = new ArrayList<>(entries.size());
         for (Map.Entry<String, ?> e : entries.entrySet()) {
             if (e.getValue() == null) {
                 throw new IllegalArgumentException(StorageErrors.PUT_UNDEFINED);
             }
-            keys.add(key(e.getKey()));
-            values.add(encode(e.getValue()));
+            String k = key(e.getKey());
+            keys.add(k);
+            values.add(checkedValue(k, e.getValue()));
         }
         try {
-            for (int i = 0; i < keys.size(); i++) {
-                host.store().put(keys.get(i), values.get(i).bytes, values.get(i).type);
-            }
+            store().putAll(keys, values);
         } catch (SQLException ex) {
             throw storageFailure("put", ex);
         }
-        host.wrote(!options.allowUnconfirmed());
-    }
-
-    @Override
-    public boolean delete(String key) {
-        return delete(key, StorageOptions.DEFAULT);
+        storage.wrote(!options.allowUnconfirmed());
     }
 
     @Override
     public boolean delete(String key, StorageOptions options) {
-        host.checkEvent("delete()");
-        byte[] k = key(key);
+        events.check("delete()");
+        String k = key(key);
         try {
-            boolean existed = host.store().delete(k);
-            host.wrote(!options.allowUnconfirmed());
+            boolean existed = store().delete(k);
+            storage.wrote(!options.allowUnconfirmed());
             return existed;
         } catch (SQLException ex) {
             throw storageFailure("delete", ex);
@@ -201,47 +185,50 @@ public final class StorageApi implements DurableObjectStorage {
 
     @Override
     public int delete(Collection<String> keys) {
-        host.checkEvent("delete()");
+        events.check("delete()");
         checkBatch(keys.size());
-        List<byte[]> ks = new ArrayList<>();
+        List<String> ks = new ArrayList<>(keys.size());
         for (String key : keys) {
             ks.add(key(key));
         }
         int n = 0;
         try {
-            for (byte[] k : ks) {
-                if (host.store().delete(k)) {
+            for (String k : ks) {
+                if (store().delete(k)) {
                     n++;
                 }
             }
         } catch (SQLException ex) {
             throw storageFailure("delete", ex);
         }
-        host.wrote(true);
+        storage.wrote(true);
         return n;
     }
 
     @Override
     public void deleteAll() {
-        host.checkEvent("deleteAll()");
+        events.check("deleteAll()");
         if (transactionDepth > 0) {
             throw new IllegalStateException(StorageErrors.DELETE_ALL_IN_TRANSACTION);
         }
         try {
-            host.store().deleteAll();
+            store().deleteAll(!settings.deleteAllDeletesAlarm());
         } catch (SQLException ex) {
             throw storageFailure("deleteAll", ex);
         }
-        host.wrote(true);
+        if (sql != null) {
+            sql.databaseReset();
+        }
+        storage.wrote(true);
     }
 
     // ---- alarms ----
 
     @Override
     public OptionalLong getAlarm() {
-        host.checkEvent("getAlarm()");
+        events.check("getAlarm()");
         try {
-            NamespaceStore.StoredAlarm a = host.store().alarm();
+            NamespaceStorage.StoredAlarm a = store().alarm();
             return a == null ? OptionalLong.empty() : OptionalLong.of(a.at());
         } catch (SQLException ex) {
             throw storageFailure("getAlarm", ex);
@@ -250,51 +237,54 @@ public final class StorageApi implements DurableObjectStorage {
 
     @Override
     public void setAlarm(long epochMillis) {
-        host.checkEvent("setAlarm()");
+        events.check("setAlarm()");
         if (epochMillis <= 0) {
             throw new IllegalArgumentException(StorageErrors.ALARM_NOT_POSITIVE);
         }
-        if (!host.hasAlarmHandler()) {
+        if (!settings.hasAlarmHandler()) {
             throw new IllegalStateException(StorageErrors.NO_ALARM_HANDLER);
         }
         // as workerd: a time in the past is stored as now (getAlarm() then returns now, and fires at once)
-        long at = Math.max(epochMillis, host.now());
+        long at = Math.max(epochMillis, settings.now().getAsLong());
         try {
-            host.store().setAlarm(at, at, 0);
+            store().setAlarm(at, at, 0);
         } catch (SQLException ex) {
             throw storageFailure("setAlarm", ex);
         }
-        host.wrote(true);
+        storage.wrote(true);
     }
 
     @Override
     public void deleteAlarm() {
-        host.checkEvent("deleteAlarm()");
+        events.check("deleteAlarm()");
         try {
-            host.store().deleteAlarm();
+            if (store().alarm() == null) {
+                return; // nothing to delete: no write (workerd does not create its metadata table for it)
+            }
+            store().deleteAlarm();
         } catch (SQLException ex) {
             throw storageFailure("deleteAlarm", ex);
         }
-        host.wrote(true);
+        storage.wrote(true);
     }
 
     // ---- sync and transactions ----
 
     @Override
     public void sync() {
-        host.checkEvent("sync()");
-        host.commitNow();
+        events.check("sync()");
+        events.commitPoint();
     }
 
     @Override
     public <T> T transaction(TransactionBody<T> body) {
-        host.checkEvent("transaction()");
+        events.check("transaction()");
         return inTransaction(txn -> body.run(txn));
     }
 
     @Override
     public <T> T transactionSync(Callable<T> body) {
-        host.checkEvent("transactionSync()");
+        events.check("transactionSync()");
         return inTransaction(txn -> body.call());
     }
 
@@ -303,12 +293,13 @@ public final class StorageApi implements DurableObjectStorage {
     }
 
     private <T> T inTransaction(Body<T> body) {
-        host.enterExclusive();
-        Savepoint sp;
+        EventContext ec = EventContext.current();
+        ec.beginExclusive();
+        String savepoint;
         try {
-            sp = host.store().savepoint();
+            savepoint = store().savepoint();
         } catch (SQLException ex) {
-            host.exitExclusive();
+            ec.endExclusive();
             throw storageFailure("transaction", ex);
         }
         TransactionView txn = new TransactionView(this);
@@ -316,35 +307,33 @@ public final class StorageApi implements DurableObjectStorage {
         try {
             T result = body.run(txn);
             if (txn.rolledBack) {
-                host.store().rollbackTo(sp);
+                store().rollbackTo(savepoint);
             } else {
-                host.store().release(sp);
+                store().release(savepoint);
             }
             return result;
         } catch (Throwable e) {
             try {
-                host.store().rollbackTo(sp);
-            } catch (SQLException rollbackFailed) {
-                e.addSuppressed(new IllegalStateException(
-                        "The transaction could not be rolled back (a CREATE/DROP/ALTER inside it commits on H2)",
-                        rollbackFailed));
+                store().rollbackTo(savepoint);
+            } catch (SQLException | RuntimeException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
             }
             throw Sneaky.<RuntimeException>rethrow(e);
         } finally {
             transactionDepth--;
-            host.exitExclusive();
+            ec.endExclusive();
         }
     }
 
     @Override
     public String getCurrentBookmark() {
-        host.checkEvent("getCurrentBookmark()");
-        if (!host.sqlEnabled()) {
+        events.check("getCurrentBookmark()");
+        if (!settings.sqlEnabled()) {
             throw new IllegalStateException(StorageErrors.NO_PITR);
         }
         try {
-            long n = host.store().nextBookmark();
-            host.wrote(false);
+            long n = store().nextBookmark();
+            storage.wrote(false);
             return String.format("%08x-%08x-00000000-%032d", n / 0xFFFFFFFFL, n % 0xFFFFFFFFL, 0);
         } catch (SQLException ex) {
             throw storageFailure("getCurrentBookmark", ex);
@@ -353,161 +342,121 @@ public final class StorageApi implements DurableObjectStorage {
 
     @Override
     public String getBookmarkForTime(long epochMillis) {
-        host.checkEvent("getBookmarkForTime()");
+        events.check("getBookmarkForTime()");
         throw new IllegalStateException(StorageErrors.NO_PITR);
     }
 
     @Override
     public String onNextSessionRestoreBookmark(String bookmark) {
-        host.checkEvent("onNextSessionRestoreBookmark()");
+        events.check("onNextSessionRestoreBookmark()");
         throw new IllegalStateException(StorageErrors.NO_PITR);
-    }
-
-    /**
-     * The SQL tables of this object with up to {@code maxRows} rows each (tools: the dev dashboard).
-     * Must run inside the object's event.
-     */
-    public java.util.Map<String, java.util.List<java.util.Map<String, Object>>> inspectTables(int maxRows) {
-        host.checkEvent("inspect");
-        java.util.Map<String, java.util.List<java.util.Map<String, Object>>> out = new java.util.LinkedHashMap<>();
-        if (!host.sqlEnabled()) {
-            return out;
-        }
-        try {
-            ObjectStore store = host.store();
-            java.sql.Connection c = store.sqlConnection();
-            java.util.List<String> names = new java.util.ArrayList<>();
-            try (java.sql.PreparedStatement p = c.prepareStatement(
-                    "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
-                p.setString(1, store.schema());
-                try (java.sql.ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        names.add(rs.getString(1));
-                    }
-                }
-            }
-            for (String t : names) {
-                try (java.sql.PreparedStatement p =
-                        c.prepareStatement("SELECT * FROM \"" + t.replace("\"", "\"\"") + "\" LIMIT " + maxRows)) {
-                    SqlApi.Cursor cursor = SqlApi.Cursor.of(p.executeQuery(), false);
-                    out.put(t, cursor.toArray());
-                }
-            }
-        } catch (SQLException ex) {
-            throw storageFailure("inspect", ex);
-        }
-        return out;
     }
 
     @Override
     public SqlStorage sql() {
-        if (!host.sqlEnabled()) {
+        if (!settings.sqlEnabled()) {
             throw new IllegalStateException(StorageErrors.SQL_NOT_ENABLED);
         }
         if (sql == null) {
-            sql = new SqlApi(host);
+            sql = new SqlApi(storage, events);
         }
         return sql;
     }
 
-    // ---- encoding ----
+    // ---- keys, values and their limits ----
 
-    private record Encoded(byte[] bytes, String type) {}
-
-    private Encoded encode(Object value) {
-        byte[] bytes;
-        String type;
-        if (value instanceof byte[] b) {
-            bytes = b.clone();
-            type = "bytes";
-        } else {
-            bytes = Json.write(value);
-            if (value instanceof Map<?, ?>) {
-                type = "map";
-            } else if (value instanceof Collection<?>) {
-                type = "list";
-            } else if (value.getClass().isArray()) {
-                type = "json";
-            } else {
-                type = value.getClass().getName();
+    /**
+     * The value as stored, after the size checks: locally SQLite's row limit with the value measured
+     * as V8 serializes it (so it bites where workerd's does); with strict limits, Cloudflare's.
+     */
+    private byte[] checkedValue(String key, Object value) {
+        byte[] encoded = ValueCodec.encode(value);
+        long v8 = V8Size.of(value);
+        if (kvBackendLimits()) {
+            if (v8 > StorageErrors.MAX_VALUE_BYTES + StorageErrors.VALUE_SLACK) {
+                throw new IllegalArgumentException(StorageErrors.valueTooLarge(v8));
             }
         }
-        int max = host.strictLimits()
-                ? StorageErrors.MAX_VALUE_BYTES + StorageErrors.VALUE_SLACK
-                : StorageErrors.LOCAL_MAX_VALUE_BYTES;
-        if (bytes.length > max) {
-            throw new IllegalArgumentException(
-                    host.strictLimits() ? StorageErrors.valueTooLarge(bytes.length) : StorageErrors.TOO_BIG);
+        long keyBytes = utf8Length(key);
+        long limit = settings.strictLimits() && settings.sqlEnabled()
+                ? StorageErrors.STRICT_MAX_ROW_BYTES
+                : SqliteLimits.MAX_LENGTH;
+        if (StorageErrors.recordSize(keyBytes, v8) > limit) {
+            throw new IllegalArgumentException(StorageErrors.TOO_BIG);
         }
-        return new Encoded(bytes, type);
+        return encoded;
     }
 
-    private <T> T decode(ObjectStore.Entry e, Class<T> type) {
-        if ("bytes".equals(e.type())) {
-            if (type == Object.class || type == byte[].class) {
-                return type.cast(e.value());
-            }
-        }
-        if (type != Object.class) {
-            if (type == byte[].class && "bytes".equals(e.type())) {
-                return type.cast(e.value());
-            }
-            return Json.read(e.value(), type);
-        }
-        Class<?> written = writtenType(e.type());
-        return type.cast(Json.read(e.value(), written));
-    }
-
-    private Class<?> writtenType(String type) {
-        if (type == null || type.equals("map") || type.equals("list") || type.equals("json")) {
-            return Object.class;
-        }
-        try {
-            return Class.forName(type, false, host.classLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return Object.class;
-        }
-    }
-
-    private byte[] key(String key) {
+    private String key(String key) {
         if (key == null) {
             throw new IllegalArgumentException("A storage key must not be null");
         }
-        byte[] k = utf8(key);
-        if (host.strictLimits() && k.length > StorageErrors.MAX_KEY_BYTES) {
-            throw new IllegalArgumentException(StorageErrors.keyTooLarge(k.length));
+        long n = utf8Length(key);
+        if (kvBackendLimits() && n > StorageErrors.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException(StorageErrors.keyTooLarge(n));
         }
-        return k;
+        if (n > SqliteLimits.MAX_LENGTH) {
+            throw new IllegalArgumentException(StorageErrors.TOO_BIG);
+        }
+        return key;
+    }
+
+    /** Production's limits of the (legacy) KV backend: 2 KiB keys, 128 KiB values, 128 keys per call. */
+    private boolean kvBackendLimits() {
+        return settings.strictLimits() && !settings.sqlEnabled();
     }
 
     private void checkBatch(int n) {
-        if (host.strictLimits() && n > StorageErrors.MAX_BATCH_KEYS) {
+        if (kvBackendLimits() && n > StorageErrors.MAX_BATCH_KEYS) {
             throw new IllegalArgumentException(StorageErrors.tooManyKeys(n));
         }
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
-    private static int compare(byte[] a, byte[] b) {
-        return java.util.Arrays.compareUnsigned(a, b);
-    }
-
-    /** The smallest key greater than every key starting with {@code prefix}, or null if none. */
-    private static byte[] prefixEnd(byte[] prefix) {
-        byte[] end = prefix.clone();
-        for (int i = end.length - 1; i >= 0; i--) {
-            if ((end[i] & 0xff) != 0xff) {
-                end[i]++;
-                return java.util.Arrays.copyOf(end, i + 1);
+    /**
+     * The smallest key greater than every key starting with {@code prefix} (keys order by code
+     * point, which is UTF-8 byte order), or null if there is none.
+     */
+    static String prefixEnd(String prefix) {
+        int[] cps = prefix.codePoints().toArray();
+        for (int i = cps.length - 1; i >= 0; i--) {
+            int next = cps[i] + 1;
+            if (next == Character.MIN_SURROGATE) {
+                next = Character.MAX_SURROGATE + 1; // surrogates are not characters
+            }
+            if (next <= Character.MAX_CODE_POINT) {
+                cps[i] = next;
+                return new String(cps, 0, i + 1);
             }
         }
         return null;
     }
 
-    static IllegalStateException storageFailure(String op, SQLException e) {
-        return new IllegalStateException("Storage " + op + "() failed: " + e.getMessage(), e);
+    static RuntimeException storageFailure(String op, SQLException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("SQLITE_TOOBIG") || m.contains("string or blob too big")) {
+            return new IllegalArgumentException(StorageErrors.TOO_BIG, e);
+        }
+        return new IllegalStateException("Storage " + op + "() failed: " + SqliteErrors.describe(e), e);
     }
 
     /** A transaction's view: the same operations, plus {@code rollback()}. */
@@ -525,23 +474,8 @@ public final class StorageApi implements DurableObjectStorage {
         }
 
         @Override
-        public Optional<Object> get(String key) {
-            return s.get(key);
-        }
-
-        @Override
-        public <T> Optional<T> get(String key, Class<T> type) {
-            return s.get(key, type);
-        }
-
-        @Override
         public <T> Optional<T> get(String key, Class<T> type, StorageOptions options) {
             return s.get(key, type, options);
-        }
-
-        @Override
-        public SortedMap<String, Object> get(Collection<String> keys) {
-            return s.get(keys);
         }
 
         @Override
@@ -550,28 +484,13 @@ public final class StorageApi implements DurableObjectStorage {
         }
 
         @Override
-        public void put(String key, Object value) {
-            s.put(key, value);
-        }
-
-        @Override
         public void put(String key, Object value, StorageOptions options) {
             s.put(key, value, options);
         }
 
         @Override
-        public void put(Map<String, ?> entries) {
-            s.put(entries);
-        }
-
-        @Override
         public void put(Map<String, ?> entries, StorageOptions options) {
             s.put(entries, options);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return s.delete(key);
         }
 
         @Override
@@ -582,16 +501,6 @@ public final class StorageApi implements DurableObjectStorage {
         @Override
         public int delete(Collection<String> keys) {
             return s.delete(keys);
-        }
-
-        @Override
-        public SortedMap<String, Object> list() {
-            return s.list();
-        }
-
-        @Override
-        public SortedMap<String, Object> list(ListOptions options) {
-            return s.list(options);
         }
 
         @Override

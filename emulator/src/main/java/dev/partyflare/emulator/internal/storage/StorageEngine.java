@@ -1,44 +1,151 @@
 package dev.partyflare.emulator.internal.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Where objects keep their data: one H2 database per namespace (worker and class), either in a
- * state directory or in memory. File names derive from a hash of the namespace's key, never from
- * anything a request supplies.
+ * Where objects keep their data: one SQLite database per object, as workerd keeps it, in a state
+ * directory ({@code do/<namespace>/<id>.sqlite}) or in memory. Directory names derive from the
+ * namespace's key (the Worker's and class's names, sanitized and hashed), file names from object
+ * ids only: nothing a request supplies names a file. The directory is locked while in use, so two
+ * processes never serve the same objects.
  */
 public final class StorageEngine implements AutoCloseable {
-    private final Path dir;
-    private final String memoryPrefix = "pf-" + UUID.randomUUID();
-    private final Map<String, NamespaceStore> stores = new ConcurrentHashMap<>();
-    private final CommitFaults faults = new CommitFaults();
+    /** The layout this version writes; a directory with a newer one is refused. */
+    static final int LAYOUT = 2;
 
-    /** @param dir the state directory, or null for in-memory storage */
-    public StorageEngine(Path dir) {
-        this.dir = dir;
-        if (dir != null) {
-            try {
-                if (!Files.isDirectory(dir)) {
-                    Files.createDirectories(dir);
-                    try {
-                        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                    } catch (UnsupportedOperationException e) {
-                        // not a POSIX file system
-                    }
+    static final String LAYOUT_FILE = "partyflare-state.json";
+    static final String LOCK_FILE = ".lock";
+    /** How many file databases may be open at once (each costs a file handle or three and a page cache). */
+    static final int DEFAULT_MAX_OPEN = Integer.getInteger("partyflare.storage.openDatabases", 128);
+
+    private final Path dir;
+    private final Map<String, NamespaceStorage> namespaces = new ConcurrentHashMap<>();
+    private final CommitFaults faults = new CommitFaults();
+    private final DatabasePool pool;
+    private final boolean strictLimits;
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    /**
+     * Loads SQLite's native library in the background, once per JVM: it is unpacked and loaded on
+     * first use (a few hundred milliseconds on a cold JVM), which should not fall on the first request.
+     */
+    private static final Thread NATIVE_LOADER = Thread.ofPlatform()
+            .daemon()
+            .name("partyflare-sqlite-load")
+            .start(() -> {
+                try {
+                    org.sqlite.SQLiteJDBCLoader.initialize();
+                } catch (Exception | LinkageError e) {
+                    // the first connection reports it with its own message
                 }
-            } catch (IOException e) {
-                throw new IllegalStateException("Cannot create the state directory " + dir + ": " + e.getMessage(), e);
+            });
+
+    /**
+     * @param dir the state directory, or null for in-memory storage
+     * @param strictLimits apply Cloudflare's production limits to every object's database
+     */
+    public StorageEngine(Path dir, boolean strictLimits) {
+        this.dir = dir;
+        this.strictLimits = strictLimits;
+        if (dir != null) {
+            prepare(dir);
+        }
+        this.pool = new DatabasePool(DEFAULT_MAX_OPEN);
+    }
+
+    private void prepare(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                try {
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system
+                }
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create the state directory " + dir + ": " + e.getMessage(), e);
+        }
+        lockDirectory(dir);
+        try {
+            refuseOtherLayouts(dir);
+        } catch (RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+    }
+
+    private void lockDirectory(Path dir) {
+        Path f = dir.resolve(LOCK_FILE);
+        try {
+            lockChannel =
+                    FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                String pid = Files.readString(f).trim();
+                lockChannel.close();
+                throw new IllegalStateException("The state directory " + dir
+                        + " is in use by another partyflare process" + (pid.isEmpty() ? "" : " (pid " + pid + ")")
+                        + ". Stop that process, or give this one another state directory (--persist-to).");
+            }
+            lockChannel.truncate(0);
+            lockChannel.write(
+                    ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot lock the state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final Pattern LAYOUT_VALUE = Pattern.compile("\"layout\"\\s*:\\s*(\\d+)");
+
+    private static void refuseOtherLayouts(Path dir) {
+        Path layout = dir.resolve(LAYOUT_FILE);
+        try {
+            if (Files.exists(layout)) {
+                Matcher m = LAYOUT_VALUE.matcher(Files.readString(layout));
+                int v = m.find() ? Integer.parseInt(m.group(1)) : -1;
+                if (v != LAYOUT) {
+                    throw new IllegalStateException("The state directory " + dir + " was written by "
+                            + (v > LAYOUT ? "a newer" : "another") + " partyflare (storage layout " + v
+                            + ", this version uses "
+                            + LAYOUT
+                            + "). Upgrade partyflare, or move the directory aside to start with empty storage.");
+                }
+                return;
+            }
+            try (DirectoryStream<Path> legacy = Files.newDirectoryStream(dir, "ns-*.mv.db")) {
+                if (legacy.iterator().hasNext()) {
+                    throw new IllegalStateException("The state directory " + dir
+                            + " holds storage written by partyflare 0.1 (H2 files ns-*.mv.db). Objects are now stored"
+                            + " in SQLite, one database per object, as on Cloudflare, and the old files cannot be read."
+                            + " Move the directory aside (or delete it) to start with empty storage.");
+                }
+            }
+            Files.writeString(layout, "{\"format\": \"partyflare-state\", \"layout\": " + LAYOUT + "}\n");
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read the state directory " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -54,47 +161,81 @@ public final class StorageEngine implements AutoCloseable {
         return faults;
     }
 
-    /** The store of the namespace whose ids derive from {@code uniqueKey}. */
-    public NamespaceStore namespace(String uniqueKey, String description) {
-        return stores.computeIfAbsent(uniqueKey, k -> new NamespaceStore(url(k), description, faults));
+    /** The storage of the namespace whose ids derive from {@code uniqueKey} ({@code <worker>-<class>}). */
+    public NamespaceStorage namespace(String uniqueKey, String description) {
+        return namespaces.computeIfAbsent(
+                uniqueKey,
+                k -> new NamespaceStorage(
+                        dir == null ? null : dir.resolve("do").resolve(dirName(k)),
+                        description,
+                        pool,
+                        faults,
+                        strictLimits));
     }
 
-    private String url(String uniqueKey) {
-        String name = "ns-" + hash(uniqueKey);
-        String common = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;DATABASE_TO_UPPER=FALSE"
-                + ";CASE_INSENSITIVE_IDENTIFIERS=TRUE";
-        if (dir == null) {
-            return "jdbc:h2:mem:" + memoryPrefix + "-" + name + ";DB_CLOSE_DELAY=-1" + common;
+    /** A readable, safe directory name for a namespace: its key's safe characters and a hash of the key. */
+    static String dirName(String uniqueKey) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < uniqueKey.length() && b.length() < 48; i++) {
+            char c = uniqueKey.charAt(i);
+            b.append(
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                            ? c
+                            : '_');
         }
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve(name) + common;
+        return b + "-" + hash(uniqueKey);
     }
 
     private static String hash(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 12);
+            return HexFormat.of().formatHex(d, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Closes every database: file databases are flushed and closed; memory ones dropped. */
+    /** Open file databases (tests and tools). */
+    public int openDatabases() {
+        return pool.openCount();
+    }
+
+    /** Closes every database: committed data stays in the files; memory storage is dropped. */
     @Override
     public void close() {
-        for (NamespaceStore s : stores.values()) {
-            s.close(dir == null);
+        pool.close();
+        for (NamespaceStorage s : namespaces.values()) {
+            s.close();
         }
-        stores.clear();
+        namespaces.clear();
+        releaseLock();
     }
 
     /**
-     * Closes every database without flushing, as a crash would (tests of durability): committed
-     * writes must survive this.
+     * Stops as a killed process would (tests of durability): pending background work is dropped and
+     * uncommitted writes are lost; committed writes must survive this.
      */
     public void crash() {
-        for (NamespaceStore s : stores.values()) {
+        pool.abandon();
+        for (NamespaceStorage s : namespaces.values()) {
             s.crash();
         }
-        stores.clear();
+        namespaces.clear();
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            // the process is ending or the file is gone
+        }
+        lock = null;
+        lockChannel = null;
     }
 }

@@ -21,16 +21,34 @@ final class StorageErrors {
     static final int VALUE_SLACK = 34;
 
     static final int MAX_BATCH_KEYS = 128;
-    /** Local workerd stores in SQLite with a 4 MiB row limit ({@code SQLITE_LIMIT_LENGTH}). */
-    static final int LOCAL_MAX_VALUE_BYTES = 4 * 1024 * 1024;
+    /** Cloudflare's production limit of a SQLite-backed object's row (key and value): 2 MB. */
+    static final int STRICT_MAX_ROW_BYTES = 2_000_000;
 
     static final String TOO_BIG = "string or blob too big: SQLITE_TOOBIG";
 
-    static String keyTooLarge(int size) {
+    /**
+     * The size of the SQLite record that holds a {@code _cf_KV} row: a header (its own length and
+     * the two columns' serial types as varints), the key's UTF-8 bytes and the value's V8 bytes.
+     * SQLite refuses a record over {@code SQLITE_LIMIT_LENGTH}.
+     */
+    static long recordSize(long keyBytes, long valueBytes) {
+        return 1 + varint(13 + 2 * keyBytes) + varint(12 + 2 * valueBytes) + keyBytes + valueBytes;
+    }
+
+    private static int varint(long v) {
+        // SQLite's varints: 7 bits per byte for the first eight bytes
+        int n = 1;
+        while (n < 9 && (v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    static String keyTooLarge(long size) {
         return "Keys cannot be larger than " + MAX_KEY_BYTES + " bytes. A key of size " + size + " was provided.";
     }
 
-    static String valueTooLarge(int size) {
+    static String valueTooLarge(long size) {
         return "Values cannot be larger than " + MAX_VALUE_BYTES + " bytes. A value of size " + size + " was provided.";
     }
 

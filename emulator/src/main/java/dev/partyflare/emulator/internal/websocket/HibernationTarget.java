@@ -1,6 +1,7 @@
 package dev.partyflare.emulator.internal.websocket;
 
 import dev.partyflare.durable.WebSocketMessage;
+import dev.partyflare.emulator.internal.exec.OutputGate;
 
 /**
  * Where the events of a hibernatable socket go: the object's handlers, through whatever instance
@@ -26,4 +27,9 @@ public interface HibernationTarget {
 
     /** The socket is closed for good: forget it. */
     void closed(WebSocketEnd ws);
+
+    /** The output gate of the object's live instance (sends wait on its pending writes), or null. */
+    default OutputGate outputGate() {
+        return null;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.partyflare.emulator.internal.websocket;
 
+import dev.partyflare.emulator.internal.exec.OutputGate;
+
 /**
  * Where the events of an accepted WebSocket end run: a Durable Object (as events behind its input
  * gate) or, for sockets accepted by a Worker, a serial executor of their own.
@@ -23,4 +25,9 @@ public interface SocketHost {
 
     /** Called when a socket of this host is fully closed. */
     default void unregister(WebSocketEnd end) {}
+
+    /** The output gate the sends of this host's sockets wait on, or null (a Worker's sockets). */
+    default OutputGate outputGate() {
+        return null;
+    }
 }

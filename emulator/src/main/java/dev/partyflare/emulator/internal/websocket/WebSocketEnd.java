@@ -3,6 +3,7 @@ package dev.partyflare.emulator.internal.websocket;
 import dev.partyflare.durable.WebSocket;
 import dev.partyflare.durable.WebSocketMessage;
 import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.exec.OutputGate;
 import dev.partyflare.emulator.internal.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -241,11 +242,18 @@ public final class WebSocketEnd implements WebSocket {
         output(() -> peer.receive(new MessageEvent(m)));
     }
 
-    /** Sends through the current object's output gate, if any. */
-    private static void output(Runnable r) {
-        EventContext ec = EventContext.current();
-        if (ec != null && ec.owner() != null) {
-            ec.owner().output(r);
+    /**
+     * Sends through the output gate of the object that accepted this end, if any: the message waits
+     * until the object's pending writes are durable, and is dropped if they fail.
+     */
+    private void output(Runnable r) {
+        OutputGate g = switch (mode) {
+            case STANDARD -> host == null ? null : host.outputGate();
+            case HIBERNATABLE -> target == null ? null : target.outputGate();
+            default -> null;
+        };
+        if (g != null) {
+            g.output(r);
         } else {
             r.run();
         }

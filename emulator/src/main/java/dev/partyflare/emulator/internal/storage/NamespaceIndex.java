@@ -1,0 +1,140 @@
+package dev.partyflare.emulator.internal.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a namespace knows about its objects without opening their databases (workerd's alarm
+ * scheduler keeps a database of its own for the same reason): each object's name, jurisdiction and
+ * placement, and the pending alarms to schedule at start-up. An object's own database stays the
+ * truth for its alarm; this index is written before an alarm is committed there and cleared after
+ * it is deleted, so after a crash it may name an alarm the object no longer has (its run finds
+ * nothing), never miss one.
+ */
+final class NamespaceIndex implements AutoCloseable {
+    /** What the index records of one object. */
+    record ObjectRecord(String id, String jurisdiction, String name, String location) {}
+
+    private final Connection conn;
+    private final Map<String, ObjectRecord> objects = new ConcurrentHashMap<>();
+    private final Map<String, NamespaceStorage.StoredAlarm> alarms = new ConcurrentHashMap<>();
+
+    NamespaceIndex(Path file) throws SQLException {
+        conn = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
+        try (Statement s = conn.createStatement()) {
+            if (file != null) {
+                s.execute("PRAGMA synchronous=OFF");
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS objects (id TEXT PRIMARY KEY, jurisdiction TEXT, name TEXT,"
+                    + " location TEXT) WITHOUT ROWID");
+            s.execute("CREATE TABLE IF NOT EXISTS alarms (id TEXT PRIMARY KEY, jurisdiction TEXT, at INTEGER NOT NULL)"
+                    + " WITHOUT ROWID");
+            try (ResultSet rs = s.executeQuery("SELECT id, jurisdiction, name, location FROM objects")) {
+                while (rs.next()) {
+                    ObjectRecord r =
+                            new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                    objects.put(r.id(), r);
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT id, jurisdiction, at FROM alarms")) {
+                while (rs.next()) {
+                    alarms.put(
+                            rs.getString(1),
+                            new NamespaceStorage.StoredAlarm(rs.getString(1), rs.getString(2), rs.getLong(3), 0, 0));
+                }
+            }
+        } catch (SQLException e) {
+            close();
+            throw e;
+        }
+    }
+
+    Collection<ObjectRecord> objects() {
+        return objects.values();
+    }
+
+    ObjectRecord object(String id) {
+        return objects.get(id);
+    }
+
+    /** Records an object, or what became known of it (its name); a no-op when nothing changed. */
+    void record(String id, String jurisdiction, String name, String location) throws SQLException {
+        ObjectRecord old = objects.get(id);
+        ObjectRecord now = new ObjectRecord(
+                id,
+                jurisdiction != null ? jurisdiction : old == null ? null : old.jurisdiction(),
+                name != null ? name : old == null ? null : old.name(),
+                location != null ? location : old == null ? null : old.location());
+        if (now.equals(old)) {
+            return;
+        }
+        synchronized (this) {
+            try (PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)")) {
+                p.setString(1, id);
+                p.setString(2, now.jurisdiction());
+                p.setString(3, now.name());
+                p.setString(4, now.location());
+                p.execute();
+            }
+            objects.put(id, now);
+        }
+    }
+
+    /** Every alarm the index names (scheduled at start-up; the object's database decides if it runs). */
+    List<NamespaceStorage.StoredAlarm> alarms() {
+        return new ArrayList<>(alarms.values());
+    }
+
+    /** Notes that {@code id} has an alarm at {@code at} (before the object commits it). */
+    void alarmSet(String id, String jurisdiction, long at) throws SQLException {
+        NamespaceStorage.StoredAlarm old = alarms.get(id);
+        if (old != null && old.at() == at && Objects.equals(old.jurisdiction(), jurisdiction)) {
+            return;
+        }
+        synchronized (this) {
+            try (PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO alarms VALUES (?, ?, ?)")) {
+                p.setString(1, id);
+                p.setString(2, jurisdiction);
+                p.setLong(3, at);
+                p.execute();
+            }
+            alarms.put(id, new NamespaceStorage.StoredAlarm(id, jurisdiction, at, 0, 0));
+        }
+    }
+
+    /** Notes that {@code id} has no alarm (after the object committed its deletion). */
+    void alarmCleared(String id) throws SQLException {
+        if (!alarms.containsKey(id)) {
+            return;
+        }
+        synchronized (this) {
+            try (PreparedStatement p = conn.prepareStatement("DELETE FROM alarms WHERE id = ?")) {
+                p.setString(1, id);
+                p.execute();
+            }
+            alarms.remove(id);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            // already closed
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.partyflare.emulator.internal.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One object's SQLite database (workerd keeps one per object too): a file in the state directory,
+ * or a memory database that lives as long as the emulator. The connection is opened on first use
+ * and may be closed by the {@link DatabasePool} while nobody uses it; every use holds {@link #lock}.
+ *
+ * <p>Files are in WAL mode with {@code synchronous=NORMAL}: a commit has written its frames to the
+ * WAL (through the operating system's cache) before it returns, so a killed process loses nothing
+ * that was committed; a power loss may lose the commits since the last checkpoint, never the
+ * database's consistency. Checkpoints run on the pool's background thread, never in a commit.
+ */
+final class ObjectDatabase {
+    /** Statements this many or more are not cached (dynamic SQL would fill the cache). */
+    private static final int MAX_CACHED_USER_STATEMENTS = 64;
+
+    private final Path file;
+    private final DatabasePool pool;
+    private final boolean strictLimits;
+    final ReentrantLock lock = new ReentrantLock();
+
+    // guarded by lock (read without it only to interrupt)
+    private volatile Connection conn;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final LinkedHashMap<String, PreparedStatement> userStatements = new LinkedHashMap<>(16, 0.75f, true);
+    private boolean inTransaction;
+    private int commitsSinceCheckpoint;
+    private boolean functionsGuarded;
+    /** Null until known. */
+    private Boolean kvTable;
+
+    private Boolean metaTable;
+
+    // guarded by the pool's lock
+    int pins;
+    boolean idleListed;
+
+    ObjectDatabase(Path file, DatabasePool pool, boolean strictLimits) {
+        this.file = file;
+        this.pool = pool;
+        this.strictLimits = strictLimits;
+    }
+
+    boolean inMemory() {
+        return file == null;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    boolean isOpen() {
+        return conn != null;
+    }
+
+    /** The open connection (opened now if needed); the caller holds {@link #lock}. */
+    Connection connection() throws SQLException {
+        if (conn == null) {
+            conn = open();
+            pool.opened(this);
+        }
+        return conn;
+    }
+
+    private Connection open() throws SQLException {
+        Connection c;
+        if (file == null) {
+            c = DriverManager.getConnection("jdbc:sqlite::memory:");
+        } else {
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new SQLException("Cannot create " + file.getParent() + ": " + e.getMessage(), e);
+            }
+            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        }
+        try (Statement s = c.createStatement()) {
+            if (file != null) {
+                // WAL is a property of the file; switching a new file to it with synchronous=OFF spares
+                // the fsyncs of the switch (there is nothing to lose in an empty file)
+                s.execute("PRAGMA synchronous=OFF");
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA wal_autocheckpoint=0");
+            }
+            // workerd's SQLite: foreign keys on (SQLITE_DEFAULT_FOREIGN_KEYS=1), recursive triggers off
+            s.execute("PRAGMA foreign_keys=ON");
+            s.execute("PRAGMA recursive_triggers=OFF");
+            s.execute("PRAGMA cache_size=-512");
+        }
+        SqliteLimits.apply(c, strictLimits);
+        return c;
+    }
+
+    /** A statement of the runtime's own (KV, metadata), prepared once per connection. */
+    PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement p = statements.get(sql);
+        if (p == null) {
+            p = connection().prepareStatement(sql);
+            statements.put(sql, p);
+        }
+        return p;
+    }
+
+    /** A user statement, from a small per-connection cache (the caller must not close it). */
+    PreparedStatement userStatement(String sql) throws SQLException {
+        PreparedStatement p = userStatements.get(sql);
+        if (p != null) {
+            return p;
+        }
+        p = connection().prepareStatement(sql);
+        userStatements.put(sql, p);
+        if (userStatements.size() > MAX_CACHED_USER_STATEMENTS) {
+            Iterator<Map.Entry<String, PreparedStatement>> it =
+                    userStatements.entrySet().iterator();
+            closeQuietly(it.next().getValue());
+            it.remove();
+        }
+        return p;
+    }
+
+    /** Forgets a cached user statement (after an error left it in an unknown state). */
+    void dropUserStatement(String sql) {
+        PreparedStatement p = userStatements.remove(sql);
+        if (p != null) {
+            closeQuietly(p);
+        }
+    }
+
+    /** SQLite's count of rows changed since the connection opened (sqlite3_total_changes). */
+    long totalChanges() throws SQLException {
+        return ((org.sqlite.SQLiteConnection) connection()).getDatabase().total_changes();
+    }
+
+    /** The schema cookie: it changes with every schema change. */
+    long schemaVersion() throws SQLException {
+        try (ResultSet rs = statement("PRAGMA schema_version").executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    void exec(String sql) throws SQLException {
+        statement(sql).execute();
+    }
+
+    boolean inTransaction() {
+        return inTransaction;
+    }
+
+    void begin() throws SQLException {
+        if (!inTransaction) {
+            exec("BEGIN");
+            inTransaction = true;
+        }
+    }
+
+    /** Commits the open transaction; returns true when one was open. */
+    boolean commit() throws SQLException {
+        if (!inTransaction) {
+            return false;
+        }
+        try {
+            exec("COMMIT");
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        inTransaction = false;
+        if (file != null && ++commitsSinceCheckpoint >= DatabasePool.CHECKPOINT_EVERY_COMMITS) {
+            commitsSinceCheckpoint = 0;
+            pool.checkpointLater(this);
+        }
+        return true;
+    }
+
+    void rollbackQuietly() {
+        if (!inTransaction) {
+            return;
+        }
+        inTransaction = false;
+        try {
+            conn.createStatement().execute("ROLLBACK");
+        } catch (SQLException | RuntimeException e) {
+            // nothing was committed; if the connection is unusable, drop it
+            closeConnection();
+        }
+        kvTable = null; // a CREATE in the rolled-back transaction is gone
+        metaTable = null;
+    }
+
+    /** Runs a checkpoint if nobody is using the database (the pool's thread). */
+    void checkpoint() {
+        if (!lock.tryLock()) {
+            pool.checkpointLater(this);
+            return;
+        }
+        try {
+            if (conn != null && !inTransaction) {
+                try (Statement s = conn.createStatement()) {
+                    s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                } catch (SQLException e) {
+                    // the next commit schedules another one
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Installs the guards on functions workerd does not allow (once per connection, when first needed). */
+    boolean functionsGuarded() {
+        return functionsGuarded;
+    }
+
+    void markFunctionsGuarded() {
+        functionsGuarded = true;
+    }
+
+    /** Whether {@code _cf_KV} exists (cached; the caller holds the lock). */
+    boolean kvTableExists() throws SQLException {
+        if (kvTable == null) {
+            kvTable = tableExists("_cf_KV");
+        }
+        return kvTable;
+    }
+
+    void kvTableCreated() {
+        kvTable = true;
+    }
+
+    boolean metaTableExists() throws SQLException {
+        if (metaTable == null) {
+            metaTable = tableExists("_cf_METADATA");
+        }
+        return metaTable;
+    }
+
+    void metaTableCreated() {
+        metaTable = true;
+    }
+
+    /** Schema objects may have changed under the caches (user DDL). */
+    void schemaChanged() {
+        kvTable = null;
+        metaTable = null;
+    }
+
+    private boolean tableExists(String name) throws SQLException {
+        PreparedStatement p = statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+        p.setString(1, name);
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Interrupts the statement running on this database, if any (a reset from another thread). */
+    void interrupt() {
+        Connection c = conn;
+        if (c != null) {
+            try {
+                ((org.sqlite.SQLiteConnection) c).getDatabase().interrupt();
+            } catch (java.sql.SQLException | RuntimeException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    /** Closes the connection (the caller holds the lock); committed data stays in the file. */
+    void closeConnection() {
+        Connection c = conn;
+        conn = null;
+        inTransaction = false;
+        functionsGuarded = false;
+        kvTable = null;
+        metaTable = null;
+        for (PreparedStatement p : statements.values()) {
+            closeQuietly(p);
+        }
+        statements.clear();
+        for (PreparedStatement p : userStatements.values()) {
+            closeQuietly(p);
+        }
+        userStatements.clear();
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // already gone
+            }
+            pool.closed(this);
+        }
+    }
+
+    /**
+     * Deletes the database: closes it and removes its files (a memory database is dropped with its
+     * connection). The caller holds the lock; the next use starts an empty database.
+     */
+    void destroy() throws IOException {
+        closeConnection();
+        if (file != null) {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement p) {
+        try {
+            p.close();
+        } catch (SQLException e) {
+            // already closed
+        }
+    }
+}
