@@ -89,6 +89,13 @@ final class DevCommand implements Callable<Integer> {
     Boolean strictLimits;
 
     @Option(
+            names = "--point-in-time-recovery",
+            description = "Keep 30 days of history per SQLite-backed object for getBookmarkForTime() and"
+                    + " onNextSessionRestoreBookmark() (local workerd refuses them; each commit then copies the"
+                    + " object's database).")
+    Boolean pointInTimeRecovery;
+
+    @Option(
             names = "--attachment-limit",
             paramLabel = "BYTES",
             description = "Largest WebSocket attachment (default: 2048; Cloudflare today: 16384).")
@@ -209,6 +216,9 @@ final class DevCommand implements Callable<Integer> {
         if (limit instanceof Number n) {
             b.attachmentLimit(n.intValue());
         }
+        if (settings.get("point_in_time_recovery") instanceof Boolean p) {
+            b.pointInTimeRecovery(p);
+        }
         if (settings.get("strict_limits") instanceof Boolean s) {
             b.strictLimits(s);
         }
@@ -230,6 +240,9 @@ final class DevCommand implements Callable<Integer> {
         }
         if (wsSendQueueLimit != null) {
             b.maxWebSocketSendQueueBytes(wsSendQueueLimit);
+        }
+        if (pointInTimeRecovery != null) {
+            b.pointInTimeRecovery(pointInTimeRecovery);
         }
         if (strictLimits != null) {
             b.strictLimits(strictLimits);

@@ -134,6 +134,7 @@ final class ProjectLoader {
                         || name.startsWith("undertow-")
                         || name.startsWith("xnio-")
                         || name.startsWith("jackson-")
+                        || name.startsWith("sqlite-jdbc-")
                         || name.startsWith("h2-")) {
                     continue; // the runtime's own copies are used, so classes are shared
                 }

@@ -66,7 +66,8 @@ public final class Emulator implements AutoCloseable {
                 new StorageEngine(options.persistTo(), options.strictLimits()),
                 options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
                 options.attachmentLimit(),
-                Compatibility.deleteAllDeletesAlarm(options.compatibilityDate()));
+                Compatibility.deleteAllDeletesAlarm(options.compatibilityDate()),
+                options.pointInTimeRecovery());
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -266,6 +267,29 @@ public final class Emulator implements AutoCloseable {
             throw new IllegalStateException("Interrupted while running the alarm of " + stub.id(), e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * The SQLite database file of the object behind {@code stub} (it exists once the object wrote
+     * something), to open with {@code sqlite3} or any SQLite browser; empty when storage is in memory.
+     * Open it read-only while the emulator runs: the emulator is the only writer.
+     */
+    public Optional<java.nio.file.Path> databaseFile(DurableObjectStub stub) {
+        return Optional.ofNullable(
+                runtime.namespaceOf(stub).store().databaseFile(stub.id().toString()));
+    }
+
+    /**
+     * A read-only JDBC connection to the object's committed storage: on the database file when storage
+     * is on disk, else on a copy of the memory database taken now. The caller closes it. Tables of the
+     * runtime ({@code _cf_KV}, {@code _cf_METADATA}) are readable here, unlike from the object's SQL API.
+     */
+    public java.sql.Connection openDatabase(DurableObjectStub stub) {
+        try {
+            return runtime.namespaceOf(stub).store().openReadOnly(stub.id().toString());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot open the database of " + stub.id() + ": " + e.getMessage(), e);
         }
     }
 

@@ -56,6 +56,7 @@ public final class EmulatorOptions {
     private final Duration idleTimeout;
     private final Duration eventTimeout;
     private final int attachmentLimit;
+    private final boolean pointInTimeRecovery;
 
     /**
      * A Durable Object class under a binding name.
@@ -98,6 +99,7 @@ public final class EmulatorOptions {
         this.idleTimeout = b.idleTimeout;
         this.eventTimeout = b.eventTimeout;
         this.attachmentLimit = b.attachmentLimit;
+        this.pointInTimeRecovery = b.pointInTimeRecovery;
     }
 
     public static Builder builder() {
@@ -204,6 +206,11 @@ public final class EmulatorOptions {
         return attachmentLimit;
     }
 
+    /** Whether SQLite-backed objects keep history for the point-in-time recovery API. */
+    public boolean pointInTimeRecovery() {
+        return pointInTimeRecovery;
+    }
+
     /** The state directory, or null for in-memory storage (lost on close). */
     public Path persistTo() {
         return persistTo;
@@ -231,6 +238,7 @@ public final class EmulatorOptions {
         b.idleTimeout = idleTimeout;
         b.eventTimeout = eventTimeout;
         b.attachmentLimit = attachmentLimit;
+        b.pointInTimeRecovery = pointInTimeRecovery;
         return b;
     }
 
@@ -256,6 +264,7 @@ public final class EmulatorOptions {
         private Duration idleTimeout = Duration.ofSeconds(10);
         private Duration eventTimeout = Duration.ofSeconds(60);
         private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
+        private boolean pointInTimeRecovery;
 
         private Builder() {}
 
@@ -397,6 +406,18 @@ public final class EmulatorOptions {
          */
         public Builder idleTimeout(Duration d) {
             this.idleTimeout = d;
+            return this;
+        }
+
+        /**
+         * Point-in-time recovery for SQLite-backed objects (off by default, as local workerd, which
+         * refuses {@code getBookmarkForTime} and {@code onNextSessionRestoreBookmark}): every commit
+         * keeps an image of the object's database for 30 days of runtime time, so bookmarks can be
+         * taken for any moment and restored to when the object next starts. Each commit then costs a
+         * copy of the database: meant for developing and testing recovery code.
+         */
+        public Builder pointInTimeRecovery(boolean on) {
+            this.pointInTimeRecovery = on;
             return this;
         }
 

@@ -14,14 +14,19 @@ class ArchitectureTest {
             .importPackages("dev.partyflare");
 
     @Test
-    void publicApiImportsNoUndertowH2OrJackson() {
+    void publicApiImportsNoUndertowSqliteOrJackson() {
         noClasses()
                 .that()
                 .resideInAnyPackage("dev.partyflare.durable..", "dev.partyflare.emulator")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "io.undertow..", "org.xnio..", "org.h2..", "tools.jackson..", "com.fasterxml.jackson..")
+                        "io.undertow..",
+                        "org.xnio..",
+                        "org.sqlite..",
+                        "org.h2..",
+                        "tools.jackson..",
+                        "com.fasterxml.jackson..")
                 .check(CLASSES);
     }
 

@@ -68,7 +68,8 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         namespace.hasAlarmHandler(),
                         namespace.classLoader(),
                         () -> services.clock().millis(),
-                        services.deleteAllDeletesAlarm()));
+                        services.deleteAllDeletesAlarm(),
+                        services.pointInTimeRecovery()));
         this.state = new DurableObjectStateImpl(this);
     }
 

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * @param idleTimeoutMillis idle time before an object hibernates or is evicted (negative: never)
  * @param attachmentLimit the largest WebSocket attachment, in serialized bytes
  * @param deleteAllDeletesAlarm {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on)
+ * @param pointInTimeRecovery keep history for the PITR API (an extension; local workerd refuses it)
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -30,7 +31,8 @@ public record ActorServices(
         AlarmScheduler alarms,
         long idleTimeoutMillis,
         int attachmentLimit,
-        boolean deleteAllDeletesAlarm) {
+        boolean deleteAllDeletesAlarm,
+        boolean pointInTimeRecovery) {
 
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface

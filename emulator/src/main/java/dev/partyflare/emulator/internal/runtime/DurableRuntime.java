@@ -56,7 +56,8 @@ public final class DurableRuntime implements AutoCloseable {
             StorageEngine storage,
             long idleTimeoutMillis,
             int attachmentLimit,
-            boolean deleteAllDeletesAlarm) {
+            boolean deleteAllDeletesAlarm,
+            boolean pointInTimeRecovery) {
         this.clock = clock;
         this.errorListener = errorListener;
         this.storage = storage;
@@ -72,7 +73,8 @@ public final class DurableRuntime implements AutoCloseable {
                 alarms,
                 idleTimeoutMillis,
                 attachmentLimit,
-                deleteAllDeletesAlarm);
+                deleteAllDeletesAlarm,
+                pointInTimeRecovery);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {

@@ -41,6 +41,7 @@ public final class NamespaceStorage implements AutoCloseable {
     private volatile NamespaceIndex index;
 
     private final Map<String, ObjectDatabase> databases = new ConcurrentHashMap<>();
+    private final Map<String, PitrHistory> histories = new ConcurrentHashMap<>();
 
     NamespaceStorage(Path dir, String description, DatabasePool pool, CommitFaults faults, boolean strictLimits) {
         this.dir = dir;
@@ -114,8 +115,14 @@ public final class NamespaceStorage implements AutoCloseable {
      * A storage session for the live object {@code id}. {@code name} and {@code location} are
      * recorded in the index when the object first commits (null: unknown).
      */
-    public ObjectStore open(String id, String jurisdiction, String name, String location) {
-        return new ObjectStore(this, database(id), id, jurisdiction, name, location, faults);
+    public ObjectStore open(String id, String jurisdiction, String name, String location, boolean pitr) {
+        return new ObjectStore(this, database(id), id, jurisdiction, name, location, faults, pitr ? history(id) : null);
+    }
+
+    /** Object {@code id}'s point-in-time history ({@code <id>.pitr/} beside its database). */
+    PitrHistory history(String id) {
+        return histories.computeIfAbsent(
+                checkId(id), k -> new PitrHistory(dir == null ? null : dir.resolve(k + ".pitr")));
     }
 
     /** Called after an object committed: the index learns of it (once) and of its name. */
@@ -211,6 +218,31 @@ public final class NamespaceStorage implements AutoCloseable {
             }
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A read-only connection to object {@code id}'s committed data: on its file, or on a snapshot of
+     * its memory database.
+     */
+    public Connection openReadOnly(String id) throws SQLException {
+        Path f = databaseFile(id);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        if (f != null) {
+            if (!Files.exists(f)) {
+                throw new SQLException("The object has stored nothing yet (" + f + " does not exist)");
+            }
+            return config.createConnection("jdbc:sqlite:" + f);
+        }
+        byte[] image = database(id).snapshot();
+        Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite::memory:");
+        if (image != null) {
+            ((org.sqlite.SQLiteConnection) c).getDatabase().deserialize("main", image);
+        }
+        try (var s = c.createStatement()) {
+            s.execute("PRAGMA query_only = 1");
+        }
+        return c;
     }
 
     /** {@link #readCommitted} as the value's JSON ({@code <N bytes>} for a byte array), or null. */

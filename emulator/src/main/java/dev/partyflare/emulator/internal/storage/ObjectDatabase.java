@@ -268,6 +268,38 @@ final class ObjectDatabase {
         }
     }
 
+    /** The committed image of a memory database (null when it was never opened). */
+    byte[] snapshot() throws SQLException {
+        lock.lock();
+        try {
+            if (conn == null) {
+                return null;
+            }
+            return ((org.sqlite.SQLiteConnection) conn).getDatabase().serialize("main");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the database with {@code image} (a serialized database; null: an empty one). The caller
+     * holds the lock, with no transaction open.
+     */
+    void restore(byte[] image) throws SQLException, IOException {
+        destroy();
+        if (image == null) {
+            return;
+        }
+        if (file != null) {
+            Files.createDirectories(file.getParent());
+            Files.write(file, image);
+        } else {
+            ((org.sqlite.SQLiteConnection) connection()).getDatabase().deserialize("main", image);
+            kvTable = null;
+            metaTable = null;
+        }
+    }
+
     /** Interrupts the statement running on this database, if any (a reset from another thread). */
     void interrupt() {
         Connection c = conn;

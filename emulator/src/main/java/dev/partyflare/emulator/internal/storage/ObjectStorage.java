@@ -62,7 +62,7 @@ public final class ObjectStorage {
                 }
                 s = store;
                 if (s == null) {
-                    s = namespace.open(id, jurisdiction, name, location);
+                    s = namespace.open(id, jurisdiction, name, location, settings.pointInTimeRecovery());
                     store = s;
                 }
             }
@@ -93,6 +93,9 @@ public final class ObjectStorage {
             }
             if (wasDirty && s.takeAlarmChanged()) {
                 alarms.alarmChanged(s.alarm());
+            }
+            if (wasDirty && s.pointInTimeRecovery()) {
+                s.snapshot(settings.now().getAsLong());
             }
         }
         outputGate.unlock();

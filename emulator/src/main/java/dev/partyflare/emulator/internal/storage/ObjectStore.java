@@ -39,6 +39,10 @@ public final class ObjectStore implements AutoCloseable {
     private final String name;
     private final String location;
     private final CommitFaults faults;
+    /** Point-in-time recovery (an option), or null. */
+    private final PitrHistory history;
+
+    private boolean restoreChecked;
     private volatile boolean closed;
     /** This session pinned the database open (from its first call in an event to the commit point). */
     private boolean pinned;
@@ -59,7 +63,8 @@ public final class ObjectStore implements AutoCloseable {
             String jurisdiction,
             String name,
             String location,
-            CommitFaults faults) {
+            CommitFaults faults,
+            PitrHistory history) {
         this.namespace = namespace;
         this.db = db;
         this.id = id;
@@ -67,6 +72,7 @@ public final class ObjectStore implements AutoCloseable {
         this.name = name;
         this.location = location;
         this.faults = faults;
+        this.history = history;
     }
 
     /** A stored value. */
@@ -112,6 +118,10 @@ public final class ObjectStore implements AutoCloseable {
             if (!pinned) {
                 namespace.pool().pin(db);
                 pinned = true;
+            }
+            if (history != null && !restoreChecked) {
+                restoreChecked = true;
+                restorePending();
             }
             if (write) {
                 db.begin();
@@ -456,6 +466,75 @@ public final class ObjectStore implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    // ---- point-in-time recovery ----
+
+    /** A restore asked for in an earlier session replaces the database before this session uses it. */
+    private void restorePending() throws SQLException {
+        try {
+            String bookmark = history.takeRestore();
+            if (bookmark == null) {
+                return;
+            }
+            PitrHistory.Image image = history.find(bookmark).orElse(null);
+            if (image == null) {
+                return; // pruned meanwhile
+            }
+            db.rollbackQuietly();
+            db.restore(history.bytes(image));
+            alarmKnown = false;
+        } catch (IOException e) {
+            throw new SQLException("Cannot restore " + id + " to its bookmark: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps an image of the committed database as the state at {@code time}; returns its bookmark. */
+    String snapshot(long time) throws SQLException {
+        db.lock.lock();
+        try {
+            if (db.inTransaction()) {
+                throw new SQLException("a snapshot needs the writes committed first");
+            }
+            byte[] image = db.inMemory() && !db.isOpen()
+                    ? null
+                    : ((org.sqlite.SQLiteConnection) db.connection())
+                            .getDatabase()
+                            .serialize("main");
+            return history.add(image, time).bookmark();
+        } catch (IOException e) {
+            throw new SQLException("Cannot keep the point-in-time image of " + id + ": " + e.getMessage(), e);
+        } finally {
+            db.lock.unlock();
+        }
+    }
+
+    /** The bookmark of the newest image (the committed state), taking one if there is none. */
+    public String currentBookmark(long time) throws SQLException {
+        PitrHistory.Image last = history.latest();
+        return last != null ? last.bookmark() : snapshot(time);
+    }
+
+    /** The bookmark of the state at {@code time} (the empty database before the first image). */
+    public String bookmarkForTime(long time) {
+        return history.at(time).map(PitrHistory.Image::bookmark).orElse(new PitrHistory.Image(0, 0).bookmark());
+    }
+
+    /** Asks for a restore to {@code bookmark} when the object next starts; false for an unknown bookmark. */
+    public boolean restoreOnNextSession(String bookmark) throws SQLException {
+        if (history.find(bookmark).isEmpty()) {
+            return false;
+        }
+        try {
+            history.requestRestore(bookmark);
+        } catch (IOException e) {
+            throw new SQLException("Cannot record the restore of " + id + ": " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    boolean pointInTimeRecovery() {
+        return history != null;
     }
 
     // ---- commit points ----

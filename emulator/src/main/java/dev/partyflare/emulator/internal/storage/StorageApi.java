@@ -325,6 +325,10 @@ public final class StorageApi implements DurableObjectStorage {
         }
     }
 
+    /**
+     * As local workerd, a bookmark counter that nothing can be restored to; with point-in-time
+     * recovery on (partyflare's extension), the bookmark of the committed state, restorable.
+     */
     @Override
     public String getCurrentBookmark() {
         events.check("getCurrentBookmark()");
@@ -332,6 +336,10 @@ public final class StorageApi implements DurableObjectStorage {
             throw new IllegalStateException(StorageErrors.NO_PITR);
         }
         try {
+            if (settings.pointInTimeRecovery()) {
+                events.commitPoint(); // the bookmark names durable state
+                return store().currentBookmark(settings.now().getAsLong());
+            }
             long n = store().nextBookmark();
             storage.wrote(false);
             return String.format("%08x-%08x-00000000-%032d", n / 0xFFFFFFFFL, n % 0xFFFFFFFFL, 0);
@@ -343,13 +351,35 @@ public final class StorageApi implements DurableObjectStorage {
     @Override
     public String getBookmarkForTime(long epochMillis) {
         events.check("getBookmarkForTime()");
-        throw new IllegalStateException(StorageErrors.NO_PITR);
+        if (!settings.sqlEnabled() || !settings.pointInTimeRecovery()) {
+            throw new IllegalStateException(StorageErrors.NO_PITR);
+        }
+        long now = settings.now().getAsLong();
+        if (epochMillis < now - PitrHistory.RETENTION_MILLIS) {
+            throw new IllegalArgumentException(
+                    "getBookmarkForTime(): the time is more than 30 days in the past; point-in-time recovery keeps 30 days.");
+        }
+        events.commitPoint();
+        return store().bookmarkForTime(Math.min(epochMillis, now));
     }
 
     @Override
     public String onNextSessionRestoreBookmark(String bookmark) {
         events.check("onNextSessionRestoreBookmark()");
-        throw new IllegalStateException(StorageErrors.NO_PITR);
+        if (!settings.sqlEnabled() || !settings.pointInTimeRecovery()) {
+            throw new IllegalStateException(StorageErrors.NO_PITR);
+        }
+        try {
+            events.commitPoint();
+            String undo = store().currentBookmark(settings.now().getAsLong());
+            if (!store().restoreOnNextSession(bookmark)) {
+                throw new IllegalArgumentException(
+                        "onNextSessionRestoreBookmark(): unknown or expired bookmark \"" + bookmark + "\"");
+            }
+            return undo;
+        } catch (SQLException ex) {
+            throw storageFailure("onNextSessionRestoreBookmark", ex);
+        }
     }
 
     @Override

@@ -32,8 +32,13 @@ public final class StorageEngine implements AutoCloseable {
 
     static final String LAYOUT_FILE = "partyflare-state.json";
     static final String LOCK_FILE = ".lock";
-    /** How many file databases may be open at once (each costs a file handle or three and a page cache). */
-    static final int DEFAULT_MAX_OPEN = Integer.getInteger("partyflare.storage.openDatabases", 128);
+    /**
+     * How many file databases may be open at once (each costs three file handles and a page cache):
+     * {@code -Dpartyflare.storage.openDatabases}, 128 by default.
+     */
+    static int maxOpenDatabases() {
+        return Math.max(1, Integer.getInteger("partyflare.storage.openDatabases", 128));
+    }
 
     private final Path dir;
     private final Map<String, NamespaceStorage> namespaces = new ConcurrentHashMap<>();
@@ -68,7 +73,7 @@ public final class StorageEngine implements AutoCloseable {
         if (dir != null) {
             prepare(dir);
         }
-        this.pool = new DatabasePool(DEFAULT_MAX_OPEN);
+        this.pool = new DatabasePool(maxOpenDatabases());
     }
 
     private void prepare(Path dir) {

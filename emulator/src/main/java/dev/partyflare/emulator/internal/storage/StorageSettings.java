@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
  * @param classLoader where the object's own classes load from (values come back as the types written)
  * @param now the runtime clock's current time in epoch milliseconds
  * @param deleteAllDeletesAlarm {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on)
+ * @param pointInTimeRecovery keep history for the PITR API (partyflare's extension; local workerd refuses it)
  */
 public record StorageSettings(
         boolean strictLimits,
@@ -19,4 +20,5 @@ public record StorageSettings(
         boolean hasAlarmHandler,
         ClassLoader classLoader,
         LongSupplier now,
-        boolean deleteAllDeletesAlarm) {}
+        boolean deleteAllDeletesAlarm,
+        boolean pointInTimeRecovery) {}
