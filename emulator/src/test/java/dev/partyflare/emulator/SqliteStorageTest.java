@@ -335,13 +335,14 @@ class SqliteStorageTest {
     void aSecondProcessOnTheSameStateDirectoryIsRefusedClearly() throws Exception {
         Path dir = state.resolve("locked");
         try (Emulator first = onFiles(dir)) {
+            assertThat(first.fetch("http://x/do/STORE/lock/inc").text()).isEqualTo("1");
             assertThatThrownBy(() -> onFiles(dir))
                     .hasMessageContaining("is in use by another partyflare process (pid "
                             + ProcessHandle.current().pid())
                     .hasMessageContaining("--persist-to");
         }
         try (Emulator again = onFiles(dir)) {
-            assertThat(again.fetch("http://x/do/STORE/lock/inc").text()).isEqualTo("1");
+            assertThat(again.fetch("http://x/do/STORE/lock/inc").text()).isEqualTo("2");
         }
     }
 

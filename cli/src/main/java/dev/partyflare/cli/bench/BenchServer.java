@@ -78,6 +78,7 @@ public final class BenchServer {
         // what the jar's manifest gives `java -jar` (event loops); a class path launch must ask for it
         cmd.add("--add-opens");
         cmd.add("java.base/java.lang=ALL-UNNAMED");
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // SQLite's native library
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchServer.class.getName());
