@@ -34,9 +34,9 @@ final class NamespaceIndex implements AutoCloseable {
         conn = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
         try (Statement s = conn.createStatement()) {
             if (file != null) {
+                // as the objects' databases: commits do not sync, the checkpoint on close does
                 s.execute("PRAGMA synchronous=OFF");
                 s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
             }
             s.execute("CREATE TABLE IF NOT EXISTS objects (id TEXT PRIMARY KEY, jurisdiction TEXT, name TEXT,"
                     + " location TEXT) WITHOUT ROWID");
@@ -70,7 +70,91 @@ final class NamespaceIndex implements AutoCloseable {
         return objects.get(id);
     }
 
-    /** Records an object, or what became known of it (its name); a no-op when nothing changed. */
+    private final Map<String, ObjectRecord> unwritten = new java.util.LinkedHashMap<>();
+    private boolean flushScheduled;
+
+    /** Writes index records in the background, a batch per transaction (shared by every index). */
+    private static final java.util.concurrent.ExecutorService WRITER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(
+                    r -> Thread.ofPlatform().daemon().name("partyflare-index").unstarted(r));
+
+    /**
+     * Records an object (or its newly known name) in the background: the object's data is already
+     * committed and a name is for tools, so the request does not wait for it. After a crash a record
+     * may be missing; the object's file is still found.
+     */
+    void recordLater(String id, String jurisdiction, String name, String location) {
+        ObjectRecord now = merged(id, jurisdiction, name, location);
+        if (now == null) {
+            return;
+        }
+        synchronized (unwritten) {
+            objects.put(id, now);
+            unwritten.put(id, now);
+            if (flushScheduled) {
+                return;
+            }
+            flushScheduled = true;
+        }
+        WRITER.execute(this::flushQuietly);
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (SQLException e) {
+            System.getLogger("dev.partyflare.storage")
+                    .log(System.Logger.Level.WARNING, "Could not write the namespace index", e);
+        }
+    }
+
+    /** Writes the records not written yet, in one transaction. */
+    void flush() throws SQLException {
+        List<ObjectRecord> batch;
+        synchronized (unwritten) {
+            flushScheduled = false;
+            batch = new ArrayList<>(unwritten.values());
+            unwritten.clear();
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (conn.isClosed()) {
+                return;
+            }
+            try (Statement s = conn.createStatement();
+                    PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)")) {
+                s.execute("BEGIN");
+                try {
+                    for (ObjectRecord r : batch) {
+                        p.setString(1, r.id());
+                        p.setString(2, r.jurisdiction());
+                        p.setString(3, r.name());
+                        p.setString(4, r.location());
+                        p.execute();
+                    }
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The record with what is new, or null when nothing changed. */
+    private ObjectRecord merged(String id, String jurisdiction, String name, String location) {
+        ObjectRecord old = objects.get(id);
+        ObjectRecord now = new ObjectRecord(
+                id,
+                jurisdiction != null ? jurisdiction : old == null ? null : old.jurisdiction(),
+                name != null ? name : old == null ? null : old.name(),
+                location != null ? location : old == null ? null : old.location());
+        return now.equals(old) ? null : now;
+    }
+
+    /** Records an object, or what became known of it (its name), now; a no-op when nothing changed. */
     void record(String id, String jurisdiction, String name, String location) throws SQLException {
         ObjectRecord old = objects.get(id);
         ObjectRecord now = new ObjectRecord(
@@ -131,6 +215,16 @@ final class NamespaceIndex implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        try {
+            flush();
+        } catch (SQLException e) {
+            // closing anyway
+        }
+        try (Statement s = conn.createStatement()) {
+            s.execute("PRAGMA synchronous=NORMAL");
+        } catch (SQLException e) {
+            // closing anyway
+        }
         try {
             conn.close();
         } catch (SQLException e) {

@@ -14,16 +14,21 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConnection;
 
 /**
  * One object's SQLite database (workerd keeps one per object too): a file in the state directory,
  * or a memory database that lives as long as the emulator. The connection is opened on first use
  * and may be closed by the {@link DatabasePool} while nobody uses it; every use holds {@link #lock}.
  *
- * <p>Files are in WAL mode with {@code synchronous=NORMAL}: a commit has written its frames to the
- * WAL (through the operating system's cache) before it returns, so a killed process loses nothing
- * that was committed; a power loss may lose the commits since the last checkpoint, never the
- * database's consistency. Checkpoints run on the pool's background thread, never in a commit.
+ * <p>Files are in WAL mode. A commit has written its frames to the WAL (into the operating system's
+ * cache) before it returns, so a killed process loses nothing that was committed. Commits do not
+ * sync ({@code synchronous=OFF}: with {@code NORMAL}, the first commit after every WAL restart, so
+ * the first write of every newly opened object, syncs the WAL header, ~10 ms); checkpoints, which
+ * run on the pool's background thread and when a database is closed, do sync ({@code NORMAL}): the
+ * WAL before its pages are copied and the database after. So a power loss or operating-system crash
+ * may lose the commits made since the last checkpoint (WAL frames are checksummed: recovery keeps a
+ * consistent prefix), never the database's consistency.
  */
 final class ObjectDatabase {
     /** Statements this many or more are not cached (dynamic SQL would fill the cache). */
@@ -79,32 +84,47 @@ final class ObjectDatabase {
 
     private Connection open() throws SQLException {
         Connection c;
+        boolean created = false;
         if (file == null) {
             c = DriverManager.getConnection("jdbc:sqlite::memory:");
+            created = true;
         } else {
-            try {
-                Files.createDirectories(file.getParent());
-            } catch (IOException e) {
-                throw new SQLException("Cannot create " + file.getParent() + ": " + e.getMessage(), e);
+            created = isEmpty(file);
+            if (created) {
+                try {
+                    Files.createDirectories(file.getParent());
+                } catch (IOException e) {
+                    throw new SQLException("Cannot create " + file.getParent() + ": " + e.getMessage(), e);
+                }
             }
             c = DriverManager.getConnection("jdbc:sqlite:" + file);
         }
-        try (Statement s = c.createStatement()) {
-            if (file != null) {
-                // WAL is a property of the file; switching a new file to it with synchronous=OFF spares
-                // the fsyncs of the switch (there is nothing to lose in an empty file)
-                s.execute("PRAGMA synchronous=OFF");
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA wal_autocheckpoint=0");
-            }
-            // workerd's SQLite: foreign keys on (SQLITE_DEFAULT_FOREIGN_KEYS=1), recursive triggers off
-            s.execute("PRAGMA foreign_keys=ON");
-            s.execute("PRAGMA recursive_triggers=OFF");
-            s.execute("PRAGMA cache_size=-512");
+        // commits do not sync, checkpoints do (see the class comment); WAL is a property of the file;
+        // workerd's SQLite: foreign keys on (SQLITE_DEFAULT_FOREIGN_KEYS=1), recursive triggers off
+        ((SQLiteConnection) c)
+                .getDatabase()
+                .exec(
+                        (file == null
+                                        ? ""
+                                        : "PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0;"
+                                                + (created ? "PRAGMA journal_mode=WAL;" : ""))
+                                + "PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=OFF; PRAGMA cache_size=-512;",
+                        true);
+        if (created) {
+            kvTable = false; // a new database has no tables yet: no need to look
+            metaTable = false;
         }
         SqliteLimits.apply(c, strictLimits);
         return c;
+    }
+
+    /** No database yet: no file, or an empty one (left by a crash before its first write). */
+    private static boolean isEmpty(Path file) {
+        try {
+            return !Files.exists(file) || Files.size(file) == 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** A statement of the runtime's own (KV, metadata), prepared once per connection. */
@@ -212,7 +232,9 @@ final class ObjectDatabase {
         try {
             if (conn != null && !inTransaction) {
                 try (Statement s = conn.createStatement()) {
+                    s.execute("PRAGMA synchronous=NORMAL"); // the checkpoint syncs the WAL, then the database
                     s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                    s.execute("PRAGMA synchronous=OFF");
                 } catch (SQLException e) {
                     // the next commit schedules another one
                 }
@@ -233,6 +255,7 @@ final class ObjectDatabase {
 
     /** Whether {@code _cf_KV} exists (cached; the caller holds the lock). */
     boolean kvTableExists() throws SQLException {
+        connection(); // opening a new database already knows it has no tables
         if (kvTable == null) {
             kvTable = tableExists("_cf_KV");
         }
@@ -244,6 +267,7 @@ final class ObjectDatabase {
     }
 
     boolean metaTableExists() throws SQLException {
+        connection();
         if (metaTable == null) {
             metaTable = tableExists("_cf_METADATA");
         }
@@ -312,9 +336,24 @@ final class ObjectDatabase {
         }
     }
 
-    /** Closes the connection (the caller holds the lock); committed data stays in the file. */
+    /**
+     * Closes the connection (the caller holds the lock); committed data stays in the file. SQLite
+     * checkpoints on close: with {@code sync} that checkpoint syncs (a database that is kept), without
+     * it not (one about to be deleted).
+     */
     void closeConnection() {
+        closeConnection(true);
+    }
+
+    private void closeConnection(boolean sync) {
         Connection c = conn;
+        if (c != null && file != null && sync) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous=NORMAL");
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
         conn = null;
         inTransaction = false;
         functionsGuarded = false;
@@ -343,7 +382,7 @@ final class ObjectDatabase {
      * connection). The caller holds the lock; the next use starts an empty database.
      */
     void destroy() throws IOException {
-        closeConnection();
+        closeConnection(false);
         if (file != null) {
             Files.deleteIfExists(file);
             Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
