@@ -158,10 +158,15 @@ final class DatabasePool implements AutoCloseable {
         }
     }
 
-    /** Runs the queued work, then stops the background thread. */
+    /**
+     * Stops the background thread without running the queued work: the engine closes every database
+     * right after, which checkpoints it (queued closes and checkpoints would only repeat that).
+     */
     @Override
     public void close() {
+        work.clear();
         closed = true;
+        worker.interrupt();
         try {
             worker.join(10_000);
         } catch (InterruptedException e) {

@@ -262,18 +262,40 @@ public final class NamespaceStorage implements AutoCloseable {
         return out;
     }
 
-    /** Closes every database; file databases keep what was committed. */
+    /** Closes every database (see {@link #closeDatabases}) and the index. */
     @Override
     public void close() {
+        closeDatabases(Runnable::run);
+        closeIndex();
+    }
+
+    /**
+     * Closes every open database through {@code executor} (closing checkpoints and syncs a file
+     * database: the engine runs them in parallel); file databases keep what was committed.
+     */
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> closeDatabases(
+            java.util.concurrent.Executor executor) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> out = new ArrayList<>();
         for (ObjectDatabase db : databases.values()) {
-            db.lock.lock();
-            try {
-                db.rollbackQuietly();
-                db.closeConnection();
-            } finally {
-                db.lock.unlock();
+            if (!db.isOpen()) {
+                continue;
             }
+            out.add(java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        db.lock.lock();
+                        try {
+                            db.rollbackQuietly();
+                            db.closeConnection();
+                        } finally {
+                            db.lock.unlock();
+                        }
+                    },
+                    executor));
         }
+        return out;
+    }
+
+    void closeIndex() {
         NamespaceIndex idx = existingIndex();
         if (idx != null) {
             idx.close();
