@@ -71,6 +71,30 @@ class SqliteStorageTest {
     }
 
     @Test
+    void aResetInMemoryKeepsWhatWasCommittedAndTheNextEventsWork() {
+        try (Emulator emu = Emulator.start(TestEmulators.probe().http(false).manualClock(TestEmulators.T0).build())) {
+            in(emu, "mem-reset", c -> {
+                c.storage().put("kept", 1);
+                return null;
+            });
+            for (int i = 0; i < 3; i++) {
+                emu.runtime().storage().faults().failNextCommits(1);
+                assertThatThrownBy(() -> in(emu, "mem-reset", c -> {
+                    c.storage().put("lost", 1);
+                    return null;
+                }));
+                assertThatThrownBy(() -> in(emu, "mem-reset", c -> {
+                    c.storage().put("lost", 2);
+                    c.abort("reset");
+                    return null;
+                }));
+            }
+            Object[] r = in(emu, "mem-reset", c -> new Object[] {c.storage().get("kept").orElse(null), c.storage().get("lost").isPresent()});
+            assertThat(r).containsExactly(1, false);
+        }
+    }
+
+    @Test
     void ddlOfAnEventThatIsResetIsRolledBack() {
         try (Emulator emu = onFiles(state.resolve("s"))) {
             assertThatThrownBy(() -> in(emu, "ddl", c -> {

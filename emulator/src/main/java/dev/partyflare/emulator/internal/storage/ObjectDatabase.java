@@ -214,13 +214,29 @@ final class ObjectDatabase {
         }
         inTransaction = false;
         try {
-            conn.createStatement().execute("ROLLBACK");
+            rollback();
         } catch (SQLException | RuntimeException e) {
-            // nothing was committed; if the connection is unusable, drop it
-            closeConnection();
+            resetStatements(); // an active statement (or a pending interrupt) may be in the way
+            try {
+                rollback();
+            } catch (SQLException | RuntimeException again) {
+                if (file != null) {
+                    closeConnection(); // nothing was committed; the file keeps what was
+                } else {
+                    // a memory database dies with its connection: keep it, the next BEGIN fails loudly
+                    System.getLogger("dev.partyflare.storage")
+                            .log(System.Logger.Level.WARNING, "Could not roll back a memory database", again);
+                }
+            }
         }
         kvTable = null; // a CREATE in the rolled-back transaction is gone
         metaTable = null;
+    }
+
+    private void rollback() throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute("ROLLBACK");
+        }
     }
 
     /** Runs a checkpoint if nobody is using the database (the pool's thread). */
@@ -322,6 +338,22 @@ final class ObjectDatabase {
             kvTable = null;
             metaTable = null;
         }
+    }
+
+    /**
+     * Forgets every prepared statement (the caller holds the lock). After {@link #interrupt()}: SQLite
+     * keeps interrupting new statements while any statement is still active (stepped and not reset),
+     * and cached statements can be; finalizing them lets the next statement run normally.
+     */
+    void resetStatements() {
+        for (PreparedStatement p : statements.values()) {
+            closeQuietly(p);
+        }
+        statements.clear();
+        for (PreparedStatement p : userStatements.values()) {
+            closeQuietly(p);
+        }
+        userStatements.clear();
     }
 
     /** Interrupts the statement running on this database, if any (a reset from another thread). */

@@ -649,6 +649,9 @@ public final class ObjectStore implements AutoCloseable {
         db.lock.lock();
         boolean wasPinned;
         try {
+            if (interruptRunning) {
+                db.resetStatements(); // the interrupt must not reach the next session's statements
+            }
             db.rollbackQuietly();
             wasPinned = pinned;
             pinned = false;
