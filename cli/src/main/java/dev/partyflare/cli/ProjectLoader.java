@@ -134,8 +134,7 @@ final class ProjectLoader {
                         || name.startsWith("undertow-")
                         || name.startsWith("xnio-")
                         || name.startsWith("jackson-")
-                        || name.startsWith("sqlite-jdbc-")
-                        || name.startsWith("h2-")) {
+                        || name.startsWith("sqlite-jdbc-")) {
                     continue; // the runtime's own copies are used, so classes are shared
                 }
                 dependencies.add(Path.of(entry));

@@ -72,7 +72,8 @@ class SqliteStorageTest {
 
     @Test
     void aResetInMemoryKeepsWhatWasCommittedAndTheNextEventsWork() {
-        try (Emulator emu = Emulator.start(TestEmulators.probe().http(false).manualClock(TestEmulators.T0).build())) {
+        try (Emulator emu = Emulator.start(
+                TestEmulators.probe().http(false).manualClock(TestEmulators.T0).build())) {
             in(emu, "mem-reset", c -> {
                 c.storage().put("kept", 1);
                 return null;
@@ -89,7 +90,9 @@ class SqliteStorageTest {
                     return null;
                 }));
             }
-            Object[] r = in(emu, "mem-reset", c -> new Object[] {c.storage().get("kept").orElse(null), c.storage().get("lost").isPresent()});
+            Object[] r = in(emu, "mem-reset", c -> new Object[] {
+                c.storage().get("kept").orElse(null), c.storage().get("lost").isPresent()
+            });
             assertThat(r).containsExactly(1, false);
         }
     }

@@ -499,6 +499,31 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             return;
         }
         sockets.add(end);
+        // a reset that ran meanwhile may have dropped the sockets before this one was added: it sets
+        // broken before it drops them, so checking again after adding leaves no socket behind
+        if (broken.get() && sockets.remove(end)) {
+            end.drop();
+        }
+    }
+
+    /**
+     * Drops every standard socket. Each is taken out of the set before it is dropped (no {@code
+     * clear()}): a socket that {@link #register} adds meanwhile is either taken here or taken back
+     * by its own check, never left in the set undropped.
+     */
+    private void dropSockets() {
+        for (WebSocketEnd ws : sockets) {
+            if (sockets.remove(ws)) {
+                ws.drop();
+            }
+        }
+    }
+
+    /** A hibernatable socket was accepted by an event of this actor: if it was reset meanwhile, drop it. */
+    void acceptedHibernatable(WebSocketEnd end) {
+        if (broken.get()) {
+            end.drop();
+        }
     }
 
     @Override
@@ -608,10 +633,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
      * runs.
      */
     void evict(boolean closeSockets) {
-        for (WebSocketEnd ws : sockets) {
-            ws.drop();
-        }
-        sockets.clear();
+        dropSockets();
         for (RuntimeClock.Scheduled t : timers) {
             t.cancel();
         }
@@ -706,10 +728,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             t.cancel();
         }
         timers.clear();
-        for (WebSocketEnd ws : sockets) {
-            ws.drop();
-        }
-        sockets.clear();
+        dropSockets();
         HibernationManager.Sockets hib = namespace.hibernation().existing(id);
         if (hib != null) {
             hib.dropAll();

@@ -198,7 +198,9 @@ final class DurableObjectStateImpl implements DurableObjectState {
     @Override
     public void acceptWebSocket(WebSocket ws, java.util.List<String> tags) {
         requireOwnEvent("acceptWebSocket()");
-        actor.namespace().hibernation().of(actor.id()).accept(end(ws), tags);
+        WebSocketEnd end = end(ws);
+        actor.namespace().hibernation().of(actor.id()).accept(end, tags);
+        actor.acceptedHibernatable(end); // the reset drops hibernatable sockets after marking the actor broken
     }
 
     @Override
