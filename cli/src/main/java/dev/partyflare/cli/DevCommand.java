@@ -184,6 +184,7 @@ final class DevCommand implements Callable<Integer> {
         ReloadWatcher watcher =
                 project != null && !noReload ? new ReloadWatcher(project.watched(), config, this::reload) : null;
         CountDownLatch stopped = new CountDownLatch(1);
+        StopSignals.install(err);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -193,6 +194,15 @@ final class DevCommand implements Callable<Integer> {
                                 }
                             } catch (java.io.IOException e) {
                                 // stopping anyway
+                            }
+                            // tests of the second Ctrl-C make the graceful stop slow on purpose
+                            long delay = Long.getLong("partyflare.dev.stopDelayMs", 0);
+                            if (delay > 0) {
+                                try {
+                                    Thread.sleep(delay);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
                             }
                             emulator.close();
                             out.println("Stopped.");

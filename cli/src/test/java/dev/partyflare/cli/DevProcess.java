@@ -39,8 +39,14 @@ final class DevProcess implements AutoCloseable {
     }
 
     static DevProcess start(Path workDir, String... args) throws IOException {
+        return start(List.of(), workDir, args);
+    }
+
+    /** With options for the child JVM ({@code -Dname=value}). */
+    static DevProcess start(List<String> jvmOptions, Path workDir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED"); // as the runnable jar's manifest
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
@@ -89,7 +95,13 @@ final class DevProcess implements AutoCloseable {
 
     /** Ctrl-C. */
     void interrupt() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+        signal("INT");
+    }
+
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .start()
+                .waitFor();
     }
 
     @Override
