@@ -8,6 +8,7 @@ import dev.partyflare.emulator.internal.config.WranglerConfig;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +142,15 @@ final class DevCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         term = new Terminal(out);
+        if (!Files.isDirectory(dir)) {
+            // a usage error: nothing is created there, and no demo is served in its stead
+            err.println(term.red("partyflare dev: "
+                    + (Files.exists(dir) ? dir + " is not a directory" : "no such directory: " + dir)));
+            err.println(
+                    "  hint: give the directory of a project (with a wrangler.toml), or none to use the current one");
+            err.flush();
+            return 2;
+        }
         if (!localProtocol.equals("http")) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--local-protocol " + localProtocol + " is not supported: use http");
@@ -148,6 +158,29 @@ final class DevCommand implements Callable<Integer> {
         if (!dashboardPath.startsWith("/")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dashboard-path must start with /");
         }
+        Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
+        StateLock lock = null;
+        if (state != null) {
+            try {
+                lock = StateLock.acquire(state);
+            } catch (StateLock.InUseException e) {
+                err.println(term.red("partyflare dev: " + e.getMessage()));
+                err.flush();
+                return 1;
+            }
+        }
+        try {
+            return serve(state, lock, startNanos);
+        } catch (Exception | Error e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Loads the project, starts the server and waits until it is stopped. */
+    private int serve(Path state, StateLock stateLock, long startNanos) throws Exception {
         Path config = WranglerConfig.find(dir).orElse(null);
         EmulatorOptions.Builder builder;
         String source;
@@ -163,7 +196,6 @@ final class DevCommand implements Callable<Integer> {
         }
         userWorker.set(builder.build().worker());
         dashboard = new Dashboard(dashboardPath, dashboardToken, userWorker::get, events);
-        Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
         EmulatorOptions options = withSettings(builder)
                 .host(ip)
                 .port(port)
@@ -188,6 +220,13 @@ final class DevCommand implements Callable<Integer> {
                                 // stopping anyway
                             }
                             emulator.close();
+                            if (stateLock != null) {
+                                try {
+                                    stateLock.close();
+                                } catch (java.io.IOException e) {
+                                    // the process ends: the system releases it
+                                }
+                            }
                             out.println("Stopped.");
                             out.flush();
                             stopped.countDown();

@@ -216,6 +216,48 @@ class DevServerIT {
     }
 
     @Test
+    void aDirectoryThatDoesNotExistIsAUsageError() throws Exception {
+        Path missing = tmp.resolve("no/such/dir");
+        try (DevProcess dev = DevProcess.start(tmp, missing.toString(), "--port", "0")) {
+            assertThat(dev.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dev.process.exitValue()).isEqualTo(2);
+            dev.await("no such directory: " + java.util.regex.Pattern.quote(missing.toString()), 5);
+            assertThat(dev.output()).doesNotContain("Ready on").doesNotContain("\tat ");
+            assertThat(tmp.resolve("no")).doesNotExist(); // nothing created, no demo served
+        }
+    }
+
+    @Test
+    void aSecondDevOnTheSameStateDirectoryIsRefused() throws Exception {
+        Path state = tmp.resolve("state");
+        try (DevProcess first = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            try (DevProcess second = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())) {
+                assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(second.process.exitValue()).isEqualTo(1);
+                assertThat(second.output())
+                        .contains("in use by another partyflare dev (pid " + first.process.pid() + ")")
+                        .contains("--persist-to DIR or --in-memory")
+                        .doesNotContain("\tat ")
+                        .doesNotContainIgnoringCase("h2");
+            }
+            assertThat(get(first.port, "/").statusCode()).isEqualTo(200); // the first one is untouched
+            first.interrupt();
+            first.await("Stopped\\.", 15);
+            assertThat(first.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        }
+        // released when the first stopped, and after a SIGKILL too: the system drops the lock with the process
+        try (DevProcess again = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            again.process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        }
+        try (DevProcess after = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            assertThat(after.output()).doesNotContain("in use");
+        }
+    }
+
+    @Test
     void badConfigIsReportedWithFileAndLine() throws Exception {
         Path project = tmp.resolve("bad");
         Files.createDirectories(project.resolve("target/classes"));
