@@ -215,6 +215,22 @@ class DevServerIT {
         }
     }
 
+    Path reloadProject() throws Exception {
+        Path project = tmp.resolve("project");
+        compile(project.resolve("src"), project.resolve("out"), "v1");
+        Files.writeString(project.resolve("wrangler.toml"), """
+        name = "reload-test"
+        main = "app.App"
+        [[durable_objects.bindings]]
+        name = "Room"
+        class_name = "app.Room"
+        [[migrations]]
+        tag = "v1"
+        new_sqlite_classes = ["app.Room"]
+        """);
+        return project;
+    }
+
     @Test
     void aDirectoryThatDoesNotExistIsAUsageError() throws Exception {
         Path missing = tmp.resolve("no/such/dir");
@@ -254,6 +270,62 @@ class DevServerIT {
         try (DevProcess after = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
                 .ready()) {
             assertThat(after.output()).doesNotContain("in use");
+        }
+    }
+
+    @Test
+    void theClasspathIsResolvedOnceAndCachedUntilThePomChanges() throws Exception {
+        Path project = reloadProject();
+        // the project's Maven: a wrapper that writes a classpath and counts its calls
+        Path lib = Files.createDirectories(tmp.resolve("lib"));
+        Path jar = lib.resolve("some-library-1.0.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("some/Thing.txt"));
+            zip.write("x".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Path calls = tmp.resolve("mvnw-calls");
+        Files.writeString(project.resolve("pom.xml"), "<project/>\n");
+        Path mvnw = project.resolve("mvnw");
+        Files.writeString(mvnw, """
+                #!/bin/sh
+                echo called >> '%s'
+                for a in "$@"; do
+                  case $a in -Dmdep.outputFile=*) printf '%%s' '%s' > "${a#-Dmdep.outputFile=}" ;; esac
+                done
+                """.formatted(calls, jar));
+        mvnw.toFile().setExecutable(true);
+        Files.createDirectories(project.resolve("target/classes"));
+        String[] args = {".", "--port", "0", "--in-memory", "--no-reload"};
+        // --classpath would skip Maven: put the classes where Maven would
+        copyTree(project.resolve("out"), project.resolve("target/classes"));
+
+        try (DevProcess dev = DevProcess.start(project, args).ready()) {
+            assertThat(dev.output()).contains("Resolving the project's classpath (./mvnw dependency:build-classpath");
+            assertThat(dev.output()).containsPattern("1 jar\\(s\\), in \\d+ ms");
+        }
+        try (DevProcess dev = DevProcess.start(project, args).ready()) {
+            assertThat(dev.output()).doesNotContain("Resolving");
+        }
+        assertThat(Files.readAllLines(calls)).hasSize(1);
+
+        Files.writeString(project.resolve("pom.xml"), "<project><!-- changed --></project>\n");
+        try (DevProcess dev = DevProcess.start(project, args).ready()) {
+            assertThat(dev.output()).contains("Resolving the project's classpath");
+        }
+        assertThat(Files.readAllLines(calls)).hasSize(2);
+    }
+
+    static void copyTree(Path from, Path to) throws Exception {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 
