@@ -135,6 +135,8 @@ final class DevCommand implements Callable<Integer> {
     private Emulator emulator;
     private ProjectLoader project;
     private Map<String, Object> settings = Map.of();
+    /** The version being served: 1 at the start, one more for each reload. */
+    private int version = 1;
 
     @Override
     public Integer call() throws Exception {
@@ -206,8 +208,20 @@ final class DevCommand implements Callable<Integer> {
 
         emulator = Emulator.start(options, traffic(), this::uncaught);
         dashboard.emulator(emulator);
-        ReloadWatcher watcher =
-                project != null && !noReload ? new ReloadWatcher(project.watched(), config, this::reload) : null;
+        ReloadWatcher watcher = project != null && !noReload
+                ? new ReloadWatcher(
+                        project.watched(), config, project::configuredClasses, new ReloadWatcher.Listener() {
+                            @Override
+                            public boolean reload() {
+                                return DevCommand.this.reload();
+                            }
+
+                            @Override
+                            public void buildFailed(String missing) {
+                                DevCommand.this.buildFailed(missing);
+                            }
+                        })
+                : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -324,12 +338,12 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
-    /** New code: a fresh class loader, then a swap; a failure keeps the old version serving. */
-    private synchronized void reload() {
-        reload(true);
-    }
-
-    private synchronized void reload(boolean retry) {
+    /**
+     * New code: a fresh class loader, then a swap; a failure keeps the old version serving. The
+     * watcher calls it once a build is over (the class output complete and quiet), so a failure here
+     * is the project's, not a build caught half-way.
+     */
+    private synchronized boolean reload() {
         long start = System.nanoTime();
         try {
             EmulatorOptions.Builder b = project.load(term);
@@ -337,26 +351,30 @@ final class DevCommand implements Callable<Integer> {
             EmulatorOptions fresh = withSettings(b).build();
             userWorker.set(fresh.worker());
             emulator.reload(fresh.toBuilder().worker(dashboard).build());
+            version++;
             long ms = (System.nanoTime() - start) / 1_000_000;
             out.println(term.green("↻ Reloaded in " + ms + " ms")
-                    + term.dim(" (hibernatable WebSockets kept; standard ones closed with 1012)"));
-            events.add("reload", "Reloaded in " + ms + " ms");
+                    + term.dim(" (version " + version
+                            + "; hibernatable WebSockets kept, standard ones closed with 1012)"));
+            events.add("reload", "Reloaded version " + version + " in " + ms + " ms");
+            return true;
         } catch (Exception | LinkageError e) {
-            if (retry) {
-                // a build tool may still be writing classes (Maven deletes stale ones first): look again
-                try {
-                    Thread.sleep(400);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-                reload(false);
-                return;
-            }
-            err.println(term.red("✘ Reload failed; still serving the previous version:"));
+            err.println(term.red("✘ Reload failed; still serving version " + version + ":"));
             err.println("  " + e.getMessage());
             events.add("error", "Reload failed: " + e.getMessage());
+            return false;
+        } finally {
+            out.flush();
+            err.flush();
         }
-        out.flush();
+    }
+
+    /** A build deleted class files and did not write them back (a compile error): said once per build. */
+    private synchronized void buildFailed(String missing) {
+        err.println(term.red("✘ Compile failed, still serving version " + version)
+                + term.dim(" (" + missing + " is still missing after the build went quiet; fix the build and it"
+                        + " reloads by itself)"));
+        events.add("error", "Compile failed (" + missing + " missing), still serving version " + version);
         err.flush();
     }
 

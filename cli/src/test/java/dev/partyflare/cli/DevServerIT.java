@@ -210,8 +210,21 @@ class DevServerIT {
             assertThat(body).isEqualTo("v2 alarms=1"); // the alarm set before the reload fired after it
 
             Files.writeString(project.resolve("wrangler.toml"), "name = \"reload-test\"\nmain = app.App\n");
-            dev.await("Reload failed; still serving the previous version", 20);
+            dev.await("Reload failed; still serving version 2", 20);
             assertThat(get(dev.port, "/parties/room/r").body()).isEqualTo("v2 alarms=1");
+        }
+    }
+
+    /** Writes v-{@code version} classes the way Maven does: it deletes the old ones, compiles for a while, writes. */
+    void buildLikeMaven(Path src, Path classes, String version, long compileMillis) throws Exception {
+        deleteClasses(classes);
+        Thread.sleep(compileMillis);
+        compile(src, classes, version);
+    }
+
+    static void deleteClasses(Path classes) throws Exception {
+        for (String c : List.of("Room.class", "App.class")) {
+            Files.deleteIfExists(classes.resolve("app").resolve(c));
         }
     }
 
@@ -229,6 +242,34 @@ class DevServerIT {
         new_sqlite_classes = ["app.Room"]
         """);
         return project;
+    }
+
+    @Test
+    void reloadWaitsForTheBuildAndReportsAFailedOneOnce() throws Exception {
+        Path project = reloadProject();
+        Path classes = project.resolve("out");
+        try (DevProcess dev = DevProcess.start(
+                        project, ".", "--port", "0", "--in-memory", "--classpath", classes.toString())
+                .ready()) {
+            // the classes are gone for 1.5 s, as while Maven compiles: no failure, one reload when they are back
+            buildLikeMaven(project.resolve("src"), classes, "v2", 1500);
+            dev.await("Reloaded in \\d+ ms.*version 2", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v2 alarms=");
+            assertThat(dev.output()).doesNotContain("failed");
+
+            // a compile error: the classes are deleted and stay so
+            deleteClasses(classes);
+            dev.await("Compile failed, still serving version 2", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v2 alarms=");
+            Thread.sleep(ReloadWatcher.BUILD_GRACE_MILLIS + 1000);
+            assertThat(dev.output().split("Compile failed", -1)).as("said once").hasSize(2);
+
+            // fixed: reloads by itself
+            compile(project.resolve("src"), classes, "v3");
+            dev.await("Reloaded in \\d+ ms.*version 3", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v3 alarms=");
+            assertThat(dev.output()).doesNotContain("Reload failed");
+        }
     }
 
     @Test
