@@ -93,7 +93,7 @@ final class ProjectLoader {
                     config,
                     0,
                     "No compiled classes in " + classes.toAbsolutePath().normalize(),
-                    "Build the project first (mvn compile), or pass --classpath",
+                    "Build the project first (./mvnw compile), or pass --classpath",
                     null);
         }
         List<Path> cp = classpath();

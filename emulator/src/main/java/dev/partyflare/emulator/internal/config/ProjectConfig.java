@@ -107,7 +107,7 @@ public record ProjectConfig(
             throw error(
                     line,
                     "Class \"" + className + "\" (" + key + ", " + what + ") was not found on the classpath",
-                    "Build the project first (mvn compile), and use the fully qualified Java class name, e.g. com.example.App",
+                    "Build the project first (./mvnw compile), and use the fully qualified Java class name, e.g. com.example.App",
                     e);
         }
     }
