@@ -395,6 +395,10 @@ final class InitCommand implements Callable<Integer> {
                 <groupId>org.apache.maven.plugins</groupId>
                 <artifactId>maven-surefire-plugin</artifactId>
                 <version>3.6.1</version>
+                <configuration>
+                  <!-- the storage's SQLite driver loads a native library: no warning about it on JDK 24+ -->
+                  <argLine>--enable-native-access=ALL-UNNAMED</argLine>
+                </configuration>
               </plugin>
             </plugins>
           </build>

@@ -177,7 +177,8 @@ class PublishedArtifactsIT {
                   </activeProfiles>
                 </settings>
                 """.formatted(fileRepo.toUri()));
-        ok(run(app, userEnv(settings), 600, "./mvnw", "-q", "test"), "./mvnw -q test");
+        Result test = ok(run(app, userEnv(settings), 600, "./mvnw", "-q", "test"), "./mvnw -q test");
+        assertThat(test.output()).as("a quiet build is quiet").doesNotContain("WARNING");
         assertThat(Files.readString(app.resolve("target/surefire-reports/com.example.AppTest.txt")))
                 .contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
         for (String a : List.of("partyflare-bom", "partyflare-emulator", "partyflare-sdk", "partyflare-junit5")) {
