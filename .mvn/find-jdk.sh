@@ -63,3 +63,14 @@ partyflare_find_jdk() {
   fi
   return 1
 }
+
+partyflare_jvm_flags() {
+  # prints the JVM options that keep the JDK given as $1 (a java launcher) from warning about
+  # libraries that still use sun.misc.Unsafe (Maven's guice, Undertow's xnio): JDK 24 and later warn
+  # on every start; the option that allows it exists since JDK 23, and older JVMs refuse to start
+  # with an option they do not know, so it is given only where it is needed
+  _pf_fv=$(partyflare_java_major "$1")
+  if [ -n "$_pf_fv" ] && [ "$_pf_fv" -ge 24 ]; then
+    echo "--sun-misc-unsafe-memory-access=allow"
+  fi
+}

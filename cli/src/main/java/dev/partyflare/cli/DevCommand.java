@@ -8,6 +8,7 @@ import dev.partyflare.emulator.internal.config.WranglerConfig;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +142,8 @@ final class DevCommand implements Callable<Integer> {
     private Emulator emulator;
     private ProjectLoader project;
     private Map<String, Object> settings = Map.of();
+    /** The version being served: 1 at the start, one more for each reload. */
+    private int version = 1;
 
     @Override
     public Integer call() throws Exception {
@@ -148,6 +151,15 @@ final class DevCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         term = new Terminal(out);
+        if (!Files.isDirectory(dir)) {
+            // a usage error: nothing is created there, and no demo is served in its stead
+            err.println(term.red("partyflare dev: "
+                    + (Files.exists(dir) ? dir + " is not a directory" : "no such directory: " + dir)));
+            err.println(
+                    "  hint: give the directory of a project (with a wrangler.toml), or none to use the current one");
+            err.flush();
+            return 2;
+        }
         if (!localProtocol.equals("http")) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--local-protocol " + localProtocol + " is not supported: use http");
@@ -155,6 +167,29 @@ final class DevCommand implements Callable<Integer> {
         if (!dashboardPath.startsWith("/")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dashboard-path must start with /");
         }
+        Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
+        StateLock lock = null;
+        if (state != null) {
+            try {
+                lock = StateLock.acquire(state);
+            } catch (StateLock.InUseException e) {
+                err.println(term.red("partyflare dev: " + e.getMessage()));
+                err.flush();
+                return 1;
+            }
+        }
+        try {
+            return serve(state, lock, startNanos);
+        } catch (Exception | Error e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Loads the project, starts the server and waits until it is stopped. */
+    private int serve(Path state, StateLock stateLock, long startNanos) throws Exception {
         Path config = WranglerConfig.find(dir).orElse(null);
         EmulatorOptions.Builder builder;
         String source;
@@ -170,7 +205,6 @@ final class DevCommand implements Callable<Integer> {
         }
         userWorker.set(builder.build().worker());
         dashboard = new Dashboard(dashboardPath, dashboardToken, userWorker::get, events);
-        Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
         EmulatorOptions options = withSettings(builder)
                 .host(ip)
                 .port(port)
@@ -181,8 +215,20 @@ final class DevCommand implements Callable<Integer> {
 
         emulator = Emulator.start(options, traffic(), this::uncaught);
         dashboard.emulator(emulator);
-        ReloadWatcher watcher =
-                project != null && !noReload ? new ReloadWatcher(project.watched(), config, this::reload) : null;
+        ReloadWatcher watcher = project != null && !noReload
+                ? new ReloadWatcher(
+                        project.watched(), config, project::configuredClasses, new ReloadWatcher.Listener() {
+                            @Override
+                            public boolean reload() {
+                                return DevCommand.this.reload();
+                            }
+
+                            @Override
+                            public void buildFailed(String missing) {
+                                DevCommand.this.buildFailed(missing);
+                            }
+                        })
+                : null;
         CountDownLatch stopped = new CountDownLatch(1);
         StopSignals.install(err);
         Runtime.getRuntime()
@@ -205,6 +251,13 @@ final class DevCommand implements Callable<Integer> {
                                 }
                             }
                             emulator.close();
+                            if (stateLock != null) {
+                                try {
+                                    stateLock.close();
+                                } catch (java.io.IOException e) {
+                                    // the process ends: the system releases it
+                                }
+                            }
                             out.println("Stopped.");
                             out.flush();
                             stopped.countDown();
@@ -308,12 +361,12 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
-    /** New code: a fresh class loader, then a swap; a failure keeps the old version serving. */
-    private synchronized void reload() {
-        reload(true);
-    }
-
-    private synchronized void reload(boolean retry) {
+    /**
+     * New code: a fresh class loader, then a swap; a failure keeps the old version serving. The
+     * watcher calls it once a build is over (the class output complete and quiet), so a failure here
+     * is the project's, not a build caught half-way.
+     */
+    private synchronized boolean reload() {
         long start = System.nanoTime();
         try {
             EmulatorOptions.Builder b = project.load(term);
@@ -321,26 +374,30 @@ final class DevCommand implements Callable<Integer> {
             EmulatorOptions fresh = withSettings(b).build();
             userWorker.set(fresh.worker());
             emulator.reload(fresh.toBuilder().worker(dashboard).build());
+            version++;
             long ms = (System.nanoTime() - start) / 1_000_000;
             out.println(term.green("↻ Reloaded in " + ms + " ms")
-                    + term.dim(" (hibernatable WebSockets kept; standard ones closed with 1012)"));
-            events.add("reload", "Reloaded in " + ms + " ms");
+                    + term.dim(" (version " + version
+                            + "; hibernatable WebSockets kept, standard ones closed with 1012)"));
+            events.add("reload", "Reloaded version " + version + " in " + ms + " ms");
+            return true;
         } catch (Exception | LinkageError e) {
-            if (retry) {
-                // a build tool may still be writing classes (Maven deletes stale ones first): look again
-                try {
-                    Thread.sleep(400);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-                reload(false);
-                return;
-            }
-            err.println(term.red("✘ Reload failed; still serving the previous version:"));
+            err.println(term.red("✘ Reload failed; still serving version " + version + ":"));
             err.println("  " + e.getMessage());
             events.add("error", "Reload failed: " + e.getMessage());
+            return false;
+        } finally {
+            out.flush();
+            err.flush();
         }
-        out.flush();
+    }
+
+    /** A build deleted class files and did not write them back (a compile error): said once per build. */
+    private synchronized void buildFailed(String missing) {
+        err.println(term.red("✘ Compile failed, still serving version " + version)
+                + term.dim(" (" + missing + " is still missing after the build went quiet; fix the build and it"
+                        + " reloads by itself)"));
+        events.add("error", "Compile failed (" + missing + " missing), still serving version " + version);
         err.flush();
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DevCommand.class,
             InitCommand.class,
+            InstallCommand.class,
             BenchCommand.class,
             ConformanceCommand.class,
             CompletionCommand.class,

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Loads a project: its wrangler config, and its classes in a fresh class loader each time (so a
  * reload sees new code). The classpath is {@code --classpath}, or the project's {@code
- * target/classes} plus its Maven dependencies (asked of Maven once, cached by the pom's time).
+ * target/classes} plus its Maven dependencies: asked of Maven once, then cached in {@code
+ * .partyflare/classpath.txt} under the pom's SHA-256, so the next start does not run Maven again
+ * until the pom changes (or a jar it lists disappears).
  */
 final class ProjectLoader {
     private final Path dir;
@@ -38,6 +40,23 @@ final class ProjectLoader {
 
     Path config() {
         return config;
+    }
+
+    /** The classes the config names ({@code main}, every {@code class_name}); none if it cannot be read. */
+    List<String> configuredClasses() {
+        try {
+            ProjectConfig pc = WranglerConfig.load(config);
+            List<String> names = new ArrayList<>();
+            if (pc.main() != null) {
+                names.add(pc.main());
+            }
+            for (ProjectConfig.BindingConfig b : pc.bindings()) {
+                names.add(b.className());
+            }
+            return names;
+        } catch (RuntimeException e) {
+            return List.of(); // a broken config: loading it says what is wrong
+        }
     }
 
     /** Directories whose changes mean new code. */
@@ -74,7 +93,7 @@ final class ProjectLoader {
                     config,
                     0,
                     "No compiled classes in " + classes.toAbsolutePath().normalize(),
-                    "Build the project first (mvn compile), or pass --classpath",
+                    "Build the project first (./mvnw compile), or pass --classpath",
                     null);
         }
         List<Path> cp = classpath();
@@ -100,36 +119,16 @@ final class ProjectLoader {
         }
         try {
             Path cache = dir.resolve(".partyflare/classpath.txt");
-            if (!Files.isRegularFile(cache)
-                    || Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(pom)) < 0) {
-                Files.createDirectories(cache.getParent());
-                String mvn = Files.isExecutable(dir.resolve("mvnw"))
-                        ? dir.resolve("mvnw").toString()
-                        : "mvn";
-                Process p = new ProcessBuilder(
-                                mvn,
-                                "-q",
-                                "-B",
-                                "dependency:build-classpath",
-                                "-Dmdep.outputFile=" + cache.toAbsolutePath(),
-                                "-Dmdep.includeScope=runtime")
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-                if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                    p.destroyForcibly();
-                    err.println(
-                            "warning: could not ask Maven for the project's classpath; using target/classes only (pass --classpath to add more)");
+            String key = "pom-sha256=" + sha256(pom);
+            List<Path> entries = cached(cache, key);
+            if (entries == null) {
+                entries = resolve(cache, key);
+                if (entries == null) {
                     return dependencies;
                 }
             }
-            for (String entry :
-                    Files.readString(cache, StandardCharsets.UTF_8).strip().split(File.pathSeparator)) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                String name = Path.of(entry).getFileName().toString();
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
                 if (name.startsWith("partyflare-")
                         || name.startsWith("undertow-")
                         || name.startsWith("xnio-")
@@ -137,7 +136,7 @@ final class ProjectLoader {
                         || name.startsWith("sqlite-jdbc-")) {
                     continue; // the runtime's own copies are used, so classes are shared
                 }
-                dependencies.add(Path.of(entry));
+                dependencies.add(entry);
             }
         } catch (IOException e) {
             err.println("warning: could not read the project's classpath: " + e.getMessage());
@@ -145,5 +144,88 @@ final class ProjectLoader {
             Thread.currentThread().interrupt();
         }
         return dependencies;
+    }
+
+    /** The cached classpath if it was resolved for this very pom and every jar in it is still there. */
+    private static List<Path> cached(Path cache, String key) throws IOException {
+        if (!Files.isRegularFile(cache)) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(cache, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(key)) {
+            return null;
+        }
+        List<Path> entries = split(lines.size() > 1 ? lines.get(1) : "");
+        for (Path p : entries) {
+            if (!Files.exists(p)) {
+                return null; // the local repository was cleaned: ask again
+            }
+        }
+        return entries;
+    }
+
+    /** Asks Maven ({@code ./mvnw} when the project has one), saying so: it takes seconds. */
+    private List<Path> resolve(Path cache, String key) throws IOException, InterruptedException {
+        Files.createDirectories(cache.getParent());
+        boolean wrapper = Files.isExecutable(dir.resolve("mvnw"));
+        String mvn = wrapper ? dir.resolve("mvnw").toAbsolutePath().toString() : "mvn";
+        err.println("Resolving the project's classpath (" + (wrapper ? "./mvnw" : "mvn")
+                + " dependency:build-classpath; cached in .partyflare/classpath.txt until pom.xml changes)...");
+        err.flush();
+        long start = System.nanoTime();
+        Path raw = cache.resolveSibling("classpath.raw");
+        Path log = cache.resolveSibling("classpath.log");
+        Files.deleteIfExists(raw);
+        Process p;
+        try {
+            p = new ProcessBuilder(
+                            mvn,
+                            "-B",
+                            "dependency:build-classpath",
+                            "-Dmdep.outputFile=" + raw.toAbsolutePath(),
+                            "-Dmdep.includeScope=runtime")
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        } catch (IOException e) {
+            err.println("warning: could not run " + mvn + " (" + e.getMessage()
+                    + "); using target/classes only (pass --classpath to add more)");
+            return null;
+        }
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(raw)) {
+            p.destroyForcibly();
+            err.println("warning: Maven could not resolve the project's classpath (its output: "
+                    + log.toAbsolutePath().normalize()
+                    + "); using target/classes only (pass --classpath to add more)");
+            return null;
+        }
+        String classpath = Files.readString(raw, StandardCharsets.UTF_8).strip();
+        Files.writeString(cache, key + "\n" + classpath + "\n", StandardCharsets.UTF_8);
+        Files.deleteIfExists(raw);
+        List<Path> entries = split(classpath);
+        err.println("  " + entries.size() + " jar(s), in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        err.flush();
+        return entries;
+    }
+
+    private static List<Path> split(String classpath) {
+        List<Path> out = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                out.add(Path.of(entry.strip()));
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -210,8 +210,163 @@ class DevServerIT {
             assertThat(body).isEqualTo("v2 alarms=1"); // the alarm set before the reload fired after it
 
             Files.writeString(project.resolve("wrangler.toml"), "name = \"reload-test\"\nmain = app.App\n");
-            dev.await("Reload failed; still serving the previous version", 20);
+            dev.await("Reload failed; still serving version 2", 20);
             assertThat(get(dev.port, "/parties/room/r").body()).isEqualTo("v2 alarms=1");
+        }
+    }
+
+    /** Writes v-{@code version} classes the way Maven does: it deletes the old ones, compiles for a while, writes. */
+    void buildLikeMaven(Path src, Path classes, String version, long compileMillis) throws Exception {
+        deleteClasses(classes);
+        Thread.sleep(compileMillis);
+        compile(src, classes, version);
+    }
+
+    static void deleteClasses(Path classes) throws Exception {
+        for (String c : List.of("Room.class", "App.class")) {
+            Files.deleteIfExists(classes.resolve("app").resolve(c));
+        }
+    }
+
+    Path reloadProject() throws Exception {
+        Path project = tmp.resolve("project");
+        compile(project.resolve("src"), project.resolve("out"), "v1");
+        Files.writeString(project.resolve("wrangler.toml"), """
+        name = "reload-test"
+        main = "app.App"
+        [[durable_objects.bindings]]
+        name = "Room"
+        class_name = "app.Room"
+        [[migrations]]
+        tag = "v1"
+        new_sqlite_classes = ["app.Room"]
+        """);
+        return project;
+    }
+
+    @Test
+    void reloadWaitsForTheBuildAndReportsAFailedOneOnce() throws Exception {
+        Path project = reloadProject();
+        Path classes = project.resolve("out");
+        try (DevProcess dev = DevProcess.start(
+                        project, ".", "--port", "0", "--in-memory", "--classpath", classes.toString())
+                .ready()) {
+            // the classes are gone for 1.5 s, as while Maven compiles: no failure, one reload when they are back
+            buildLikeMaven(project.resolve("src"), classes, "v2", 1500);
+            dev.await("Reloaded in \\d+ ms.*version 2", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v2 alarms=");
+            assertThat(dev.output()).doesNotContain("failed");
+
+            // a compile error: the classes are deleted and stay so
+            deleteClasses(classes);
+            dev.await("Compile failed, still serving version 2", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v2 alarms=");
+            Thread.sleep(ReloadWatcher.BUILD_GRACE_MILLIS + 1000);
+            assertThat(dev.output().split("Compile failed", -1)).as("said once").hasSize(2);
+
+            // fixed: reloads by itself
+            compile(project.resolve("src"), classes, "v3");
+            dev.await("Reloaded in \\d+ ms.*version 3", 20);
+            assertThat(get(dev.port, "/parties/room/r").body()).startsWith("v3 alarms=");
+            assertThat(dev.output()).doesNotContain("Reload failed");
+        }
+    }
+
+    @Test
+    void aDirectoryThatDoesNotExistIsAUsageError() throws Exception {
+        Path missing = tmp.resolve("no/such/dir");
+        try (DevProcess dev = DevProcess.start(tmp, missing.toString(), "--port", "0")) {
+            assertThat(dev.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dev.process.exitValue()).isEqualTo(2);
+            dev.await("no such directory: " + java.util.regex.Pattern.quote(missing.toString()), 5);
+            assertThat(dev.output()).doesNotContain("Ready on").doesNotContain("\tat ");
+            assertThat(tmp.resolve("no")).doesNotExist(); // nothing created, no demo served
+        }
+    }
+
+    @Test
+    void aSecondDevOnTheSameStateDirectoryIsRefused() throws Exception {
+        Path state = tmp.resolve("state");
+        try (DevProcess first = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            try (DevProcess second = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())) {
+                assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(second.process.exitValue()).isEqualTo(1);
+                assertThat(second.output())
+                        .contains("in use by another partyflare dev (pid " + first.process.pid() + ")")
+                        .contains("--persist-to DIR or --in-memory")
+                        .doesNotContain("\tat ")
+                        .doesNotContainIgnoringCase("h2");
+            }
+            assertThat(get(first.port, "/").statusCode()).isEqualTo(200); // the first one is untouched
+            first.interrupt();
+            first.await("Stopped\\.", 15);
+            assertThat(first.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        }
+        // released when the first stopped, and after a SIGKILL too: the system drops the lock with the process
+        try (DevProcess again = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            again.process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        }
+        try (DevProcess after = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
+                .ready()) {
+            assertThat(after.output()).doesNotContain("in use");
+        }
+    }
+
+    @Test
+    void theClasspathIsResolvedOnceAndCachedUntilThePomChanges() throws Exception {
+        Path project = reloadProject();
+        // the project's Maven: a wrapper that writes a classpath and counts its calls
+        Path lib = Files.createDirectories(tmp.resolve("lib"));
+        Path jar = lib.resolve("some-library-1.0.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("some/Thing.txt"));
+            zip.write("x".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Path calls = tmp.resolve("mvnw-calls");
+        Files.writeString(project.resolve("pom.xml"), "<project/>\n");
+        Path mvnw = project.resolve("mvnw");
+        Files.writeString(mvnw, """
+                #!/bin/sh
+                echo called >> '%s'
+                for a in "$@"; do
+                  case $a in -Dmdep.outputFile=*) printf '%%s' '%s' > "${a#-Dmdep.outputFile=}" ;; esac
+                done
+                """.formatted(calls, jar));
+        mvnw.toFile().setExecutable(true);
+        Files.createDirectories(project.resolve("target/classes"));
+        String[] args = {".", "--port", "0", "--in-memory", "--no-reload"};
+        // --classpath would skip Maven: put the classes where Maven would
+        copyTree(project.resolve("out"), project.resolve("target/classes"));
+
+        try (DevProcess dev = DevProcess.start(project, args).ready()) {
+            assertThat(dev.output()).contains("Resolving the project's classpath (./mvnw dependency:build-classpath");
+            assertThat(dev.output()).containsPattern("1 jar\\(s\\), in \\d+ ms");
+        }
+        try (DevProcess dev = DevProcess.start(project, args).ready()) {
+            assertThat(dev.output()).doesNotContain("Resolving");
+        }
+        assertThat(Files.readAllLines(calls)).hasSize(1);
+
+        Files.writeString(project.resolve("pom.xml"), "<project><!-- changed --></project>\n");
+        try (DevProcess dev = DevProcess.start(project, args).ready()) {
+            assertThat(dev.output()).contains("Resolving the project's classpath");
+        }
+        assertThat(Files.readAllLines(calls)).hasSize(2);
+    }
+
+    static void copyTree(Path from, Path to) throws Exception {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

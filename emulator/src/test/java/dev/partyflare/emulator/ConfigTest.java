@@ -96,6 +96,25 @@ class ConfigTest {
     }
 
     @Test
+    void syntaxErrorAtTheEndOfALineNamesThatLine() throws Exception {
+        // the TOML parser stops past the newline of the line at fault (column 1 of the next line)
+        Path bracket = write("wrangler.toml", "name = \"x\"\n[[durable_objects.bindings]\nname = \"A\"\n");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(bracket));
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.getMessage()).contains("\n  2 | [[durable_objects.bindings]\n");
+        Path twice = write(
+                "wrangler.toml", "name = \"x\"\nmain = \"a.A\"\nmain = \"a.B\"\ncompatibility_date = \"2026-04-01\"\n");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(twice))
+                        .line())
+                .isEqualTo(3);
+        // a token in the middle of a line is still reported on its own line
+        Path token = write("wrangler.toml", "name = \"x\"\n\nbad line here\nz = 1\n");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(token))
+                        .line())
+                .isEqualTo(3);
+    }
+
+    @Test
     void missingClassNamesLineAndHint() throws Exception {
         Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.Nope\"\n\n"));
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> EmulatorOptions.fromConfig(file));
@@ -117,10 +136,23 @@ class ConfigTest {
 
     @Test
     void classThatIsNotADurableObjectIsRejected() throws Exception {
+        // the binding names the Worker class, which `main` names first (line 2): the error is the binding's
         Path file = write("wrangler.toml", TOML.replace("fixtures.Probe\"\n\n", "fixtures.TestWorker\"\n\n"));
         assertThatThrownBy(() -> EmulatorOptions.fromConfig(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("does not extend dev.partyflare.durable.DurableObject");
+                .hasMessageStartingWith(file + ":11: ")
+                .hasMessageContaining(
+                        "(class_name of binding \"PROBE\") does not extend dev.partyflare.durable.DurableObject");
+        Path json = write("wrangler.json", """
+            {
+              "main": "dev.partyflare.fixtures.TestWorker",
+              "durable_objects": {"bindings": [
+                {"name": "OK", "class_name": "dev.partyflare.fixtures.Probe"},
+                {"name": "BAD", "class_name": "dev.partyflare.fixtures.TestWorker"}
+              ]}
+            }
+            """);
+        assertThatThrownBy(() -> EmulatorOptions.fromConfig(json)).hasMessageStartingWith(json + ":5: ");
     }
 
     @Test

@@ -51,21 +51,27 @@ public record ProjectConfig(
                     "\"main\" is missing",
                     "Set main to the Java class of your Worker, e.g. main = \"com.example.App\"");
         }
-        b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class")));
-        for (BindingConfig bc : bindings) {
+        b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class", lineOfKey("main", main, 0))));
+        for (int i = 0; i < bindings.size(); i++) {
+            BindingConfig bc = bindings.get(i);
+            int line = classNameLine(i);
             if (bc.scriptName() != null && !bc.scriptName().equals(name)) {
                 throw error(
-                        lineOf(bc.scriptName()),
+                        lineOfKey("script_name", bc.scriptName(), 0),
                         "Binding \"" + bc.name() + "\" uses script_name \"" + bc.scriptName()
                                 + "\": Durable Objects of other Workers are not supported yet",
                         "Bind classes of this project only (leave out script_name)");
             }
             Class<?> c = loadClass(
-                    loader, bc.className(), "class_name", "the Durable Object class of binding \"" + bc.name() + "\"");
+                    loader,
+                    bc.className(),
+                    "class_name",
+                    "the Durable Object class of binding \"" + bc.name() + "\"",
+                    line);
             if (!DurableObject.class.isAssignableFrom(c)) {
                 throw error(
-                        lineOf(bc.className()),
-                        "Class " + c.getName() + " (binding \"" + bc.name() + "\") does not extend "
+                        line,
+                        "Class " + c.getName() + " (class_name of binding \"" + bc.name() + "\") does not extend "
                                 + DurableObject.class.getName(),
                         "A Durable Object class extends dev.partyflare.durable.DurableObject");
             }
@@ -75,7 +81,7 @@ public record ProjectConfig(
                 ActorNamespace.constructorOf(type);
             } catch (IllegalArgumentException e) {
                 throw error(
-                        lineOf(bc.className()),
+                        line,
                         e.getMessage(),
                         "Add: public " + c.getSimpleName() + "(DurableObjectState ctx, Env env) { super(ctx, env); }");
             }
@@ -94,14 +100,14 @@ public record ProjectConfig(
         return false;
     }
 
-    private Class<?> loadClass(ClassLoader loader, String className, String key, String what) {
+    private Class<?> loadClass(ClassLoader loader, String className, String key, String what, int line) {
         try {
             return Class.forName(className, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
             throw error(
-                    lineOf(className),
+                    line,
                     "Class \"" + className + "\" (" + key + ", " + what + ") was not found on the classpath",
-                    "Build the project first (mvn compile), and use the fully qualified Java class name, e.g. com.example.App",
+                    "Build the project first (./mvnw compile), and use the fully qualified Java class name, e.g. com.example.App",
                     e);
         }
     }
@@ -109,7 +115,7 @@ public record ProjectConfig(
     private Worker instantiateWorker(Class<?> c) {
         if (!Worker.class.isAssignableFrom(c)) {
             throw error(
-                    lineOf(main),
+                    lineOfKey("main", main, 0),
                     "Class " + c.getName() + " (main) does not implement " + Worker.class.getName(),
                     "The Worker class implements dev.partyflare.durable.Worker");
         }
@@ -121,18 +127,59 @@ public record ProjectConfig(
             return (Worker) ctor.newInstance();
         } catch (NoSuchMethodException e) {
             throw error(
-                    lineOf(main),
+                    lineOfKey("main", main, 0),
                     "Worker class " + c.getName() + " needs a public no-argument constructor",
                     "Make the class public with a public no-argument constructor");
         } catch (InvocationTargetException e) {
             throw error(
-                    lineOf(main),
+                    lineOfKey("main", main, 0),
                     "The constructor of Worker class " + c.getName() + " threw " + e.getCause(),
                     "Fix the constructor",
                     e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw error(lineOf(main), "Cannot create Worker class " + c.getName() + ": " + e, null, e);
+            throw error(lineOfKey("main", main, 0), "Cannot create Worker class " + c.getName() + ": " + e, null, e);
         }
+    }
+
+    /**
+     * The line of binding {@code index}'s {@code class_name}: the class may also be named elsewhere
+     * (as {@code main}, in a migration, by another binding), and an error about the binding belongs
+     * on the binding's own line.
+     */
+    private int classNameLine(int index) {
+        String className = bindings.get(index).className();
+        int occurrence = 0;
+        for (int i = 0; i < index; i++) {
+            if (bindings.get(i).className().equals(className)) {
+                occurrence++;
+            }
+        }
+        return lineOfKey("class_name", className, occurrence);
+    }
+
+    /**
+     * The 1-based line where {@code key} is set to {@code value} (TOML {@code key = "value"}, JSON
+     * {@code "key": "value"}), its {@code occurrence}-th such line counting from 0; else the line
+     * where the value first appears quoted; else 0.
+     */
+    public int lineOfKey(String key, String value, int occurrence) {
+        if (value == null || text == null) {
+            return 0;
+        }
+        java.util.regex.Pattern assignment = java.util.regex.Pattern.compile("(^|[\\s,{\"'])[\"']?"
+                + java.util.regex.Pattern.quote(key) + "[\"']?\\s*[=:]\\s*[\"']"
+                + java.util.regex.Pattern.quote(value) + "[\"']");
+        String[] lines = text.split("\n", -1);
+        int seen = 0;
+        for (int i = 0; i < lines.length; i++) {
+            java.util.regex.Matcher m = assignment.matcher(lines[i]);
+            while (m.find()) {
+                if (seen++ == occurrence) {
+                    return i + 1;
+                }
+            }
+        }
+        return lineOf(value);
     }
 
     /** The 1-based line where {@code value} first appears quoted, or 0. */

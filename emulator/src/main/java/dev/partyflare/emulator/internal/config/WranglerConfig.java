@@ -98,12 +98,15 @@ public final class WranglerConfig {
         try {
             root = mapper.readTree(text);
         } catch (JacksonException e) {
-            TokenStreamLocation loc = e.getLocation();
-            int line = loc == null ? 0 : loc.getLineNr();
+            int line = errorLine(e.getLocation());
+            String source = line > 0 && line <= text.lines().count()
+                    ? "\n  " + line + " | "
+                            + text.lines().skip(line - 1).findFirst().orElse("")
+                    : "";
             throw new ConfigException(
                     file,
-                    Math.max(line, 0),
-                    "Syntax error: " + e.getOriginalMessage(),
+                    line,
+                    "Syntax error: " + e.getOriginalMessage() + source,
                     fileName.endsWith(".toml")
                             ? "Check the TOML syntax near this line (strings need quotes; tables are [name], arrays of tables [[name]])"
                             : "Check the JSON syntax near this line (comments and trailing commas are allowed)",
@@ -115,6 +118,19 @@ public final class WranglerConfig {
         }
         Parser p = new Parser(file, text);
         return p.parse(root);
+    }
+
+    /**
+     * The 1-based line a parser error is about. The TOML parser reports where its lexer stopped, which
+     * is past the end of the line at fault when the offending token is that line's newline (a missing
+     * {@code ]}, a duplicate key): column 1 of the next line. Such an error belongs to the line before.
+     */
+    private static int errorLine(TokenStreamLocation loc) {
+        if (loc == null || loc.getLineNr() <= 0) {
+            return 0;
+        }
+        int line = loc.getLineNr();
+        return loc.getColumnNr() <= 1 && line > 1 ? line - 1 : line;
     }
 
     private static final class Parser {

@@ -7,8 +7,8 @@
  * dev.partyflare.emulator.junit5.TestWebSocket}) and AssertJ assertions ({@link
  * dev.partyflare.emulator.junit5.PartyflareAssertions}).
  *
- * <p>JUnit Jupiter API and AssertJ are optional dependencies of the emulator: a project that uses
- * this package has them on its test class path already. {@code PartyflareEnv}, {@code TestClient}
- * and {@code TestWebSocket} need neither.
+ * <p>This package is the {@code partyflare-junit5} artifact, written against the emulator's
+ * public API only; it brings JUnit Jupiter and AssertJ with it, so a project's test scope needs
+ * nothing else. {@code PartyflareEnv}, {@code TestClient} and {@code TestWebSocket} use neither.
  */
 package dev.partyflare.emulator.junit5;

@@ -16,8 +16,7 @@ import dev.partyflare.durable.Response;
  * assertThat(stub).isHibernationEligible();
  * }</pre>
  *
- * Requires {@code org.assertj:assertj-core} on the test class path (an optional dependency of the
- * emulator).
+ * Built on AssertJ ({@code org.assertj:assertj-core}), which {@code partyflare-junit5} brings.
  */
 public final class PartyflareAssertions {
     private PartyflareAssertions() {}
