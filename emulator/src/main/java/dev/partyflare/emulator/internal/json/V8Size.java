@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * 'T'}/{@code 'F'} booleans, {@code 'I'} and a zigzag varint for small integers (V8's Smis), {@code
  * 'N'} and eight bytes for other numbers, {@code '"'} and a varint length for one-byte (Latin-1)
  * strings, {@code 'c'} and a varint byte length for two-byte strings (after a padding byte when
- * needed to align them), {@code 'o'} … {@code '{'} count for objects, {@code 'A'} length … {@code
+ * needed to align them), <code>'o'</code> … <code>'{'</code> count for objects, {@code 'A'} length … {@code
  * '$'} 0 length for dense arrays, and an ArrayBuffer with a view for a {@code Uint8Array}.
  */
 public final class V8Size {

@@ -11,8 +11,8 @@ import java.util.function.UnaryOperator;
  * SqlStorageRegulator}) refuses in user SQL, decided from a statement's tokens after SQLite has
  * parsed it (sqlite-jdbc has no authorizer hook): transaction statements, {@code ATTACH}/{@code
  * DETACH}, temporary and unknown virtual tables, pragmas outside workerd's list, and any access to
- * the runtime's own {@code _cf_*} tables. Functions outside workerd's list are refused when they
- * run ({@link #GUARDED_FUNCTIONS}).
+ * the runtime's own {@code _cf_*} tables, and calls of functions outside workerd's list ({@link
+ * #REFUSED_FUNCTIONS}) or missing from its SQLite ({@link #MISSING_FUNCTIONS}).
  */
 public final class SqlRegulator {
     /** workerd's text for {@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT} and friends. */
