@@ -127,18 +127,6 @@ public final class PubSub {
     }
 
     static String kebab(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                out.append('-').append(Character.toLowerCase(c));
-            } else {
-                out.append(c);
-            }
-        }
-        String k = out.toString();
-        if (k.startsWith("-")) {
-            k = k.substring(1);
-        }
-        return k.endsWith("-") ? k.substring(0, k.length() - 1) : k;
+        return dev.partyflare.server.Server.partyName(s); // one definition for routing and partysub
     }
 }

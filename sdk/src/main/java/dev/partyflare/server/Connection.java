@@ -36,6 +36,25 @@ public interface Connection {
     /** Computes the new state from the current one. */
     Object setState(UnaryOperator<Object> update);
 
+    /**
+     * partyserver's {@code connection.serializeAttachment(value)}: keeps {@code value} with the
+     * connection, beside partyserver's own bookkeeping (on a hibernating server it survives
+     * hibernation). It is the connection's state: the same as {@link #setState}.
+     */
+    default void serializeAttachment(Object value) {
+        setState(value);
+    }
+
+    /** partyserver's {@code connection.deserializeAttachment()}: what {@link #serializeAttachment} kept, or null. */
+    default Object deserializeAttachment() {
+        return state();
+    }
+
+    /** {@link #deserializeAttachment()} as {@code type}. */
+    default <T> T deserializeAttachment(Class<T> type) {
+        return state(type);
+    }
+
     void send(String message);
 
     void send(byte[] message);

@@ -94,6 +94,10 @@ final class Router {
 
     /** partyserver's camelCase → kebab-case ({@code ChatHib} → {@code chat-hib}, {@code MY_ROOM} → {@code my-room}). */
     static String kebab(String s) {
+        return Server.partyName(s);
+    }
+
+    static String kebabCase(String s) {
         if (s.equals(s.toUpperCase(Locale.ROOT)) && !s.equals(s.toLowerCase(Locale.ROOT))) {
             return s.toLowerCase(Locale.ROOT).replace('_', '-');
         }

@@ -475,9 +475,20 @@ public abstract class Server extends DurableObject {
     // ---- routing ----
 
     /**
+     * The party a binding is routed as in {@code /parties/:party/:room}: partyserver's {@code
+     * camelCaseToKebabCase} of the binding's name ({@code ChatRoom} → {@code chat-room}, {@code
+     * MY_ROOM} → {@code my-room}). Routing (and partysub's) also accepts the binding's name itself
+     * in any case.
+     */
+    public static String partyName(String binding) {
+        return Router.kebabCase(binding);
+    }
+
+    /**
      * Routes {@code /parties/:party/:room[/...]} to the room's server: empty for other paths (and paths
      * without a room), 400 {@code Invalid request} for an unknown party.
      */
+
     public static Optional<Response> partyFetch(Request request, Env env) {
         return Router.route(request, env, RouteOptions.defaults());
     }

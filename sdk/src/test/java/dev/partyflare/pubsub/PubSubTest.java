@@ -112,6 +112,15 @@ class PubSubTest {
     }
 
     @Test
+    void anUpperCaseBindingRoutesByTheSameKebabCaseAsServers() throws Exception {
+        start(PubSubConfig.binding("MY_BUS"));
+        Sub a = new Sub(emu, "/parties/my-bus/room", null);
+        Sub b = new Sub(emu, "/parties/my-bus/room", null);
+        a.publish("t", "hi");
+        assertThat(b.next()).isEqualTo(msg("t", "hi"));
+    }
+
+    @Test
     void resubscribeReplacesTopics() throws Exception {
         start(PubSubConfig.binding("PubSub"));
         Sub s = new Sub(emu, "/parties/pub-sub/r?topics=a", null);

@@ -31,6 +31,7 @@ class ServerTest {
                 .worker(new PartyWorker())
                 .durableObject("TestServer", TestServer.class)
                 .durableObject("HibServer", HibServer.class)
+                .durableObject("HibChildServer", HibChildServer.class)
                 .http(false)
                 .manualClock(1_800_000_000_000L)
                 .build());
@@ -173,6 +174,45 @@ class ServerTest {
         assertThat(empty.nextText()).isEqualTo("Error: A connection tag must not be an empty string.");
         Client longTag = connect("/parties/" + party + "/tags?tags=" + "a".repeat(257));
         assertThat(longTag.nextText()).isEqualTo("Error: A connection tag must not exceed 256 characters");
+    }
+
+    @Test
+    void aSubclassOfAHibernatingServerHibernatesToo() throws Exception {
+        Client c = connectAdvancing("/parties/hib-child-server/inherit?_pk=i1");
+        c.nextText();
+        String id = emu.namespace("HibChildServer").idFromName("inherit").toString();
+        assertThat(emu.objects()).filteredOn(o -> o.id().equals(id)).singleElement().satisfies(o -> {
+            assertThat(o.hibernatableSockets()).isEqualTo(1);
+            assertThat(o.standardSockets()).isZero();
+        });
+    }
+
+    @Test
+    void attachmentsAreKeptBesidePartyserversBookkeepingAcrossHibernation() throws Exception {
+        Client c = connectAdvancing("/parties/hib-server/attach?_pk=a1");
+        c.nextText();
+        assertThat(c.request("attach:x")).isEqualTo("attached");
+        assertThat(c.request("getattach")).isEqualTo("attach={a=x}");
+        assertThat(c.request("getstate")).isEqualTo("state={a=x}"); // the attachment is the connection's state
+        emu.hibernate(emu.namespace("HibServer").getByName("attach"));
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        Future<String> f = pool.submit(() -> c.request("getattach"));
+        while (!f.isDone()) {
+            emu.time().advance(Duration.ofMillis(1));
+            Thread.sleep(1);
+        }
+        assertThat(f.get()).isEqualTo("attach={a=x}");
+        assertThat(c.request("tags")).isEqualTo("tags=[a1]"); // partyserver's own fields are intact
+        pool.shutdown();
+    }
+
+    @Test
+    void partyNamesAreKebabCaseAsPartyserverMakesThem() {
+        assertThat(Server.partyName("ChatRoom")).isEqualTo("chat-room");
+        assertThat(Server.partyName("MY_BUS")).isEqualTo("my-bus");
+        assertThat(Server.partyName("HibChildServer")).isEqualTo("hib-child-server");
+        assertThat(Server.partyName("already-kebab")).isEqualTo("already-kebab");
+        assertThat(Server.partyName("Trailing_")).isEqualTo("trailing");
     }
 
     @Test

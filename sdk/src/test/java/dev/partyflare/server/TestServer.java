@@ -75,6 +75,11 @@ public class TestServer extends Server {
                 }
             }
             case "getstate" -> from.send("state=" + from.state());
+            case "attach" -> {
+                from.serializeAttachment(Map.of("a", arg));
+                from.send("attached");
+            }
+            case "getattach" -> from.send("attach=" + from.deserializeAttachment());
             case "tags" -> from.send("tags=" + from.tags());
             case "uri" -> from.send("uri=" + from.uri());
             case "server" -> from.send("server=" + from.server() + " name=" + name());
