@@ -217,7 +217,7 @@ class AlarmTest {
                     (Store o, DurableObjectState c) ->
                             c.storage().get("alarm-runs").orElse(null));
         } while (runs == null && System.nanoTime() < deadline);
-        assertThat(runs).isEqualTo(1);
+        assertThat(runs).isEqualTo(1L);
         assertThat(List.of(1)).hasSize(1);
     }
 }

@@ -66,7 +66,7 @@ class SqliteStorageTest {
                         .get("n"),
                 c.storage().get("before").orElse(null)
             });
-            assertThat(after).containsExactly(false, 0L, 0L, 1);
+            assertThat(after).containsExactly(false, 0L, 0L, 1L);
         }
     }
 
@@ -93,7 +93,7 @@ class SqliteStorageTest {
             Object[] r = in(emu, "mem-reset", c -> new Object[] {
                 c.storage().get("kept").orElse(null), c.storage().get("lost").isPresent()
             });
-            assertThat(r).containsExactly(1, false);
+            assertThat(r).containsExactly(1L, false);
         }
     }
 
@@ -134,7 +134,7 @@ class SqliteStorageTest {
                             .get("n"));
             assertThat(rows).isEqualTo(0L);
             Object k = in(emu, "throws", c -> c.storage().get("k").orElseThrow());
-            assertThat(k).isEqualTo(1);
+            assertThat(k).isEqualTo(1L);
         }
     }
 
@@ -174,7 +174,7 @@ class SqliteStorageTest {
                 return null;
             });
             Map<String, Object> left = in(emu, "wipe", c -> c.storage().list());
-            assertThat(left).isEqualTo(Map.of("again", 2));
+            assertThat(left).isEqualTo(Map.of("again", 2L));
         }
     }
 
@@ -322,7 +322,7 @@ class SqliteStorageTest {
                 assertThat(undo).as("files=%s", files).isEqualTo(beforeRestore);
                 // nothing changes until the object starts again
                 Object unchanged = in(emu, "pitr", c -> c.storage().get("v").orElseThrow());
-                assertThat(unchanged).isEqualTo(2);
+                assertThat(unchanged).isEqualTo(2L);
                 assertThatThrownBy(() -> in(emu, "pitr", c -> {
                     c.abort("restart");
                     return null;
@@ -335,7 +335,7 @@ class SqliteStorageTest {
                             .one()
                             .get("n")
                 });
-                assertThat(restored).as("files=%s", files).containsExactly(1, 1L);
+                assertThat(restored).as("files=%s", files).containsExactly(1L, 1L);
                 // and back: the bookmark returned by the restore undoes it
                 in(emu, "pitr", c -> c.storage().onNextSessionRestoreBookmark(undo));
                 assertThatThrownBy(() -> in(emu, "pitr", c -> {
@@ -343,7 +343,7 @@ class SqliteStorageTest {
                     return null;
                 }));
                 Object undone = in(emu, "pitr", c -> c.storage().get("v").orElseThrow());
-                assertThat(undone).isEqualTo(2);
+                assertThat(undone).isEqualTo(2L);
             }
         }
     }

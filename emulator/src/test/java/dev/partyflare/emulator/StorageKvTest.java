@@ -92,17 +92,28 @@ class StorageKvTest {
             s.put("list", List.of(1, 2, 3));
             s.put("bytes", new byte[] {0, -1, 7});
             s.put("", "empty key is allowed");
+            s.put("int", 7);
+            s.put("short", (short) 7);
+            s.put("float", 2.5f);
+            s.put("bigmap", Map.of("small", 1, "big", 5_000_000_000L, "half", 0.5));
             return null;
         });
         in(s -> {
+            // one JavaScript number, one Java type: the same whether written as int, short or long
+            assertThat(s.get("int")).contains(7L);
+            assertThat(s.get("short")).contains(7L);
+            assertThat(s.get("float")).contains(2.5);
+            assertThat(s.get("bigmap")).contains(Map.of("small", 1L, "big", 5_000_000_000L, "half", 0.5));
+            assertThat(s.get("int", Integer.class)).contains(7); // a typed read converts
             assertThat(s.get("long")).contains(42L);
             assertThat(s.get("string")).contains("hé");
             assertThat(s.get("bool")).contains(true);
             assertThat(s.get("double")).contains(1.5);
             assertThat(s.get("record")).contains(new Point(1, 2, List.of("a")));
             assertThat(s.get("record", Point.class)).contains(new Point(1, 2, List.of("a")));
-            assertThat(s.get("map")).contains(Map.of("k", 1));
-            assertThat(s.get("list")).contains(List.of(1, 2, 3));
+            // numbers in untyped reads are Long (integral) or Double, however they were written
+            assertThat(s.get("map")).contains(Map.of("k", 1L));
+            assertThat(s.get("list")).contains(List.of(1L, 2L, 3L));
             assertThat((byte[]) s.get("bytes").orElseThrow()).containsExactly(0, -1, 7);
             assertThat(s.get("")).contains("empty key is allowed");
             assertThat(s.get("missing")).isEmpty();

@@ -67,7 +67,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         namespace.sqlite(),
                         namespace.hasAlarmHandler(),
                         namespace.classLoader(),
-                        () -> services.clock().millis(),
+                        () -> EventContext.eventMillis(services.clock()::millis),
                         services.deleteAllDeletesAlarm(),
                         services.pointInTimeRecovery()));
         this.state = new DurableObjectStateImpl(this);

@@ -28,9 +28,13 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     private final Actor actor;
     private final StorageApi storage;
+    /** {@code Date.now()} as the running event sees it: frozen between I/O waits. */
+    private final Clock eventClock;
 
     DurableObjectStateImpl(Actor actor) {
         this.actor = actor;
+        RuntimeClock clock = actor.services().clock();
+        this.eventClock = RuntimeClock.asJavaClock(() -> EventContext.eventMillis(clock::millis));
         this.storage = new StorageApi(actor.storage(), actor);
     }
 
@@ -51,12 +55,12 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public Clock clock() {
-        return actor.services().clock().asJavaClock();
+        return eventClock;
     }
 
     @Override
     public long now() {
-        return actor.services().clock().millis();
+        return eventClock.millis();
     }
 
     private EventContext requireOwnEvent(String api) {

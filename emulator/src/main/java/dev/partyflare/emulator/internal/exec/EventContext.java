@@ -1,6 +1,7 @@
 package dev.partyflare.emulator.internal.exec;
 
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 /**
  * What the current thread is running: an object's event (holding, or waiting to retake, that
@@ -13,6 +14,8 @@ public final class EventContext {
     private final GateOwner owner;
     private InputGate.Ticket ticket;
     private int exclusiveDepth;
+    /** The event's frozen {@code Date.now()}, or {@link Long#MIN_VALUE} until first read. */
+    private long frozenNow = Long.MIN_VALUE;
 
     private EventContext(GateOwner owner, InputGate.Ticket ticket) {
         this.owner = owner;
@@ -66,6 +69,24 @@ public final class EventContext {
         }
     }
 
+    /**
+     * The time as the current event sees it. As in workerd, where {@code Date.now()} only moves
+     * forward across I/O, the clock is read once per event and again after each wait on I/O
+     * ({@link #awaitIo}), so code in one synchronous stretch sees one instant: {@code
+     * setAlarm(now() + 300)} lands 300 ms after the time the code saw, however slow the machine.
+     * Outside any event this is the clock itself.
+     */
+    public static long eventMillis(LongSupplier clock) {
+        EventContext ec = CURRENT.get();
+        if (ec == null) {
+            return clock.getAsLong();
+        }
+        if (ec.frozenNow == Long.MIN_VALUE) {
+            ec.frozenNow = clock.getAsLong();
+        }
+        return ec.frozenNow;
+    }
+
     public GateOwner owner() {
         return owner;
     }
@@ -90,8 +111,15 @@ public final class EventContext {
      */
     public static <T> T awaitIo(Callable<T> io) throws Exception {
         EventContext ec = CURRENT.get();
-        if (ec == null || ec.owner == null || ec.exclusiveDepth > 0 || ec.ticket == null) {
+        if (ec == null) {
             return io.call();
+        }
+        if (ec.owner == null || ec.exclusiveDepth > 0 || ec.ticket == null) {
+            try {
+                return io.call();
+            } finally {
+                ec.frozenNow = Long.MIN_VALUE;
+            }
         }
         ec.owner.beforeGateRelease();
         ec.ticket.release();
@@ -106,6 +134,7 @@ public final class EventContext {
                 throw ec.owner.resetWhileAway();
             }
             ec.ticket = t;
+            ec.frozenNow = Long.MIN_VALUE;
             ec.owner.afterGateReacquire();
         }
     }

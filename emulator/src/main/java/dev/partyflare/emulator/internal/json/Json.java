@@ -43,6 +43,19 @@ public final class Json {
         }
     }
 
+    /** Reads without a target type, integral numbers as {@code Long} (or {@code BigInteger} when too big). */
+    private static final tools.jackson.databind.ObjectReader UNTYPED =
+            MAPPER.readerFor(Object.class).with(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    /** {@code json} as plain values: maps, lists, strings, booleans, {@code Long}s and {@code Double}s. */
+    public static Object readUntyped(byte[] json) {
+        try {
+            return UNTYPED.readValue(json);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("Could not parse JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     public static <T> T read(byte[] json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

@@ -14,8 +14,13 @@ import java.util.concurrent.CompletionStage;
 final class ExecutionContextImpl implements ExecutionContext {
     private final DurableRuntime runtime;
 
+    /** {@code Date.now()} as the running event sees it: frozen between I/O waits. */
+    private final Clock eventClock;
+
     ExecutionContextImpl(DurableRuntime runtime) {
         this.runtime = runtime;
+        RuntimeClock clock = runtime.clock();
+        this.eventClock = RuntimeClock.asJavaClock(() -> EventContext.eventMillis(clock::millis));
     }
 
     @Override
@@ -48,17 +53,25 @@ final class ExecutionContextImpl implements ExecutionContext {
 
     @Override
     public Clock clock() {
-        return runtime.clock().asJavaClock();
+        return eventClock;
     }
 
     @Override
     public void sleep(Duration duration) {
         RuntimeClock clock = runtime.clock();
+        long until = clock.millis() + Math.max(0, duration.toMillis());
         try {
-            clock.sleepUntil(clock.millis() + Math.max(0, duration.toMillis()));
+            EventContext.awaitIo(() -> {
+                clock.sleepUntil(until);
+                return null;
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("sleep() was interrupted", e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -72,6 +85,12 @@ final class ExecutionContextImpl implements ExecutionContext {
 
     @Override
     public Response fetch(Request request) {
-        return runtime.outbound(request);
+        try {
+            return EventContext.awaitIo(() -> runtime.outbound(request));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

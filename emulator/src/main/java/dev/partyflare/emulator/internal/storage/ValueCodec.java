@@ -66,7 +66,31 @@ final class ValueCodec {
             return Json.read(json, type);
         }
         String written = new String(stored, 3, nameLength, StandardCharsets.UTF_8);
-        return type.cast(Json.read(json, writtenType(written, loader)));
+        return type.cast(untyped(json, written, loader));
+    }
+
+    /**
+     * An untyped read: numbers come back as {@code Long} (integral) or {@code Double} (decimal),
+     * however they were written and wherever they are (alone, in maps and lists), as the SQL API
+     * hands back INTEGER and REAL: one JavaScript number, one Java type. Other values come back as
+     * the class they were written as, when it can be loaded.
+     */
+    private static Object untyped(byte[] json, String written, ClassLoader loader) {
+        switch (written) {
+            case "java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte" -> {
+                return Json.readUntyped(json);
+            }
+            case "java.lang.Float", "java.lang.Double" -> {
+                return Json.read(json, Double.class);
+            }
+            case "map", "list", "json" -> {
+                return Json.readUntyped(json);
+            }
+            default -> {
+                Class<?> c = writtenType(written, loader);
+                return c == Object.class ? Json.readUntyped(json) : Json.read(json, c);
+            }
+        }
     }
 
     /** The stored value's JSON text, or {@code <N bytes>} for a byte array (tools, tests). */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.LongSupplier;
 
 /**
  * The one clock of a runtime: timers, timeouts, alarms and idle eviction all read and schedule on
@@ -49,7 +50,11 @@ public abstract class RuntimeClock {
 
     /** This clock as a {@link java.time.Clock} (UTC). */
     public Clock asJavaClock() {
-        RuntimeClock self = this;
+        return asJavaClock(this::millis);
+    }
+
+    /** A {@link Clock} reading {@code millis}, e.g. an event's frozen view of this clock. */
+    public static Clock asJavaClock(LongSupplier millis) {
         return new Clock() {
             @Override
             public ZoneId getZone() {
@@ -63,12 +68,12 @@ public abstract class RuntimeClock {
 
             @Override
             public long millis() {
-                return self.millis();
+                return millis.getAsLong();
             }
 
             @Override
             public Instant instant() {
-                return Instant.ofEpochMilli(self.millis());
+                return Instant.ofEpochMilli(millis.getAsLong());
             }
         };
     }
