@@ -1,7 +1,6 @@
 package dev.partyflare.emulator.internal.storage;
 
 import dev.partyflare.emulator.internal.storage.sql.SqlTokens;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -188,27 +187,26 @@ final class RowCounts {
     }
 
     private static String integerPrimaryKey(ObjectDatabase db, String table) throws SQLException {
-        PreparedStatement p = db.statement("SELECT name, type FROM pragma_table_info(?) WHERE pk = 1");
-        p.setString(1, table);
-        String name = null;
-        int pkColumns = 0;
-        try (ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                pkColumns++;
-                if ("INTEGER".equalsIgnoreCase(rs.getString(2))) {
-                    name = rs.getString(1);
-                }
-            }
-        }
-        return pkColumns == 1 ? name : null;
+        return SqlApi.query(
+                db,
+                "SELECT name, type FROM pragma_table_info(?) WHERE pk = 1",
+                rs -> {
+                    String name = null;
+                    int pkColumns = 0;
+                    while (rs.next()) {
+                        pkColumns++;
+                        if ("INTEGER".equalsIgnoreCase(rs.getString(2))) {
+                            name = rs.getString(1);
+                        }
+                    }
+                    return pkColumns == 1 ? name : null;
+                },
+                table);
     }
 
     static long indexCount(ObjectDatabase db, String table) throws SQLException {
-        PreparedStatement p = db.statement("SELECT count(*) FROM pragma_index_list(?)");
-        p.setString(1, table);
-        try (ResultSet rs = p.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
+        return SqlApi.query(
+                db, "SELECT count(*) FROM pragma_index_list(?)", rs -> rs.next() ? rs.getLong(1) : 0L, table);
     }
 
     private static long tableRows(ObjectDatabase db, String table) throws SQLException {
