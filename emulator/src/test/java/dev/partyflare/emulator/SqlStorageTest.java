@@ -231,4 +231,77 @@ class SqlStorageTest {
             return null;
         });
     }
+
+    @Test
+    void malformedTokensAndOperatorsHaveWorkerdsOffsets() {
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT x'0g'")))
+                .hasMessage("unrecognized token: \"x'0g'\" at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT x'012'")))
+                .hasMessage("unrecognized token: \"x'012'\" at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 12abc")))
+                .hasMessage("unrecognized token: \"12abc\" at offset 7: SQLITE_ERROR");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT 'a' REGEXP 'a' AS v")))
+                .hasMessage("no such function: REGEXP at offset 11: SQLITE_ERROR");
+        sql(s -> s.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, v INTEGER)"));
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT max(v) OVER () FROM items WHERE max(v) > 1")))
+                .hasMessage("misuse of aggregate function max() at offset 39: SQLITE_ERROR");
+    }
+
+    @Test
+    void refusalsFollowWorkerdsAuthorizer() {
+        sql(s -> s.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)"));
+        // only FTS5 among the virtual table modules
+        assertThatThrownBy(() -> sql(s -> s.exec("CREATE VIRTUAL TABLE r USING rtree(id, minx, maxx)")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        sql(s -> s.exec("CREATE VIRTUAL TABLE docs USING fts5(body)"));
+        assertThatThrownBy(() -> sql(s -> s.exec("PRAGMA page_size"))).hasMessage("not authorized: SQLITE_AUTH");
+        // table-valued pragmas are judged as the pragma they run
+        assertThat(all("SELECT name FROM pragma_table_info('t') ORDER BY cid"))
+                .containsExactly(Map.of("name", "id"), Map.of("name", "a"));
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM pragma_compile_options")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        // workerd's SQLite has no dbstat
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM dbstat")))
+                .hasMessage("no such table: dbstat: SQLITE_ERROR");
+        emu.runInDurableObject(stub, (Store o, DurableObjectState c) -> {
+            c.storage().put("k", "v");
+            return null;
+        });
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM pragma_table_info('_cf_KV')")))
+                .hasMessage("not authorized: SQLITE_AUTH");
+        // a view may name _cf_KV, but reading it reads _cf_KV
+        sql(s -> s.exec("CREATE VIEW kvv AS SELECT * FROM _cf_KV"));
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT * FROM kvv")))
+                .hasMessage("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT count(*) AS n FROM kvv")))
+                .hasMessage("access to _cf_KV.key is prohibited: SQLITE_AUTH");
+    }
+
+    @Test
+    void bigIntBindingsAreTypeErrors() {
+        assertThatThrownBy(() -> sql(s -> s.exec("SELECT ? AS v", java.math.BigInteger.ONE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Cannot convert a BigInt value to a number");
+    }
+
+    @Test
+    void connectionStateIsWorkerds() {
+        sql(s -> s.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)"));
+        sql(s -> s.exec("INSERT INTO t (a) VALUES ('x'), ('y')"));
+        // an INSERT leaves no statement active, so the pragma can redefine LIKE
+        sql(s -> s.exec("PRAGMA case_sensitive_like = true"));
+        assertThat(one("SELECT 'ABC' LIKE 'a%' AS l")).containsEntry("l", 0L);
+        assertThat(one("PRAGMA data_version")).containsEntry("data_version", 2L);
+    }
+
+    @Test
+    void anObjectResetForAHalfReadWriteCursorLeavesTheDatabaseUsable() {
+        sql(s -> s.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, v INTEGER)"));
+        sql(s -> s.exec("INSERT INTO items VALUES (1, 10), (2, 20), (3, 30)"));
+        assertThatThrownBy(() -> sql(s -> s.exec("UPDATE items SET v = v + 1 RETURNING id")))
+                .hasMessageStartingWith("internal error; reference = ");
+        // the reset interrupted the database; the next instance's statements run
+        assertThat(all("SELECT v FROM items ORDER BY id"))
+                .containsExactly(Map.of("v", 10L), Map.of("v", 20L), Map.of("v", 30L));
+    }
 }
