@@ -109,10 +109,10 @@ final class SqlApi implements SqlStorage {
                 if (last) {
                     ps.clearParameters();
                     for (int i = 0; i < args.length; i++) {
-                        bind(ps, i + 1, args[i]);
+                        bindValue(ps, i + 1, args[i]);
                     }
                 }
-                return execute(db, store, ps, st, significant, readOnly, last);
+                return execute(db, store, ps, st, significant, readOnly, last, args);
             } catch (SQLException e) {
                 db.dropUserStatement(st.text());
                 throw sqlError(e, st.text(), db);
@@ -120,6 +120,7 @@ final class SqlApi implements SqlStorage {
                 reset(ps);
                 if (SqlRegulator.changesSchema(significant)) {
                     store.schemaChanged();
+                    RowCounts.forget(db);
                 }
             }
         };
@@ -137,8 +138,14 @@ final class SqlApi implements SqlStorage {
             SqlScript.Statement st,
             List<SqlTokens.Token> significant,
             boolean readOnly,
-            boolean last)
+            boolean last,
+            Object[] args)
             throws SQLException {
+        // only the last statement's counters are seen: the others are not estimated
+        RowCounts.Context context = last ? new RowCounts.Context(db, st.text(), significant, args) : null;
+        if (context != null) {
+            context.before = RowCounts.before(context);
+        }
         long changesBefore = db.totalChanges();
         boolean ddl = SqlRegulator.changesSchema(significant);
         long schemaBefore = ddl ? schemaVersion(db) : 0;
@@ -192,7 +199,13 @@ final class SqlApi implements SqlStorage {
         }
         long changed = db.totalChanges() - changesBefore;
         boolean schemaChanged = ddl && schemaVersion(db) != schemaBefore;
-        RowCounts counts = RowCounts.estimate(db, significant, rows.size(), changed, readOnly, schemaChanged);
+        RowCounts counts = RowCounts.NONE;
+        if (context != null) {
+            context.rows = rows.size();
+            context.failedOnRow = deferred != null;
+            context.changed = changed;
+            counts = RowCounts.estimate(context, schemaChanged);
+        }
         Cursor c = new Cursor(List.copyOf(columns), rows, deferred, counts);
         if (!readOnly && !rows.isEmpty()) {
             store.busyStatement(c::busy); // a write cursor must be read to its end before the commit
@@ -308,7 +321,7 @@ final class SqlApi implements SqlStorage {
      * REAL on Cloudflare; bind a {@code double} to get that), booleans as the text workerd binds
      * them as ({@code "true"}/{@code "false"}), NaN as NULL.
      */
-    private static void bind(PreparedStatement p, int i, Object v) throws SQLException {
+    static void bindValue(PreparedStatement p, int i, Object v) throws SQLException {
         switch (v) {
             case null -> p.setNull(i, java.sql.Types.NULL);
             case Long l -> p.setLong(i, l);
@@ -365,6 +378,8 @@ final class SqlApi implements SqlStorage {
         private final RowCounts counts;
         private int position;
         private boolean deferredThrown;
+        /** sqlite3_step calls so far: exec() steps the first row, each row handed out steps the next. */
+        private int steps = 1;
 
         Cursor(List<String> columns, List<Object[]> rows, SqlException deferred, RowCounts counts) {
             this.columns = columns;
@@ -384,6 +399,7 @@ final class SqlApi implements SqlStorage {
             }
             if (deferred != null && !deferredThrown) {
                 deferredThrown = true;
+                steps = rows.size() + 1;
                 throw deferred; // the error SQLite raised on this row
             }
             return false;
@@ -402,9 +418,16 @@ final class SqlApi implements SqlStorage {
                     if (!Cursor.this.hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    return asMap(rows.get(position++));
+                    return asMap(taken());
                 }
             };
+        }
+
+        /** Hands out the next row; the cursor steps to the one after it. */
+        private Object[] taken() {
+            Object[] row = rows.get(position++);
+            steps = Math.max(steps, position + 1);
+            return row;
         }
 
         private Map<String, Object> asMap(Object[] row) {
@@ -429,9 +452,9 @@ final class SqlApi implements SqlStorage {
             if (!hasNext()) {
                 throw new SqlException("Expected exactly one result from SQL query, but got no results.", null, null);
             }
-            Map<String, Object> row = asMap(rows.get(position++));
+            Map<String, Object> row = asMap(taken());
             if (position < rows.size() || (deferred != null && !deferredThrown)) {
-                position = rows.size(); // the query ends here, as workerd ends it
+                position = rows.size(); // the query ends here (a second row was stepped), as workerd ends it
                 deferredThrown = true;
                 throw new SqlException(
                         "Expected exactly one result from SQL query, but got multiple results.", null, null);
@@ -452,7 +475,7 @@ final class SqlApi implements SqlStorage {
                     if (!Cursor.this.hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    return Collections.unmodifiableList(java.util.Arrays.asList(rows.get(position++)));
+                    return Collections.unmodifiableList(java.util.Arrays.asList(taken()));
                 }
             };
         }
@@ -464,7 +487,7 @@ final class SqlApi implements SqlStorage {
 
         @Override
         public long rowsRead() {
-            return counts.readAfter(position, rows.size(), deferredThrown || position >= rows.size());
+            return counts.readAfterSteps(steps);
         }
 
         @Override
