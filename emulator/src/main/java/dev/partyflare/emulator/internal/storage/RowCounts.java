@@ -1268,7 +1268,9 @@ final class RowCounts {
                         visited = vp[0];
                         passing = vp[1];
                     }
-                    int need = (int) Math.min(passing, Math.max(c.rows, 0) + offsetHint(c) + 2);
+                    // where the passing rows are matters only when they come out as the loop finds them
+                    boolean positioned = s.kind() == SqlShape.Kind.SELECT && !s.aggregate() && !sortedAfter;
+                    int need = positioned ? (int) Math.min(passing, Math.max(c.rows, 0) + offsetHint(c) + 2) : 0;
                     // the loop's start is a read, each further row a Next: the p-th row is p reads
                     if (noResidual) {
                         passReads = new long[need];
