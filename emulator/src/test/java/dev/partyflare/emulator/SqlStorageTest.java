@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The SQL API (SEMANTICS.md §3, probes §5), on H2 with SQLite's dialect translated. */
+/** The SQL API (SEMANTICS.md §3, probes §5) on the object's SQLite database, against workerd's answers. */
 class SqlStorageTest {
     Emulator emu;
     DurableObjectStub stub;
