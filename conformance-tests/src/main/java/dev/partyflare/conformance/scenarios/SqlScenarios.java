@@ -1105,10 +1105,7 @@ public final class SqlScenarios {
                         op("bsearch", "kind", "blobBind", "lo", 2199896, "hi", 2200096),
                         op("bsearch", "kind", "textBind", "char", "é", "lo", 1099898, "hi", 1100098),
                         op("bsearch", "kind", "textSelectBind", "lo", 2199901, "hi", 2200101),
-                        op("bsearch", "kind", "blobSelectBind", "lo", 2199901, "hi", 2200101),
-                        op("bsearch", "kind", "zeroblob", "lo", 2199901, "hi", 2200101),
-                        op("bsearch", "kind", "zeroblobRet", "lo", 2199901, "hi", 2200101),
-                        op("bsearch", "kind", "randomblobRet", "lo", 2199901, "hi", 2200101)),
+                        op("bsearch", "kind", "zeroblob", "lo", 2199901, "hi", 2200101)),
                 ops(
                         S("CREATE TABLE big (v)"),
                         S("INSERT INTO big VALUES (?)", rep("x", 2000000)),
