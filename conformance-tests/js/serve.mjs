@@ -45,6 +45,8 @@ const CLASSES =
         ["ChatHib", "ChatHib", true],
         ["UPPER_ROOM", "UpperRoom", true],
         ["PubSub", "PubSubServer", true],
+        ["SQL_PROBE", "SqlProbe", true],
+        ["KV_PROBE", "KvProbe", false],
       ];
 
 await build({

@@ -3,6 +3,9 @@
 // (same paths, same answers): docs/conformance.md has the table. Keep the two in step.
 import { DurableObject } from "cloudflare:workers";
 import { Server, routePartykitRequest } from "partyserver";
+import { errInfo as probeErrInfo } from "./sqlprobe.js";
+
+export { SqlProbe, KvProbe } from "./sqlprobe.js";
 
 // Module-global state: the Worker and every object run in one isolate, so this outlives instances
 // (it is how a fixture tells a new instance from an old one after a reset or hibernation).
@@ -722,6 +725,16 @@ export default {
           return json({ error: { message: errText(e), remote: e.remote === true, reset: e.durableObjectReset === true } });
         }
       }
+      case "p":
+        // the SQL probe: an uncaught error (an object reset) is answered 500 {caught}, with the
+        // random reference of workerd's "internal error; reference = ..." masked
+        try {
+          return await env[parts[2]].getByName(decodeURIComponent(parts[3])).fetch(request);
+        } catch (e) {
+          const caught = probeErrInfo(e);
+          caught.message = String(caught.message).replace(/reference = \w+/, "reference = <ref>");
+          return json({ caught }, 500);
+        }
       case "ids":
         return ids(url, env);
       case "worker-throw":

@@ -3,6 +3,7 @@ package dev.partyflare.conformance;
 import dev.partyflare.conformance.scenarios.AlarmScenarios;
 import dev.partyflare.conformance.scenarios.BasicScenarios;
 import dev.partyflare.conformance.scenarios.PartyScenarios;
+import dev.partyflare.conformance.scenarios.SqlScenarios;
 import dev.partyflare.conformance.scenarios.StorageScenarios;
 import dev.partyflare.conformance.scenarios.WebSocketScenarios;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ public final class Catalogue {
         List<Scenario> all = new ArrayList<>();
         BasicScenarios.register(all);
         StorageScenarios.register(all);
+        SqlScenarios.register(all);
         AlarmScenarios.register(all);
         WebSocketScenarios.register(all);
         PartyScenarios.register(all);

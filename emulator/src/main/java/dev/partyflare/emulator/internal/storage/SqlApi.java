@@ -94,7 +94,7 @@ final class SqlApi implements SqlStorage {
             } catch (SQLException e) {
                 throw sqlError(e, st.text(), db);
             }
-            SqlRegulator.Refusal refusal = SqlRegulator.check(significant, name -> schemaName(db, name));
+            SqlRegulator.Refusal refusal = SqlRegulator.check(significant, name -> schemaObject(db, name));
             if (refusal != null) {
                 throw new SqlException(refusal.text(), refusal.code(), null);
             }
@@ -109,16 +109,18 @@ final class SqlApi implements SqlStorage {
                 if (last) {
                     ps.clearParameters();
                     for (int i = 0; i < args.length; i++) {
-                        bind(ps, i + 1, args[i]);
+                        bindValue(ps, i + 1, args[i]);
                     }
                 }
-                return execute(db, store, ps, st, significant, readOnly, last);
+                return execute(db, store, ps, st, significant, readOnly, last, args);
             } catch (SQLException e) {
                 db.dropUserStatement(st.text());
                 throw sqlError(e, st.text(), db);
             } finally {
+                reset(ps);
                 if (SqlRegulator.changesSchema(significant)) {
                     store.schemaChanged();
+                    RowCounts.forget(db);
                 }
             }
         };
@@ -136,11 +138,18 @@ final class SqlApi implements SqlStorage {
             SqlScript.Statement st,
             List<SqlTokens.Token> significant,
             boolean readOnly,
-            boolean last)
+            boolean last,
+            Object[] args)
             throws SQLException {
+        // only the last statement's counters are seen: the others are not estimated
+        RowCounts.Context context = last ? new RowCounts.Context(db, st.text(), significant, args) : null;
+        if (context != null) {
+            context.before = RowCounts.before(context);
+        }
         long changesBefore = db.totalChanges();
         boolean ddl = SqlRegulator.changesSchema(significant);
-        long schemaBefore = ddl ? db.schemaVersion() : 0;
+        long schemaBefore = ddl ? schemaVersion(db) : 0;
+        boolean dataVersion = isPragma(significant, "data_version");
         boolean hasRows = ps.execute();
         List<String> columns = new ArrayList<>();
         List<Object[]> rows = new ArrayList<>();
@@ -179,6 +188,9 @@ final class SqlApi implements SqlStorage {
                     for (int i = 0; i < n; i++) {
                         row[i] = value(rs.getObject(i + 1));
                     }
+                    if (dataVersion && row.length == 1 && row[0] instanceof Long v) {
+                        row[0] = v + 1; // workerd's connection starts at 2 (another connection committed once)
+                    }
                     rows.add(row);
                 }
             }
@@ -186,8 +198,14 @@ final class SqlApi implements SqlStorage {
             columns = List.of();
         }
         long changed = db.totalChanges() - changesBefore;
-        boolean schemaChanged = ddl && db.schemaVersion() != schemaBefore;
-        RowCounts counts = RowCounts.estimate(db, significant, rows.size(), changed, readOnly, schemaChanged);
+        boolean schemaChanged = ddl && schemaVersion(db) != schemaBefore;
+        RowCounts counts = RowCounts.NONE;
+        if (context != null) {
+            context.rows = rows.size();
+            context.failedOnRow = deferred != null;
+            context.changed = changed;
+            counts = RowCounts.estimate(context, schemaChanged);
+        }
         Cursor c = new Cursor(List.copyOf(columns), rows, deferred, counts);
         if (!readOnly && !rows.isEmpty()) {
             store.busyStatement(c::busy); // a write cursor must be read to its end before the commit
@@ -195,16 +213,70 @@ final class SqlApi implements SqlStorage {
         return c;
     }
 
-    private static String schemaName(ObjectDatabase db, String name) {
+    /** {@code PRAGMA [main.]name} without an argument. */
+    private static boolean isPragma(List<SqlTokens.Token> sig, String name) {
+        int n = sig.size();
+        while (n > 0 && sig.get(n - 1).kind() == SqlTokens.Kind.SEMI) {
+            n--;
+        }
+        if (n == 2) {
+            return sig.get(0).is("PRAGMA") && sig.get(1).is(name);
+        }
+        return n == 4
+                && sig.get(0).is("PRAGMA")
+                && sig.get(1).is("main")
+                && sig.get(2).kind() == SqlTokens.Kind.DOT
+                && sig.get(3).is(name);
+    }
+
+    private static long schemaVersion(ObjectDatabase db) throws SQLException {
+        return query(db, "PRAGMA schema_version", rs -> rs.next() ? rs.getLong(1) : 0L);
+    }
+
+    private static SqlRegulator.SchemaObject schemaObject(ObjectDatabase db, String name) {
         try {
-            PreparedStatement p = db.statement(
-                    "SELECT name FROM sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table','view','index','trigger')");
-            p.setString(1, name);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
+            return query(
+                    db,
+                    "SELECT name, type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE"
+                            + " AND type IN ('table','view','index','trigger')",
+                    rs -> rs.next()
+                            ? new SqlRegulator.SchemaObject(rs.getString(1), rs.getString(2), rs.getString(3))
+                            : null,
+                    name);
         } catch (SQLException e) {
             return null;
+        }
+    }
+
+    /** Reads the rows of one of the runtime's own statements. */
+    @FunctionalInterface
+    interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs a query of the runtime's own (cached per connection) and resets it after reading: a
+     * statement left half-read stays active in SQLite, which keeps a later {@code sqlite3_interrupt}
+     * in force and makes SQLite refuse to redefine functions.
+     */
+    static <T> T query(ObjectDatabase db, String sql, Rows<T> reader, Object... args) throws SQLException {
+        PreparedStatement p = db.statement(sql);
+        for (int i = 0; i < args.length; i++) {
+            p.setObject(i + 1, args[i]);
+        }
+        try (ResultSet rs = p.executeQuery()) {
+            return reader.read(rs);
+        } finally {
+            reset(p);
+        }
+    }
+
+    /** {@code sqlite3_reset}: the statement is no longer active (sqlite-jdbc resets only when it runs again). */
+    static void reset(PreparedStatement p) {
+        try {
+            ((org.sqlite.core.CoreStatement) p).pointer.safeRunInt((d, ptr) -> d.reset(ptr));
+        } catch (SQLException | RuntimeException e) {
+            // closed: nothing is active
         }
     }
 
@@ -235,14 +307,12 @@ final class SqlApi implements SqlStorage {
             case String s -> {}
             case byte[] b -> {}
             case Boolean b -> {}
+            // JavaScript throws a TypeError for these; IllegalArgumentException is Java's
             case java.math.BigInteger b ->
-                throw new SqlException("Cannot convert a BigInt value to a number", null, null);
+                throw new IllegalArgumentException("Cannot convert a BigInt value to a number");
             default ->
-                throw new SqlException(
-                        "Cannot bind a " + v.getClass().getName()
-                                + " to SQL: bind numbers, strings, booleans, byte[] or null",
-                        null,
-                        null);
+                throw new IllegalArgumentException("Cannot bind a "
+                        + v.getClass().getName() + " to SQL: bind numbers, strings, booleans, byte[] or null");
         }
     }
 
@@ -251,7 +321,7 @@ final class SqlApi implements SqlStorage {
      * REAL on Cloudflare; bind a {@code double} to get that), booleans as the text workerd binds
      * them as ({@code "true"}/{@code "false"}), NaN as NULL.
      */
-    private static void bind(PreparedStatement p, int i, Object v) throws SQLException {
+    static void bindValue(PreparedStatement p, int i, Object v) throws SQLException {
         switch (v) {
             case null -> p.setNull(i, java.sql.Types.NULL);
             case Long l -> p.setLong(i, l);
@@ -308,6 +378,8 @@ final class SqlApi implements SqlStorage {
         private final RowCounts counts;
         private int position;
         private boolean deferredThrown;
+        /** sqlite3_step calls so far: exec() steps the first row, each row handed out steps the next. */
+        private int steps = 1;
 
         Cursor(List<String> columns, List<Object[]> rows, SqlException deferred, RowCounts counts) {
             this.columns = columns;
@@ -327,6 +399,7 @@ final class SqlApi implements SqlStorage {
             }
             if (deferred != null && !deferredThrown) {
                 deferredThrown = true;
+                steps = rows.size() + 1;
                 throw deferred; // the error SQLite raised on this row
             }
             return false;
@@ -345,9 +418,16 @@ final class SqlApi implements SqlStorage {
                     if (!Cursor.this.hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    return asMap(rows.get(position++));
+                    return asMap(taken());
                 }
             };
+        }
+
+        /** Hands out the next row; the cursor steps to the one after it. */
+        private Object[] taken() {
+            Object[] row = rows.get(position++);
+            steps = Math.max(steps, position + 1);
+            return row;
         }
 
         private Map<String, Object> asMap(Object[] row) {
@@ -372,9 +452,9 @@ final class SqlApi implements SqlStorage {
             if (!hasNext()) {
                 throw new SqlException("Expected exactly one result from SQL query, but got no results.", null, null);
             }
-            Map<String, Object> row = asMap(rows.get(position++));
+            Map<String, Object> row = asMap(taken());
             if (position < rows.size() || (deferred != null && !deferredThrown)) {
-                position = rows.size(); // the query ends here, as workerd ends it
+                position = rows.size(); // the query ends here (a second row was stepped), as workerd ends it
                 deferredThrown = true;
                 throw new SqlException(
                         "Expected exactly one result from SQL query, but got multiple results.", null, null);
@@ -395,7 +475,7 @@ final class SqlApi implements SqlStorage {
                     if (!Cursor.this.hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    return Collections.unmodifiableList(java.util.Arrays.asList(rows.get(position++)));
+                    return Collections.unmodifiableList(java.util.Arrays.asList(taken()));
                 }
             };
         }
@@ -407,7 +487,7 @@ final class SqlApi implements SqlStorage {
 
         @Override
         public long rowsRead() {
-            return counts.readAfter(position, rows.size(), deferredThrown || position >= rows.size());
+            return counts.readAfterSteps(steps);
         }
 
         @Override

@@ -86,6 +86,7 @@ final class SqliteErrors {
             Pattern.compile("^(?:no such function: (\\S+)|wrong number of arguments to function (\\S+)\\(\\)"
                     + "|too many arguments on function (\\S+)|second argument to (likelihood)\\(\\).*"
                     + "|not authorized to use function: (\\S+))$");
+    private static final Pattern MISUSE = Pattern.compile("^misuse of (aggregate|window) function (\\S+)\\(\\)$");
     private static final Pattern EXISTS = Pattern.compile("^(?:table|view|trigger) (.+) already exists$");
 
     static int offset(String msg, String statement, Prepare prepare) {
@@ -112,7 +113,16 @@ final class SqliteErrors {
                     return t.start();
                 }
             }
+            // an operator that calls the function ("x REGEXP y", "x MATCH y")
+            for (SqlTokens.Token t : tokens) {
+                if (t.kind() == SqlTokens.Kind.WORD && t.text().equalsIgnoreCase(name)) {
+                    return t.start();
+                }
+            }
             return -1;
+        }
+        if ((m = MISUSE.matcher(msg)).matches()) {
+            return misuseAt(SqlTokens.significant(tokens), m.group(1), m.group(2));
         }
         if (msg.equals("too many SQL variables")) {
             return nthVariable(tokens, SqliteLimits.MAX_VARIABLES + 1);
@@ -148,6 +158,50 @@ final class SqliteErrors {
             }
         }
         return -1;
+    }
+
+    /**
+     * Where SQLite found a function used where it may not be: a call in a WHERE, ON or GROUP BY clause
+     * (no aggregates there), else a window function's call without OVER, else the first call.
+     */
+    private static int misuseAt(List<SqlTokens.Token> sig, String kind, String name) {
+        int first = -1;
+        String clause = "";
+        for (int i = 0; i + 1 < sig.size(); i++) {
+            SqlTokens.Token t = sig.get(i);
+            if (t.is("WHERE") || t.is("ON") || t.is("GROUP") || t.is("SELECT") || t.is("HAVING") || t.is("ORDER")) {
+                clause = t.upper();
+            }
+            if (!(t.kind() == SqlTokens.Kind.WORD
+                    && t.text().equalsIgnoreCase(name)
+                    && sig.get(i + 1).kind() == SqlTokens.Kind.LPAREN)) {
+                continue;
+            }
+            if (first < 0) {
+                first = t.start();
+            }
+            if (clause.equals("WHERE") || clause.equals("ON") || clause.equals("GROUP")) {
+                return t.start();
+            }
+            if (kind.equals("window") && !followedByOver(sig, i + 1)) {
+                return t.start();
+            }
+        }
+        return first;
+    }
+
+    private static boolean followedByOver(List<SqlTokens.Token> sig, int lparen) {
+        int depth = 0;
+        for (int j = lparen; j < sig.size(); j++) {
+            SqlTokens.Kind k = sig.get(j).kind();
+            if (k == SqlTokens.Kind.LPAREN) {
+                depth++;
+            } else if (k == SqlTokens.Kind.RPAREN && --depth == 0) {
+                return j + 1 < sig.size()
+                        && (sig.get(j + 1).is("OVER") || sig.get(j + 1).is("FILTER"));
+            }
+        }
+        return false;
     }
 
     private static String firstNonNull(Matcher m) {

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The {@code sqlite3_limit} values workerd sets on every object's database ({@code
+ * The connection settings every object's database gets: the {@code sqlite3_limit} values workerd sets on every object's database ({@code
  * SqliteDatabase::setupSecurity}), as workerd 1.20260426 (npm) sets them, so statements and values
  * that are too long, too wide or too deep fail here exactly as they do there. With strict limits,
  * Cloudflare's production values where they are lower: rows of 2 MB, 32 function arguments and
@@ -36,6 +36,10 @@ final class SqliteLimits {
     private SqliteLimits() {}
 
     static void apply(Connection c, boolean strict) throws SQLException {
+        // sqlite-jdbc runs "SELECT last_insert_rowid()" after every INSERT for getGeneratedKeys() and
+        // leaves that query mid-way: an active statement keeps a reset's sqlite3_interrupt in force
+        // for the next statements and makes PRAGMA case_sensitive_like a no-op. Nothing here uses it.
+        ((SQLiteConnection) c).getConnectionConfig().setGetGeneratedKeys(false);
         var db = ((SQLiteConnection) c).getDatabase();
         db.limit(LENGTH, strict ? StorageErrors.STRICT_MAX_ROW_BYTES : MAX_LENGTH);
         db.limit(SQL_LENGTH, MAX_SQL_LENGTH);

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * What workerd's SQLite authorizer ({@code SqliteDatabase::isAuthorized} with {@code
@@ -38,6 +37,21 @@ public final class SqlRegulator {
 
     private SqlRegulator() {}
 
+    /** An object of the schema: its name as created, its type ({@code table}, {@code view}, …) and its SQL. */
+    public record SchemaObject(String name, String type, String sql) {}
+
+    /** Finds the schema object a name refers to (SQLite compares names without case), or null. */
+    @FunctionalInterface
+    public interface Schema {
+        SchemaObject find(String name);
+    }
+
+    /**
+     * Eponymous virtual tables of the local SQLite that workerd's SQLite does not have: naming one is
+     * "no such table".
+     */
+    private static final Set<String> MISSING_TABLES = Set.of("dbstat");
+
     private enum PragmaArg {
         NO_ARG,
         BOOLEAN,
@@ -49,7 +63,6 @@ public final class SqlRegulator {
 
     private static final Map<String, PragmaArg> ALLOWED_PRAGMAS = Map.ofEntries(
             Map.entry("data_version", PragmaArg.NO_ARG),
-            Map.entry("page_size", PragmaArg.NO_ARG),
             Map.entry("case_sensitive_like", PragmaArg.BOOLEAN),
             Map.entry("foreign_keys", PragmaArg.BOOLEAN),
             Map.entry("defer_foreign_keys", PragmaArg.BOOLEAN),
@@ -65,7 +78,8 @@ public final class SqlRegulator {
             Map.entry("quick_check", PragmaArg.NULL_NUMBER_OR_OBJECT_NAME),
             Map.entry("optimize", PragmaArg.NULL_OR_NUMBER));
 
-    private static final Set<String> VIRTUAL_TABLE_MODULES = Set.of("fts5", "fts5vocab", "rtree", "rtree_i32");
+    /** The virtual table modules workerd allows: FTS5 only (R*Tree, FTS3/4, json_each and the others are refused). */
+    private static final Set<String> VIRTUAL_TABLE_MODULES = Set.of("fts5", "fts5vocab");
 
     /**
      * The functions workerd allows ({@code ALLOWED_SQLITE_FUNCTIONS}); SQLite's own functions that
@@ -277,10 +291,9 @@ public final class SqlRegulator {
     /**
      * Checks one statement that SQLite parsed; null when workerd would allow it.
      *
-     * @param schemaName the name of the existing table, view, index or trigger a name refers to
-     *     (SQLite compares names without case), or null when there is none
+     * @param schema the existing tables, views, indexes and triggers
      */
-    public static Refusal check(List<SqlTokens.Token> significant, UnaryOperator<String> schemaName) {
+    public static Refusal check(List<SqlTokens.Token> significant, Schema schema) {
         int i = 0;
         int n = significant.size();
         if (n == 0) {
@@ -321,10 +334,102 @@ public final class SqlRegulator {
         if (f != null) {
             return f;
         }
+        Refusal m = missingTables(significant, i, schema);
+        if (m != null) {
+            return m;
+        }
         if (kw.equals("CREATE") && isCreateView(significant, i + 1)) {
             return null; // the view's SELECT is authorized when the view is read, not now
         }
-        return protectedNames(significant, i, kw, schemaName);
+        Refusal p = pragmaFunctions(significant, i);
+        if (p != null) {
+            return p;
+        }
+        return protectedNames(significant, i, kw, schema, 0);
+    }
+
+    /** A table of the local SQLite that workerd's lacks ({@code dbstat}), named where a table is read. */
+    private static Refusal missingTables(List<SqlTokens.Token> t, int start, Schema schema) {
+        for (int i = start + 1; i < t.size(); i++) {
+            SqlTokens.Token tok = t.get(i);
+            if (!tok.name() || !MISSING_TABLES.contains(tok.value().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            SqlTokens.Token prev = t.get(i - 1);
+            boolean table =
+                    prev.is("FROM") || prev.is("JOIN") || prev.kind() == SqlTokens.Kind.COMMA && inFromClause(t, i);
+            if (table && schema.find(tok.value()) == null) {
+                return new Refusal("no such table: " + tok.value(), "SQLITE_ERROR");
+            }
+        }
+        return null;
+    }
+
+    private static boolean inFromClause(List<SqlTokens.Token> t, int i) {
+        int depth = 0;
+        for (int j = i - 1; j >= 0; j--) {
+            SqlTokens.Token x = t.get(j);
+            if (x.kind() == SqlTokens.Kind.RPAREN) {
+                depth++;
+            } else if (x.kind() == SqlTokens.Kind.LPAREN) {
+                if (depth-- == 0) {
+                    return false;
+                }
+            } else if (depth == 0) {
+                if (x.is("FROM")) {
+                    return true;
+                }
+                if (x.is("SELECT") || x.is("WHERE") || x.is("ON") || x.is("SET")) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Table-valued pragmas ({@code pragma_table_info('t')}): SQLite runs the pragma as a statement
+     * of its own when the table is read, and workerd's authorizer judges it as it judges {@code
+     * PRAGMA table_info('t')}. A literal argument is judged here; a column's value cannot be known
+     * before the statement runs, and is allowed.
+     */
+    private static Refusal pragmaFunctions(List<SqlTokens.Token> t, int start) {
+        for (int i = start; i < t.size(); i++) {
+            SqlTokens.Token tok = t.get(i);
+            if (tok.kind() != SqlTokens.Kind.WORD
+                    || tok.text().length() <= 7
+                    || !tok.text().regionMatches(true, 0, "pragma_", 0, 7)) {
+                continue;
+            }
+            boolean table = i > 0
+                    && (t.get(i - 1).is("FROM")
+                            || t.get(i - 1).is("JOIN")
+                            || t.get(i - 1).kind() == SqlTokens.Kind.COMMA && inFromClause(t, i));
+            if (!table) {
+                continue;
+            }
+            String name = tok.text().substring(7).toLowerCase(Locale.ROOT);
+            String arg = null;
+            boolean literal = true;
+            if (i + 1 < t.size() && t.get(i + 1).kind() == SqlTokens.Kind.LPAREN) {
+                int j = i + 2;
+                if (j < t.size() && t.get(j).kind() != SqlTokens.Kind.RPAREN) {
+                    SqlTokens.Token a = t.get(j);
+                    literal = (a.kind() == SqlTokens.Kind.STRING || a.kind() == SqlTokens.Kind.NUMBER)
+                            && j + 1 < t.size()
+                            && (t.get(j + 1).kind() == SqlTokens.Kind.RPAREN
+                                    || t.get(j + 1).kind() == SqlTokens.Kind.COMMA);
+                    arg = a.kind() == SqlTokens.Kind.STRING ? a.value() : a.text();
+                }
+            }
+            if (!literal) {
+                arg = "x"; // judged by its name only
+            }
+            if (!pragmaAllowed(name, arg)) {
+                return auth();
+            }
+        }
+        return null;
     }
 
     private static Refusal auth() {
@@ -507,17 +612,22 @@ public final class SqlRegulator {
             }
             arg = a.toString();
         }
+        return pragmaAllowed(name, arg) ? null : auth();
+    }
+
+    /** workerd's decision for {@code PRAGMA name} with argument {@code arg} (null: none). */
+    private static boolean pragmaAllowed(String name, String arg) {
         if (name.equals("table_list")) {
-            return null;
+            return true;
         }
         if (name.equals("table_info") || name.equals("table_xinfo")) {
-            return arg != null && isAllowedName(unquoteString(arg)) ? null : auth();
+            return arg != null && isAllowedName(unquoteString(arg));
         }
         PragmaArg sig = ALLOWED_PRAGMAS.get(name);
         if (sig == null) {
-            return auth();
+            return false;
         }
-        boolean ok = switch (sig) {
+        return switch (sig) {
             case NO_ARG -> arg == null;
             case BOOLEAN -> arg == null || isBoolean(arg);
             case OBJECT_NAME -> arg != null && isAllowedName(unquoteString(arg));
@@ -525,7 +635,6 @@ public final class SqlRegulator {
             case NULL_OR_NUMBER -> arg == null || isInt(arg, true);
             case NULL_NUMBER_OR_OBJECT_NAME -> arg == null || isInt(arg, false) || isAllowedName(unquoteString(arg));
         };
-        return ok ? null : auth();
     }
 
     private static String unquoteString(String s) {
@@ -562,11 +671,24 @@ public final class SqlRegulator {
      * columns is "access to T.C is prohibited", anything else (writes, DDL, {@code count(*)})
      * "not authorized". Names that do not exist are left to SQLite ("no such table").
      */
-    private static Refusal protectedNames(
-            List<SqlTokens.Token> t, int start, String kw, UnaryOperator<String> schemaName) {
+    private static Refusal protectedNames(List<SqlTokens.Token> t, int start, String kw, Schema schema, int depth) {
         int n = t.size();
         for (int i = start; i < n; i++) {
             SqlTokens.Token tok = t.get(i);
+            if (depth < 8 && tok.name() && i > 0 && isTableRef(t, i) && !isWriteTarget(t, i, kw)) {
+                // reading a view reads what the view reads: its SELECT is authorized now
+                SchemaObject view = schema.find(tok.value());
+                if (view != null && view.type().equals("view") && view.sql() != null) {
+                    List<SqlTokens.Token> vt = SqlTokens.significant(SqlTokens.tokenize(view.sql()));
+                    int as = indexOfWord(vt, "AS");
+                    if (as >= 0) {
+                        Refusal r = protectedNames(vt.subList(as + 1, vt.size()), 0, "SELECT", schema, depth + 1);
+                        if (r != null) {
+                            return r;
+                        }
+                    }
+                }
+            }
             if (!tok.name() || !tok.value().regionMatches(true, 0, "_cf_", 0, 4)) {
                 continue;
             }
@@ -578,7 +700,8 @@ public final class SqlRegulator {
                     && (i < 2 || !t.get(i - 2).value().equalsIgnoreCase("main"))) {
                 continue; // another schema's object, or a column "t._cf_x"
             }
-            String real = schemaName.apply(tok.value());
+            SchemaObject found = schema.find(tok.value());
+            String real = found == null ? null : found.name();
             if (real == null || isAllowedName(real)) {
                 continue;
             }
@@ -591,6 +714,12 @@ public final class SqlRegulator {
                     : new Refusal("access to " + real + "." + column + " is prohibited", "SQLITE_AUTH");
         }
         return null;
+    }
+
+    /** True for a name where a table is read ({@code FROM x}, {@code JOIN x}, {@code , x} in a FROM clause). */
+    private static boolean isTableRef(List<SqlTokens.Token> t, int i) {
+        SqlTokens.Token prev = t.get(i - 1);
+        return prev.is("FROM") || prev.is("JOIN") || prev.kind() == SqlTokens.Kind.COMMA && inFromClause(t, i);
     }
 
     private static boolean isWriteTarget(List<SqlTokens.Token> t, int i, String kw) {

@@ -223,8 +223,7 @@ public final class SqlTokens {
             }
             default -> {
                 if ((c == 'x' || c == 'X') && i + 1 < to && s.charAt(i + 1) == '\'') {
-                    Token q = quoted(s, i + 1, to, '\'', Kind.BLOB);
-                    return new Token(q.kind() == Kind.ILLEGAL ? Kind.ILLEGAL : Kind.BLOB, i, q.end(), s);
+                    return blob(s, i, to);
                 }
                 if (Character.isDigit(c)) {
                     return number(s, i, to);
@@ -239,6 +238,25 @@ public final class SqlTokens {
                 return new Token(Kind.ILLEGAL, i, i + 1, s);
             }
         }
+    }
+
+    /**
+     * {@code x'…'}: an even number of hex digits; anything else is illegal up to and including the
+     * closing quote, as SQLite reads it.
+     */
+    private static Token blob(String s, int i, int to) {
+        int j = i + 2;
+        while (j < to && Character.digit(s.charAt(j), 16) >= 0 && s.charAt(j) < 0x80) {
+            j++;
+        }
+        Kind kind = Kind.BLOB;
+        if (j >= to || s.charAt(j) != '\'' || (j - i) % 2 != 0) {
+            kind = Kind.ILLEGAL;
+            while (j < to && s.charAt(j) != '\'') {
+                j++;
+            }
+        }
+        return new Token(kind, i, j < to ? j + 1 : to, s);
     }
 
     private static Token quoted(String s, int i, int to, char q, Kind kind) {
@@ -286,11 +304,13 @@ public final class SqlTokens {
                 }
             }
         }
-        // SQLite reads "1abc" as one (illegal) token
+        // SQLite reads "1abc" as one illegal token
+        Kind kind = Kind.NUMBER;
         while (j < to && isIdChar(s.charAt(j))) {
+            kind = Kind.ILLEGAL;
             j++;
         }
-        return new Token(Kind.NUMBER, i, j, s);
+        return new Token(kind, i, j, s);
     }
 
     /** The whitespace bytes workerd skips between statements. */
