@@ -30,8 +30,8 @@ class EventTimeTest {
 
     @Test
     void timeStandsStillWithinOneSynchronousStretch() {
-        long[] seen = emu.runInDurableObject(
-                emu.namespace("STORE").getByName("frozen"), (Store o, DurableObjectState c) -> {
+        long[] seen =
+                emu.runInDurableObject(emu.namespace("STORE").getByName("frozen"), (Store o, DurableObjectState c) -> {
                     long first = c.now();
                     emu.time().advance(Duration.ofSeconds(5)); // the machine stalls mid-event
                     long second = c.now();
@@ -47,8 +47,8 @@ class EventTimeTest {
 
     @Test
     void anAlarmSetFromNowIsNotClampedByASlowStretch() {
-        OptionalLong alarm = emu.runInDurableObject(
-                emu.namespace("STORE").getByName("clamp"), (Store o, DurableObjectState c) -> {
+        OptionalLong alarm =
+                emu.runInDurableObject(emu.namespace("STORE").getByName("clamp"), (Store o, DurableObjectState c) -> {
                     long at = c.now() + 300;
                     emu.time().advance(Duration.ofSeconds(1)); // slower than the 300 ms asked for
                     c.storage().setAlarm(at);

@@ -337,6 +337,29 @@ class StorageKvTest {
                 .hasMessage("string or blob too big: SQLITE_TOOBIG");
     }
 
+    /**
+     * The largest value is decided by its V8 size, as on workerd (a key "k" and 2,199,986 'x' fit;
+     * one more is SQLITE_TOOBIG), although partyflare stores a longer form; and a refused value
+     * does not break later writes.
+     */
+    @Test
+    void theLargestValueIsJudgedByItsV8SizeAndARefusalBreaksNothing() {
+        in(s -> {
+            s.put("k", "x".repeat(2_199_986));
+            assertThatThrownBy(() -> s.put("k", "x".repeat(2_199_987)))
+                    .hasMessage("string or blob too big: SQLITE_TOOBIG");
+            s.put("after", 1);
+            assertThat(s.get("k", String.class).orElseThrow()).hasSize(2_199_986);
+            // escapes and two-byte characters store longer still than V8 measures them
+            s.put("ctl", "\u0001".repeat(1_000_000));
+            s.put("two-byte", "\u00e9\u4e16".repeat(500_000));
+            assertThat(s.get("ctl", String.class).orElseThrow()).hasSize(1_000_000);
+            assertThat(s.get("two-byte", String.class).orElseThrow()).hasSize(1_000_000);
+            assertThat(s.list()).hasSize(4);
+            return null;
+        });
+    }
+
     @Test
     void bookmarksFollowWorkerdsLocalFormat() {
         in(s -> {

@@ -488,7 +488,6 @@ public abstract class Server extends DurableObject {
      * Routes {@code /parties/:party/:room[/...]} to the room's server: empty for other paths (and paths
      * without a room), 400 {@code Invalid request} for an unknown party.
      */
-
     public static Optional<Response> partyFetch(Request request, Env env) {
         return Router.route(request, env, RouteOptions.defaults());
     }

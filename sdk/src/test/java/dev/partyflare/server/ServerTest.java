@@ -181,10 +181,13 @@ class ServerTest {
         Client c = connectAdvancing("/parties/hib-child-server/inherit?_pk=i1");
         c.nextText();
         String id = emu.namespace("HibChildServer").idFromName("inherit").toString();
-        assertThat(emu.objects()).filteredOn(o -> o.id().equals(id)).singleElement().satisfies(o -> {
-            assertThat(o.hibernatableSockets()).isEqualTo(1);
-            assertThat(o.standardSockets()).isZero();
-        });
+        assertThat(emu.objects())
+                .filteredOn(o -> o.id().equals(id))
+                .singleElement()
+                .satisfies(o -> {
+                    assertThat(o.hibernatableSockets()).isEqualTo(1);
+                    assertThat(o.standardSockets()).isZero();
+                });
     }
 
     @Test

@@ -12,4 +12,12 @@ public final class ActorBrokenException extends RuntimeException {
     public String errorType() {
         return errorType;
     }
+
+    /**
+     * True for workerd's {@code internal error; reference = …}: the runtime failed, not the object's
+     * code, so the caller's error carries no {@code remote} flag (observed on workerd).
+     */
+    public boolean internal() {
+        return getMessage() != null && getMessage().startsWith("internal error; reference = ");
+    }
 }

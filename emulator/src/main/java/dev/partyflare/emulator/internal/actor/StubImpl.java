@@ -102,8 +102,10 @@ final class StubImpl implements DurableObjectStub {
         try {
             return EventContext.awaitIo(() -> namespace.run(id, locationHint, body));
         } catch (ActorBrokenException e) {
-            // fetch errors carry remote: true; RPC errors from a reset do not (observed on workerd)
-            throw new DurableObjectException(e.errorType(), e.getMessage(), isFetch, true, false, false, "");
+            // fetch errors carry remote: true; RPC errors from a reset and internal errors do not
+            // (observed on workerd)
+            boolean remote = isFetch && !e.internal();
+            throw new DurableObjectException(e.errorType(), e.getMessage(), remote, !e.internal(), false, false, "");
         } catch (DurableObjectException | ActorResetError e) {
             throw e; // already remote, or the caller itself being reset
         } catch (RpcInvoker.NoSuchMethodException e) {

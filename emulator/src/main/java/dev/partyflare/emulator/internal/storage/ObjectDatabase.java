@@ -50,6 +50,8 @@ final class ObjectDatabase {
     private Boolean kvTable;
 
     private Boolean metaTable;
+    /** True while SQLITE_LIMIT_LENGTH is {@link #KV_MAX_LENGTH} (the KV API last ran). */
+    private boolean kvLength;
 
     // guarded by the pool's lock
     int pins;
@@ -115,6 +117,7 @@ final class ObjectDatabase {
             metaTable = false;
         }
         SqliteLimits.apply(c, strictLimits);
+        kvLength = false;
         return c;
     }
 
@@ -124,6 +127,40 @@ final class ObjectDatabase {
             return !Files.exists(file) || Files.size(file) == 0;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    /**
+     * SQLITE_LIMIT_LENGTH while the KV API runs. Its values are size-checked as V8 serializes them,
+     * before they reach SQLite, as workerd does; their stored form (type-tagged JSON) can be longer
+     * (a JSON escape, a UTF-8 character that V8 stores in two bytes), so SQLite's own limit must not
+     * refuse a value the check let through, nor refuse to read it back.
+     */
+    static final int KV_MAX_LENGTH = 64 * 1024 * 1024;
+
+    /** Lifts the length limit for the KV API's own statements; cheap when already lifted. */
+    void kvLengthLimit() throws SQLException {
+        Connection c = connection();
+        if (!kvLength) {
+            SqliteLimits.set(c, SqliteLimits.LENGTH, KV_MAX_LENGTH);
+            kvLength = true;
+        }
+    }
+
+    /** Puts back workerd's length limit before user SQL runs; cheap when already in place. */
+    void userLengthLimit() throws SQLException {
+        Connection c = connection();
+        if (kvLength) {
+            SqliteLimits.set(c, SqliteLimits.LENGTH, SqliteLimits.lengthLimit(strictLimits));
+            kvLength = false;
+        }
+    }
+
+    /** Closes and forgets a cached statement of the runtime's own, after an error left it unusable. */
+    void discardStatement(String sql) {
+        PreparedStatement p = statements.remove(sql);
+        if (p != null) {
+            closeQuietly(p);
         }
     }
 

@@ -140,6 +140,7 @@ public final class ObjectStore implements AutoCloseable {
             if (!d.kvTableExists()) {
                 return null;
             }
+            d.kvLengthLimit();
             PreparedStatement p = d.statement("SELECT value FROM _cf_KV WHERE key = ?");
             p.setString(1, key);
             try (ResultSet rs = p.executeQuery()) {
@@ -148,13 +149,21 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    private static final String KV_PUT = "INSERT OR REPLACE INTO _cf_KV VALUES (?, ?)";
+
     public void put(String key, byte[] value) throws SQLException {
         write(d -> {
             ensureKvTable(d);
-            PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_KV VALUES (?, ?)");
-            p.setString(1, key);
-            p.setBytes(2, value);
-            p.execute();
+            d.kvLengthLimit();
+            PreparedStatement p = d.statement(KV_PUT);
+            try {
+                p.setString(1, key);
+                p.setBytes(2, value);
+                p.execute();
+            } catch (SQLException e) {
+                d.discardStatement(KV_PUT); // a failed execute leaves sqlite-jdbc's statement unusable
+                throw e;
+            }
             return null;
         });
     }
@@ -163,16 +172,18 @@ public final class ObjectStore implements AutoCloseable {
     public void putAll(List<String> keys, List<byte[]> values) throws SQLException {
         write(d -> {
             ensureKvTable(d);
+            d.kvLengthLimit();
             PreparedStatement sp = d.statement("SAVEPOINT _cf_put_multiple_savepoint");
             sp.execute();
             try {
-                PreparedStatement p = d.statement("INSERT OR REPLACE INTO _cf_KV VALUES (?, ?)");
+                PreparedStatement p = d.statement(KV_PUT);
                 for (int i = 0; i < keys.size(); i++) {
                     p.setString(1, keys.get(i));
                     p.setBytes(2, values.get(i));
                     p.execute();
                 }
             } catch (SQLException e) {
+                d.discardStatement(KV_PUT);
                 d.statement("ROLLBACK TO _cf_put_multiple_savepoint").execute();
                 d.statement("RELEASE _cf_put_multiple_savepoint").execute();
                 throw e;
@@ -218,6 +229,7 @@ public final class ObjectStore implements AutoCloseable {
             if (limit > 0) {
                 sql.append(" LIMIT ?");
             }
+            d.kvLengthLimit();
             PreparedStatement p = d.statement(sql.toString());
             int i = 1;
             if (from != null) {

@@ -90,6 +90,7 @@ final class SqlApi implements SqlStorage {
         ObjectStore.Work<Cursor> work = db -> {
             PreparedStatement ps;
             try {
+                db.userLengthLimit();
                 ps = db.userStatement(st.text());
             } catch (SQLException e) {
                 throw sqlError(e, st.text(), db);

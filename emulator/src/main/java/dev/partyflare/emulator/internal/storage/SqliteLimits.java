@@ -41,7 +41,7 @@ final class SqliteLimits {
         // for the next statements and makes PRAGMA case_sensitive_like a no-op. Nothing here uses it.
         ((SQLiteConnection) c).getConnectionConfig().setGetGeneratedKeys(false);
         var db = ((SQLiteConnection) c).getDatabase();
-        db.limit(LENGTH, strict ? StorageErrors.STRICT_MAX_ROW_BYTES : MAX_LENGTH);
+        db.limit(LENGTH, lengthLimit(strict));
         db.limit(SQL_LENGTH, MAX_SQL_LENGTH);
         db.limit(COLUMN, 100);
         db.limit(EXPR_DEPTH, 100);
@@ -58,6 +58,11 @@ final class SqliteLimits {
                 s.execute("PRAGMA max_page_count = " + STRICT_MAX_PAGES);
             }
         }
+    }
+
+    /** SQLITE_LIMIT_LENGTH for user SQL: workerd's, or production's row limit when strict. */
+    static int lengthLimit(boolean strict) {
+        return strict ? StorageErrors.STRICT_MAX_ROW_BYTES : MAX_LENGTH;
     }
 
     /** Sets one limit, returning the previous value. */
