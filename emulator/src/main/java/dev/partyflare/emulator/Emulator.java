@@ -67,7 +67,8 @@ public final class Emulator implements AutoCloseable {
                 options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
                 options.attachmentLimit(),
                 Compatibility.deleteAllDeletesAlarm(options.compatibilityDate()),
-                options.pointInTimeRecovery());
+                options.pointInTimeRecovery(),
+                options.timelineSize());
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -304,6 +305,170 @@ public final class Emulator implements AutoCloseable {
         List<ObjectInfo> out = new ArrayList<>();
         runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe()));
         return out;
+    }
+
+    /**
+     * Every object the runtime knows, of every namespace: live ones, hibernated ones (hibernatable
+     * sockets open), and evicted ones that have stored data or a pending alarm; with names as far as
+     * they are known (names are recorded in storage when an object first commits, so they survive
+     * hibernation, eviction and restarts).
+     */
+    public List<ObjectInfo> allObjects() {
+        List<ObjectInfo> out = new ArrayList<>();
+        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describeAll()));
+        return out;
+    }
+
+    /** What the runtime knows of the object behind {@code stub} (see {@link #allObjects()}); empty if nothing. */
+    public Optional<ObjectInfo> object(DurableObjectStub stub) {
+        String hex = stub.id().toString();
+        return runtime.namespaceOf(stub).describeAll().stream()
+                .filter(o -> o.id().equals(hex))
+                .findFirst();
+    }
+
+    /** The storage of the object behind {@code stub}, from outside it: for tools and tests (see {@link StorageAdmin}). */
+    public StorageAdmin storage(DurableObjectStub stub) {
+        runtime.namespaceOf(stub); // fails now for a stub of another emulator
+        return new StorageAdmin(runtime, stub);
+    }
+
+    /**
+     * Resets every namespace: live objects are reset (as {@code ctx.abort()} would), every WebSocket is
+     * dropped (clients see 1006), pending alarms are cancelled, all storage is deleted and the timelines
+     * are forgotten. The Worker and the classes stay. Requests sent while this runs may see the old state
+     * or fail; send none meanwhile.
+     */
+    public void reset() {
+        for (String binding : runtime.namespaces().keySet()) {
+            reset(binding);
+        }
+    }
+
+    /** {@link #reset()} for the namespace bound as {@code binding} only. */
+    public void reset(String binding) {
+        dev.partyflare.emulator.internal.actor.ActorNamespace ns =
+                runtime.namespaces().get(binding);
+        if (ns == null) {
+            throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"; the bindings are "
+                    + runtime.namespaces().keySet());
+        }
+        ns.resetAll("The Durable Object was reset by partyflare (reset of all state).");
+    }
+
+    /**
+     * Resets the object behind {@code stub} as {@code ctx.abort(reason)} would: its instance, its
+     * in-memory state and every one of its WebSockets are dropped (clients see 1006); its storage and
+     * alarm stay. Returns false when it had no instance and no sockets.
+     */
+    public boolean resetObject(DurableObjectStub stub, String reason) {
+        String r = reason == null || reason.isEmpty() ? "Reset by partyflare." : reason;
+        boolean any = runtime.namespaceOf(stub).resetObject(stub, r);
+        if (!any) {
+            runtime.namespaceOf(stub).recordAdmin(stub, "reset", "(nothing was live)");
+        }
+        return any;
+    }
+
+    /**
+     * Closes the object's open WebSocket {@code socketId} ({@link ObjectInfo.Socket#id()}) with {@code
+     * code} and {@code reason}, as the object's {@code ws.close(code, reason)} would: the client gets the
+     * close frame, and its answer reaches the object's close handler.
+     *
+     * @throws IllegalArgumentException for an unknown socket or a code WebSockets do not allow
+     */
+    public void closeSocket(DurableObjectStub stub, long socketId, int code, String reason) {
+        dev.partyflare.emulator.internal.websocket.WebSocketEnd ws = socketOf(stub, socketId);
+        ws.close(code, reason == null ? "" : reason);
+        runtime.namespaceOf(stub).recordAdmin(stub, "socket.close", "#" + socketId + " " + code);
+    }
+
+    /** Sends {@code message} to the client of socket {@code socketId}, as the object's {@code ws.send} would. */
+    public void sendToClient(DurableObjectStub stub, long socketId, String message) {
+        dev.partyflare.emulator.internal.websocket.WebSocketEnd ws = socketOf(stub, socketId);
+        ws.send(message);
+        runtime.namespaceOf(stub).recordAdmin(stub, "socket.send", "#" + socketId + " to the client");
+    }
+
+    /**
+     * Delivers {@code message} to the object on socket {@code socketId} as if its client had sent it:
+     * the object's message handler runs (waking it if it hibernates).
+     */
+    public void sendAsClient(DurableObjectStub stub, long socketId, String message) {
+        dev.partyflare.emulator.internal.websocket.WebSocketEnd ws = socketOf(stub, socketId);
+        runtime.namespaceOf(stub).recordAdmin(stub, "socket.send", "#" + socketId + " as its client");
+        ws.peerEnd().networkMessage(new dev.partyflare.durable.WebSocketMessage.Text(message));
+    }
+
+    private dev.partyflare.emulator.internal.websocket.WebSocketEnd socketOf(DurableObjectStub stub, long socketId) {
+        dev.partyflare.emulator.internal.websocket.WebSocketEnd ws =
+                runtime.namespaceOf(stub).socket(stub, socketId);
+        if (ws == null) {
+            throw new IllegalArgumentException("The object " + stub.id() + " has no open WebSocket #" + socketId);
+        }
+        return ws;
+    }
+
+    /**
+     * Waits (real time, at most {@code timeout}) until no object has an event running or queued and no
+     * alarm that the clock started is still starting or running: e.g. after {@code time().advance(...)},
+     * until the alarms and timers it fired have run. Returns false on timeout.
+     */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!runtime.idle()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- the timeline ----
+
+    /**
+     * The recent events of the object behind {@code stub}, oldest first: requests, RPC calls, socket
+     * events, alarm runs, its lifecycle (constructed, hibernated, evicted, reset), storage commits and
+     * uncaught errors, with runtime-clock times. At most {@link EmulatorOptions#timelineSize()} per
+     * object are kept; empty when the object had none (or the timeline is off).
+     */
+    public List<TimelineEvent> timeline(DurableObjectStub stub) {
+        return timeline(stub, 0);
+    }
+
+    /** The events of the object behind {@code stub} recorded after {@code afterSeq}, oldest first. */
+    public List<TimelineEvent> timeline(DurableObjectStub stub, long afterSeq) {
+        return runtime.timeline().events(runtime.namespaceOf(stub), stub.id().toString(), afterSeq);
+    }
+
+    /** The latest {@code limit} events of every object recorded after {@code afterSeq}, oldest first. */
+    public List<TimelineEvent> timeline(long afterSeq, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit cannot be negative: " + limit);
+        }
+        return runtime.timeline().all(afterSeq, limit);
+    }
+
+    /**
+     * Calls {@code listener} with every timeline event from now on, as it is recorded. The listener runs
+     * on the thread that recorded the event, often one serving a request or a socket: it must return
+     * quickly and never block (hand the event to a queue). Close the subscription to stop.
+     */
+    public Subscription subscribeTimeline(java.util.function.Consumer<TimelineEvent> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        Runnable cancel = runtime.timeline().subscribe(listener);
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                cancel.run();
+            }
+        };
     }
 
     /**

@@ -36,6 +36,9 @@ public final class EmulatorOptions {
      */
     public static final long DEFAULT_WEBSOCKET_SEND_QUEUE = 64L * 1024 * 1024;
 
+    /** Events each object's timeline keeps by default. */
+    public static final int DEFAULT_TIMELINE_SIZE = 500;
+
     private final String workerName;
     private final Worker worker;
     private final List<DurableObjectBinding> durableObjects;
@@ -57,6 +60,7 @@ public final class EmulatorOptions {
     private final Duration eventTimeout;
     private final int attachmentLimit;
     private final boolean pointInTimeRecovery;
+    private final int timelineSize;
 
     /**
      * A Durable Object class under a binding name.
@@ -100,6 +104,7 @@ public final class EmulatorOptions {
         this.eventTimeout = b.eventTimeout;
         this.attachmentLimit = b.attachmentLimit;
         this.pointInTimeRecovery = b.pointInTimeRecovery;
+        this.timelineSize = b.timelineSize;
     }
 
     public static Builder builder() {
@@ -211,6 +216,11 @@ public final class EmulatorOptions {
         return pointInTimeRecovery;
     }
 
+    /** Events each object's timeline keeps (0: no timeline). */
+    public int timelineSize() {
+        return timelineSize;
+    }
+
     /** The state directory, or null for in-memory storage (lost on close). */
     public Path persistTo() {
         return persistTo;
@@ -239,6 +249,7 @@ public final class EmulatorOptions {
         b.eventTimeout = eventTimeout;
         b.attachmentLimit = attachmentLimit;
         b.pointInTimeRecovery = pointInTimeRecovery;
+        b.timelineSize = timelineSize;
         return b;
     }
 
@@ -265,6 +276,7 @@ public final class EmulatorOptions {
         private Duration eventTimeout = Duration.ofSeconds(60);
         private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
         private boolean pointInTimeRecovery;
+        private int timelineSize = DEFAULT_TIMELINE_SIZE;
 
         private Builder() {}
 
@@ -441,6 +453,19 @@ public final class EmulatorOptions {
          */
         public Builder eventTimeout(Duration d) {
             this.eventTimeout = d;
+            return this;
+        }
+
+        /**
+         * How many recent events each object's timeline keeps ({@link Emulator#timeline}):
+         * {@link #DEFAULT_TIMELINE_SIZE} by default, 0 turns the timeline off. The timeline keeps
+         * at most 100,000 events and 1,000 objects in all, forgetting the least recently active first.
+         */
+        public Builder timelineSize(int eventsPerObject) {
+            if (eventsPerObject < 0) {
+                throw new IllegalArgumentException("The timeline size cannot be negative, got " + eventsPerObject);
+            }
+            this.timelineSize = eventsPerObject;
             return this;
         }
 

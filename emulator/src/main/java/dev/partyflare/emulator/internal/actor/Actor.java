@@ -48,6 +48,8 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
     // the fields below are used only while holding the gate
     private DurableObject instance;
     private volatile int constructions;
+    /** This object's timeline (null when the timeline is off). */
+    final Timeline.Log log;
 
     Actor(ActorNamespace namespace, DurableObjectId id, String location) {
         this.namespace = namespace;
@@ -71,6 +73,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         services.deleteAllDeletesAlarm(),
                         services.pointInTimeRecovery()));
         this.state = new DurableObjectStateImpl(this);
+        this.log = services.timeline().log(namespace, id);
+    }
+
+    Timeline timeline() {
+        return namespace.services().timeline();
     }
 
     ObjectStorage storage() {
@@ -86,6 +93,17 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
     @FunctionalInterface
     public interface EventBody<T> {
         T run(DurableObject instance) throws Exception;
+    }
+
+    /** An event that works on the object's storage from outside: the instance is not constructed for it. */
+    @FunctionalInterface
+    interface StorageEventBody<T> extends EventBody<T> {
+        T runIn(Actor actor) throws Exception;
+
+        @Override
+        default T run(DurableObject instance) throws Exception {
+            throw new IllegalStateException("a storage event runs without the instance");
+        }
     }
 
     public DurableObjectId id() {
@@ -158,6 +176,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             } catch (ActorBrokenException e) {
                 // the object was reset; the event is dropped with it
             } catch (Exception | Error e) {
+                recordError(description, e);
                 services().errors().report(where(description), e);
             } finally {
                 if (timeout != null) {
@@ -174,7 +193,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             if (gate.eventEnded() == 0) {
                 if (reloadPending) {
                     if (gate.tryRetire()) {
-                        retire();
+                        retire("code reload");
                     }
                 } else {
                     idleCheckLater();
@@ -192,7 +211,9 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         try {
             T result;
             try {
-                result = body.run(instance());
+                result = body instanceof StorageEventBody<T> storageEvent
+                        ? storageEvent.runIn(this)
+                        : body.run(instance());
             } catch (OutOfMemoryError e) {
                 // the allocation that failed is (most likely) this event's: its references are gone with
                 // its stack; reset the object as Cloudflare resets an isolate over its memory limit
@@ -278,6 +299,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         .constructor()
                         .newInstance(state, services().env().get());
                 constructions++;
+                timeline().record(log, dev.partyflare.emulator.TimelineEvent.Kind.START, null, null, constructions, 0);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof ActorResetError r) {
@@ -346,9 +368,26 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             } catch (ActorBrokenException e) {
                 // the object was reset; the event is dropped with it
             } catch (Exception | Error e) {
+                recordError(description, e);
                 services().errors().report(where(description), e);
             }
         });
+    }
+
+    /** An exception left a handler of this object: its timeline says so, with the user's frames. */
+    void recordError(String handler, Throwable e) {
+        if (log != null && !(e instanceof ActorResetError)) {
+            timeline()
+                    .record(
+                            log,
+                            dev.partyflare.emulator.TimelineEvent.Kind.ERROR,
+                            e.getClass().getName(),
+                            e.getMessage() == null ? "" : Timeline.preview(e.getMessage()),
+                            Timeline.userFrames(e),
+                            handler,
+                            0,
+                            0);
+        }
     }
 
     /** Runs this object's alarm if it is due (an event like any other). */
@@ -374,9 +413,13 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         new AlarmInvocationInfo(row.scheduledTime(), row.retryCount(), row.retryCount() > 0);
                 try {
                     obj.alarm(info);
+                    recordAlarm(row, "ok", null);
                 } catch (ActorResetError e) {
+                    recordAlarm(row, "reset", brokenReason().getMessage());
                     throw e;
                 } catch (Exception | Error e) {
+                    recordError("alarm", e);
+                    recordAlarm(row, "error", Timeline.describe(e));
                     services().errors().report(where("alarm, run " + (row.retryCount() + 1)), e);
                     if (store.alarm() == null && row.retryCount() < AlarmScheduler.MAX_RETRIES) {
                         long delay = AlarmScheduler.retryDelayMillis(row.retryCount());
@@ -399,6 +442,17 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             services().errors().report(where("alarm"), e);
             return true;
         }
+    }
+
+    private void recordAlarm(NamespaceStorage.StoredAlarm row, String outcome, String error) {
+        timeline()
+                .record(
+                        log,
+                        dev.partyflare.emulator.TimelineEvent.Kind.ALARM,
+                        outcome,
+                        error,
+                        row.retryCount(),
+                        row.scheduledTime());
     }
 
     String where(String description) {
@@ -424,7 +478,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             throw new ActorResetError(brokenReason().errorType(), brokenReason().getMessage());
         }
         try {
-            storage.commit();
+            int writes = storage.commit();
+            if (writes > 0) {
+                timeline()
+                        .record(log, dev.partyflare.emulator.TimelineEvent.Kind.STORAGE_COMMIT, null, null, writes, 0);
+            }
         } catch (SQLException | RuntimeException e) {
             String message = COMMIT_FAILED;
             if (e instanceof StatementsInProgressException) {
@@ -464,7 +522,14 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
 
     /** A committed write changed the alarm: the scheduler wakes the object then (or no more). */
     private void alarmChanged(NamespaceStorage.StoredAlarm a) {
-        services().alarms().set(namespace, id.toString(), id.jurisdiction().orElse(null), a == null ? null : a.at());
+        services()
+                .alarms()
+                .set(
+                        namespace,
+                        id.toString(),
+                        id.jurisdiction().orElse(null),
+                        a == null ? null : a.at(),
+                        a == null ? 0 : a.retryCount());
     }
 
     // ---- StorageApi.StorageEvents ----
@@ -499,6 +564,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             return;
         }
         sockets.add(end);
+        timeline().record(log, dev.partyflare.emulator.TimelineEvent.Kind.SOCKET_OPEN, "standard", "", end.id(), 0);
         // a reset that ran meanwhile may have dropped the sockets before this one was added: it sets
         // broken before it drops them, so checking again after adding leaves no socket behind
         if (broken.get() && sockets.remove(end)) {
@@ -517,6 +583,21 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                 ws.drop();
             }
         }
+    }
+
+    @Override
+    public void observeMessage(WebSocketEnd end, dev.partyflare.durable.WebSocketMessage message) {
+        timeline().socketMessage(log, end.id(), message);
+    }
+
+    @Override
+    public void observeClose(WebSocketEnd end, int code, String reason, boolean wasClean) {
+        timeline().socketClose(log, end.id(), code, reason, wasClean);
+    }
+
+    @Override
+    public void observeError(WebSocketEnd end, String message) {
+        timeline().socketError(log, end.id(), message);
     }
 
     /** A hibernatable socket was accepted by an event of this actor: if it was reset meanwhile, drop it. */
@@ -577,6 +658,16 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         return why;
     }
 
+    /**
+     * Retires this actor at once if no event ever built its instance (it was made for a storage
+     * event from outside) and nothing else runs: the object stays as it was, hibernated or evicted.
+     */
+    void retireIfNeverStarted() {
+        if (constructions == 0 && !broken.get()) {
+            retireIfIdle("storage event");
+        }
+    }
+
     /** Starts (or extends) the idle countdown after activity. */
     void idleCheckLater() {
         long timeout = services().idleTimeoutMillis();
@@ -601,22 +692,36 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             }
             return;
         }
-        retireIfIdle();
+        retireIfIdle("idle");
     }
 
     /**
      * Hibernates (when hibernatable sockets remain) or evicts this object if nothing pins it.
      * Returns false, doing nothing, when something does.
      */
-    boolean retireIfIdle() {
+    boolean retireIfIdle(String reason) {
         if (!hibernationBlockers().isEmpty() || !gate.tryRetire()) {
             return false;
         }
-        retire();
+        retire(reason);
         return true;
     }
 
-    private void retire() {
+    private void retire(String reason) {
+        if (instance != null && !broken.get()) {
+            // an actor that never built an instance (a storage event from outside) leaves no trace
+            HibernationManager.Sockets h = namespace.hibernation().existing(id);
+            timeline()
+                    .record(
+                            log,
+                            h != null && h.size() > 0
+                                    ? dev.partyflare.emulator.TimelineEvent.Kind.HIBERNATE
+                                    : dev.partyflare.emulator.TimelineEvent.Kind.EVICT,
+                            reason,
+                            null,
+                            0,
+                            0);
+        }
         retired = true;
         namespace.remove(this);
         for (RuntimeClock.Scheduled t : timers) {
@@ -647,7 +752,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         if (!gate.tryRetire()) {
             throw new IllegalStateException("Cannot evict " + where("evict") + " while an event is running or queued");
         }
-        retire();
+        retire("forced");
     }
 
     /**
@@ -670,7 +775,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         reloadPending = true;
         namespace.remove(this);
         if (gate.tryRetire()) {
-            retire();
+            retire("code reload");
         }
     }
 
@@ -695,6 +800,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
 
     public int openSockets() {
         return sockets.size();
+    }
+
+    /** The open standard sockets (their server ends). */
+    java.util.List<WebSocketEnd> standardSockets() {
+        return new java.util.ArrayList<>(sockets);
     }
 
     void addTimer(RuntimeClock.Scheduled s) {
@@ -722,6 +832,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         }
         ActorBrokenException reason = new ActorBrokenException(errorType, message);
         brokenReason = reason;
+        timeline().record(log, dev.partyflare.emulator.TimelineEvent.Kind.RESET, message, errorType, 0, 0);
         namespace.remove(this);
         gate.breakGate(reason);
         for (RuntimeClock.Scheduled t : timers) {

@@ -158,13 +158,17 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
-    /** Runs the alarm of object {@code idHex}, creating it if needed. */
-    void fireAlarm(String idHex, String jurisdiction) {
+    /** Runs the alarm of object {@code idHex}, creating it if needed; then {@code done}. */
+    void fireAlarm(String idHex, String jurisdiction, Runnable done) {
         ActorNamespace ns = jurisdiction == null ? this : (ActorNamespace) jurisdiction(jurisdiction);
         DurableObjectId id = new DurableObjectId(idHex, null, jurisdiction);
-        Thread.ofVirtual()
-                .name("partyflare-alarm")
-                .start(() -> ns.actorFor(id, null).runAlarm());
+        Thread.ofVirtual().name("partyflare-alarm").start(() -> {
+            try {
+                ns.actorFor(id, null).runAlarm();
+            } finally {
+                done.run();
+            }
+        });
     }
 
     public String className() {
@@ -400,6 +404,32 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
+    /**
+     * Runs {@code body} as an event of the object behind {@code stub} without constructing its class
+     * (storage from outside: tools, the admin API). An actor made for it is retired again at once, so
+     * a hibernated or evicted object stays so.
+     */
+    <T> T runStorageEvent(DurableObjectStub stub, Actor.StorageEventBody<T> body) throws Exception {
+        StubImpl s = (StubImpl) stub;
+        ActorNamespace ns = s.namespace();
+        try {
+            return ns.run(s.id(), s.locationHint(), body);
+        } catch (ActorBrokenException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } finally {
+            Actor a = ns.liveActor(s.id());
+            if (a != null) {
+                a.retireIfNeverStarted();
+            }
+        }
+    }
+
+    /** Storage of the object behind {@code stub}, from outside it. */
+    public ObjectAdmin admin(DurableObjectStub stub) {
+        StubImpl s = (StubImpl) stub;
+        return new ObjectAdmin(s.namespace(), s);
+    }
+
     /** Runs the stored alarm of the object behind {@code stub} now; false when it has none. */
     public boolean runAlarmNow(DurableObjectStub stub) {
         StubImpl s = (StubImpl) stub;
@@ -427,7 +457,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
             return java.util.List.of();
         }
         java.util.List<String> why = a.hibernationBlockers();
-        if (why.isEmpty() && !a.retireIfIdle()) {
+        if (why.isEmpty() && !a.retireIfIdle("forced")) {
             return java.util.List.of("an event is running or queued");
         }
         return why;
@@ -489,6 +519,185 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return new java.util.ArrayList<>(out.values());
     }
 
+    /**
+     * Every object this namespace knows: live, hibernated, and evicted ones with stored data or a
+     * pending alarm, with names as far as they are known (the live id, the sockets' id, the storage
+     * index, the timeline).
+     */
+    public java.util.List<dev.partyflare.emulator.ObjectInfo> describeAll() {
+        java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
+        for (Actor a : actors.values()) {
+            String hex = a.id().toString();
+            HibernationManager.Sockets hib = hibernation.existing(a.id());
+            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
+            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : a.standardSockets()) {
+                sockets.add(socketInfo(ws));
+            }
+            int hibernatable = 0;
+            if (hib != null) {
+                for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : hib.open(null)) {
+                    sockets.add(socketInfo(ws));
+                    hibernatable++;
+                }
+            }
+            out.put(
+                    hex,
+                    info(
+                            hex,
+                            a.id(),
+                            a.location(),
+                            "live",
+                            a.openSockets(),
+                            hibernatable,
+                            a.hibernationBlockers(),
+                            sockets));
+        }
+        for (java.util.Map.Entry<String, HibernationManager.Sockets> e :
+                hibernation.all().entrySet()) {
+            java.util.List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> open =
+                    e.getValue().open(null);
+            if (out.containsKey(e.getKey()) || open.isEmpty()) {
+                continue;
+            }
+            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
+            open.forEach(ws -> sockets.add(socketInfo(ws)));
+            DurableObjectId id = e.getValue().id();
+            out.put(e.getKey(), info(e.getKey(), id, null, "hibernated", 0, open.size(), java.util.List.of(), sockets));
+        }
+        for (NamespaceStorage.StoredObject o : store.objects()) {
+            if (out.containsKey(o.id())) {
+                continue;
+            }
+            boolean alarm = services.alarms().pending(this, o.id()) != null;
+            if (!alarm && !store.hasData(o.id())) {
+                continue; // known once, nothing stored now (deleteAll)
+            }
+            DurableObjectId id = new DurableObjectId(o.id(), o.name(), o.jurisdiction());
+            out.put(o.id(), info(o.id(), id, o.location(), "evicted", 0, 0, java.util.List.of(), java.util.List.of()));
+        }
+        return new java.util.ArrayList<>(out.values());
+    }
+
+    private dev.partyflare.emulator.ObjectInfo info(
+            String hex,
+            DurableObjectId id,
+            String location,
+            String state,
+            int standard,
+            int hibernatable,
+            java.util.List<String> blockers,
+            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets) {
+        String name = id.name().orElse(null);
+        if (name == null) {
+            name = store.name(hex);
+        }
+        if (name == null) {
+            name = services.timeline().nameOf(this, hex);
+        }
+        String loc = location;
+        if (loc == null) {
+            loc = placements.get(hex);
+        }
+        if (loc == null) {
+            loc = store.placement(hex);
+        }
+        if (loc == null) {
+            loc = Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation());
+        }
+        AlarmScheduler.Pending alarm = services.alarms().pending(this, hex);
+        return new dev.partyflare.emulator.ObjectInfo(
+                binding,
+                hex,
+                name,
+                loc,
+                state,
+                standard,
+                hibernatable,
+                blockers,
+                id.jurisdiction().orElse(null),
+                alarm == null ? null : java.time.Instant.ofEpochMilli(alarm.at()),
+                alarm == null ? 0 : alarm.retryCount(),
+                sockets);
+    }
+
+    private static dev.partyflare.emulator.ObjectInfo.Socket socketInfo(
+            dev.partyflare.emulator.internal.websocket.WebSocketEnd ws) {
+        int state = ws.readyState();
+        return new dev.partyflare.emulator.ObjectInfo.Socket(
+                ws.id(),
+                ws.isHibernatable() ? "hibernatable" : "standard",
+                ws.isHibernatable() ? ws.tags() : java.util.List.of(),
+                ws.attachmentSize(),
+                ws.url(),
+                state == dev.partyflare.durable.WebSocket.OPEN
+                        ? "open"
+                        : state == dev.partyflare.durable.WebSocket.CLOSING ? "closing" : "closed");
+    }
+
+    /** The open socket {@code socketId} of the object behind {@code stub} (its server end), or null. */
+    public dev.partyflare.emulator.internal.websocket.WebSocketEnd socket(DurableObjectStub stub, long socketId) {
+        Actor a = actors.get(stub.id().toString());
+        if (a != null) {
+            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : a.standardSockets()) {
+                if (ws.id() == socketId) {
+                    return ws;
+                }
+            }
+        }
+        HibernationManager.Sockets h = hibernation.existing(stub.id());
+        if (h != null) {
+            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : h.open(null)) {
+                if (ws.id() == socketId) {
+                    return ws;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Notes a change made from outside in the object's timeline. */
+    public void recordAdmin(DurableObjectStub stub, String action, String detail) {
+        services.timeline()
+                .record(timelineLog(stub.id()), dev.partyflare.emulator.TimelineEvent.Kind.ADMIN, action, detail, 0, 0);
+    }
+
+    /**
+     * Resets the object behind {@code stub} as {@code ctx.abort(reason)} would: its instance and every
+     * socket are dropped, uncommitted writes too; storage stays. False when nothing was live.
+     */
+    public boolean resetObject(DurableObjectStub stub, String reason) {
+        Actor a = actors.get(stub.id().toString());
+        boolean any = false;
+        if (a != null) {
+            a.reset("java.lang.Error", reason);
+            any = true;
+        }
+        HibernationManager.Sockets h = hibernation.existing(stub.id());
+        if (h != null && h.size() > 0) {
+            h.dropAll();
+            any = true;
+        }
+        return any;
+    }
+
+    /**
+     * Resets the whole namespace: every live object is reset, every socket dropped, every pending
+     * alarm cancelled, every object's storage deleted and the timeline forgotten.
+     */
+    public void resetAll(String reason) {
+        for (Actor a : new ArrayList<>(actors.values())) {
+            a.reset("java.lang.Error", reason);
+        }
+        for (HibernationManager.Sockets sockets :
+                new ArrayList<>(hibernation.all().values())) {
+            sockets.dropAll();
+        }
+        services.alarms().cancel(this);
+        store.deleteAll();
+        placements.clear();
+        services.timeline().clear(binding);
+    }
+
     /** Resets objects whose running event exceeded {@code limitNanos} (the runtime's watchdog). */
     public void checkRunningTimes(long now, long limitNanos) {
         for (Actor a : actors.values()) {
@@ -499,6 +708,12 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** The live actors (for inspection and tests). */
     public List<Actor> liveActors() {
         return new ArrayList<>(actors.values());
+    }
+
+    /** The timeline log of object {@code id}: its live actor's, else found or made (null when the timeline is off). */
+    Timeline.Log timelineLog(DurableObjectId id) {
+        Actor a = actors.get(id.toString());
+        return a != null ? a.log : services.timeline().log(this, id);
     }
 
     /** The live actor of {@code id}, or null. */

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * @param attachmentLimit the largest WebSocket attachment, in serialized bytes
  * @param deleteAllDeletesAlarm {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on)
  * @param pointInTimeRecovery keep history for the PITR API (an extension; local workerd refuses it)
+ * @param timeline every object's recent events
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -32,7 +33,8 @@ public record ActorServices(
         long idleTimeoutMillis,
         int attachmentLimit,
         boolean deleteAllDeletesAlarm,
-        boolean pointInTimeRecovery) {
+        boolean pointInTimeRecovery,
+        Timeline timeline) {
 
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface

@@ -16,7 +16,12 @@ public final class AlarmScheduler {
     private static final double JITTER = 0.25;
 
     private final RuntimeClock clock;
-    private final Map<String, RuntimeClock.Scheduled> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** Alarm runs started by the clock and not finished yet. */
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A pending alarm: when, which retry, and its timer. */
+    record Pending(long at, int retryCount, RuntimeClock.Scheduled timer) {}
 
     public AlarmScheduler(RuntimeClock clock) {
         this.clock = clock;
@@ -31,29 +36,56 @@ public final class AlarmScheduler {
 
     /** Makes {@code at} (or nothing, when null) the pending alarm of the object. */
     void set(ActorNamespace namespace, String idHex, String jurisdiction, Long at) {
+        set(namespace, idHex, jurisdiction, at, 0);
+    }
+
+    /** Makes {@code at} (or nothing, when null) the pending alarm of the object, run {@code retryCount}. */
+    void set(ActorNamespace namespace, String idHex, String jurisdiction, Long at, int retryCount) {
         String key = namespace.uniqueKey() + "/" + idHex;
-        RuntimeClock.Scheduled previous;
+        Pending previous;
         if (at == null) {
             previous = pending.remove(key);
         } else {
-            RuntimeClock.Scheduled[] self = new RuntimeClock.Scheduled[1];
+            Pending[] self = new Pending[1];
             java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
             RuntimeClock.Scheduled s = clock.schedule(at, () -> {
                 ran.set(true);
                 if (self[0] != null) {
                     pending.remove(key, self[0]);
                 }
-                namespace.fireAlarm(idHex, jurisdiction);
+                running.incrementAndGet();
+                namespace.fireAlarm(idHex, jurisdiction, running::decrementAndGet);
             });
-            self[0] = s;
-            previous = pending.put(key, s);
+            Pending p = new Pending(at, retryCount, s);
+            self[0] = p;
+            previous = pending.put(key, p);
             if (ran.get()) {
-                pending.remove(key, s);
+                pending.remove(key, p);
             }
         }
         if (previous != null) {
-            previous.cancel();
+            previous.timer().cancel();
         }
+    }
+
+    /** The pending alarm of an object, or null. */
+    Pending pending(ActorNamespace namespace, String idHex) {
+        return pending.get(namespace.uniqueKey() + "/" + idHex);
+    }
+
+    /** Cancels every pending alarm of {@code namespace} (a reset of its storage). */
+    void cancel(ActorNamespace namespace) {
+        String prefix = namespace.uniqueKey() + "/";
+        for (Map.Entry<String, Pending> e : pending.entrySet()) {
+            if (e.getKey().startsWith(prefix) && pending.remove(e.getKey(), e.getValue())) {
+                e.getValue().timer().cancel();
+            }
+        }
+    }
+
+    /** Alarm runs that the clock started and that have not finished. */
+    public int running() {
+        return running.get();
     }
 
     /** Alarms waiting to fire (for inspection). */
@@ -62,7 +94,7 @@ public final class AlarmScheduler {
     }
 
     public void cancelAll() {
-        pending.values().forEach(RuntimeClock.Scheduled::cancel);
+        pending.values().forEach(p -> p.timer().cancel());
         pending.clear();
     }
 }

@@ -82,9 +82,19 @@ public final class HibernationManager {
         private final List<WebSocketEnd> sockets = new CopyOnWriteArrayList<>();
         private volatile WebSocketRequestResponsePair autoResponse;
         private volatile long eventTimeoutMillis;
+        private final Timeline.Log log;
 
         Sockets(DurableObjectId id) {
             this.id = id;
+            this.log = namespace.services().timeline().log(namespace, id);
+        }
+
+        DurableObjectId id() {
+            return id;
+        }
+
+        private Timeline timeline() {
+            return namespace.services().timeline();
         }
 
         @Override
@@ -107,6 +117,14 @@ public final class HibernationManager {
             }
             ws.acceptHibernatable(this, valid, namespace.services().attachmentLimit());
             sockets.add(ws);
+            timeline()
+                    .record(
+                            log,
+                            dev.partyflare.emulator.TimelineEvent.Kind.SOCKET_OPEN,
+                            "hibernatable",
+                            String.join("\u0000", valid),
+                            ws.id(),
+                            0);
         }
 
         List<WebSocketEnd> open(String tag) {
@@ -153,18 +171,21 @@ public final class HibernationManager {
 
         @Override
         public void message(WebSocketEnd ws, WebSocketMessage message) {
+            timeline().socketMessage(log, ws.id(), message);
             namespace.dispatchToInstance(
                     id, "webSocketMessage", obj -> obj.webSocketMessage(ws, message), eventTimeoutMillis);
         }
 
         @Override
         public void close(WebSocketEnd ws, int code, String reason, boolean wasClean) {
+            timeline().socketClose(log, ws.id(), code, reason, wasClean);
             namespace.dispatchToInstance(
                     id, "webSocketClose", obj -> obj.webSocketClose(ws, code, reason, wasClean), eventTimeoutMillis);
         }
 
         @Override
         public void error(WebSocketEnd ws, String message) {
+            timeline().socketError(log, ws.id(), message);
             namespace.dispatchToInstance(
                     id,
                     "webSocketError",

@@ -53,7 +53,40 @@ final class StubImpl implements DurableObjectStub {
         if (request == null) {
             throw new IllegalArgumentException("fetch() needs a request");
         }
-        return send(true, obj -> obj.fetch(request));
+        Timeline timeline = namespace.services().timeline();
+        if (!timeline.enabled()) {
+            return send(true, obj -> obj.fetch(request));
+        }
+        long start = System.nanoTime();
+        Throwable thrown = null;
+        Response r = null;
+        try {
+            r = send(true, obj -> obj.fetch(request));
+            return r;
+        } catch (RuntimeException | Error e) {
+            thrown = e;
+            throw e;
+        } finally {
+            timeline.record(
+                    namespace.timelineLog(id),
+                    dev.partyflare.emulator.TimelineEvent.Kind.REQUEST,
+                    request.method(),
+                    Timeline.preview(request.path()),
+                    thrown == null ? null : describeRemote(thrown),
+                    null,
+                    r == null ? 0 : r.status(),
+                    System.nanoTime() - start);
+        }
+    }
+
+    private static String describeRemote(Throwable e) {
+        if (e instanceof DurableObjectException d) {
+            return d.errorType()
+                    + (d.getMessage() == null || d.getMessage().isEmpty()
+                            ? ""
+                            : ": " + Timeline.preview(d.getMessage()));
+        }
+        return Timeline.describe(e);
     }
 
     @Override
@@ -66,11 +99,60 @@ final class StubImpl implements DurableObjectStub {
         for (int i = 0; i < args.length; i++) {
             serialized[i] = args[i] == null ? null : Json.write(args[i]);
         }
-        byte[] result = send(false, obj -> RpcInvoker.invoke(obj, method, serialized));
+        byte[] result = rpc(method, serialized);
         if (result == null || resultType == void.class || resultType == Void.class) {
             return null;
         }
         return Json.read(result, resultType);
+    }
+
+    private byte[] rpc(String method, byte[][] serialized) {
+        Timeline timeline = namespace.services().timeline();
+        if (!timeline.enabled()) {
+            return send(false, obj -> RpcInvoker.invoke(obj, method, serialized));
+        }
+        long start = System.nanoTime();
+        Throwable thrown = null;
+        try {
+            return send(false, obj -> RpcInvoker.invoke(obj, method, serialized));
+        } catch (RuntimeException | Error e) {
+            thrown = e;
+            throw e;
+        } finally {
+            timeline.record(
+                    namespace.timelineLog(id),
+                    dev.partyflare.emulator.TimelineEvent.Kind.RPC,
+                    method,
+                    argsSummary(serialized),
+                    thrown == null ? null : describeRemote(thrown),
+                    null,
+                    0,
+                    System.nanoTime() - start);
+        }
+    }
+
+    /** The arguments' JSON, shortened: what a person needs to recognise the call. */
+    private static String argsSummary(byte[][] args) {
+        StringBuilder s = new StringBuilder();
+        for (byte[] a : args) {
+            if (s.length() > 0) {
+                s.append(", ");
+            }
+            if (a == null) {
+                s.append("null");
+            } else if (a.length > 40) {
+                s.append(new String(a, 0, 40, java.nio.charset.StandardCharsets.UTF_8))
+                        .append("…");
+            } else {
+                s.append(new String(a, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (s.length() > 120) {
+                s.setLength(120);
+                s.append("…");
+                break;
+            }
+        }
+        return s.toString();
     }
 
     @Override
@@ -112,6 +194,23 @@ final class StubImpl implements DurableObjectStub {
             throw new DurableObjectException(
                     "java.lang.NoSuchMethodException", e.getMessage(), true, false, false, false, "");
         } catch (Exception | Error e) {
+            Actor a = namespace.liveActor(id);
+            if (a != null) {
+                a.recordError(isFetch ? "fetch" : "rpc", e);
+            } else {
+                namespace
+                        .services()
+                        .timeline()
+                        .record(
+                                namespace.timelineLog(id),
+                                dev.partyflare.emulator.TimelineEvent.Kind.ERROR,
+                                e.getClass().getName(),
+                                e.getMessage() == null ? "" : Timeline.preview(e.getMessage()),
+                                Timeline.userFrames(e),
+                                isFetch ? "fetch" : "rpc",
+                                0,
+                                0);
+            }
             throw new DurableObjectException(
                     e.getClass().getName(),
                     e.getMessage() == null ? "" : e.getMessage(),

@@ -8,6 +8,7 @@ import dev.partyflare.durable.Worker;
 import dev.partyflare.emulator.internal.actor.ActorNamespace;
 import dev.partyflare.emulator.internal.actor.ActorServices;
 import dev.partyflare.emulator.internal.actor.AlarmScheduler;
+import dev.partyflare.emulator.internal.actor.Timeline;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.storage.StorageEngine;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
@@ -33,6 +34,7 @@ public final class DurableRuntime implements AutoCloseable {
     private final StorageEngine storage;
     private final AlarmScheduler alarms;
     private final ActorServices services;
+    private final Timeline timeline;
 
     /** A Durable Object class bound under {@code binding}. */
     public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
@@ -57,8 +59,10 @@ public final class DurableRuntime implements AutoCloseable {
             long idleTimeoutMillis,
             int attachmentLimit,
             boolean deleteAllDeletesAlarm,
-            boolean pointInTimeRecovery) {
+            boolean pointInTimeRecovery,
+            int timelinePerObject) {
         this.clock = clock;
+        this.timeline = new Timeline(clock, timelinePerObject);
         this.errorListener = errorListener;
         this.storage = storage;
         this.alarms = new AlarmScheduler(clock);
@@ -74,7 +78,8 @@ public final class DurableRuntime implements AutoCloseable {
                 idleTimeoutMillis,
                 attachmentLimit,
                 deleteAllDeletesAlarm,
-                pointInTimeRecovery);
+                pointInTimeRecovery,
+                timeline);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -225,6 +230,12 @@ public final class DurableRuntime implements AutoCloseable {
         throw new IllegalArgumentException("The stub " + stub.id() + " belongs to no namespace of this emulator");
     }
 
+    /** The storage of the object behind {@code stub}, from outside it (tools). */
+    public dev.partyflare.emulator.internal.actor.ObjectAdmin storageAdmin(
+            dev.partyflare.durable.DurableObjectStub stub) {
+        return namespaceOf(stub).admin(stub);
+    }
+
     /** Runs {@code code} as an event of the object behind {@code stub} (tests, tools). */
     public <O extends DurableObject, T> T runInObject(
             dev.partyflare.durable.DurableObjectStub stub, ObjectCode<O, T> code) throws Exception {
@@ -272,6 +283,26 @@ public final class DurableRuntime implements AutoCloseable {
 
     public AlarmScheduler alarms() {
         return alarms;
+    }
+
+    /** True when no object has an event running or queued and no alarm run is starting or running. */
+    public boolean idle() {
+        if (alarms.running() > 0) {
+            return false;
+        }
+        for (ActorNamespace ns : namespaces.values()) {
+            for (dev.partyflare.emulator.internal.actor.Actor a : ns.liveActors()) {
+                if (a.gate().active() > 0 || a.gate().queued() > 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Every object's recent events. */
+    public Timeline timeline() {
+        return timeline;
     }
 
     @Override

@@ -213,6 +213,21 @@ final class NamespaceIndex implements AutoCloseable {
         }
     }
 
+    /** Forgets every object and alarm (a reset of the namespace). */
+    void clear() throws SQLException {
+        synchronized (unwritten) {
+            unwritten.clear();
+        }
+        synchronized (this) {
+            try (Statement s = conn.createStatement()) {
+                s.execute("DELETE FROM objects");
+                s.execute("DELETE FROM alarms");
+            }
+            objects.clear();
+            alarms.clear();
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {

@@ -159,6 +159,13 @@ public final class NamespaceStorage implements AutoCloseable {
         return r == null ? null : r.location();
     }
 
+    /** The name recorded for an object (from {@code idFromName}), or null. */
+    public String name(String id) {
+        NamespaceIndex idx = existingIndex();
+        NamespaceIndex.ObjectRecord r = idx == null ? null : idx.object(id);
+        return r == null ? null : r.name();
+    }
+
     /** Remembers where an object was first placed (before it exists: a location hint only counts then). */
     public void savePlacement(String id, String jurisdiction, String name, String location) {
         try {
@@ -190,6 +197,71 @@ public final class NamespaceStorage implements AutoCloseable {
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** Whether object {@code id} has a database with something in it now. */
+    public boolean hasData(String id) {
+        Path f = databaseFile(id);
+        if (f != null) {
+            try {
+                return Files.exists(f) && Files.size(f) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        ObjectDatabase db = databases.get(id);
+        return db != null && db.isOpen();
+    }
+
+    /**
+     * Deletes every object's database (open ones are closed first, under their lock; files of objects
+     * not opened in this process too), their point-in-time histories and the index. The caller has
+     * reset the namespace's live objects: nothing writes meanwhile.
+     */
+    public void deleteAll() {
+        for (ObjectDatabase db : databases.values()) {
+            db.lock.lock();
+            try {
+                db.rollbackQuietly();
+                db.destroy();
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot delete " + db.file() + ": " + e.getMessage(), e);
+            } finally {
+                db.lock.unlock();
+            }
+        }
+        histories.clear();
+        if (dir != null && Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    String n = p.getFileName().toString();
+                    if (n.length() >= 64 && n.substring(0, 64).matches("[0-9a-f]{64}")) {
+                        deleteTree(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot delete the storage in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        NamespaceIndex idx = existingIndex();
+        if (idx != null) {
+            try {
+                idx.clear();
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot clear the index of " + description + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            try (Stream<Path> children = Files.list(p)) {
+                for (Path c : children.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     /**

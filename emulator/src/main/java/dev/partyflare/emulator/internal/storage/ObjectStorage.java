@@ -80,9 +80,11 @@ public final class ObjectStorage {
     /**
      * The commit point: makes every write so far durable, then lets the outputs that waited on them
      * go. Throws if the commit failed (the gate is broken then; the caller resets the object).
+     * Returns how many writes were committed (0: there was nothing to commit).
      */
-    public void commit() throws SQLException {
+    public int commit() throws SQLException {
         ObjectStore s = store;
+        int writes = 0;
         if (s != null) {
             boolean wasDirty = s.dirty();
             try {
@@ -90,6 +92,9 @@ public final class ObjectStorage {
             } catch (SQLException | RuntimeException e) {
                 outputGate.breakGate();
                 throw e;
+            }
+            if (wasDirty) {
+                writes = Math.max(1, s.takeWrites());
             }
             if (wasDirty && s.takeAlarmChanged()) {
                 alarms.alarmChanged(s.alarm());
@@ -99,6 +104,7 @@ public final class ObjectStorage {
             }
         }
         outputGate.unlock();
+        return writes;
     }
 
     /** The commit point passed: the database may be closed while unused. */

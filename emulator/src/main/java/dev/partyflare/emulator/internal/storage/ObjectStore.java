@@ -48,6 +48,9 @@ public final class ObjectStore implements AutoCloseable {
     private boolean pinned;
 
     private boolean dirty;
+    /** Write calls since the last commit (a KV key written or deleted, a SQL write statement): for the timeline. */
+    private int writes;
+
     private boolean alarmChanged;
     /** Write statements with rows not read yet: SQLite cannot commit while they are in progress. */
     private final java.util.List<java.util.function.BooleanSupplier> busyStatements = new java.util.ArrayList<>();
@@ -85,6 +88,13 @@ public final class ObjectStore implements AutoCloseable {
     /** There are writes since the last commit. */
     public boolean dirty() {
         return dirty;
+    }
+
+    /** Write calls since the last commit, and starts counting again. */
+    public int takeWrites() {
+        int n = writes;
+        writes = 0;
+        return n;
     }
 
     /** True (once) when the alarm changed since the last call. */
@@ -126,6 +136,7 @@ public final class ObjectStore implements AutoCloseable {
             if (write) {
                 db.begin();
                 dirty = true;
+                writes++;
             }
             return work.run(db);
         } finally {
@@ -170,6 +181,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Writes every entry or none (a value over SQLite's limit fails the whole batch). */
     public void putAll(List<String> keys, List<byte[]> values) throws SQLException {
+        writes += Math.max(0, keys.size() - 1);
         write(d -> {
             ensureKvTable(d);
             d.kvLengthLimit();
@@ -454,6 +466,7 @@ public final class ObjectStore implements AutoCloseable {
             }
             return null;
         });
+        writes--; // not a write of its own
         return name;
     }
 
@@ -466,6 +479,7 @@ public final class ObjectStore implements AutoCloseable {
             }
             return null;
         });
+        writes--;
         schemaChanged();
         alarmChanged = true; // re-read at the commit point
     }
@@ -478,6 +492,7 @@ public final class ObjectStore implements AutoCloseable {
             }
             return null;
         });
+        writes--;
     }
 
     // ---- point-in-time recovery ----
@@ -597,6 +612,7 @@ public final class ObjectStore implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             db.rollbackQuietly();
             dirty = false;
+            writes = 0;
             alarmKnown = false;
             throw e;
         } finally {
@@ -619,6 +635,7 @@ public final class ObjectStore implements AutoCloseable {
             db.lock.unlock();
         }
         dirty = false;
+        writes = 0;
         alarmKnown = false;
         alarmChanged = false;
         savepoints = 0;

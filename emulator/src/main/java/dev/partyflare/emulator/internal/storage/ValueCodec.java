@@ -25,18 +25,27 @@ final class ValueCodec {
             System.arraycopy(b, 0, out, 1, b.length);
             return out;
         }
-        byte[] json = Json.write(value);
-        String type;
+        return encodeJson(typeName(value), Json.write(value));
+    }
+
+    /** The type name stored with {@code value}: its class, or {@code map}, {@code list}, {@code json}. */
+    static String typeName(Object value) {
         if (value instanceof Map<?, ?>) {
-            type = "map";
+            return "map";
         } else if (value instanceof Collection<?>) {
-            type = "list";
+            return "list";
         } else if (value.getClass().isArray()) {
-            type = "json";
-        } else {
-            type = value.getClass().getName();
+            return "json";
         }
+        return value.getClass().getName();
+    }
+
+    /** A JSON value stored with the name of its type (tools that import what was exported). */
+    static byte[] encodeJson(String type, byte[] json) {
         byte[] name = type.getBytes(StandardCharsets.UTF_8);
+        if (name.length > 0xffff) {
+            throw new IllegalArgumentException("A type name of " + name.length + " bytes is too long");
+        }
         byte[] out = new byte[3 + name.length + json.length];
         out[0] = JSON;
         out[1] = (byte) (name.length >>> 8);

@@ -26,6 +26,15 @@ public interface SocketHost {
     /** Called when a socket of this host is fully closed. */
     default void unregister(WebSocketEnd end) {}
 
+    /** A message for a socket of this host is being delivered (the object's timeline records it). */
+    default void observeMessage(WebSocketEnd end, dev.partyflare.durable.WebSocketMessage message) {}
+
+    /** A close event for a socket of this host is being delivered. */
+    default void observeClose(WebSocketEnd end, int code, String reason, boolean wasClean) {}
+
+    /** An error event for a socket of this host is being delivered. */
+    default void observeError(WebSocketEnd end, String message) {}
+
     /** The output gate the sends of this host's sockets wait on, or null (a Worker's sockets). */
     default OutputGate outputGate() {
         return null;

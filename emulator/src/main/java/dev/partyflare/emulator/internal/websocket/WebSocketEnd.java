@@ -37,6 +37,11 @@ public final class WebSocketEnd implements WebSocket {
         TRANSPORT
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A number that names this end in tools (timelines, the dashboard): unique in the process. */
+    private final long id = IDS.incrementAndGet();
+
     private final ReentrantLock lock = new ReentrantLock();
     private ArrayDeque<Event> pending;
     private List<Consumer<WebSocketMessage>> messageListeners;
@@ -167,6 +172,16 @@ public final class WebSocketEnd implements WebSocket {
                 deliverLocked(e);
             }
         }
+    }
+
+    /** The other end of the pair (for tools that act as the client of a server end). */
+    public WebSocketEnd peerEnd() {
+        return peer;
+    }
+
+    /** This end's number (unique in the process), for tools. */
+    public long id() {
+        return id;
     }
 
     public boolean isAccepted() {
@@ -693,6 +708,11 @@ public final class WebSocketEnd implements WebSocket {
     }
 
     private void dispatchToListeners(Event e) {
+        switch (e) {
+            case MessageEvent m -> host.observeMessage(this, m.message());
+            case PeerClose c -> host.observeClose(this, c.code(), c.reason(), c.wasClean());
+            case PeerError err -> host.observeError(this, err.message());
+        }
         switch (e) {
             case MessageEvent m ->
                 host.dispatch("websocket message", () -> {
