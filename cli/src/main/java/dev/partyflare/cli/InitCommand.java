@@ -139,7 +139,7 @@ final class InitCommand implements Callable<Integer> {
         files.put("wrangler.toml", """
         name = "%1$s"
         main = "%2$s.App"
-        compatibility_date = "2026-04-01"
+        compatibility_date = "%3$s"
 
         # a partyflare Server: ws://127.0.0.1:8787/parties/room/<name>
         [[durable_objects.bindings]]
@@ -154,7 +154,7 @@ final class InitCommand implements Callable<Integer> {
         [[migrations]]
         tag = "v1"
         new_sqlite_classes = ["%2$s.Room", "%2$s.Guestbook"]
-        """.formatted(worker, pkg));
+        """.formatted(worker, pkg, java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
         files.put("src/main/java/" + pkgPath + "/App.java", """
         package %s;
 

@@ -6,8 +6,8 @@ import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
+import dev.partyflare.emulator.internal.config.Compatibility;
 import dev.partyflare.emulator.internal.http.HttpFrontend;
-import dev.partyflare.emulator.internal.runtime.Compatibility;
 import dev.partyflare.emulator.internal.runtime.DurableRuntime;
 import dev.partyflare.emulator.internal.storage.StorageEngine;
 import dev.partyflare.emulator.internal.time.ManualRuntimeClock;
@@ -66,7 +66,7 @@ public final class Emulator implements AutoCloseable {
                 new StorageEngine(options.persistTo(), options.strictLimits()),
                 options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
                 options.attachmentLimit(),
-                Compatibility.deleteAllDeletesAlarm(options.compatibilityDate()),
+                Compatibility.of(options.compatibilityDate(), options.compatibilityFlags()),
                 options.pointInTimeRecovery(),
                 options.timelineSize());
         HttpFrontend frontend = null;

@@ -55,6 +55,7 @@ public final class EmulatorOptions {
     private final long maxWebSocketSendQueueBytes;
     private final Duration blockConcurrencyTimeout;
     private final String compatibilityDate;
+    private final List<String> compatibilityFlags;
     private final Path persistTo;
     private final Duration idleTimeout;
     private final Duration eventTimeout;
@@ -99,6 +100,7 @@ public final class EmulatorOptions {
         this.maxWebSocketSendQueueBytes = b.maxWebSocketSendQueueBytes;
         this.blockConcurrencyTimeout = b.blockConcurrencyTimeout;
         this.compatibilityDate = b.compatibilityDate;
+        this.compatibilityFlags = List.copyOf(b.compatibilityFlags);
         this.persistTo = b.persistTo;
         this.idleTimeout = b.idleTimeout;
         this.eventTimeout = b.eventTimeout;
@@ -192,8 +194,14 @@ public final class EmulatorOptions {
         return blockConcurrencyTimeout;
     }
 
+    /** The Worker's {@code compatibility_date}, or null for today's behaviour. */
     public String compatibilityDate() {
         return compatibilityDate;
+    }
+
+    /** The Worker's {@code compatibility_flags} (docs/compatibility.md lists those partyflare honours). */
+    public List<String> compatibilityFlags() {
+        return compatibilityFlags;
     }
 
     /** How long an event may hold its object's gate (real time) before the object is reset, or null. */
@@ -244,6 +252,7 @@ public final class EmulatorOptions {
         b.maxWebSocketSendQueueBytes = maxWebSocketSendQueueBytes;
         b.blockConcurrencyTimeout = blockConcurrencyTimeout;
         b.compatibilityDate = compatibilityDate;
+        b.compatibilityFlags = new ArrayList<>(compatibilityFlags);
         b.persistTo = persistTo;
         b.idleTimeout = idleTimeout;
         b.eventTimeout = eventTimeout;
@@ -271,6 +280,7 @@ public final class EmulatorOptions {
         private long maxWebSocketSendQueueBytes = DEFAULT_WEBSOCKET_SEND_QUEUE;
         private Duration blockConcurrencyTimeout = Duration.ofSeconds(30);
         private String compatibilityDate;
+        private List<String> compatibilityFlags = new ArrayList<>();
         private Path persistTo;
         private Duration idleTimeout = Duration.ofSeconds(10);
         private Duration eventTimeout = Duration.ofSeconds(60);
@@ -469,8 +479,18 @@ public final class EmulatorOptions {
             return this;
         }
 
+        /**
+         * Behaviour as of this date ({@code YYYY-MM-DD}), as Cloudflare gates it; null (the default)
+         * for today's.
+         */
         public Builder compatibilityDate(String date) {
             this.compatibilityDate = date;
+            return this;
+        }
+
+        /** Compatibility flags that turn a dated behaviour on before its date, or off after it. */
+        public Builder compatibilityFlags(List<String> flags) {
+            this.compatibilityFlags = new ArrayList<>(flags);
             return this;
         }
 

@@ -182,4 +182,47 @@ class ConfigTest {
         assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("wrangler.toml:1: unknown key \"flavour\""));
         assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("has no migration"));
     }
+
+    @Test
+    void compatibilityFlagsAreReadValidatedAndReachTheOptions() throws Exception {
+        ProjectConfig c = WranglerConfig.load(write(
+                "wrangler.toml",
+                TOML.replace(
+                        "compatibility_date = \"2026-04-01\"",
+                        "compatibility_date = \"2026-04-01\"\ncompatibility_flags = [\"web_socket_auto_reply_to_close\","
+                                + " \"nodejs_compat\"]")));
+        assertThat(c.compatibilityFlags()).containsExactly("web_socket_auto_reply_to_close", "nodejs_compat");
+        assertThat(c.warnings())
+                .anySatisfy(w -> assertThat(w)
+                        .contains(
+                                "wrangler.toml:4: compatibility flag \"nodejs_compat\" changes nothing in partyflare"));
+        EmulatorOptions o = c.toOptions(EmulatorOptions.builder(), getClass().getClassLoader())
+                .build();
+        assertThat(o.compatibilityDate()).isEqualTo("2026-04-01");
+        assertThat(o.compatibilityFlags()).containsExactly("web_socket_auto_reply_to_close", "nodejs_compat");
+    }
+
+    @Test
+    void contradictoryOrMalformedCompatibilitySettingsNameTheirLine() throws Exception {
+        Path both = write(
+                "wrangler.toml",
+                TOML.replace(
+                        "compatibility_date = \"2026-04-01\"",
+                        "compatibility_date = \"2026-04-01\"\ncompatibility_flags = [\"delete_all_deletes_alarm\","
+                                + " \"delete_all_preserves_alarm\"]"));
+        assertThatThrownBy(() -> WranglerConfig.load(both))
+                .hasMessageContaining("\"delete_all_deletes_alarm\" and \"delete_all_preserves_alarm\" contradict")
+                .hasMessageContaining("wrangler.toml:");
+        Path badDate = write("wrangler.toml", TOML.replace("2026-04-01", "April 1st"));
+        assertThatThrownBy(() -> WranglerConfig.load(badDate))
+                .hasMessageContaining("Invalid compatibility date \"April 1st\": expected YYYY-MM-DD")
+                .hasMessageContaining("wrangler.toml:3");
+        Path notAList = write(
+                "wrangler.toml",
+                TOML.replace(
+                        "compatibility_date = \"2026-04-01\"",
+                        "compatibility_date = \"2026-04-01\"\ncompatibility_flags = \"nodejs_compat\""));
+        assertThatThrownBy(() -> WranglerConfig.load(notAList))
+                .hasMessageContaining("\"compatibility_flags\" must be a list of flag names");
+    }
 }

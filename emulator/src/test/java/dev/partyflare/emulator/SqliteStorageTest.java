@@ -198,6 +198,28 @@ class SqliteStorageTest {
     }
 
     @Test
+    void compatibilityFlagsMoveTheDeleteAllRuleEitherWay() {
+        // the disable flag keeps the alarm after the date; the enable flag deletes it before
+        for (var c : List.of(
+                List.of("2026-06-01", "delete_all_preserves_alarm", "true"),
+                List.of("2026-01-01", "delete_all_deletes_alarm", "false"))) {
+            try (Emulator emu = Emulator.start(TestEmulators.probe()
+                    .http(false)
+                    .manualClock(TestEmulators.T0)
+                    .compatibilityDate(c.get(0))
+                    .compatibilityFlags(List.of(c.get(1)))
+                    .build())) {
+                boolean alarmKept = in(emu, "flag", st -> {
+                    st.storage().setAlarm(st.now() + 60_000);
+                    st.storage().deleteAll();
+                    return st.storage().getAlarm().isPresent();
+                });
+                assertThat(alarmKept).as(c.toString()).isEqualTo(Boolean.parseBoolean(c.get(2)));
+            }
+        }
+    }
+
+    @Test
     void storageSurvivesHibernationAndEvictionOnFilesAndInMemory() {
         for (boolean files : List.of(true, false)) {
             EmulatorOptions.Builder b = TestEmulators.probe().http(false).manualClock(TestEmulators.T0);

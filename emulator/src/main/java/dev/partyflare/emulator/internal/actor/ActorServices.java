@@ -3,6 +3,7 @@ package dev.partyflare.emulator.internal.actor;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
+import dev.partyflare.emulator.internal.config.Compatibility;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * @param alarms the runtime's alarm scheduler
  * @param idleTimeoutMillis idle time before an object hibernates or is evicted (negative: never)
  * @param attachmentLimit the largest WebSocket attachment, in serialized bytes
- * @param deleteAllDeletesAlarm {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on)
+ * @param compatibility the behaviour the Worker's compatibility date and flags select
  * @param pointInTimeRecovery keep history for the PITR API (an extension; local workerd refuses it)
  * @param timeline every object's recent events
  */
@@ -32,9 +33,14 @@ public record ActorServices(
         AlarmScheduler alarms,
         long idleTimeoutMillis,
         int attachmentLimit,
-        boolean deleteAllDeletesAlarm,
+        Compatibility compatibility,
         boolean pointInTimeRecovery,
         Timeline timeline) {
+
+    /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
+    public boolean deleteAllDeletesAlarm() {
+        return compatibility.enabled(Compatibility.Flag.DELETE_ALL_DELETES_ALARM);
+    }
 
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface

@@ -23,6 +23,7 @@ public record ProjectConfig(
         String name,
         String main,
         String compatibilityDate,
+        List<String> compatibilityFlags,
         Map<String, Object> vars,
         List<BindingConfig> bindings,
         List<MigrationConfig> migrations,
@@ -44,6 +45,7 @@ public record ProjectConfig(
         if (compatibilityDate != null) {
             b.compatibilityDate(compatibilityDate);
         }
+        b.compatibilityFlags(compatibilityFlags);
         b.vars(vars);
         if (main == null) {
             throw error(

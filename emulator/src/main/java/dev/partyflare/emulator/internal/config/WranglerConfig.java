@@ -152,6 +152,22 @@ public final class WranglerConfig {
             String name = string(root, "name");
             String main = string(root, "main");
             String compat = string(root, "compatibility_date");
+            List<String> compatFlags = flagList(root, "compatibility_flags");
+            try {
+                Compatibility c = Compatibility.of(compat, compatFlags);
+                for (String ignored : c.ignoredFlags()) {
+                    warnings.add(at(ignored) + "compatibility flag \"" + ignored
+                            + "\" changes nothing in partyflare (docs/compatibility.md lists the flags it honours)");
+                }
+            } catch (IllegalArgumentException e) {
+                boolean dateProblem = e.getMessage().startsWith("Invalid compatibility date");
+                throw fail(
+                        dateProblem ? "compatibility_date" : "compatibility_flags",
+                        e.getMessage(),
+                        dateProblem
+                                ? "compatibility_date = \"2026-04-01\""
+                                : "compatibility_flags = [\"web_socket_auto_reply_to_close\"]");
+            }
             Map<String, Object> vars = new LinkedHashMap<>();
             JsonNode v = root.get("vars");
             if (v != null) {
@@ -255,7 +271,8 @@ public final class WranglerConfig {
             if (cpu.isNumber() && !partyflare.containsKey("event_timeout_ms")) {
                 partyflare.put("event_timeout_ms", cpu.longValue());
             }
-            return new ProjectConfig(file, text, name, main, compat, vars, bindings, migrations, partyflare, warnings);
+            return new ProjectConfig(
+                    file, text, name, main, compat, compatFlags, vars, bindings, migrations, partyflare, warnings);
         }
 
         private String at(String value) {
@@ -290,6 +307,30 @@ public final class WranglerConfig {
                 throw fail(key, "\"" + key + "\" must be a string, not " + n, "Put the value in quotes");
             }
             return n.asString();
+        }
+
+        private List<String> flagList(JsonNode node, String key) {
+            JsonNode n = node.get(key);
+            if (n == null || n.isNull()) {
+                return List.of();
+            }
+            if (!n.isArray()) {
+                throw fail(
+                        key,
+                        "\"" + key + "\" must be a list of flag names",
+                        key + " = [\"web_socket_auto_reply_to_close\"]");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                if (!e.isString()) {
+                    throw fail(
+                            key,
+                            "\"" + key + "\" must be a list of strings, not " + n,
+                            key + " = [\"web_socket_auto_reply_to_close\"]");
+                }
+                out.add(e.asString());
+            }
+            return out;
         }
 
         private List<String> strings(JsonNode node, String key) {

@@ -9,6 +9,7 @@ import dev.partyflare.emulator.internal.actor.ActorNamespace;
 import dev.partyflare.emulator.internal.actor.ActorServices;
 import dev.partyflare.emulator.internal.actor.AlarmScheduler;
 import dev.partyflare.emulator.internal.actor.Timeline;
+import dev.partyflare.emulator.internal.config.Compatibility;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.storage.StorageEngine;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
@@ -58,7 +59,7 @@ public final class DurableRuntime implements AutoCloseable {
             StorageEngine storage,
             long idleTimeoutMillis,
             int attachmentLimit,
-            boolean deleteAllDeletesAlarm,
+            Compatibility compatibility,
             boolean pointInTimeRecovery,
             int timelinePerObject) {
         this.clock = clock;
@@ -77,7 +78,7 @@ public final class DurableRuntime implements AutoCloseable {
                 alarms,
                 idleTimeoutMillis,
                 attachmentLimit,
-                deleteAllDeletesAlarm,
+                compatibility,
                 pointInTimeRecovery,
                 timeline);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
