@@ -735,6 +735,22 @@ export default {
           caught.message = String(caught.message).replace(/reference = \w+/, "reference = <ref>");
           return json({ caught }, 500);
         }
+      case "fanin": {
+        // n concurrent calls from this Worker to one object: does a long queue get refused?
+        const stub = env[parts[2]].getByName(decodeURIComponent(parts[3]));
+        const n = Number(url.searchParams.get("n"));
+        const target = `http://o/raw/${parts[2]}/${parts[3]}/${url.searchParams.get("path")}`;
+        const settled = await Promise.allSettled(Array.from({ length: n }, () => stub.fetch(target)));
+        const tally = {};
+        for (const r of settled) {
+          const k =
+            r.status === "fulfilled"
+              ? `status ${r.value.status}`
+              : `error ${errText(r.reason)}${r.reason?.overloaded ? " (overloaded)" : ""}`;
+          tally[k] = (tally[k] ?? 0) + 1;
+        }
+        return json(tally);
+      }
       case "ids":
         return ids(url, env);
       case "worker-throw":
