@@ -1,6 +1,6 @@
 package dev.partyflare.durable;
 
-import dev.partyflare.emulator.internal.json.Json;
+import dev.partyflare.durable.spi.Platform;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -145,7 +145,7 @@ public final class Request {
 
     /** The body parsed as JSON into {@code type}. */
     public <T> T json(Class<T> type) {
-        return Json.read(body, type);
+        return Platform.get().readJson(body, type);
     }
 
     public boolean hasBody() {
@@ -232,7 +232,7 @@ public final class Request {
 
         /** A JSON body (and {@code content-type: application/json} unless set). */
         public Builder json(Object value) {
-            this.body = Json.write(value);
+            this.body = Platform.get().writeJson(value);
             if (!headers.build().has("content-type")) {
                 headers.set("content-type", "application/json");
             }

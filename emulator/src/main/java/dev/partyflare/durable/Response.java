@@ -1,6 +1,6 @@
 package dev.partyflare.durable;
 
-import dev.partyflare.emulator.internal.json.Json;
+import dev.partyflare.durable.spi.Platform;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ public final class Response {
     public static Response json(Object value, int status) {
         return builder(status)
                 .header("content-type", "application/json")
-                .body(Json.write(value))
+                .body(Platform.get().writeJson(value))
                 .build();
     }
 
@@ -131,7 +131,7 @@ public final class Response {
     }
 
     public <T> T json(Class<T> type) {
-        return Json.read(body, type);
+        return Platform.get().readJson(body, type);
     }
 
     public Response withHeader(String name, String value) {

@@ -1,6 +1,6 @@
 package dev.partyflare.durable;
 
-import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
+import dev.partyflare.durable.spi.Platform;
 
 /**
  * Two connected WebSocket ends, as {@code new WebSocketPair()}: return {@link #client()} in a 101
@@ -12,7 +12,7 @@ public final class WebSocketPair {
     private final WebSocket server;
 
     public WebSocketPair() {
-        WebSocketEnd[] ends = WebSocketEnd.newPair();
+        WebSocket[] ends = Platform.get().newWebSocketPair();
         this.client = ends[0];
         this.server = ends[1];
     }

@@ -7,6 +7,7 @@ import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.internal.config.Compatibility;
+import dev.partyflare.emulator.internal.config.WranglerConfig;
 import dev.partyflare.emulator.internal.http.HttpFrontend;
 import dev.partyflare.emulator.internal.runtime.DurableRuntime;
 import dev.partyflare.emulator.internal.storage.StorageEngine;
@@ -14,6 +15,7 @@ import dev.partyflare.emulator.internal.time.ManualRuntimeClock;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import dev.partyflare.emulator.internal.time.SystemRuntimeClock;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,6 +107,15 @@ public final class Emulator implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /**
+     * The options a wrangler config describes, {@code [partyflare]} settings included, with its
+     * classes loaded through {@code loader}: the one mapping behind {@link EmulatorOptions#fromConfig},
+     * {@code @PartyflareTest(config)} and {@code partyflare dev}.
+     */
+    static EmulatorOptions.Builder optionsFromConfig(Path file, ClassLoader loader, EmulatorOptions.Builder b) {
+        return WranglerConfig.load(file).toOptions(b, loader);
     }
 
     /** Starts an emulator. */

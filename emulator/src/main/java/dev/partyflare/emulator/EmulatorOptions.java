@@ -2,8 +2,6 @@ package dev.partyflare.emulator;
 
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.Worker;
-import dev.partyflare.emulator.internal.config.ProjectConfig;
-import dev.partyflare.emulator.internal.config.WranglerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,8 +119,7 @@ public final class EmulatorOptions {
      * @throws ConfigException with the file, line and a hint when the file is wrong
      */
     public static Builder fromConfig(Path file, ClassLoader loader) {
-        ProjectConfig config = WranglerConfig.load(file);
-        return config.toOptions(builder(), loader);
+        return Emulator.optionsFromConfig(file, loader, builder());
     }
 
     /** {@link #fromConfig(Path, ClassLoader)} with the context class loader. */

@@ -225,4 +225,50 @@ class ConfigTest {
         assertThatThrownBy(() -> WranglerConfig.load(notAList))
                 .hasMessageContaining("\"compatibility_flags\" must be a list of flag names");
     }
+
+    /** Every [partyflare] setting reaches the options built from the config (the one mapping). */
+    @Test
+    void everyPartyflareSettingReachesTheOptions() throws Exception {
+        Path file = write("wrangler.toml", TOML.replace("[vars]", """
+                [partyflare]
+                attachment_limit = 16384
+                strict_limits = true
+                point_in_time_recovery = true
+                idle_timeout_ms = 2500
+                ws_send_queue_limit = 1048576
+                event_timeout_ms = 7000
+
+                [vars]"""));
+        EmulatorOptions o = EmulatorOptions.fromConfig(file).build();
+        assertThat(o.attachmentLimit()).isEqualTo(16384);
+        assertThat(o.strictLimits()).isTrue();
+        assertThat(o.pointInTimeRecovery()).isTrue();
+        assertThat(o.idleTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(o.maxWebSocketSendQueueBytes()).isEqualTo(1_048_576L);
+        assertThat(o.eventTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+        // negative idle time: never; no event limit with 0; Cloudflare's cpu_ms when partyflare sets none
+        Path other = write("wrangler.toml", TOML.replace("[vars]", """
+                [partyflare]
+                idle_timeout_ms = -1
+
+                [limits]
+                cpu_ms = 300000
+
+                [vars]"""));
+        EmulatorOptions o2 = EmulatorOptions.fromConfig(other).build();
+        assertThat(o2.idleTimeout()).isNull();
+        assertThat(o2.eventTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aBadPartyflareSettingNamesItsLineAndAnUnknownOneWarns() throws Exception {
+        Path bad = write("wrangler.toml", TOML.replace("[vars]", "[partyflare]\nstrict_limits = \"yes\"\n\n[vars]"));
+        assertThatThrownBy(() -> WranglerConfig.load(bad))
+                .hasMessageContaining("[partyflare] strict_limits must be true or false, not yes")
+                .hasMessageContaining("wrangler.toml:6");
+        Path unknown = write("wrangler.toml", TOML.replace("[vars]", "[partyflare]\nidle_timeout = 5\n\n[vars]"));
+        assertThat(WranglerConfig.load(unknown).warnings())
+                .anySatisfy(w ->
+                        assertThat(w).contains("wrangler.toml:6: unknown setting \"idle_timeout\" in [partyflare]"));
+    }
 }

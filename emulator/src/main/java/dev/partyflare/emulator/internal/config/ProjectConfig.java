@@ -90,7 +90,7 @@ public record ProjectConfig(
             b.durableObject(new EmulatorOptions.DurableObjectBinding(
                     bc.name(), bc.className(), type, isSqlite(bc.className())));
         }
-        return b;
+        return PartyflareSettings.apply(partyflare, b);
     }
 
     private boolean isSqlite(String className) {

@@ -266,6 +266,21 @@ public final class WranglerConfig {
                     partyflare.put(e.getKey(), toJava(e.getValue()));
                 }
             }
+            for (Map.Entry<String, Object> e : partyflare.entrySet()) {
+                String problem = PartyflareSettings.problem(e.getKey(), e.getValue());
+                if (problem == null) {
+                    continue;
+                }
+                if (problem.startsWith("unknown")) {
+                    warnings.add(at(e.getKey()) + problem);
+                } else {
+                    throw fail(e.getKey(), problem, PartyflareSettings.example(e.getKey()));
+                }
+            }
+            if (pf != null && !pf.isObject()) {
+                throw fail(
+                        "partyflare", "[partyflare] must be a table of settings", "[partyflare]\nstrict_limits = true");
+            }
             // Cloudflare's CPU limit per invocation bounds how long an event may run here too (as running time)
             JsonNode cpu = root.path("limits").path("cpu_ms");
             if (cpu.isNumber() && !partyflare.containsKey("event_timeout_ms")) {
