@@ -49,19 +49,6 @@ final class Terminal {
     }
 
     private static String reason(int status) {
-        return switch (status) {
-            case 101 -> "Switching Protocols";
-            case 200 -> "OK";
-            case 201 -> "Created";
-            case 204 -> "No Content";
-            case 301, 302, 307, 308 -> "Redirect";
-            case 304 -> "Not Modified";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 413 -> "Payload Too Large";
-            case 500 -> "Internal Server Error";
-            default -> "";
-        };
+        return dev.partyflare.durable.Response.defaultStatusText(status);
     }
 }

@@ -32,12 +32,18 @@ public interface DurableObjectStorage extends StorageOperations {
     String getCurrentBookmark();
 
     /**
-     * Point-in-time recovery: local workerd does not implement it, and neither does the emulator
-     * (it throws workerd's error).
+     * Point-in-time recovery: a bookmark of the state at {@code epochMillis}. Local workerd refuses it
+     * with its error, and so does partyflare by default; with point-in-time recovery on ({@code
+     * EmulatorOptions.Builder.pointInTimeRecovery(true)}, {@code --point-in-time-recovery}) partyflare
+     * keeps the history Cloudflare keeps (30 days) and answers as production does.
      */
     String getBookmarkForTime(long epochMillis);
 
-    /** See {@link #getBookmarkForTime(long)}: throws workerd's error locally. */
+    /**
+     * Restores the object to {@code bookmark} when it next starts (after {@code ctx.abort()}), and
+     * returns a bookmark that undoes the restore; see {@link #getBookmarkForTime(long)} for when it
+     * works locally.
+     */
     String onNextSessionRestoreBookmark(String bookmark);
 
     /**

@@ -244,12 +244,6 @@ public final class Request {
             return this;
         }
 
-        /** Used by the runtime to avoid copying a body it owns. */
-        Builder bodyNoCopy(byte[] bytes) {
-            this.body = bytes;
-            return this;
-        }
-
         public Request build() {
             return new Request(this);
         }

@@ -92,6 +92,14 @@ public final class Response {
         return b;
     }
 
+    /**
+     * The reason phrase workerd gives {@code status} when the code sets none ({@code "Moved
+     * Permanently"} for 301), or "" for a status without one.
+     */
+    public static String defaultStatusText(int status) {
+        return StatusTexts.of(status);
+    }
+
     public int status() {
         return status;
     }

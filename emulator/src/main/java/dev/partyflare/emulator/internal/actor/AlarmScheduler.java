@@ -88,11 +88,6 @@ public final class AlarmScheduler {
         return running.get();
     }
 
-    /** Alarms waiting to fire (for inspection). */
-    public int pendingCount() {
-        return pending.size();
-    }
-
     public void cancelAll() {
         pending.values().forEach(p -> p.timer().cancel());
         pending.clear();
