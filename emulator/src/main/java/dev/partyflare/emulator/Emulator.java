@@ -107,6 +107,15 @@ public final class Emulator implements AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
+    /**
+     * Whether this JVM lets events run on the I/O thread that read them (the JDK's custom virtual
+     * thread schedulers, opened by {@code --add-opens java.base/java.lang}); without, events run on
+     * the default scheduler with the same semantics, somewhat slower.
+     */
+    public static boolean eventLoopsAvailable() {
+        return dev.partyflare.emulator.internal.exec.EventThreads.loopSchedulingAvailable();
+    }
+
     /** Starts an emulator. */
     public static Emulator start(EmulatorOptions options) {
         return new Emulator(options, null, null);
