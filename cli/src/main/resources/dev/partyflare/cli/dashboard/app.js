@@ -44,6 +44,7 @@ const S = {
   sql: { query: "", result: null, tables: [], error: null, ms: 0 },
   alarm: null,
   requests: [], log: [],
+  activity: [],         // the latest events of every object (shown when none is selected)
 };
 
 function objUrl(sub = "", query = {}) {
@@ -194,7 +195,14 @@ function refreshObjectsSoon() {
 
 function onBatch(msg) {
   if (msg.dropped) { catchUp(); }
+  msg.timeline = msg.timeline.filter(e => !S.activity.some(a => a.seq === e.seq));
   let touched = false;
+  if (msg.timeline.length) {
+    S.activity.push(...msg.timeline);
+    if (S.activity.length > 300) S.activity.splice(0, S.activity.length - 300);
+    msg.timeline.forEach(e => S.fresh.add(e.seq));
+    if (S.view === "objects" && !S.sel) renderActivity();
+  }
   for (const e of msg.timeline) {
     touched = true;
     if (S.detail && e.id === S.detail.id && e.binding === S.detail.binding) addEvents([e], true);
@@ -213,6 +221,8 @@ function onBatch(msg) {
 
 async function catchUp() {
   await loadObjects();
+  const recent = await api("GET", "/timeline?limit=200").catch(() => null);
+  if (recent) { S.activity = recent.events; if (S.view === "objects" && !S.sel) renderActivity(); }
   if (S.sel) { await loadDetail(); await loadTimeline(true); }
 }
 
@@ -221,7 +231,8 @@ async function catchUp() {
 async function loadObjects() {
   const r = await run("Objects", () => api("GET", "/objects"));
   if (!r) return;
-  S.objects = r.objects;
+  S.objects = r.objects.sort((a, b) => a.binding.localeCompare(b.binding)
+    || (a.name ?? "\uffff" + a.id).localeCompare(b.name ?? "\uffff" + b.id));
   renderStats();
   if (S.view === "objects") renderList();
 }
@@ -295,7 +306,7 @@ async function select(binding, object, jurisdiction, tab) {
   if (!same) {
     S.detail = null; S.timeline = []; S.seen = new Set(); S.lastSeq = 0; S.expanded = new Set();
     S.kv = { prefix: "", entries: [], next: null, editing: null, adding: false };
-    S.sql = { query: "", result: null, tables: [], error: null, ms: 0 };
+    S.sql = { query: "", result: null, tables: null, error: null, ms: 0 };
     S.alarm = null;
   }
   renderDetail();
@@ -342,7 +353,9 @@ function renderDetail() {
   const el = $("#detail");
   if (!el) return;
   if (!S.sel) {
-    el.innerHTML = `<div class="placeholder"><b>Select an object</b><br>to see its timeline, storage, sockets and alarm, and to act on it.</div>`;
+    el.innerHTML = `<header><h2>Activity</h2><span class="muted small">every object, live · select an object for its timeline, storage, sockets and alarm</span></header>
+      <ol class="timeline activity" id="activity"></ol>`;
+    renderActivity();
     return;
   }
   el.innerHTML = `<div id="detailHead"><p class="muted">Loading…</p></div>
@@ -434,8 +447,14 @@ async function importFile(file) {
 // ---- tabs ----
 
 async function loadTab() {
+  if (S.tab === "sql") {
+    // the console is usable at once; the list of tables follows
+    renderTab();
+    await loadTables();
+    renderTableChips();
+    return;
+  }
   if (S.tab === "storage") await loadKv(false);
-  if (S.tab === "sql") await loadTables();
   if (S.tab === "alarm") await loadAlarm();
   renderTab();
 }
@@ -478,6 +497,24 @@ function renderTimelineList() {
     const seq = Number(li.dataset.seq);
     if (S.expanded.has(seq)) S.expanded.delete(seq); else S.expanded.add(seq);
     renderTimelineList();
+  }));
+}
+
+function renderActivity() {
+  const list = $("#activity");
+  if (!list) return;
+  const events = S.activity.slice().reverse().slice(0, 200);
+  if (!events.length) {
+    list.innerHTML = `<li class="empty" style="display:block">Nothing has happened yet. Send a request to your Worker: its objects' events appear here as they happen.</li>`;
+    return;
+  }
+  list.innerHTML = events.map(e => `<li data-seq="${e.seq}" data-kind="${esc(e.kind)}" data-binding="${esc(e.binding)}" data-id="${esc(e.id)}" class="${S.fresh.has(e.seq) ? "fresh" : ""}">` +
+    `<time title="${esc(new Date(e.time).toISOString())} (runtime clock)">${esc(fmtTime(e.time))}</time>` +
+    `<span class="kind ${kindClass(e.kind)}">${esc(e.kind)}</span>` +
+    `<span class="summary"><span class="who">${esc(e.name ?? shortId(e.id))}</span> ${esc(e.summary)}</span></li>`).join("");
+  S.fresh.clear();
+  $$("li[data-seq]", list).forEach(li => li.addEventListener("click", () => {
+    location.hash = `#/objects/${enc(li.dataset.binding)}/${enc(li.dataset.id)}`;
   }));
 }
 
@@ -583,7 +620,7 @@ function renderSql(el) {
   const s = S.sql;
   el.innerHTML = `
     <div class="sql">
-      <div class="table-chips">${s.tables.length ? s.tables.map(t => `<button data-table="${esc(t)}" title="SELECT * FROM ${esc(t)}">${esc(t)}</button>`).join("") : `<span class="muted small">No SQL tables.</span>`}</div>
+      <div class="table-chips" id="tableChips"></div>
       <textarea id="sqlInput" spellcheck="false" placeholder="SELECT * FROM …   (Ctrl+Enter runs it)">${esc(s.query)}</textarea>
       <div class="row" style="margin-top:.4rem">
         <button id="sqlRun">Run</button>
@@ -591,14 +628,24 @@ function renderSql(el) {
       </div>
       <div id="sqlResult">${sqlResult()}</div>
     </div>`;
+  renderTableChips();
+  $("#sqlInput").addEventListener("input", e => { S.sql.query = e.target.value; });
+  $("#sqlInput").addEventListener("keydown", e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); runSql(); } });
+  $("#sqlRun").addEventListener("click", runSql);
+}
+
+function renderTableChips() {
+  const el = $("#tableChips");
+  if (!el) return;
+  const t = S.sql.tables;
+  el.innerHTML = t === null ? `<span class="muted small">…</span>`
+    : t.length ? `<span class="muted small">tables:</span>` + t.map(n => `<button data-table="${esc(n)}" title="SELECT * FROM ${esc(n)}">${esc(n)}</button>`).join("")
+    : `<span class="muted small">No SQL tables.</span>`;
   $$("[data-table]", el).forEach(b => b.addEventListener("click", () => {
     S.sql.query = `SELECT * FROM "${b.dataset.table.replace(/"/g, '""')}" LIMIT 100`;
     $("#sqlInput").value = S.sql.query;
     runSql();
   }));
-  $("#sqlInput").addEventListener("input", e => { S.sql.query = e.target.value; });
-  $("#sqlInput").addEventListener("keydown", e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); runSql(); } });
-  $("#sqlRun").addEventListener("click", runSql);
 }
 
 function sqlResult() {
@@ -629,7 +676,7 @@ async function runSql() {
   }
   S.sql.ms = Math.round(performance.now() - t0);
   $("#sqlResult").innerHTML = sqlResult();
-  if (write) { await loadTables(); }
+  if (write) { await loadTables(); renderTableChips(); }
 }
 
 // sockets
@@ -747,8 +794,8 @@ function renderRequests() {
   if (!tbody) return;
   $("#noRequests").hidden = S.requests.length > 0;
   tbody.innerHTML = S.requests.slice().reverse().slice(0, 300).map(r => `<tr><td class="mono small">${esc(fmtTime(r.time))}</td>
-    <td class="mono">${esc(r.method)}</td><td class="mono small">${esc(r.path)}</td>
-    <td class="num status-${String(r.status)[0]}">${r.status}</td><td class="num small">${r.durationMs}</td></tr>`).join("");
+    <td class="mono small">${esc(r.method)}</td><td class="mono small">${esc(r.path)}</td>
+    <td class="num mono small status-${String(r.status)[0]}">${r.status}</td><td class="num mono small">${r.durationMs}</td></tr>`).join("");
 }
 
 function renderLog() {
@@ -798,7 +845,7 @@ $("#resetAll").addEventListener("click", async () => {
   if (!await confirmDialog("Reset everything?", "Every object is reset, every WebSocket dropped, every alarm cancelled and all storage deleted. The request log is cleared. Your classes stay.", null, "Reset all")) return;
   if (await run("Reset", () => api("POST", "/reset", {}))) {
     toast("Everything was reset");
-    S.requests = [];
+    S.requests = []; S.activity = [];
     S.timeline = []; S.seen = new Set(); S.lastSeq = 0;
     await catchUp();
     if (S.view === "worker") renderWorkerView();
@@ -814,6 +861,8 @@ setInterval(loadClock, 30_000);
   S.bindings = await run("Bindings", () => api("GET", "/bindings"));
   await loadClock();
   await loadObjects();
+  const recent = await run("Activity", () => api("GET", "/timeline?limit=200"));
+  if (recent) S.activity = recent.events;
   connectLive();
   if (!location.hash) location.hash = "#/objects"; else route();
 })();
