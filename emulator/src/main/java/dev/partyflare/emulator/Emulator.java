@@ -309,10 +309,13 @@ public final class Emulator implements AutoCloseable {
         return runtime.namespaces().get(binding).objectIds();
     }
 
-    /** Every live or hibernated object of every namespace. */
+    /**
+     * Every live or hibernated object of every namespace (names as far as they are known); {@link
+     * #allObjects()} adds the evicted ones that have stored data or a pending alarm.
+     */
     public List<ObjectInfo> objects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe()));
+        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe(false)));
         return out;
     }
 

@@ -234,6 +234,11 @@ async function loadObjects() {
   S.objects = r.objects.sort((a, b) => a.binding.localeCompare(b.binding)
     || (a.name ?? "\uffff" + a.id).localeCompare(b.name ?? "\uffff" + b.id));
   renderStats();
+  if (S.detail) {
+    // the list and the selected object's facts change together
+    const o = S.objects.find(x => x.id === S.detail.id && x.binding === S.detail.binding);
+    if (o) { S.detail = { ...S.detail, ...o }; renderDetailHead(); }
+  }
   if (S.view === "objects") renderList();
 }
 
@@ -283,13 +288,15 @@ function renderList() {
   $("#objectsCount").textContent = q ? `${list.length} of ${S.objects.length}` : `${S.objects.length}`;
   tbody.innerHTML = list.map(o => {
     const sel = S.detail && S.detail.id === o.id ? " sel" : "";
-    const sockets = o.standardSockets + o.hibernatableSockets;
+    const sockets = [o.standardSockets ? `${o.standardSockets} std` : "", o.hibernatableSockets ? `${o.hibernatableSockets} hib` : ""]
+      .filter(Boolean).join(" · ");
+    const where = [o.location, o.jurisdiction].filter(Boolean).join(" · ");
     const alarm = o.alarm ? `<span class="chip alarm" title="${esc(fmtDateTime(o.alarm))}">${esc(fmtRelative(o.alarm))}${o.alarmRetryCount ? ` · retry ${o.alarmRetryCount}` : ""}</span>` : "";
     return `<tr class="obj${sel}" data-binding="${esc(o.binding)}" data-id="${esc(o.id)}" data-name="${esc(o.name ?? "")}" data-jurisdiction="${esc(o.jurisdiction ?? "")}">` +
       `<td><div>${o.name ? esc(o.name) : `<span class="muted">unnamed</span>`}</div><div class="id">${esc(shortId(o.id))}</div></td>` +
       `<td><span class="chip binding">${esc(o.binding)}</span></td>` +
-      `<td><span class="state ${esc(o.state)}">${esc(o.state)}</span></td>` +
-      `<td class="num">${sockets || ""}</td><td>${alarm}</td></tr>`;
+      `<td><span class="state ${esc(o.state)}">${esc(o.state)}</span><div class="id" title="location · jurisdiction">${esc(where)}</div></td>` +
+      `<td class="num small">${sockets}</td><td>${alarm}</td></tr>`;
   }).join("");
   $$("tr.obj", tbody).forEach(tr => tr.addEventListener("click", () => {
     const j = tr.dataset.jurisdiction;
