@@ -4,7 +4,7 @@ import dev.partyflare.cli.demo.DemoApp;
 import dev.partyflare.durable.Worker;
 import dev.partyflare.emulator.Emulator;
 import dev.partyflare.emulator.EmulatorOptions;
-import dev.partyflare.emulator.internal.config.WranglerConfig;
+import dev.partyflare.emulator.WranglerProject;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +32,11 @@ import picocli.CommandLine.Parameters;
                     + " demo is served."
         })
 final class DevCommand implements Callable<Integer> {
+    enum ClockMode {
+        real,
+        manual
+    }
+
     enum LogLevel {
         debug,
         info,
@@ -130,6 +134,13 @@ final class DevCommand implements Callable<Integer> {
                     "Lets non-loopback clients use the dashboard with ?token=TOKEN (it is loopback-only otherwise).")
     String dashboardToken;
 
+    @Option(
+            names = "--clock",
+            paramLabel = "CLOCK",
+            description = "real (default), or manual: the runtime clock starts now and moves only when the admin API"
+                    + " moves it (POST /__partyflare/api/v1/clock/advance), for tests that control time.")
+    ClockMode clock = ClockMode.real;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -137,11 +148,14 @@ final class DevCommand implements Callable<Integer> {
     private PrintWriter out;
     private PrintWriter err;
     private final EventLog events = new EventLog();
+    private final RequestJournal journal = new RequestJournal();
     private final AtomicReference<Worker> userWorker = new AtomicReference<>();
+    /** The options being served (the latest reload's). */
+    private volatile EmulatorOptions current;
+
     private Dashboard dashboard;
-    private Emulator emulator;
+    private volatile Emulator emulator;
     private ProjectLoader project;
-    private Map<String, Object> settings = Map.of();
     /** The version being served: 1 at the start, one more for each reload. */
     private int version = 1;
 
@@ -190,7 +204,7 @@ final class DevCommand implements Callable<Integer> {
 
     /** Loads the project, starts the server and waits until it is stopped. */
     private int serve(Path state, StateLock stateLock, long startNanos) throws Exception {
-        Path config = WranglerConfig.find(dir).orElse(null);
+        Path config = WranglerProject.find(dir).orElse(null);
         EmulatorOptions.Builder builder;
         String source;
         if (config == null) {
@@ -199,22 +213,25 @@ final class DevCommand implements Callable<Integer> {
                     + dir.toAbsolutePath().normalize() + ")";
         } else {
             project = new ProjectLoader(dir, config, classpath, err);
-            settings = WranglerConfig.load(config).partyflare();
             builder = project.load(term);
             source = config.toString();
         }
         userWorker.set(builder.build().worker());
-        dashboard = new Dashboard(dashboardPath, dashboardToken, userWorker::get, events);
+        AdminApi api = new AdminApi(() -> emulator, () -> current, journal, events);
+        dashboard = new Dashboard(dashboardPath, dashboardToken, userWorker::get, api);
+        if (clock == ClockMode.manual) {
+            builder.manualClock(System.currentTimeMillis());
+        }
         EmulatorOptions options = withSettings(builder)
                 .host(ip)
                 .port(port)
                 .persistTo(state)
                 .worker(dashboard)
                 .build();
+        current = options;
         warnIfExposed();
 
         emulator = Emulator.start(options, traffic(), this::uncaught);
-        dashboard.emulator(emulator);
         ReloadWatcher watcher = project != null && !noReload
                 ? new ReloadWatcher(
                         project.watched(), config, project::configuredClasses, new ReloadWatcher.Listener() {
@@ -273,28 +290,11 @@ final class DevCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Settings from the config's [partyflare] section, then the flags. */
+    /**
+     * The command-line flags, over the options the project gives ({@code [partyflare]} settings are
+     * already in those: the config's mapping applies them).
+     */
     private EmulatorOptions.Builder withSettings(EmulatorOptions.Builder b) {
-        Object limit = settings.get("attachment_limit");
-        if (limit instanceof Number n) {
-            b.attachmentLimit(n.intValue());
-        }
-        if (settings.get("point_in_time_recovery") instanceof Boolean p) {
-            b.pointInTimeRecovery(p);
-        }
-        if (settings.get("strict_limits") instanceof Boolean s) {
-            b.strictLimits(s);
-        }
-        Object idle = settings.get("idle_timeout_ms");
-        if (idle instanceof Number n) {
-            b.idleTimeout(n.longValue() < 0 ? null : Duration.ofMillis(n.longValue()));
-        }
-        if (settings.get("ws_send_queue_limit") instanceof Number n) {
-            b.maxWebSocketSendQueueBytes(n.longValue());
-        }
-        if (settings.get("event_timeout_ms") instanceof Number n) {
-            b.eventTimeout(n.longValue() <= 0 ? null : Duration.ofMillis(n.longValue()));
-        }
         if (eventTimeoutMs != null) {
             b.eventTimeout(eventTimeoutMs <= 0 ? null : Duration.ofMillis(eventTimeoutMs));
         }
@@ -324,18 +324,19 @@ final class DevCommand implements Callable<Integer> {
         return new Emulator.TrafficListener() {
             @Override
             public void request(String method, String path, int status, Duration time) {
-                String line = term.requestLine(method, path, status, time);
-                events.add("request", method + " " + path + " " + status + " (" + time.toMillis() + "ms)");
-                if (logLevel.compareTo(LogLevel.log) <= 0 && !path.startsWith(dashboardPath + "/api/")) {
-                    out.println(line);
+                if (Dashboard.owns(dashboardPath, path)) {
+                    return; // the dashboard's own traffic is not the project's
+                }
+                journal.add(method, path, status, time.toNanos());
+                if (logLevel.compareTo(LogLevel.log) <= 0) {
+                    out.println(term.requestLine(method, path, status, time));
                     out.flush();
                 }
             }
 
             @Override
             public void webSocketOpened(String path) {
-                events.add("socket", "open " + path);
-                if (logLevel.compareTo(LogLevel.log) <= 0) {
+                if (!Dashboard.owns(dashboardPath, path) && logLevel.compareTo(LogLevel.log) <= 0) {
                     out.println(term.dim("WebSocket open  " + path));
                     out.flush();
                 }
@@ -343,8 +344,7 @@ final class DevCommand implements Callable<Integer> {
 
             @Override
             public void webSocketClosed(String path) {
-                events.add("socket", "close " + path);
-                if (logLevel.compareTo(LogLevel.log) <= 0) {
+                if (!Dashboard.owns(dashboardPath, path) && logLevel.compareTo(LogLevel.log) <= 0) {
                     out.println(term.dim("WebSocket close " + path));
                     out.flush();
                 }
@@ -370,10 +370,11 @@ final class DevCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             EmulatorOptions.Builder b = project.load(term);
-            settings = WranglerConfig.load(project.config()).partyflare();
             EmulatorOptions fresh = withSettings(b).build();
             userWorker.set(fresh.worker());
-            emulator.reload(fresh.toBuilder().worker(dashboard).build());
+            EmulatorOptions served = fresh.toBuilder().worker(dashboard).build();
+            emulator.reload(served);
+            current = served;
             version++;
             long ms = (System.nanoTime() - start) / 1_000_000;
             out.println(term.green("↻ Reloaded in " + ms + " ms")
@@ -423,7 +424,12 @@ final class DevCommand implements Callable<Integer> {
             out.println(
                     "Watching " + project.watched() + " and " + project.config().getFileName() + " for changes");
         }
-        out.println("Dashboard: " + emulator.url().orElseThrow() + dashboardPath);
+        if (clock == ClockMode.manual) {
+            out.println("Clock: manual, at " + emulator.time().now() + " (it moves only through POST " + dashboardPath
+                    + "/api/v1/clock/advance)");
+        }
+        out.println("Dashboard: " + emulator.url().orElseThrow() + dashboardPath
+                + term.dim("  (admin API: " + dashboardPath + "/api/v1)"));
     }
 
     private void warnIfExposed() {

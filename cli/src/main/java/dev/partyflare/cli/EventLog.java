@@ -2,19 +2,33 @@ package dev.partyflare.cli;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
-/** The dev server's recent events (requests, sockets, reloads, errors), for the dashboard. */
+/** The dev server's own recent events (start, reloads, failed builds, uncaught errors), for the dashboard. */
 final class EventLog {
     private static final int KEEP = 500;
     private final ArrayDeque<Map<String, Object>> events = new ArrayDeque<>();
+    private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
     private long seq;
 
-    synchronized void add(String kind, String text) {
-        events.add(Map.of("seq", ++seq, "at", System.currentTimeMillis(), "kind", kind, "text", text));
-        while (events.size() > KEEP) {
-            events.poll();
+    void add(String kind, String text) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        synchronized (this) {
+            e.put("seq", ++seq);
+            e.put("time", System.currentTimeMillis());
+            e.put("kind", kind);
+            e.put("text", text);
+            events.add(e);
+            while (events.size() > KEEP) {
+                events.poll();
+            }
+        }
+        for (Consumer<Map<String, Object>> l : listeners) {
+            l.accept(e);
         }
     }
 
@@ -27,5 +41,11 @@ final class EventLog {
             }
         }
         return out;
+    }
+
+    /** Calls {@code listener} with every new event (it must not block). */
+    Runnable subscribe(Consumer<Map<String, Object>> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 }

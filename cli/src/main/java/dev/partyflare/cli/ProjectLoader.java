@@ -2,9 +2,7 @@ package dev.partyflare.cli;
 
 import dev.partyflare.emulator.ConfigException;
 import dev.partyflare.emulator.EmulatorOptions;
-import dev.partyflare.emulator.internal.config.ProjectConfig;
-import dev.partyflare.emulator.internal.config.WranglerConfig;
-import dev.partyflare.emulator.internal.exec.InstrumentingClassLoader;
+import dev.partyflare.emulator.WranglerProject;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,15 +43,7 @@ final class ProjectLoader {
     /** The classes the config names ({@code main}, every {@code class_name}); none if it cannot be read. */
     List<String> configuredClasses() {
         try {
-            ProjectConfig pc = WranglerConfig.load(config);
-            List<String> names = new ArrayList<>();
-            if (pc.main() != null) {
-                names.add(pc.main());
-            }
-            for (ProjectConfig.BindingConfig b : pc.bindings()) {
-                names.add(b.className());
-            }
-            return names;
+            return WranglerProject.load(config).classNames();
         } catch (RuntimeException e) {
             return List.of(); // a broken config: loading it says what is wrong
         }
@@ -83,7 +73,7 @@ final class ProjectLoader {
 
     /** Parses the config and loads the classes it names; the warnings go to stderr. */
     EmulatorOptions.Builder load(Terminal term) throws MalformedURLException {
-        ProjectConfig pc = WranglerConfig.load(config);
+        WranglerProject pc = WranglerProject.load(config);
         for (String w : pc.warnings()) {
             err.println(term.yellow("warning: ") + w);
         }
@@ -102,9 +92,9 @@ final class ProjectLoader {
             urls[i] = cp.get(i).toAbsolutePath().toUri().toURL();
         }
         // the project's own classes (directories, not jars) get preemption polls: a spinning event can be stopped
-        ClassLoader loader = new InstrumentingClassLoader(
+        ClassLoader loader = WranglerProject.classLoader(
                 "project", urls, cp.stream().filter(Files::isDirectory).toList(), ProjectLoader.class.getClassLoader());
-        return pc.toOptions(EmulatorOptions.builder(), loader);
+        return pc.toOptions(loader);
     }
 
     /** The project's Maven dependencies, without partyflare's own jars (the runtime provides them). */

@@ -185,6 +185,39 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** A JavaScript string literal of {@code s}. */
+    static String js(String s) {
+        return JSON.writeValueAsString(s);
+    }
+
+    /** Clicks the element {@code selector} (a CSS selector) finds; fails when there is none. */
+    void click(String selector) throws Exception {
+        eval("(() => { const e = document.querySelector(" + js(selector) + ");"
+                + " if (!e) throw new Error('nothing matches ' + " + js(selector) + "); e.click(); return true; })()");
+    }
+
+    /** Types {@code value} into the field {@code selector} finds, as a person would (an input event follows). */
+    void fill(String selector, String value) throws Exception {
+        eval("(() => { const e = document.querySelector(" + js(selector) + ");"
+                + " if (!e) throw new Error('nothing matches ' + " + js(selector) + "); e.focus(); e.value = "
+                + js(value) + "; e.dispatchEvent(new Event('input', {bubbles: true})); return true; })()");
+    }
+
+    /** The visible text of the element {@code selector} finds ("" when none). */
+    String textOf(String selector) throws Exception {
+        return eval("(() => { const e = document.querySelector(" + js(selector)
+                        + "); return e ? e.innerText : ''; })()")
+                .asString();
+    }
+
+    /** Waits until the element {@code selector} finds shows {@code text}. */
+    void awaitText(String selector, String text, Duration timeout) throws Exception {
+        await(
+                "(() => { const e = document.querySelector(" + js(selector) + "); return !!e && e.innerText.includes("
+                        + js(text) + "); })()",
+                timeout);
+    }
+
     /** The page's visible text. */
     String text() throws Exception {
         return eval("document.body.innerText").asString();

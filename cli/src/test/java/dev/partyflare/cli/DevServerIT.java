@@ -91,7 +91,7 @@ class DevServerIT {
             b.awaitContaining("\"join\"");
             a.ws.sendText("hello from ann", true).join();
             assertThat(b.awaitContaining("hello from ann")).contains("\"name\":\"ann\"");
-            assertThat(get(dev.port, "/__partyflare/api/objects").body()).contains("\"binding\":\"ChatRoom\"");
+            assertThat(get(dev.port, "/__partyflare/api/v1/objects").body()).contains("\"binding\":\"ChatRoom\"");
             dev.interrupt();
             dev.await("Stopped\\.", 15);
             assertThat(dev.process.waitFor(15, TimeUnit.SECONDS)).isTrue();

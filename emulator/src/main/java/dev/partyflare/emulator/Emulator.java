@@ -118,6 +118,15 @@ public final class Emulator implements AutoCloseable {
         return WranglerConfig.load(file).toOptions(b, loader);
     }
 
+    /**
+     * Whether this JVM lets events run on the I/O thread that read them (the JDK's custom virtual
+     * thread schedulers, opened by {@code --add-opens java.base/java.lang}); without, events run on
+     * the default scheduler with the same semantics, somewhat slower.
+     */
+    public static boolean eventLoopsAvailable() {
+        return dev.partyflare.emulator.internal.exec.EventThreads.loopSchedulingAvailable();
+    }
+
     /** Starts an emulator. */
     public static Emulator start(EmulatorOptions options) {
         return new Emulator(options, null, null);
@@ -311,10 +320,13 @@ public final class Emulator implements AutoCloseable {
         return runtime.namespaces().get(binding).objectIds();
     }
 
-    /** Every live or hibernated object of every namespace. */
+    /**
+     * Every live or hibernated object of every namespace (names as far as they are known); {@link
+     * #allObjects()} adds the evicted ones that have stored data or a pending alarm.
+     */
     public List<ObjectInfo> objects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe()));
+        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe(false)));
         return out;
     }
 

@@ -140,6 +140,12 @@ class StorageAdminTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("syntax error");
         assertThatThrownBy(() -> s.query("   ")).isInstanceOf(IllegalArgumentException.class);
+        // a read-only connection still attaches files, and VACUUM INTO writes one: refused
+        assertThatThrownBy(() -> s.query("ATTACH DATABASE '" + dir.resolve("other.db") + "' AS other"))
+                .hasMessageContaining("ATTACH is not run here");
+        assertThatThrownBy(() -> s.query("VACUUM INTO '" + dir.resolve("copy.db") + "'"))
+                .hasMessageContaining("VACUUM is not run here");
+        assertThat(dir.resolve("copy.db")).doesNotExist();
         assertThat(s.query("SELECT count(*) FROM books").rows()).containsExactly(List.of(2L));
         // an object that stored nothing: an empty database
         assertThat(emu.storage(store("nothing")).query("SELECT 1 + 1").rows()).containsExactly(List.of(2L));
@@ -168,6 +174,11 @@ class StorageAdminTest {
         assertThatThrownBy(() -> s.put("bad", "1", "com.example.Nope"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot be stored as com.example.Nope");
+        // a caller may not have JSON read into any class of the classpath (their setters run)
+        assertThatThrownBy(() -> s.put("url", "\"http://127.0.0.1/\"", "java.net.URL"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("neither one of the project's classes nor a JSON value type");
+        s.put("when", "\"2026-01-01T00:00:00Z\"", "java.time.Instant");
 
         // the object was not constructed for any of it, and stays evicted
         assertThat(constructions("writer")).isEqualTo(ctor);
@@ -192,7 +203,7 @@ class StorageAdminTest {
                 emu.timeline(stub).stream().filter(e -> e.kind() == Kind.ADMIN).toList();
         assertThat(admin)
                 .extracting(e -> e.data().get("action"))
-                .containsExactly("kv.put", "kv.put", "kv.put", "kv.put", "kv.delete", "kv.delete");
+                .containsExactly("kv.put", "kv.put", "kv.put", "kv.put", "kv.delete", "kv.delete", "kv.put");
         assertThat(admin.get(0).summary()).isEqualTo("admin: kv.put \"n\"");
     }
 
@@ -292,6 +303,16 @@ class StorageAdminTest {
         assertThatThrownBy(() -> emu.storage(stub).importSnapshot(brokenKey))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("foreign key");
+        assertThat(emu.storage(stub).export().toJson()).isEqualTo(before);
+
+        StorageSnapshot foreignType = new StorageSnapshot(
+                List.of(StorageAdmin.KvEntry.json("u", "java.net.URL", "\"http://127.0.0.1/\"")),
+                List.of(),
+                Map.of(),
+                null);
+        assertThatThrownBy(() -> emu.storage(stub).importSnapshot(foreignType))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.net.URL is neither one of the project's classes");
         assertThat(emu.storage(stub).export().toJson()).isEqualTo(before);
 
         // a KV-backed class has no SQL to import into

@@ -171,8 +171,16 @@ class TimelineTest {
         // the next message wakes it: a second instance
         assertThat(hib.request("info")).startsWith("ctor=2");
         assertThat(last(emu.timeline(stub), Kind.START).data()).containsEntry("instance", 1L);
-        // idle: 10 s of runtime time
-        emu.time().advance(Duration.ofSeconds(11));
+        // idle: 10 s of runtime time (the idle check is scheduled as the event ends, just after the reply)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (emu.timeline(stub).stream()
+                                .filter(e -> e.kind() == Kind.HIBERNATE)
+                                .count()
+                        < 2
+                && System.nanoTime() < deadline) {
+            emu.time().advance(Duration.ofSeconds(11));
+            Thread.sleep(5);
+        }
         assertThat(await(stub, Kind.HIBERNATE, 2).data()).containsEntry("reason", "idle");
 
         emu.fetch("http://x/do/STORE/gone/inc");
@@ -213,6 +221,7 @@ class TimelineTest {
         assertThat(first.data()).containsEntry("outcome", "error").containsEntry("retryCount", 0L);
         assertThat((String) first.data().get("error")).contains("alarm boom");
         assertThat(last(emu.timeline(stub), Kind.ERROR).data()).containsEntry("handler", "alarm");
+        assertThat(emu.awaitIdle(Duration.ofSeconds(10))).isTrue(); // the retry is set when the run commits
         emu.time().advance(Duration.ofSeconds(3));
         assertThat(await(stub, Kind.ALARM, 2).data())
                 .containsEntry("outcome", "ok")

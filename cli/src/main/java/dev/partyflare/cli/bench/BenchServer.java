@@ -21,7 +21,7 @@ public final class BenchServer {
 
     public static void main(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // no startup banners
-        if (!dev.partyflare.emulator.internal.exec.EventThreads.loopSchedulingAvailable()) {
+        if (!Emulator.eventLoopsAvailable()) {
             System.err.println("partyflare bench: event loops unavailable in the server process (no --add-opens"
                     + " java.base/java.lang); the emulator figures will be lower than partyflare dev's");
         }

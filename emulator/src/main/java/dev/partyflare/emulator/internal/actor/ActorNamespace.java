@@ -482,49 +482,17 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return a == null ? java.util.List.of() : a.hibernationBlockers();
     }
 
-    /** Live and hibernated objects, for tools and tests. */
-    public java.util.List<dev.partyflare.emulator.ObjectInfo> describe() {
-        java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
-        for (Actor a : actors.values()) {
-            HibernationManager.Sockets s = hibernation.existing(a.id());
-            out.put(
-                    a.id().toString(),
-                    new dev.partyflare.emulator.ObjectInfo(
-                            binding,
-                            a.id().toString(),
-                            a.id().name().orElse(null),
-                            a.location(),
-                            "live",
-                            a.openSockets(),
-                            s == null ? 0 : s.open(null).size(),
-                            a.hibernationBlockers()));
-        }
-        for (java.util.Map.Entry<String, HibernationManager.Sockets> e :
-                hibernation.all().entrySet()) {
-            if (!out.containsKey(e.getKey()) && e.getValue().size() > 0) {
-                String loc = placements.getOrDefault(e.getKey(), services.defaultLocation());
-                out.put(
-                        e.getKey(),
-                        new dev.partyflare.emulator.ObjectInfo(
-                                binding,
-                                e.getKey(),
-                                null,
-                                loc,
-                                "hibernated",
-                                0,
-                                e.getValue().open(null).size(),
-                                java.util.List.of()));
-            }
-        }
-        return new java.util.ArrayList<>(out.values());
-    }
-
     /**
      * Every object this namespace knows: live, hibernated, and evicted ones with stored data or a
      * pending alarm, with names as far as they are known (the live id, the sockets' id, the storage
      * index, the timeline).
      */
     public java.util.List<dev.partyflare.emulator.ObjectInfo> describeAll() {
+        return describe(true);
+    }
+
+    /** The live and hibernated objects, and with {@code stored} the evicted ones too (see {@link #describeAll()}). */
+    public java.util.List<dev.partyflare.emulator.ObjectInfo> describe(boolean stored) {
         java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
         for (Actor a : actors.values()) {
             String hex = a.id().toString();
@@ -564,7 +532,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
             DurableObjectId id = e.getValue().id();
             out.put(e.getKey(), info(e.getKey(), id, null, "hibernated", 0, open.size(), java.util.List.of(), sockets));
         }
-        for (NamespaceStorage.StoredObject o : store.objects()) {
+        for (NamespaceStorage.StoredObject o :
+                stored ? store.objects() : java.util.List.<NamespaceStorage.StoredObject>of()) {
             if (out.containsKey(o.id())) {
                 continue;
             }

@@ -175,6 +175,15 @@ public final class StorageAdminOps {
                 && !new SqlScript(sql.substring(script.position())).next().empty()) {
             throw new IllegalArgumentException("Run one statement at a time here (this has more than one).");
         }
+        List<dev.partyflare.emulator.internal.storage.sql.SqlTokens.Token> words = st.significant();
+        if (!words.isEmpty()
+                && (words.get(0).is("ATTACH")
+                        || words.get(0).is("DETACH")
+                        || words.get(0).is("VACUUM"))) {
+            // a read-only connection still attaches other files, and VACUUM INTO writes one
+            throw new IllegalArgumentException(words.get(0).text().toUpperCase(java.util.Locale.ROOT)
+                    + " is not run here: the console reads this object's database only.");
+        }
         Connection c = readOnly(ns, id);
         if (c == null) {
             c = java.sql.DriverManager.getConnection("jdbc:sqlite::memory:"); // nothing stored: an empty database
@@ -418,7 +427,8 @@ public final class StorageAdminOps {
                 throw new IllegalArgumentException("Give a byte array as base64, not as a JSON value");
             }
             try {
-                Class<?> c = Class.forName(as, false, loader);
+                // a type the object stored itself is trusted; one named by the caller must be a value or the project's
+                Class<?> c = explicit ? valueClass(as, loader) : Class.forName(as, false, loader);
                 return ValueCodec.encode(Json.read(json.getBytes(StandardCharsets.UTF_8), c));
             } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
                 if (explicit) {
@@ -429,6 +439,44 @@ public final class StorageAdminOps {
             }
         }
         return ValueCodec.encode(generic);
+    }
+
+    private static final Set<String> VALUE_TYPES = Set.of(
+            "java.lang.String",
+            "java.lang.Long",
+            "java.lang.Integer",
+            "java.lang.Short",
+            "java.lang.Byte",
+            "java.lang.Double",
+            "java.lang.Float",
+            "java.lang.Boolean",
+            "java.lang.Character",
+            "java.math.BigInteger",
+            "java.math.BigDecimal",
+            "java.util.UUID");
+
+    /**
+     * The class named {@code type}, when a value from outside may be read into it: a JSON value type, a
+     * {@code java.time} value, or one of the project's own classes (loaded by {@code loader} itself).
+     * Reading JSON into any class of the classpath would let a caller run what the setters and
+     * constructors of library classes do.
+     */
+    static Class<?> valueClass(String type, ClassLoader loader) {
+        Class<?> c;
+        try {
+            c = Class.forName(type, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("the project has no class " + type);
+        }
+        boolean jdkValue = VALUE_TYPES.contains(type)
+                || (type.startsWith("java.time.")
+                        && !c.isInterface()
+                        && java.lang.reflect.Modifier.isFinal(c.getModifiers()));
+        if (!jdkValue && c.getClassLoader() != loader) {
+            throw new IllegalArgumentException(type + " is neither one of the project's classes nor a JSON value type"
+                    + " (String, numbers, Boolean, java.time values, UUID; map, list, json)");
+        }
+        return c;
     }
 
     /** JSON text as a generic value (integers as Long), or a clear error. */
@@ -510,13 +558,15 @@ public final class StorageAdminOps {
             byte[] json = Json.write(v);
             return ValueCodec.encodeJson(type == null ? ValueCodec.typeName(v) : type, json);
         }
+        Class<?> c;
         try {
-            Class<?> c = Class.forName(type, false, loader);
+            c = valueClass(type, loader);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(
+                    "The value of \"" + e.key() + "\" cannot be imported: " + ex.getMessage());
+        }
+        try {
             return ValueCodec.encode(Json.read(e.json().getBytes(StandardCharsets.UTF_8), c));
-        } catch (ClassNotFoundException | LinkageError ex) {
-            // the class is not on this classpath: keep the value and its type name as they are
-            parse(e.json(), "the value of \"" + e.key() + "\"");
-            return ValueCodec.encodeJson(type, e.json().getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(
                     "The value of \"" + e.key() + "\" cannot be read as " + type + ": " + ex.getMessage());

@@ -1,0 +1,27 @@
+package dev.partyflare.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The CLI is a user of the emulator's public embedding API, as any tool would be. */
+class ArchitectureTest {
+    static final JavaClasses CLI = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.partyflare.cli");
+
+    @Test
+    void theCliUsesNoEmulatorInternals() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.partyflare.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.partyflare.emulator.internal..")
+                .because("the dev server, its dashboard and its admin API use the public embedding API only")
+                .check(CLI);
+    }
+}
