@@ -43,8 +43,6 @@ final class HttpConnection {
     private static final int INITIAL_BUFFER = 4 * 1024;
     /** Reads of a large body go straight into its array once the buffer is empty. */
     private static final int DIRECT_BODY_READ = 8 * 1024;
-    /** How long a connection that was refused may keep sending before it is closed. */
-    private static final long DRAIN_MILLIS = 1000;
     /** kj's {@code headerTimeout}: a request head must arrive within this time. */
     static final long HEADER_TIMEOUT_MILLIS = 15_000;
     /** kj's {@code pipelineTimeout}: after a response, the next request must start within this time. */
@@ -55,7 +53,6 @@ final class HttpConnection {
         BODY,
         DISPATCHED,
         UPGRADED,
-        DRAINING,
         CLOSED
     }
 
@@ -162,10 +159,6 @@ final class HttpConnection {
 
     private void onReadable() {
         try {
-            if (state == State.DRAINING) {
-                discard();
-                return;
-            }
             if (state != State.HEAD && state != State.BODY) {
                 source.suspendReads();
                 return;
@@ -458,7 +451,8 @@ final class HttpConnection {
             return;
         }
         if (close) {
-            drainAndClose();
+            // as kj: closed at once, so a client still sending (a 1 MiB header) sees a reset after the answer
+            IoUtils.safeClose(connection);
             return;
         }
         state = State.HEAD;
@@ -485,45 +479,6 @@ final class HttpConnection {
         body = null;
         chunked = null;
         respond(true, ByteBuffer.wrap(answer));
-    }
-
-    /**
-     * Ends the connection after a response that closes it: output shut down at once, input read
-     * and dropped for a moment, so that the client sees the whole answer (closing with unread input
-     * would reset the connection and could lose it).
-     */
-    private void drainAndClose() {
-        state = State.DRAINING;
-        try {
-            connection.getSinkChannel().shutdownWrites();
-            connection.getSinkChannel().flush();
-        } catch (IOException e) {
-            IoUtils.safeClose(connection);
-            return;
-        }
-        io.executeAfter(() -> IoUtils.safeClose(connection), DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-        discard();
-    }
-
-    private void discard() {
-        try {
-            ByteBuffer sink = ByteBuffer.wrap(in.length >= 4096 ? in : new byte[4096]);
-            for (int i = 0; i < 64; i++) {
-                sink.clear();
-                int n = source.read(sink);
-                if (n < 0) {
-                    IoUtils.safeClose(connection);
-                    return;
-                }
-                if (n == 0) {
-                    source.resumeReads();
-                    return;
-                }
-            }
-            source.resumeReads();
-        } catch (IOException e) {
-            IoUtils.safeClose(connection);
-        }
     }
 
     // ---- upgrading to a WebSocket

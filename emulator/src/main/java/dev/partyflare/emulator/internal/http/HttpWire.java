@@ -6,18 +6,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Response heads as workerd writes them (kj's {@code HttpHeaders::serializeResponse}): status line
- * {@code HTTP/1.1}, then kj's built-in headers in its table order with their canonical names
- * ({@code Connection}, {@code Upgrade}, {@code Content-Length}, the {@code Sec-WebSocket-*}
- * headers, {@code Location}, {@code Content-Type}, ...), then the others as the response has them
- * (lower case, in order); no {@code Date} or {@code Server} header. Also the answers workerd gives
- * to requests that never reach the Worker.
+ * Response heads as workerd writes them (kj's {@code HttpHeaders::serializeResponse} fed by
+ * workerd's {@code Headers::shallowCopyTo}): status line {@code HTTP/1.1}, then the headers of
+ * workerd's header table, in the table's order and with its names ({@code Content-Length}, {@code
+ * Content-Type}, {@code ETag}, {@code Sec-WebSocket-Protocol}, ...; several values joined with
+ * {@code ", "}, extra {@code Set-Cookie} values on lines of their own after them), then the others
+ * sorted by name; no {@code Date} or {@code Server} header of its own. Also the answers workerd gives
+ * to requests that never reach the Worker. (workerd keeps the case a Worker gave to other header
+ * names; the emulator's {@code Headers} lower-cases them.)
  */
 final class HttpWire {
     private HttpWire() {}
 
-    /** kj's built-in headers, in the order it writes them. */
-    private static final List<String> BUILTIN = List.of(
+    /**
+     * workerd's header table in order: kj's built-in headers, the common headers of
+     * http-over-capnp, then those workerd's I/O layer registers (io-thread-context.c++).
+     */
+    private static final List<String> TABLE = List.of(
+            // kj (http.h, KJ_HTTP_FOR_EACH_BUILTIN_HEADER)
             "Connection",
             "Keep-Alive",
             "TE",
@@ -34,66 +40,138 @@ final class HttpWire {
             "Location",
             "Content-Type",
             "Range",
-            "Content-Range");
+            "Content-Range",
+            // capnp's CommonHeaderName (http-over-capnp.capnp), less those above
+            "Accept-Charset",
+            "Accept-Encoding",
+            "Accept-Language",
+            "Accept-Ranges",
+            "Accept",
+            "Access-Control-Allow-Origin",
+            "Age",
+            "Allow",
+            "Authorization",
+            "Cache-Control",
+            "Content-Disposition",
+            "Content-Encoding",
+            "Content-Language",
+            "Content-Location",
+            "Cookie",
+            "ETag",
+            "Expect",
+            "Expires",
+            "From",
+            "If-Match",
+            "If-Modified-Since",
+            "If-None-Match",
+            "If-Range",
+            "If-Unmodified-Since",
+            "Last-Modified",
+            "Link",
+            "Max-Forwards",
+            "Proxy-Authenticate",
+            "Proxy-Authorization",
+            "Referer",
+            "Refresh",
+            "Retry-After",
+            "Server",
+            "Set-Cookie",
+            "Strict-Transport-Security",
+            "User-Agent",
+            "Vary",
+            "Via",
+            "WWW-Authenticate",
+            // workerd's ThreadContext::HeaderIdBundle, less those above
+            "CF-Cache-Status",
+            "Pragma",
+            "CF-Cache-Namespace",
+            "CF-KV-Metadata",
+            "CF-R2-Error",
+            "CF-R2-Metadata-Size",
+            "CF-R2-Request",
+            "CF-Queues-Error-Code",
+            "CF-Queues-Error-Cause",
+            "Sec-WebSocket-Protocol",
+            "CF-Ray",
+            "Origin");
 
-    private static final Map<String, Integer> BUILTIN_INDEX;
+    private static final Map<String, Integer> TABLE_INDEX;
 
     static {
         java.util.HashMap<String, Integer> m = new java.util.HashMap<>();
-        for (int i = 0; i < BUILTIN.size(); i++) {
-            m.put(BUILTIN.get(i).toLowerCase(java.util.Locale.ROOT), i);
+        for (int i = 0; i < TABLE.size(); i++) {
+            m.put(TABLE.get(i).toLowerCase(java.util.Locale.ROOT), i);
         }
-        BUILTIN_INDEX = Map.copyOf(m);
+        TABLE_INDEX = Map.copyOf(m);
     }
 
-    /** Headers of a Worker's response that the connection sets itself. */
+    /** Headers of a Worker's response that the connection sets itself (or drops, as workerd). */
     static final Set<String> CONNECTION_HEADERS = Set.of(
-            "content-length", "transfer-encoding", "connection", "upgrade", "keep-alive", "sec-websocket-accept");
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "upgrade",
+            "keep-alive",
+            "te",
+            "trailer",
+            "sec-websocket-accept");
 
     /**
-     * A response head. {@code connectionHeaders} are the headers the server sets (canonical names:
-     * {@code Connection}, {@code Upgrade}, {@code Content-Length}, {@code Sec-WebSocket-*}) with
-     * their values, or null values for absent ones; {@code appHeaders} the Worker's (lower-case
-     * names, in order; connection headers among them are skipped).
+     * A response head. {@code own} are the headers the server sets (table names, e.g. {@code
+     * Connection}, {@code Upgrade}, {@code Content-Length}, {@code Sec-WebSocket-Accept}), which
+     * take their table slots; {@code app} the Worker's (lower-case names, in order; connection
+     * headers among them are skipped).
      */
-    static byte[] head(
-            int status,
-            String statusText,
-            Map<String, String> connectionHeaders,
-            Map<String, List<String>> appHeaders) {
+    static byte[] head(int status, String statusText, Map<String, String> own, Map<String, List<String>> app) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(statusText).append("\r\n");
-        // built-in headers in table order: the server's first choice, then the app's
-        String[][] builtin = null;
-        for (Map.Entry<String, List<String>> e : appHeaders.entrySet()) {
-            Integer idx = BUILTIN_INDEX.get(e.getKey());
-            if (idx != null && !CONNECTION_HEADERS.contains(e.getKey())) {
-                if (builtin == null) {
-                    builtin = new String[BUILTIN.size()][];
-                }
-                builtin[idx] = e.getValue().toArray(String[]::new);
-            }
+        String[] slots = new String[TABLE.size()];
+        for (Map.Entry<String, String> e : own.entrySet()) {
+            slots[TABLE_INDEX.get(e.getKey().toLowerCase(java.util.Locale.ROOT))] = e.getValue();
         }
-        for (int i = 0; i < BUILTIN.size(); i++) {
-            String name = BUILTIN.get(i);
-            String own = connectionHeaders.get(name);
-            if (own != null) {
-                sb.append(name).append(": ").append(own).append("\r\n");
-            } else if (builtin != null && builtin[i] != null) {
-                // kj keeps one value per built-in header: several are joined with ", "
-                sb.append(name)
-                        .append(": ")
-                        .append(String.join(", ", builtin[i]))
-                        .append("\r\n");
-            }
-        }
-        for (Map.Entry<String, List<String>> e : appHeaders.entrySet()) {
+        List<String> extraCookies = null;
+        List<Map.Entry<String, List<String>>> others = null;
+        for (Map.Entry<String, List<String>> e : app.entrySet()) {
             String name = e.getKey();
-            if (BUILTIN_INDEX.containsKey(name) || CONNECTION_HEADERS.contains(name)) {
+            if (CONNECTION_HEADERS.contains(name) || e.getValue().isEmpty()) {
                 continue;
             }
-            for (String v : e.getValue()) {
-                sb.append(name).append(": ").append(v).append("\r\n");
+            Integer idx = TABLE_INDEX.get(name);
+            if (idx == null) {
+                if (others == null) {
+                    others = new java.util.ArrayList<>();
+                }
+                others.add(e);
+            } else if (slots[idx] == null) {
+                List<String> values = e.getValue();
+                if (name.equals("set-cookie")) {
+                    slots[idx] = values.get(0); // kj cannot join cookies: the others go on lines of their own
+                    if (values.size() > 1) {
+                        extraCookies = values.subList(1, values.size());
+                    }
+                } else {
+                    slots[idx] = String.join(", ", values);
+                }
+            }
+        }
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != null) {
+                sb.append(TABLE.get(i)).append(": ").append(slots[i]).append("\r\n");
+            }
+        }
+        if (extraCookies != null) {
+            for (String v : extraCookies) {
+                sb.append("Set-Cookie: ").append(v).append("\r\n");
+            }
+        }
+        if (others != null) {
+            if (others.size() > 1) {
+                others.sort(Map.Entry.comparingByKey()); // workerd sorts the headers outside its table
+            }
+            for (Map.Entry<String, List<String>> e : others) {
+                for (String v : e.getValue()) {
+                    sb.append(e.getKey()).append(": ").append(v).append("\r\n");
+                }
             }
         }
         sb.append("\r\n");

@@ -110,8 +110,9 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
             return;
         }
         try {
-            for (int round = 0; round < 16; round++) {
-                int n = source.read(ByteBuffer.wrap(buffer));
+            for (int round = 0; round < 64; round++) {
+                ByteBuffer direct = decoder.directTarget(1 << 20);
+                int n = source.read(direct != null ? direct : ByteBuffer.wrap(buffer));
                 if (n < 0) {
                     IoUtils.safeClose(connection);
                     return;
@@ -119,12 +120,16 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
                 if (n == 0) {
                     return;
                 }
-                decoder.feed(buffer, 0, n, this); // after a close frame it reads nothing: the rest is dropped
+                if (direct != null) {
+                    decoder.directRead(n, this);
+                } else {
+                    decoder.feed(buffer, 0, n, this); // after a close frame it reads nothing: the rest is dropped
+                }
                 if (decoder.stopped() && !closeReceived) {
                     stopReading(); // a protocol error: nothing more is read
                     return;
                 }
-                if (throttled || n < buffer.length) {
+                if (throttled || (direct == null && n < buffer.length)) {
                     return;
                 }
             }
