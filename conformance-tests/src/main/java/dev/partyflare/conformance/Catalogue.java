@@ -5,6 +5,7 @@ import dev.partyflare.conformance.scenarios.BasicScenarios;
 import dev.partyflare.conformance.scenarios.PartyScenarios;
 import dev.partyflare.conformance.scenarios.StorageScenarios;
 import dev.partyflare.conformance.scenarios.WebSocketScenarios;
+import dev.partyflare.conformance.scenarios.WireScenarios;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Catalogue {
         StorageScenarios.register(all);
         AlarmScenarios.register(all);
         WebSocketScenarios.register(all);
+        WireScenarios.register(all);
         PartyScenarios.register(all);
         Set<String> ids = new HashSet<>();
         for (Scenario s : all) {
