@@ -21,8 +21,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * request must start within 5 s (then its head within 15 s), or it is closed without an answer; a
  * body takes as long as it takes. A 101 response turns the connection over to a WebSocket.
  *
- * <p>Everything that reads or changes the reading state runs on the connection's I/O thread;
- * responses are written by the request's thread through {@link Outbound}.
+ * <p>Everything that reads or changes the reading state runs on the connection's I/O thread,
+ * which also writes the responses that requests' threads queue in {@link Outbound}.
  */
 final class HttpConnection {
     /** What serves requests; called on a virtual thread. */
@@ -441,7 +441,15 @@ final class HttpConnection {
      * Writes a response; then reads the next request, or closes the connection ({@code close}).
      */
     void respond(boolean close, ByteBuffer... response) {
-        out.send(ok -> io.execute(() -> afterResponse(ok, close)), response);
+        out.send(
+                ok -> {
+                    if (Thread.currentThread() == io) {
+                        afterResponse(ok, close); // written by the I/O thread (the usual case)
+                    } else {
+                        io.execute(() -> afterResponse(ok, close));
+                    }
+                },
+                response);
     }
 
     private void afterResponse(boolean ok, boolean close) {

@@ -5,17 +5,21 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 
 /**
- * The bytes on their way to one connection's socket, in order. Any thread may send: what the
- * socket takes at once is written by the sender (no hand-over to the I/O thread for the common
- * case), the rest waits here and the I/O thread writes it when the socket can take more. The lock
- * guards only non-blocking writes and this queue, never a call out of this class, so it cannot take
- * part in a lock-order cycle; callbacks run after it is released.
+ * The bytes on their way to one connection's socket, in order. Any thread may send; the writing is
+ * done by the connection's I/O thread, which writes everything queued by then in one gathering
+ * write. A sender only queues (and wakes the I/O thread once per batch): an object that broadcasts
+ * to many sockets hands the system calls to the I/O threads, which run beside it and write several
+ * frames per call when they pile up, and an event that runs on the I/O thread itself (the usual
+ * case for a reply) has its bytes written as soon as it yields. The lock guards only this queue and
+ * non-blocking writes, never a call out of this class; callbacks run after it is released.
  */
 final class Outbound {
     /** Runs once the bytes of one send are written ({@code ok}), or will never be (the connection failed). */
@@ -25,10 +29,16 @@ final class Outbound {
 
     private record Entry(ByteBuffer[] buffers, Written written) {}
 
+    /** At most this many buffers go into one gathering write. */
+    private static final int MAX_GATHER = 64;
+
     private final StreamConnection connection;
     private final ConduitStreamSinkChannel sink;
+    private final XnioIoThread io;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final AtomicBoolean flushPosted = new AtomicBoolean();
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private boolean listening;
     private boolean failed;
     private boolean closeWhenDrained;
@@ -36,21 +46,20 @@ final class Outbound {
     Outbound(StreamConnection connection) {
         this.connection = connection;
         this.sink = connection.getSinkChannel();
+        this.io = connection.getIoThread();
     }
 
     /** Sends {@code buffers}; {@code written} (may be null) runs when they are written or cannot be. */
     void send(Written written, ByteBuffer... buffers) {
-        List<Written> done = null;
         boolean fail = false;
+        boolean post = false;
         lock.lock();
         try {
             if (failed || closeWhenDrained) {
                 fail = true;
             } else {
                 queue.add(new Entry(buffers, written));
-                if (queue.size() == 1) {
-                    done = flushLocked();
-                }
+                post = !listening; // when waiting for the socket to drain, its write listener flushes
             }
         } finally {
             lock.unlock();
@@ -61,7 +70,9 @@ final class Outbound {
             }
             return;
         }
-        complete(done);
+        if (post && flushPosted.compareAndSet(false, true)) {
+            io.execute(this::flushTask);
+        }
     }
 
     /** Closes the connection once everything queued is written (at once when nothing is). */
@@ -76,6 +87,8 @@ final class Outbound {
         }
         if (now) {
             IoUtils.safeClose(connection);
+        } else if (flushPosted.compareAndSet(false, true)) {
+            io.execute(this::flushTask);
         }
     }
 
@@ -89,6 +102,22 @@ final class Outbound {
         }
     }
 
+    private void flushTask() {
+        flushPosted.set(false);
+        List<Written> done;
+        lock.lock();
+        try {
+            done = flushLocked();
+        } finally {
+            lock.unlock();
+        }
+        complete(done);
+    }
+
+    private void onWritable() {
+        flushTask();
+    }
+
     /**
      * Writes from the head of the queue while the socket takes bytes; returns the callbacks of the
      * sends that completed (or failed). Registers for writability when the socket is full.
@@ -97,29 +126,48 @@ final class Outbound {
         List<Written> done = null;
         try {
             while (!queue.isEmpty()) {
-                Entry e = queue.peek();
-                ByteBuffer[] bufs = e.buffers();
-                sink.write(bufs, 0, bufs.length);
-                if (remaining(bufs)) {
-                    if (!listening) {
-                        listening = true;
-                        sink.getWriteSetter().set(ch -> onWritable());
+                int n = 0;
+                for (Entry e : queue) {
+                    ByteBuffer[] bufs = e.buffers();
+                    if (n + bufs.length > MAX_GATHER && n > 0) {
+                        break;
                     }
-                    sink.resumeWrites();
-                    return done;
+                    for (ByteBuffer b : bufs) {
+                        if (n < MAX_GATHER) {
+                            gather[n++] = b;
+                        }
+                    }
                 }
-                queue.poll();
-                if (e.written() != null) {
-                    if (done == null) {
-                        done = new ArrayList<>(2);
+                sink.write(gather, 0, n);
+                java.util.Arrays.fill(gather, 0, n, null);
+                while (!queue.isEmpty() && !remaining(queue.peek().buffers())) {
+                    Entry e = queue.poll();
+                    if (e.written() != null) {
+                        if (done == null) {
+                            done = new ArrayList<>(4);
+                        }
+                        done.add(e.written());
                     }
-                    done.add(e.written());
+                }
+                if (!queue.isEmpty()) {
+                    if (remaining(queue.peek().buffers())) {
+                        // the socket is full: go on when it can take more
+                        if (!listening) {
+                            listening = true;
+                            sink.getWriteSetter().set(ch -> onWritable());
+                        }
+                        sink.resumeWrites();
+                        return done;
+                    }
                 }
             }
             if (listening) {
+                listening = false;
                 sink.suspendWrites();
             }
             if (!sink.flush()) {
+                listening = true;
+                sink.getWriteSetter().set(ch -> onWritable());
                 sink.resumeWrites();
                 return done;
             }
@@ -137,28 +185,13 @@ final class Outbound {
         List<Written> all = done == null ? new ArrayList<>() : done;
         for (Entry e : queue) {
             if (e.written() != null) {
-                all.add(failure(e.written()));
+                Written w = e.written();
+                all.add(ok -> w.done(false));
             }
         }
         queue.clear();
         IoUtils.safeClose(connection);
         return all;
-    }
-
-    /** A callback that reports a failure when run. */
-    private static Written failure(Written w) {
-        return ok -> w.done(false);
-    }
-
-    private void onWritable() {
-        List<Written> done;
-        lock.lock();
-        try {
-            done = flushLocked();
-        } finally {
-            lock.unlock();
-        }
-        complete(done);
     }
 
     /** Fails everything queued (the connection is gone). */
