@@ -67,6 +67,12 @@ export class RawObject extends DurableObject {
           query: url.search,
         });
       }
+      case "headers": {
+        // ?h=name:value (repeatable) → 200 "ok" with those headers
+        const h = new Headers();
+        for (const kv of q.getAll("h")) h.append(kv.slice(0, kv.indexOf(":")), kv.slice(kv.indexOf(":") + 1));
+        return new Response("ok", { headers: h });
+      }
       case "status": {
         const status = Number(q.get("code") ?? "200");
         return new Response(q.get("body") ?? "", {
@@ -195,7 +201,10 @@ export class RawObject extends DurableObject {
           ws.addEventListener("close", (e) => this.onWsClose(ws, e.code, e.reason, e.wasClean));
           ws.addEventListener("error", (e) => this.onWsError(ws, e.message ?? errText(e.error)));
         }
-        return new Response(null, { status: 101, webSocket: pair[0] });
+        const headers = {};
+        if (q.has("protocol")) headers["sec-websocket-protocol"] = q.get("protocol");
+        if (q.has("header")) headers["x-fixture"] = q.get("header");
+        return new Response(null, { status: 101, webSocket: pair[0], headers });
       }
       default:
         return new Response("unknown action " + action, { status: 404 });

@@ -6,6 +6,7 @@ import dev.partyflare.conformance.scenarios.PartyScenarios;
 import dev.partyflare.conformance.scenarios.SqlScenarios;
 import dev.partyflare.conformance.scenarios.StorageScenarios;
 import dev.partyflare.conformance.scenarios.WebSocketScenarios;
+import dev.partyflare.conformance.scenarios.WireScenarios;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class Catalogue {
         SqlScenarios.register(all);
         AlarmScenarios.register(all);
         WebSocketScenarios.register(all);
+        WireScenarios.register(all);
         PartyScenarios.register(all);
         Set<String> ids = new HashSet<>();
         for (Scenario s : all) {

@@ -225,6 +225,45 @@ public final class Probe {
         }
     }
 
+    /** What came back on a raw connection: the bytes, and how the connection ended. */
+    public record RawAnswer(byte[] bytes, String end) {
+        public String text() {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Sends {@code request} on a new connection and reads until the server closes it ({@code
+     * end} = {@code closed}), resets it ({@code reset}) or stays silent for {@code quiet} ({@code
+     * open}). The request is written in one go; a server that closes while it is still being
+     * written is fine (what it answered is read).
+     */
+    public RawAnswer raw(byte[] request, Duration quiet) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout((int) quiet.toMillis());
+            s.setTcpNoDelay(true);
+            try {
+                s.getOutputStream().write(request);
+                s.getOutputStream().flush();
+            } catch (IOException e) {
+                // the server refused before the whole request was sent: read its answer
+            }
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[16384];
+            java.io.InputStream in = s.getInputStream();
+            try {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    got.write(buf, 0, n);
+                }
+                return new RawAnswer(got.toByteArray(), "closed");
+            } catch (java.net.SocketTimeoutException e) {
+                return new RawAnswer(got.toByteArray(), "open");
+            } catch (IOException e) {
+                return new RawAnswer(got.toByteArray(), "reset");
+            }
+        }
+    }
+
     /** Opens a WebSocket, or describes the refusal ({@code refused <status> <body>}). */
     public Object wsOrRefusal(String path) throws IOException {
         try {

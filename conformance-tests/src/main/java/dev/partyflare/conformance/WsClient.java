@@ -31,10 +31,24 @@ import java.util.concurrent.TimeUnit;
 public final class WsClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One thing received: a text or binary message, a close frame, or the end of the stream. */
-    public record Frame(String kind, String text, byte[] bytes, int code, String reason) {
+    /**
+     * One thing received: a text or binary message, a close frame, a pong, or the end of the
+     * stream. {@code compressed}: the message came with RSV1 (permessage-deflate) and was inflated;
+     * {@code wire} is its payload as it came (compressed), or null.
+     */
+    public record Frame(
+            String kind, String text, byte[] bytes, int code, String reason, boolean compressed, byte[] wire) {
+        Frame(String kind, String text, byte[] bytes, int code, String reason) {
+            this(kind, text, bytes, code, reason, false, null);
+        }
+
         static Frame eof() {
             return new Frame("eof", null, null, 1006, "");
+        }
+
+        /** The payload as it came on the wire, in hex (compressed messages), or null. */
+        public String wireHex() {
+            return wire == null ? null : HexFormat.of().formatHex(wire);
         }
 
         public boolean isClose() {
@@ -43,14 +57,18 @@ public final class WsClient implements AutoCloseable {
 
         /** A short stable description for observations. */
         public String describe() {
-            return switch (kind) {
+            String d = switch (kind) {
                 case "text" -> "text:" + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
                 case "binary" ->
                     "binary:" + bytes.length
                             + (bytes.length <= 16 ? ":" + HexFormat.of().formatHex(bytes) : "");
+                case "pong" ->
+                    "pong:" + bytes.length
+                            + (bytes.length <= 16 ? ":" + HexFormat.of().formatHex(bytes) : "");
                 case "close" -> "close:" + code + ":" + reason;
                 default -> "eof (TCP closed without a close frame)";
             };
+            return compressed ? d + " (compressed)" : d;
         }
     }
 
@@ -79,14 +97,27 @@ public final class WsClient implements AutoCloseable {
     private final OutputStream out;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final Map<String, String> responseHeaders;
+    private final List<String> responseHead;
+    private final String key;
+    /** Inflates compressed messages when the server accepted permessage-deflate; null otherwise. */
+    private final java.util.zip.Inflater inflater;
+
+    private final boolean serverNoContextTakeover;
+    private volatile boolean reportPongs;
     private volatile boolean replyToClose = true;
     private volatile boolean closeSent;
 
-    private WsClient(Socket socket, InputStream in, Map<String, String> headers) throws IOException {
+    private WsClient(Socket socket, InputStream in, Map<String, String> headers, List<String> head, String key)
+            throws IOException {
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
         this.responseHeaders = headers;
+        this.responseHead = head;
+        this.key = key;
+        String ext = headers.get("sec-websocket-extensions");
+        this.inflater = ext != null && ext.startsWith("permessage-deflate") ? new java.util.zip.Inflater(true) : null;
+        this.serverNoContextTakeover = ext != null && ext.contains("server_no_context_takeover");
         Thread.ofVirtual().name("ws-client-reader").start(this::readLoop);
     }
 
@@ -104,13 +135,12 @@ public final class WsClient implements AutoCloseable {
         s.setSoTimeout(0);
         byte[] keyBytes = new byte[16];
         RANDOM.nextBytes(keyBytes);
+        String key = Base64.getEncoder().encodeToString(keyBytes);
         StringBuilder req = new StringBuilder();
         req.append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n");
         req.append("Host: ").append(host).append(':').append(port).append("\r\n");
         req.append("Upgrade: websocket\r\nConnection: Upgrade\r\n");
-        req.append("Sec-WebSocket-Key: ")
-                .append(Base64.getEncoder().encodeToString(keyBytes))
-                .append("\r\n");
+        req.append("Sec-WebSocket-Key: ").append(key).append("\r\n");
         req.append("Sec-WebSocket-Version: 13\r\n");
         extraHeaders.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
         req.append("\r\n");
@@ -120,7 +150,10 @@ public final class WsClient implements AutoCloseable {
         s.setSoTimeout(30_000);
         String statusLine = readLine(in);
         Map<String, String> headers = new LinkedHashMap<>();
+        List<String> head = new java.util.ArrayList<>();
+        head.add(statusLine);
         for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            head.add(line);
             int colon = line.indexOf(':');
             if (colon > 0) {
                 headers.merge(
@@ -152,7 +185,7 @@ public final class WsClient implements AutoCloseable {
             throw new Rejected(status, new String(body, StandardCharsets.UTF_8));
         }
         s.setSoTimeout(0);
-        return new WsClient(s, in, headers);
+        return new WsClient(s, in, headers, List.copyOf(head), key);
     }
 
     private static byte[] readChunked(InputStream in) throws IOException {
@@ -191,6 +224,31 @@ public final class WsClient implements AutoCloseable {
         return responseHeaders;
     }
 
+    /**
+     * The 101's status line and header lines as sent, in order; the {@code Sec-WebSocket-Accept}
+     * value is replaced by {@code <valid>} when it is the right one for the key sent.
+     */
+    public List<String> responseHead() {
+        String expected;
+        try {
+            expected = Base64.getEncoder()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+                            .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                    .getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return responseHead.stream()
+                .map(l -> l.equalsIgnoreCase("Sec-WebSocket-Accept: " + expected) ? l.substring(0, 22) + "<valid>" : l)
+                .toList();
+    }
+
+    /** Whether pongs are reported as frames (default false: ignored, as before). */
+    public WsClient reportPongs(boolean report) {
+        this.reportPongs = report;
+        return this;
+    }
+
     /** Whether to answer a server's close frame with one (default true, as browsers do). */
     public WsClient replyToClose(boolean reply) {
         this.replyToClose = reply;
@@ -200,6 +258,7 @@ public final class WsClient implements AutoCloseable {
     private void readLoop() {
         ByteArrayOutputStream message = null;
         int messageOpcode = 0;
+        boolean messageCompressed = false;
         try {
             while (true) {
                 int b0 = in.read();
@@ -209,6 +268,7 @@ public final class WsClient implements AutoCloseable {
                 }
                 int b1 = readByte();
                 boolean fin = (b0 & 0x80) != 0;
+                boolean rsv1 = (b0 & 0x40) != 0;
                 int opcode = b0 & 0x0f;
                 long len = b1 & 0x7f;
                 if (len == 126) {
@@ -225,18 +285,19 @@ public final class WsClient implements AutoCloseable {
                         if (message != null) {
                             message.write(payload);
                             if (fin) {
-                                deliver(messageOpcode, message.toByteArray());
+                                deliver(messageOpcode, message.toByteArray(), messageCompressed);
                                 message = null;
                             }
                         }
                     }
                     case 0x1, 0x2 -> {
                         if (fin) {
-                            deliver(opcode, payload);
+                            deliver(opcode, payload, rsv1);
                         } else {
                             message = new ByteArrayOutputStream();
                             message.write(payload);
                             messageOpcode = opcode;
+                            messageCompressed = rsv1;
                         }
                     }
                     case 0x8 -> {
@@ -255,6 +316,11 @@ public final class WsClient implements AutoCloseable {
                         }
                     }
                     case 0x9 -> sendFrame(0xA, payload);
+                    case 0xA -> {
+                        if (reportPongs) {
+                            frames.add(new Frame("pong", null, payload, 0, null));
+                        }
+                    }
                     default -> {}
                 }
             }
@@ -263,12 +329,42 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    private void deliver(int opcode, byte[] payload) {
-        if (opcode == 0x1) {
-            frames.add(new Frame("text", new String(payload, StandardCharsets.UTF_8), null, 0, null));
-        } else {
-            frames.add(new Frame("binary", null, payload, 0, null));
+    private void deliver(int opcode, byte[] payload, boolean compressed) throws IOException {
+        byte[] wire = null;
+        if (compressed && inflater != null) {
+            wire = payload;
+            payload = inflate(payload);
         }
+        boolean c = wire != null;
+        if (opcode == 0x1) {
+            frames.add(new Frame("text", new String(payload, StandardCharsets.UTF_8), null, 0, null, c, wire));
+        } else {
+            frames.add(new Frame("binary", null, payload, 0, null, c, wire));
+        }
+    }
+
+    private byte[] inflate(byte[] payload) throws IOException {
+        if (serverNoContextTakeover) {
+            inflater.reset();
+        }
+        byte[] input = java.util.Arrays.copyOf(payload, payload.length + 4);
+        input[input.length - 2] = (byte) 0xff;
+        input[input.length - 1] = (byte) 0xff;
+        inflater.setInput(input);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        try {
+            while (true) {
+                int n = inflater.inflate(buf);
+                out.write(buf, 0, n);
+                if (n == 0 && (inflater.needsInput() || inflater.finished())) {
+                    break;
+                }
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException("the server sent a message that does not inflate: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
     }
 
     private int readByte() throws IOException {
@@ -285,6 +381,56 @@ public final class WsClient implements AutoCloseable {
             throw new EOFException();
         }
         return b;
+    }
+
+    /** Writes {@code bytes} as they are (frames built by hand: unmasked, a header alone, ...). */
+    public synchronized void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * The header of a masked client frame that declares {@code length} payload bytes, with the
+     * given first byte (FIN, RSV bits and opcode): to send a length without its payload.
+     */
+    public static byte[] frameHeader(int firstByte, long length) {
+        ByteArrayOutputStream h = new ByteArrayOutputStream();
+        h.write(firstByte);
+        if (Long.compareUnsigned(length, 126) < 0) {
+            h.write(0x80 | (int) length);
+        } else if (Long.compareUnsigned(length, 0xffff) <= 0) {
+            h.write(0x80 | 126);
+            h.write((int) (length >>> 8));
+            h.write((int) length);
+        } else {
+            h.write(0x80 | 127);
+            for (int s = 56; s >= 0; s -= 8) {
+                h.write((int) (length >>> s));
+            }
+        }
+        h.writeBytes(new byte[] {0x11, 0x22, 0x33, 0x44});
+        return h.toByteArray();
+    }
+
+    /** A message compressed as permessage-deflate sends it (a fresh context: no context takeover). */
+    public static byte[] deflate(byte[] message) {
+        if (message.length == 0) {
+            return new byte[] {0};
+        }
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        d.setInput(message);
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        while (true) {
+            int n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+            o.write(buf, 0, n);
+            if (n < buf.length) {
+                break;
+            }
+        }
+        d.end();
+        byte[] all = o.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length - 4); // without the 00 00 FF FF of the flush
     }
 
     /** Sends one frame (FIN set) with a masked payload. */

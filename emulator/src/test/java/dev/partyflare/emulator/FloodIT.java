@@ -116,16 +116,34 @@ class FloodIT {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream()
-                    .write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + bytes
-                                    + "\r\n\r\n")
+                    .write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + bytes + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             try {
                 s.getOutputStream().write(new byte[bytes]);
             } catch (IOException e) {
                 // refused (503) before the whole body was sent: read the answer
             }
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return response(s.getInputStream());
         }
+    }
+
+    /**
+     * One response, read by its {@code Content-Length} (the server keeps the connection open, as
+     * workerd does whatever the request's {@code Connection} header says).
+     */
+    static String response(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
+        return head + new String(body, StandardCharsets.UTF_8);
     }
 
     private static String readOrTimeout(Socket s) throws IOException {
@@ -148,9 +166,8 @@ class FloodIT {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream()
-                    .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return response(s.getInputStream());
         }
     }
 

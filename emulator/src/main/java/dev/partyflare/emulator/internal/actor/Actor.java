@@ -724,6 +724,10 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         }
         retired = true;
         namespace.remove(this);
+        HibernationManager.Sockets hibernatable = namespace.hibernation().existing(id);
+        if (hibernatable != null) {
+            hibernatable.hibernated(); // connections workerd keeps until the object hibernates
+        }
         for (RuntimeClock.Scheduled t : timers) {
             t.cancel();
         }

@@ -80,6 +80,9 @@ public final class HibernationManager {
     final class Sockets implements HibernationTarget {
         private final DurableObjectId id;
         private final List<WebSocketEnd> sockets = new CopyOnWriteArrayList<>();
+        /** Ended sockets whose network connection stays open until the object hibernates (as workerd). */
+        private final java.util.Set<WebSocketEnd> lingering = ConcurrentHashMap.newKeySet();
+
         private volatile WebSocketRequestResponsePair autoResponse;
         private volatile long eventTimeoutMillis;
         private final Timeline.Log log;
@@ -160,12 +163,32 @@ public final class HibernationManager {
             return eventTimeoutMillis;
         }
 
+        /**
+         * The object hibernated (or was evicted): network connections kept open after their socket
+         * ended (a protocol error, a client's close the code did not answer) are closed now.
+         */
+        void hibernated() {
+            for (WebSocketEnd ws : sockets) {
+                if (ws.isClosedForEvents()) {
+                    ws.objectHibernated();
+                }
+            }
+            for (WebSocketEnd ws : lingering) {
+                ws.objectHibernated();
+            }
+            lingering.clear();
+        }
+
         /** Drops every socket without a close frame (the object was reset). */
         void dropAll() {
             for (WebSocketEnd ws : sockets) {
                 ws.drop();
             }
             sockets.clear();
+            for (WebSocketEnd ws : lingering) {
+                ws.objectHibernated();
+            }
+            lingering.clear();
             byObject.remove(id.toString(), this);
         }
 
@@ -207,6 +230,12 @@ public final class HibernationManager {
         @Override
         public void closed(WebSocketEnd ws) {
             sockets.remove(ws);
+            if (ws.networkOpen()) {
+                if (lingering.size() >= 64) {
+                    lingering.removeIf(w -> !w.networkOpen()); // an object that never hibernates
+                }
+                lingering.add(ws);
+            }
         }
     }
 }

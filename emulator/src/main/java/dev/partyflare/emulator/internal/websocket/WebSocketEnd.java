@@ -49,10 +49,10 @@ public final class WebSocketEnd implements WebSocket {
     private List<Consumer<ErrorEvent>> errorListeners;
 
     private WebSocketEnd peer;
-    private Mode mode = Mode.NONE;
+    private volatile Mode mode = Mode.NONE;
     private SocketHost host;
     private HibernationTarget target;
-    private Transport transport;
+    private volatile Transport transport;
     private boolean closeSent;
     private boolean closeReceived;
     private boolean dropped;
@@ -84,6 +84,18 @@ public final class WebSocketEnd implements WebSocket {
 
         /** The other end went away without a close frame (reset): drop the connection. */
         void drop();
+
+        /** Whether the network connection is still open. */
+        default boolean isOpen() {
+            return false;
+        }
+
+        /**
+         * The object of the other end hibernated: a connection kept open after the socket ended (a
+         * protocol error on a hibernatable socket, or a client's close the code never answered) is
+         * closed now, as workerd closes it.
+         */
+        default void objectHibernated() {}
     }
 
     private sealed interface Event {}
@@ -195,6 +207,32 @@ public final class WebSocketEnd implements WebSocket {
 
     public boolean isHibernatable() {
         return mode == Mode.HIBERNATABLE;
+    }
+
+    /** Whether the other end (the code's, for an end a network connection adopted) is hibernatable. */
+    public boolean peerIsHibernatable() {
+        WebSocketEnd p = peer;
+        return p != null && p.isHibernatable();
+    }
+
+    /** For the code's end: whether the network connection of its peer is still open. */
+    public boolean networkOpen() {
+        WebSocketEnd p = peer;
+        Transport t = p == null ? null : p.transport;
+        return t != null && t.isOpen();
+    }
+
+    /**
+     * For the code's end of a hibernatable socket, when its object hibernates: the network
+     * connection, if the socket ended but the connection was kept (see {@link
+     * Transport#objectHibernated}), is closed.
+     */
+    public void objectHibernated() {
+        WebSocketEnd p = peer;
+        Transport t = p == null ? null : p.transport;
+        if (t != null) {
+            t.objectHibernated();
+        }
     }
 
     public boolean isStandard() {

@@ -1,0 +1,284 @@
+package dev.partyflare.emulator.internal.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A request head (request line and header lines) parsed as workerd's HTTP server parses it
+ * (kj's {@code HttpHeaders::tryParseRequest}, {@code kj/compat/http.c++}), so that every malformed
+ * request gets workerd's answer: the same scan for the end of the head (a line break followed by
+ * an empty line, {@code \n} or {@code \r\n}), the same method table (an unknown method is 501),
+ * the same lax reading of the rest (the HTTP version is ignored, obs-fold continuation lines are
+ * joined, a lone {@code \r} ends a line, space before a header's colon is allowed) and the same
+ * refusals (a header line without a colon or a name with a separator, a NUL anywhere: 400).
+ *
+ * <p>Names and values are bytes as sent, read as ISO-8859-1 (as JavaScript's {@code ByteString}).
+ */
+final class HttpHead {
+    /** kj's largest header buffer: a head that does not end within it is refused with 431. */
+    static final int MAX_HEAD_BYTES = 128 * 1024;
+
+    private HttpHead() {}
+
+    /** A parsed request head. */
+    record Request(String method, String target, List<String> names, List<String> values) {
+        /** The first value of header {@code lowerName}, all its values joined with ", " as kj does, or null. */
+        String header(String lowerName) {
+            String joined = null;
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).equals(lowerName)) {
+                    joined = joined == null ? values.get(i) : joined + ", " + values.get(i);
+                }
+            }
+            return joined;
+        }
+
+        boolean isConnect() {
+            return method.equals("CONNECT");
+        }
+    }
+
+    /** A request refused before it reaches the Worker: kj's {@code ProtocolError}. */
+    record Refusal(int status, String reason, String description) {}
+
+    static final Refusal UNRECOGNIZED_METHOD = new Refusal(501, "Not Implemented", "Unrecognized request method.");
+    static final Refusal INVALID_REQUEST_LINE = new Refusal(400, "Bad Request", "Invalid request line.");
+    static final Refusal INVALID_HEADERS =
+            new Refusal(400, "Bad Request", "The headers sent by your client are not valid.");
+    static final Refusal NO_TERMINAL_NEWLINE =
+            new Refusal(400, "Bad Request", "Request headers have no terminal newline.");
+    static final Refusal TOO_LARGE = new Refusal(431, "Request Header Fields Too Large", "header too large.");
+
+    /**
+     * Where the head that starts at {@code start} ends, searching {@code buf[from, to)} (bytes before
+     * {@code from} were searched already): the index just after its final line break, or -1. As kj,
+     * the end is a {@code \n} preceded by {@code \n} or {@code \n\r}, looking back (also into bytes
+     * before {@code start}) only from the fifth byte of the buffer on.
+     */
+    static int findEnd(byte[] buf, int start, int from, int to) {
+        for (int i = Math.max(from, start); i < to; i++) {
+            if (buf[i] == '\n' && i >= 4 && (buf[i - 1] == '\n' || (buf[i - 1] == '\r' && buf[i - 2] == '\n'))) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Parses the head in {@code buf[start, end)}, {@code end} as returned by {@link #findEnd}: a
+     * {@link Request} or a {@link Refusal}.
+     */
+    static Object parse(byte[] buf, int start, int end) {
+        // kj hands the parser the head without its last line break, then trims one more line break
+        int nl = end - 1;
+        int contentEnd = buf[nl - 1] == '\r' ? nl - 1 : nl;
+        if (contentEnd - start < 2 || buf[contentEnd - 1] != '\n') {
+            return NO_TERMINAL_NEWLINE;
+        }
+        int textEnd = contentEnd - 1;
+        if (buf[textEnd - 1] == '\r') {
+            textEnd--;
+        }
+        // a NUL-terminated copy, as kj's parser reads it (an embedded NUL ends whatever reads it)
+        int len = textEnd - start;
+        byte[] c = new byte[len + 1];
+        System.arraycopy(buf, start, c, 0, len);
+        return parseText(c, len);
+    }
+
+    private static Object parseText(byte[] c, int len) {
+        int[] p = {0};
+        String method = consumeMethod(c, p);
+        if (method == null || (c[p[0]] != ' ' && c[p[0]] != '\t')) {
+            return UNRECOGNIZED_METHOD;
+        }
+        p[0]++;
+        String target = consumeWord(c, p);
+        if (target == null) {
+            return INVALID_REQUEST_LINE;
+        }
+        consumeLine(c, p); // the rest of the request line ("HTTP/1.1" or anything) is ignored
+        List<String> names = new ArrayList<>(8);
+        List<String> values = new ArrayList<>(8);
+        while (c[p[0]] != 0) {
+            String name = consumeHeaderName(c, p);
+            if (name == null) {
+                return INVALID_HEADERS;
+            }
+            names.add(name);
+            values.add(consumeLine(c, p));
+        }
+        if (p[0] != len) {
+            return INVALID_HEADERS; // a NUL before the end
+        }
+        return new Request(method, target, names, values);
+    }
+
+    // ---- kj's methods: GET, HEAD, POST, PUT, DELETE, PATCH, PURGE, OPTIONS, TRACE, WebDAV,
+    // Subversion and UPnP methods, QUERY, BAN, and CONNECT (refused later)
+
+    private static final String[] METHODS = {
+        "ACL",
+        "BAN",
+        "CHECKOUT",
+        "CONNECT",
+        "COPY",
+        "DELETE",
+        "GET",
+        "HEAD",
+        "LOCK",
+        "MERGE",
+        "MKACTIVITY",
+        "MKCOL",
+        "MOVE",
+        "MSEARCH",
+        "NOTIFY",
+        "OPTIONS",
+        "PATCH",
+        "POST",
+        "PROPFIND",
+        "PROPPATCH",
+        "PURGE",
+        "PUT",
+        "QUERY",
+        "REPORT",
+        "SEARCH",
+        "SUBSCRIBE",
+        "TRACE",
+        "UNLOCK",
+        "UNSUBSCRIBE"
+    };
+
+    /**
+     * The method at {@code p}, matched as a prefix as kj does ({@code GETX} reads as {@code GET}
+     * followed by something that is not a space), or null.
+     */
+    private static String consumeMethod(byte[] c, int[] p) {
+        int i = p[0];
+        // kj's decision tree matches the method whose name is a prefix of the input; no method's
+        // name is a prefix of another's, so the first match is kj's. The NUL after the text ends
+        // every comparison in time.
+        for (String m : METHODS) {
+            int n = m.length();
+            int k = 0;
+            while (k < n && c[i + k] == m.charAt(k)) {
+                k++;
+            }
+            if (k == n) {
+                p[0] = i + n;
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static int skipSpace(byte[] c, int p) {
+        while (c[p] == ' ' || c[p] == '\t') {
+            p++;
+        }
+        return p;
+    }
+
+    /** A word up to a space or tab (consumed) or the end; null when a line break comes first. */
+    private static String consumeWord(byte[] c, int[] ptr) {
+        int start = skipSpace(c, ptr[0]);
+        int p = start;
+        while (true) {
+            switch (c[p]) {
+                case 0 -> {
+                    ptr[0] = p;
+                    return latin1(c, start, p);
+                }
+                case ' ', '\t' -> {
+                    ptr[0] = p + 1;
+                    return latin1(c, start, p);
+                }
+                case '\n', '\r' -> {
+                    return null;
+                }
+                default -> p++;
+            }
+        }
+    }
+
+    /**
+     * The rest of a line, without leading spaces; continuation lines (a line break followed by a
+     * space or tab) are joined, the line break becoming spaces, as kj does. A lone {@code \r} ends
+     * a line too.
+     */
+    private static String consumeLine(byte[] c, int[] ptr) {
+        int start = skipSpace(c, ptr[0]);
+        int p = start;
+        while (true) {
+            switch (c[p]) {
+                case 0 -> {
+                    ptr[0] = p;
+                    return latin1(c, start, p);
+                }
+                case '\r' -> {
+                    int end = p++;
+                    if (c[p] == '\n') {
+                        p++;
+                    }
+                    if (c[p] == ' ' || c[p] == '\t') {
+                        c[end] = ' ';
+                        c[p - 1] = ' ';
+                        continue;
+                    }
+                    ptr[0] = p;
+                    return latin1(c, start, end);
+                }
+                case '\n' -> {
+                    int end = p++;
+                    if (c[p] == ' ' || c[p] == '\t') {
+                        c[end] = ' ';
+                        continue;
+                    }
+                    ptr[0] = p;
+                    return latin1(c, start, end);
+                }
+                default -> p++;
+            }
+        }
+    }
+
+    /** A header name (token characters, no leading space), spaces and a colon; lower-cased; or null. */
+    private static String consumeHeaderName(byte[] c, int[] ptr) {
+        int start = ptr[0];
+        int p = start;
+        while (isTokenChar(c[p])) {
+            p++;
+        }
+        int end = p;
+        p = skipSpace(c, p);
+        if (end == start || c[p] != ':') {
+            return null;
+        }
+        p = skipSpace(c, p + 1);
+        ptr[0] = p;
+        StringBuilder name = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+            int b = c[i] & 0xff;
+            name.append((char) (b >= 'A' && b <= 'Z' ? b + 32 : b));
+        }
+        return name.toString();
+    }
+
+    private static final boolean[] TOKEN = new boolean[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            // kj: anything but control characters, DEL, whitespace and RFC 2616 separators (bytes >= 0x80 pass)
+            TOKEN[b] = b > 32 && b != 127 && "()<>@,;:\\\"/[]?={}".indexOf(b) < 0;
+        }
+    }
+
+    static boolean isTokenChar(byte b) {
+        return TOKEN[b & 0xff];
+    }
+
+    private static String latin1(byte[] c, int from, int to) {
+        return new String(c, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+}
