@@ -35,6 +35,13 @@ public final class DurableRuntime implements AutoCloseable {
     private final AlarmScheduler alarms;
     private final ActorServices services;
     private final Timeline timeline;
+    private final dev.partyflare.emulator.internal.exec.Activity activity =
+            new dev.partyflare.emulator.internal.exec.Activity();
+    private final dev.partyflare.emulator.internal.actor.Journal journal;
+    private final dev.partyflare.emulator.internal.actor.ObjectFaults faults =
+            new dev.partyflare.emulator.internal.actor.ObjectFaults();
+    /** Answers outbound fetch in place of the network when set (tests). */
+    private volatile java.util.function.Function<Request, Response> outboundHandler;
 
     /** A Durable Object class bound under {@code binding}. */
     public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
@@ -60,9 +67,12 @@ public final class DurableRuntime implements AutoCloseable {
             int attachmentLimit,
             boolean deleteAllDeletesAlarm,
             boolean pointInTimeRecovery,
-            int timelinePerObject) {
+            int timelinePerObject,
+            boolean journal,
+            boolean chaosHibernation) {
         this.clock = clock;
         this.timeline = new Timeline(clock, timelinePerObject);
+        this.journal = journal ? new dev.partyflare.emulator.internal.actor.Journal(clock) : null;
         this.errorListener = errorListener;
         this.storage = storage;
         this.alarms = new AlarmScheduler(clock);
@@ -79,7 +89,11 @@ public final class DurableRuntime implements AutoCloseable {
                 attachmentLimit,
                 deleteAllDeletesAlarm,
                 pointInTimeRecovery,
-                timeline);
+                timeline,
+                activity,
+                this.journal,
+                chaosHibernation,
+                faults);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -128,7 +142,40 @@ public final class DurableRuntime implements AutoCloseable {
     }
 
     Response outbound(Request request) {
+        java.util.function.Function<Request, Response> h = outboundHandler;
+        if (h != null) {
+            Response r = h.apply(request);
+            if (r == null) {
+                throw new IllegalStateException("The outbound handler returned no response for " + request);
+            }
+            return r;
+        }
         return outbound.send(request);
+    }
+
+    /** Answers outbound fetch with {@code handler} from now on (null: the network again). */
+    public void setOutboundHandler(java.util.function.Function<Request, Response> handler) {
+        this.outboundHandler = handler;
+    }
+
+    /** The work in flight, for settled time. */
+    public dev.partyflare.emulator.internal.exec.Activity activity() {
+        return activity;
+    }
+
+    /** Forgets work that waits on a clock reset away (a full reset): it can never run. */
+    public void forgetWaitingWork() {
+        activity.forgetParked();
+    }
+
+    /** Faults injected into calls to objects. */
+    public dev.partyflare.emulator.internal.actor.ObjectFaults faults() {
+        return faults;
+    }
+
+    /** What objects received, or null when the journal is off. */
+    public dev.partyflare.emulator.internal.actor.Journal journal() {
+        return journal;
     }
 
     /**
@@ -136,6 +183,17 @@ public final class DurableRuntime implements AutoCloseable {
      * throws: an uncaught exception becomes a 500 and is reported.
      */
     public Response fetch(Request request) {
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                activity.enter("Worker fetch", () -> request.method() + " " + request.path());
+        try {
+            return fetchCounted(request);
+        } finally {
+            work.end();
+        }
+    }
+
+    /** {@link #fetch(Request)} for work already counted (and attached to this thread) by the caller. */
+    public Response fetchCounted(Request request) {
         EventContext previous = EventContext.enterWorker();
         try {
             Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
