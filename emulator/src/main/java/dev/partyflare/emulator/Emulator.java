@@ -176,6 +176,9 @@ public final class Emulator implements AutoCloseable {
     public Response fetch(Request request) {
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 runtime.activity().begin("Worker fetch", () -> request.method() + " " + request.path());
+        // the caller waits: time may skip; the wait ends before the work does, so it never skips
+        // between the response and the caller seeing it
+        Runnable waited = settled == null ? () -> {} : settled.startWaiting();
         Future<Response> f;
         try {
             f = callers.submit(() -> {
@@ -183,15 +186,17 @@ public final class Emulator implements AutoCloseable {
                 try {
                     return runtime.fetchCounted(request);
                 } finally {
+                    waited.run();
                     work.end();
                 }
             });
         } catch (RuntimeException e) {
+            waited.run();
             work.end();
             throw e;
         }
         try {
-            return settled == null ? f.get() : settled.whileWaiting(f::get);
+            return f.get();
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -824,6 +829,11 @@ public final class Emulator implements AutoCloseable {
         @Override
         public boolean isAutoSkip() {
             return settled != null && settled.autoSkip();
+        }
+
+        @Override
+        public Runnable startWaiting() {
+            return settled == null ? () -> {} : settled.startWaiting();
         }
 
         @Override

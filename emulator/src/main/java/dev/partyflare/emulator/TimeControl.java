@@ -68,6 +68,14 @@ public interface TimeControl {
      */
     <T> T whileWaiting(Supplier<T> wait);
 
+    /**
+     * Starts a wait by hand, for waits that {@link #whileWaiting} cannot wrap; the returned action
+     * ends it (calling it again does nothing). End it from the thread that satisfies the wait, as soon
+     * as it is satisfied (e.g. where a message is queued for the test): time then never skips between
+     * the answer and the waiter seeing it.
+     */
+    Runnable startWaiting();
+
     /** Number of user timers ({@code sleep}, {@code setTimeout}) scheduled and not yet fired. */
     int pendingTimers();
 

@@ -133,6 +133,7 @@ public final class TestClient {
             });
             ws = TestWebSocket.connect(this.http, wsUri, headers, env.waitTimeout());
         }
+        ws.waitsOn(env.time());
         env.track(ws);
         return ws;
     }

@@ -65,6 +65,51 @@ public final class TestWebSocket implements AutoCloseable {
     private boolean closeSent;
     private int received;
 
+    /** The emulator's clock: waits here let time skip (when automatic skipping is on). */
+    private volatile dev.partyflare.emulator.TimeControl time;
+
+    /** Waits of this socket count as the test waiting on the runtime ({@link dev.partyflare.emulator.TimeControl#whileWaiting}). */
+    void waitsOn(dev.partyflare.emulator.TimeControl t) {
+        this.time = t;
+    }
+
+    /** The test's wait on this socket in progress, ended by whatever satisfies it (under {@link #lock}). */
+    private Runnable waitEnds;
+
+    private <T> T waiting(java.util.function.Supplier<T> wait) {
+        dev.partyflare.emulator.TimeControl t = time;
+        if (t == null) {
+            return wait.get();
+        }
+        Runnable done = t.startWaiting();
+        lock.lock();
+        try {
+            waitEnds = done;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return wait.get();
+        } finally {
+            lock.lock();
+            try {
+                waitEnds = null;
+            } finally {
+                lock.unlock();
+            }
+            done.run();
+        }
+    }
+
+    /** Something arrived: the test's wait ends now, on the delivering thread (under {@link #lock}). */
+    private void endWaitLocked() {
+        Runnable r = waitEnds;
+        if (r != null) {
+            waitEnds = null;
+            r.run();
+        }
+    }
+
     private TestWebSocket(String url, Duration defaultTimeout) {
         this.url = url;
         this.defaultTimeout = defaultTimeout;
@@ -217,6 +262,7 @@ public final class TestWebSocket implements AutoCloseable {
         try {
             inbox.add(m);
             received++;
+            endWaitLocked();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -243,6 +289,12 @@ public final class TestWebSocket implements AutoCloseable {
             } catch (RuntimeException | AssertionError e) {
                 // the peer is gone; nothing to complete
             }
+        }
+        lock.lock();
+        try {
+            endWaitLocked(); // after the answer: its close event is counted before the wait ends
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -377,6 +429,10 @@ public final class TestWebSocket implements AutoCloseable {
     }
 
     private Optional<WebSocketMessage> poll(Duration timeout) {
+        return waiting(() -> pollInner(timeout));
+    }
+
+    private Optional<WebSocketMessage> pollInner(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
@@ -424,6 +480,10 @@ public final class TestWebSocket implements AutoCloseable {
      * connection went away), and says how.
      */
     public Close awaitClose(Duration timeout) {
+        return waiting(() -> awaitCloseInner(timeout));
+    }
+
+    private Close awaitCloseInner(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {

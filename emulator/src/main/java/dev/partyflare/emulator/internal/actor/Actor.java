@@ -473,8 +473,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         row.scheduledTime());
     }
 
+    /** {@code COUNTER "a" (dev.example.Counter 1f0c…64 hex) (alarm)}: binding and name first, as tests name objects. */
     String where(String description) {
-        return namespace.className() + " " + id + " (" + description + ")";
+        String name = id.name().orElseGet(() -> log == null ? null : log.name());
+        return namespace.binding() + (name == null ? "" : " \"" + name + "\"") + " (" + namespace.className() + " " + id
+                + ") (" + description + ")";
     }
 
     // ---- commit points (the output gate) ----

@@ -145,6 +145,22 @@ public final class SettledClock {
         }
     }
 
+    /**
+     * Starts a wait by hand; the returned action ends it (once). The thread that satisfies the wait
+     * should end it, before its own work ends: time then never skips between the answer and the
+     * waiter seeing it.
+     */
+    public Runnable startWaiting() {
+        waiting.incrementAndGet();
+        wakeSkipper();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                waiting.decrementAndGet();
+            }
+        };
+    }
+
     private void wakeSkipper() {
         Thread t = skipper;
         if (t != null) {
