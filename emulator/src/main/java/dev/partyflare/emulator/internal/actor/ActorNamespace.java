@@ -468,7 +468,10 @@ public final class ActorNamespace implements DurableObjectNamespace {
         java.util.Set<String> ids = new java.util.TreeSet<>(actors.keySet());
         ids.addAll(hibernation.all().keySet());
         for (NamespaceStorage.StoredObject o : store.objects()) {
-            ids.add(o.id());
+            // as describeAll: an object whose data was deleted (deleteAll, a reset) is no longer listed
+            if (services.alarms().pending(this, o.id()) != null || store.hasData(o.id())) {
+                ids.add(o.id());
+            }
         }
         return new java.util.ArrayList<>(ids);
     }

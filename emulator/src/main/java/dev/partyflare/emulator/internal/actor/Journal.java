@@ -92,7 +92,9 @@ public final class Journal {
 
     void request(ActorNamespace ns, DurableObjectId id, Request r) {
         byte[] body = r.hasBody() ? r.bytes() : null;
-        add(ns, id, Kind.REQUEST, r.method(), r.path(), r.headers().asMap(), null, body, null, 0);
+        String query = r.uri().getRawQuery();
+        String path = query == null ? r.path() : r.path() + "?" + query;
+        add(ns, id, Kind.REQUEST, r.method(), path, r.headers().asMap(), null, body, null, 0);
     }
 
     void rpc(ActorNamespace ns, DurableObjectId id, String method, byte[][] serialized) {
