@@ -25,24 +25,30 @@ if [ -z "$skip_build" ]; then
   ./mvnw -o -q -pl junit5 test-compile
 fi
 reports=junit5/target/surefire-reports
-printf '%-16s %4s %10s %14s %6s\n' lifetime run "wall (s)" "in tests (s)" tests
+# CPU (user + system, Maven and the forked test JVM) is printed too: on a machine that other work
+# keeps busy, wall times say more about the neighbours than about the suite.
+printf '%-16s %4s %10s %14s %9s %6s  %s\n' lifetime run "wall (s)" "in tests (s)" "CPU (s)" tests load
 for lifetime in $lifetimes; do
   for run in $(seq 1 "$runs"); do
     rm -f "$reports"/TEST-dev.partyflare.emulator.junit5.suite1000.*.xml
-    start=$(date +%s.%N)
-    ./mvnw -o -q -pl junit5 test \
-      -Dtest='dev.partyflare.emulator.junit5.suite1000.Suite*' -Dsurefire.failIfNoSpecifiedTests=false \
-      -Dpartyflare.suite1000=true -Dpartyflare.suite1000.lifetime="$lifetime" >/dev/null
-    end=$(date +%s.%N)
-    python3 - "$lifetime" "$run" "$start" "$end" "$reports" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-lifetime, run, start, end, reports = sys.argv[1:]
+    python3 - "$lifetime" "$run" "$reports" <<'PY'
+import glob, os, resource, subprocess, sys, time, xml.etree.ElementTree as ET
+lifetime, run, reports = sys.argv[1:]
+start = time.monotonic()
+subprocess.run(["./mvnw", "-o", "-q", "-pl", "junit5", "test",
+                "-Dtest=dev.partyflare.emulator.junit5.suite1000.Suite*",
+                "-Dsurefire.failIfNoSpecifiedTests=false",
+                "-Dpartyflare.suite1000=true", "-Dpartyflare.suite1000.lifetime=" + lifetime],
+               check=True, stdout=subprocess.DEVNULL)
+wall = time.monotonic() - start
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 total, tests = 0.0, 0
 for f in glob.glob(reports + "/TEST-dev.partyflare.emulator.junit5.suite1000.*.xml"):
     root = ET.parse(f).getroot()
     total += float(root.get("time"))
     tests += int(root.get("tests"))
-print(f"{lifetime:<16} {run:>4} {float(end) - float(start):>10.2f} {total:>14.2f} {tests:>6}")
+load = os.getloadavg()[0]
+print(f"{lifetime:<16} {run:>4} {wall:>10.2f} {total:>14.2f} {ru.ru_utime + ru.ru_stime:>9.2f} {tests:>6}  {load:.1f}")
 PY
   done
 done

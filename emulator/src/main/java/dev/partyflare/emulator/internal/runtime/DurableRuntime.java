@@ -318,22 +318,34 @@ public final class DurableRuntime implements AutoCloseable {
             return;
         }
         long limitNanos = limit.toNanos();
-        watchdog = Thread.ofPlatform().daemon().name("partyflare-watchdog").start(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(Math.max(10, Math.min(500, limit.toMillis() / 4)));
-                    long now = System.nanoTime();
-                    for (ActorNamespace ns : namespaces.values()) {
-                        ns.checkRunningTimes(now, limitNanos);
+        long period = Math.max(10, Math.min(500, limit.toMillis() / 4));
+        // one thread watches every runtime of the JVM (tests start thousands of emulators)
+        watchdog = WATCHDOG.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        long now = System.nanoTime();
+                        for (ActorNamespace ns : namespaces.values()) {
+                            ns.checkRunningTimes(now, limitNanos);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        LOG.log(System.Logger.Level.WARNING, "The watchdog failed a round", e);
                     }
-                }
-            } catch (InterruptedException e) {
-                // stopped
-            }
-        });
+                },
+                period,
+                period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private volatile Thread watchdog;
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdogExecutor();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor watchdogExecutor() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, r -> Thread.ofPlatform().daemon().name("partyflare-watchdog").unstarted(r));
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
 
     public StorageEngine storage() {
         return storage;
@@ -366,7 +378,7 @@ public final class DurableRuntime implements AutoCloseable {
     @Override
     public void close() {
         if (watchdog != null) {
-            watchdog.interrupt();
+            watchdog.cancel(false);
         }
         alarms.cancelAll();
         clock.shutdown();
@@ -376,6 +388,9 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** Stops as a crash would: nothing is flushed beyond what was committed. */
     public void crash() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         alarms.cancelAll();
         clock.shutdown();
         storage.crash();
