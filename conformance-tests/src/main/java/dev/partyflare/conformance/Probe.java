@@ -1,5 +1,6 @@
 package dev.partyflare.conformance;
 
+import dev.partyflare.emulator.client.WsClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

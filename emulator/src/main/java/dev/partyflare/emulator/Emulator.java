@@ -45,6 +45,8 @@ public final class Emulator implements AutoCloseable {
     private final HttpFrontend http;
     private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
     private final TimeControl time;
+    private final dev.partyflare.emulator.internal.time.SettledClock settled;
+    private final long clockStart;
 
     private Emulator(EmulatorOptions options, HttpFrontend.Listener listener, DurableRuntime.ErrorListener errors) {
         this.options = options;
@@ -70,7 +72,19 @@ public final class Emulator implements AutoCloseable {
                 options.attachmentLimit(),
                 Compatibility.of(options.compatibilityDate(), options.compatibilityFlags()),
                 options.pointInTimeRecovery(),
-                options.timelineSize());
+                options.timelineSize(),
+                options.journal(),
+                options.chaosHibernation());
+        this.clockStart = clock.millis();
+        this.settled = clock instanceof ManualRuntimeClock m
+                ? new dev.partyflare.emulator.internal.time.SettledClock(
+                        m, runtime.activity(), options.settleTimeout(), options.autoTimeSkipping())
+                : null;
+        RuntimeClock c = clock;
+        runtime.storage().faults().useSleeper(ms -> c.sleepUntil(c.millis() + ms));
+        if (options.outbound() != null) {
+            setOutbound(options.outbound());
+        }
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -97,7 +111,7 @@ public final class Emulator implements AutoCloseable {
             }
         }
         this.http = frontend;
-        this.time = new ClockControl(clock);
+        this.time = new ClockControl(clock, settled, runtime.activity(), options.settleTimeout());
         runtime.startWatchdog(options.eventTimeout());
     }
 
@@ -180,7 +194,37 @@ public final class Emulator implements AutoCloseable {
      * 500 responses.
      */
     public Response fetch(Request request) {
-        Future<Response> f = callers.submit(() -> runtime.fetch(request));
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                runtime.activity().begin("Worker fetch", () -> request.method() + " " + request.path());
+        // the caller waits: time may skip; the wait ends before the work does, so it never skips
+        // between the response and the caller seeing it
+        Runnable waited = settled == null ? () -> {} : settled.startWaiting();
+        if (Thread.currentThread().isVirtual()) {
+            // already on a virtual thread (the test harness calls from one): no hand-over to another
+            work.attach();
+            try {
+                return runtime.fetchCounted(request);
+            } finally {
+                waited.run();
+                work.end();
+            }
+        }
+        Future<Response> f;
+        try {
+            f = callers.submit(() -> {
+                work.attach();
+                try {
+                    return runtime.fetchCounted(request);
+                } finally {
+                    waited.run();
+                    work.end();
+                }
+            });
+        } catch (RuntimeException e) {
+            waited.run();
+            work.end();
+            throw e;
+        }
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -189,6 +233,8 @@ public final class Emulator implements AutoCloseable {
             throw new IllegalStateException("Interrupted while waiting for " + request, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("The emulator failed to serve " + request, e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException("The emulator failed to serve " + request, e);
         }
     }
 
@@ -368,6 +414,27 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything {@link #reset()} does, and what else a fresh emulator would not have: the manual
+     * clock goes back to where it started (pending timers forgotten), faults and the outbound
+     * handler are removed, the journal is emptied. What is left is the Worker and the classes; a
+     * test that runs after it cannot tell it from a new emulator. Wait for work in flight first
+     * ({@link #awaitIdle}): events that are still running when it resets are stopped with their
+     * objects.
+     */
+    public void resetAll() {
+        reset();
+        clearFaults();
+        runtime.setOutboundHandler(null);
+        if (runtime.journal() != null) {
+            runtime.journal().clear();
+        }
+        if (clock instanceof ManualRuntimeClock m) {
+            m.resetTo(clockStart);
+        }
+        runtime.forgetWaitingWork();
+    }
+
     /** {@link #reset()} for the namespace bound as {@code binding} only. */
     public void reset(String binding) {
         dev.partyflare.emulator.internal.actor.ActorNamespace ns =
@@ -433,24 +500,174 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
-     * Waits (real time, at most {@code timeout}) until no object has an event running or queued and no
-     * alarm that the clock started is still starting or running: e.g. after {@code time().advance(...)},
-     * until the alarms and timers it fired have run. Returns false on timeout.
+     * Waits (real time, at most {@code timeout}) until the runtime is quiet: no event, alarm run or
+     * socket event in flight except those waiting on the clock. On a manual clock this is {@link
+     * TimeControl#runUntilIdle()} with its own timeout (nothing moves the clock). Returns false on
+     * timeout.
      */
     public boolean awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!runtime.idle()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            runtime.activity().awaitQuiet(timeout, "(awaitIdle)");
+            return true;
+        } catch (TimeoutException e) {
+            return false;
         }
-        return true;
+    }
+
+    /** What keeps the runtime from being idle now: each piece of work in flight that does not wait on the clock. */
+    public List<String> workInFlight() {
+        return runtime.activity().describeActive();
+    }
+
+    // ---- faults (tests) ----
+
+    /**
+     * The next {@code commits} storage commits of the object behind {@code stub} fail, as a failed
+     * write does on Cloudflare: the object is reset, its callers get {@code Internal error in Durable
+     * Object storage write caused object to be reset.} and the outputs held behind the write (a
+     * response, socket messages) are dropped. 0 clears.
+     */
+    public void failNextCommits(DurableObjectStub stub, int commits) {
+        if (commits < 0) {
+            throw new IllegalArgumentException("commits cannot be negative: " + commits);
+        }
+        runtime.namespaceOf(stub);
+        runtime.storage().faults().failNextCommits(stub.id().toString(), commits);
+        runtime.namespaceOf(stub).recordAdmin(stub, "fault", "the next " + commits + " commit(s) fail");
+    }
+
+    /**
+     * Every storage commit of the object behind {@code stub} (of every object, when {@code stub} is
+     * null) takes {@code latency} on the runtime clock, holding the object's input gate and its
+     * outputs meanwhile: on a manual clock, responses wait until time is advanced (or skipped).
+     * {@link Duration#ZERO} clears.
+     */
+    public void slowStorage(DurableObjectStub stub, Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency cannot be negative: " + latency);
+        }
+        String id = stub == null ? null : stub.id().toString();
+        if (stub != null) {
+            runtime.namespaceOf(stub);
+        }
+        runtime.storage().faults().slowCommits(id, latency.toMillis());
+    }
+
+    /**
+     * The next {@code calls} calls through stubs ({@code fetch} and RPC) to the object behind {@code
+     * stub} are refused as Cloudflare refuses calls to an object whose queue is full: a {@link
+     * dev.partyflare.durable.DurableObjectException} with {@code Durable Object is overloaded. Too many
+     * requests queued.} and {@code overloaded()} set (a Worker that does not catch it answers 500). A
+     * negative count refuses every call until cleared with 0.
+     */
+    public void overload(DurableObjectStub stub, int calls) {
+        runtime.namespaceOf(stub);
+        runtime.faults().overload(stub.id().toString(), calls);
+    }
+
+    /**
+     * Breaks every WebSocket of the object behind {@code stub}, standard and hibernatable, as a network
+     * failure would: clients see 1006 without a close frame, and the object's close handlers get 1006
+     * {@code WebSocket disconnected without sending Close frame.} ({@code wasClean} false). Returns how
+     * many were broken.
+     */
+    public int dropSockets(DurableObjectStub stub) {
+        List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> all =
+                runtime.namespaceOf(stub).openSockets(stub);
+        for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : all) {
+            ws.peerEnd().disconnect();
+        }
+        runtime.namespaceOf(stub).recordAdmin(stub, "sockets.drop", all.size() + " socket(s)");
+        return all.size();
+    }
+
+    /** Removes every injected fault: commit failures, slow storage, overloaded objects. */
+    public void clearFaults() {
+        runtime.storage().faults().clear();
+        runtime.faults().clear();
+    }
+
+    // ---- outbound fetch ----
+
+    /**
+     * Answers every outbound {@code fetch} of the Worker and of objects with {@code handler} from now
+     * on, instead of the network; null sends them to the network again.
+     */
+    public void setOutbound(OutboundHandler handler) {
+        if (handler == null) {
+            runtime.setOutboundHandler(null);
+            return;
+        }
+        runtime.setOutboundHandler(req -> {
+            try {
+                return handler.handle(req);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("fetch() to " + req.url() + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    // ---- the journal ----
+
+    /**
+     * What the object behind {@code stub} received, oldest first: requests, RPC calls with their
+     * arguments, WebSocket messages (at most 1,000 per object). Empty unless the emulator records a
+     * journal ({@link EmulatorOptions.Builder#journal(boolean)}; the test harness does).
+     */
+    public List<JournalEntry> journal(DurableObjectStub stub) {
+        dev.partyflare.emulator.internal.actor.Journal j = runtime.journal();
+        if (j == null) {
+            runtime.namespaceOf(stub);
+            return List.of();
+        }
+        List<JournalEntry> out = new ArrayList<>();
+        for (dev.partyflare.emulator.internal.actor.Journal.Entry e :
+                j.entries(runtime.namespaceOf(stub), stub.id().toString())) {
+            out.add(entry(e));
+        }
+        return out;
+    }
+
+    /** Everything every object received, in order (see {@link #journal(DurableObjectStub)}). */
+    public List<JournalEntry> journal() {
+        dev.partyflare.emulator.internal.actor.Journal j = runtime.journal();
+        if (j == null) {
+            return List.of();
+        }
+        List<JournalEntry> out = new ArrayList<>();
+        for (dev.partyflare.emulator.internal.actor.Journal.Entry e : j.all()) {
+            out.add(entry(e));
+        }
+        return out;
+    }
+
+    private static JournalEntry entry(dev.partyflare.emulator.internal.actor.Journal.Entry e) {
+        return new JournalEntry(
+                e.seq(),
+                Instant.ofEpochMilli(e.time()),
+                e.binding(),
+                e.objectId(),
+                e.objectName(),
+                JournalEntry.Kind.valueOf(e.kind().name()),
+                e.name(),
+                e.path(),
+                e.headers(),
+                e.text(),
+                e.bytes(),
+                e.args(),
+                e.socket(),
+                Emulator::canonicalJson);
+    }
+
+    private static String canonicalJson(Object value) {
+        if (value instanceof JournalEntry.RawJson raw) {
+            return dev.partyflare.emulator.internal.json.Json.writeString(
+                    dev.partyflare.emulator.internal.json.Json.readUntyped(
+                            raw.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return canonicalJson(new JournalEntry.RawJson(dev.partyflare.emulator.internal.json.Json.writeString(value)));
     }
 
     // ---- the timeline ----
@@ -544,6 +761,9 @@ public final class Emulator implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (settled != null) {
+            settled.close();
+        }
         runtime.crash();
         callers.shutdownNow();
     }
@@ -561,15 +781,28 @@ public final class Emulator implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        if (settled != null) {
+            settled.close();
+        }
         runtime.close();
         callers.shutdownNow();
     }
 
     private static final class ClockControl implements TimeControl {
         private final RuntimeClock clock;
+        private final dev.partyflare.emulator.internal.time.SettledClock settled;
+        private final dev.partyflare.emulator.internal.exec.Activity activity;
+        private final Duration settleTimeout;
 
-        ClockControl(RuntimeClock clock) {
+        ClockControl(
+                RuntimeClock clock,
+                dev.partyflare.emulator.internal.time.SettledClock settled,
+                dev.partyflare.emulator.internal.exec.Activity activity,
+                Duration settleTimeout) {
             this.clock = clock;
+            this.settled = settled;
+            this.activity = activity;
+            this.settleTimeout = settleTimeout;
         }
 
         @Override
@@ -579,12 +812,12 @@ public final class Emulator implements AutoCloseable {
 
         @Override
         public boolean isControllable() {
-            return clock instanceof ManualRuntimeClock;
+            return settled != null;
         }
 
-        private ManualRuntimeClock manual() {
-            if (clock instanceof ManualRuntimeClock m) {
-                return m;
+        private dev.partyflare.emulator.internal.time.SettledClock manual() {
+            if (settled != null) {
+                return settled;
             }
             throw new IllegalStateException(
                     "This emulator runs on real time; build it with EmulatorOptions.builder().manualClock(...)"
@@ -597,14 +830,72 @@ public final class Emulator implements AutoCloseable {
         }
 
         @Override
+        public void runUntilIdle() {
+            if (settled != null) {
+                settled.runUntilIdle();
+                return;
+            }
+            try {
+                activity.awaitQuiet(settleTimeout, "(runUntilIdle)");
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Optional<Instant> advanceToNextTimer() {
+            long t = manual().advanceToNext();
+            return t < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(t));
+        }
+
+        @Override
+        public Optional<Instant> nextTimer() {
+            long t = manual().clock().nextDue();
+            return t < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(t));
+        }
+
+        @Override
+        public void setAutoSkip(boolean on) {
+            manual().setAutoSkip(on);
+        }
+
+        @Override
+        public boolean isAutoSkip() {
+            return settled != null && settled.autoSkip();
+        }
+
+        @Override
+        public Runnable startWaiting() {
+            return settled == null ? () -> {} : settled.startWaiting();
+        }
+
+        @Override
+        public <T> T whileWaiting(java.util.function.Supplier<T> wait) {
+            if (settled == null) {
+                return wait.get();
+            }
+            try {
+                return settled.whileWaiting(wait::get);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
         public int pendingTimers() {
             return clock.pending();
         }
 
         @Override
         public void awaitPendingTimers(int count, Duration timeout) {
+            if (!(clock instanceof ManualRuntimeClock m)) {
+                throw new IllegalStateException(
+                        "This emulator runs on real time; awaitPendingTimers needs a manual clock");
+            }
             try {
-                manual().awaitPending(count, timeout);
+                m.awaitPending(count, timeout);
             } catch (TimeoutException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             } catch (InterruptedException e) {

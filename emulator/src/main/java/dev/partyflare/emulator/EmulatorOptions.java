@@ -60,6 +60,11 @@ public final class EmulatorOptions {
     private final int attachmentLimit;
     private final boolean pointInTimeRecovery;
     private final int timelineSize;
+    private final Duration settleTimeout;
+    private final boolean autoTimeSkipping;
+    private final boolean chaosHibernation;
+    private final boolean journal;
+    private final OutboundHandler outbound;
 
     /**
      * A Durable Object class under a binding name.
@@ -105,6 +110,11 @@ public final class EmulatorOptions {
         this.attachmentLimit = b.attachmentLimit;
         this.pointInTimeRecovery = b.pointInTimeRecovery;
         this.timelineSize = b.timelineSize;
+        this.settleTimeout = b.settleTimeout;
+        this.autoTimeSkipping = b.autoTimeSkipping;
+        this.chaosHibernation = b.chaosHibernation;
+        this.journal = b.journal;
+        this.outbound = b.outbound;
     }
 
     public static Builder builder() {
@@ -226,6 +236,31 @@ public final class EmulatorOptions {
         return timelineSize;
     }
 
+    /** How long (real time) settling time waits for work in flight before it fails ({@link TimeControl#advance}). */
+    public Duration settleTimeout() {
+        return settleTimeout;
+    }
+
+    /** Whether the manual clock skips ahead by itself while a caller waits and the runtime is quiet. */
+    public boolean autoTimeSkipping() {
+        return autoTimeSkipping;
+    }
+
+    /** Whether every object is hibernated (or evicted) after every event: state kept in fields is lost at once. */
+    public boolean chaosHibernation() {
+        return chaosHibernation;
+    }
+
+    /** Whether the emulator records what each object received ({@link Emulator#journal}). */
+    public boolean journal() {
+        return journal;
+    }
+
+    /** What answers outbound {@code fetch} calls of Workers and objects, or null for the network. */
+    public OutboundHandler outbound() {
+        return outbound;
+    }
+
     /** The state directory, or null for in-memory storage (lost on close). */
     public Path persistTo() {
         return persistTo;
@@ -256,6 +291,11 @@ public final class EmulatorOptions {
         b.attachmentLimit = attachmentLimit;
         b.pointInTimeRecovery = pointInTimeRecovery;
         b.timelineSize = timelineSize;
+        b.settleTimeout = settleTimeout;
+        b.autoTimeSkipping = autoTimeSkipping;
+        b.chaosHibernation = chaosHibernation;
+        b.journal = journal;
+        b.outbound = outbound;
         return b;
     }
 
@@ -284,6 +324,11 @@ public final class EmulatorOptions {
         private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
         private boolean pointInTimeRecovery;
         private int timelineSize = DEFAULT_TIMELINE_SIZE;
+        private Duration settleTimeout = Duration.ofSeconds(10);
+        private boolean autoTimeSkipping;
+        private boolean chaosHibernation;
+        private boolean journal;
+        private OutboundHandler outbound;
 
         private Builder() {}
 
@@ -473,6 +518,60 @@ public final class EmulatorOptions {
                 throw new IllegalArgumentException("The timeline size cannot be negative, got " + eventsPerObject);
             }
             this.timelineSize = eventsPerObject;
+            return this;
+        }
+
+        /**
+         * How long (real time) settled time waits for work in flight (an event, an alarm run, a socket
+         * event) to end or to wait on the clock, before {@link TimeControl#advance} and friends fail
+         * naming that work: 10 s by default.
+         */
+        public Builder settleTimeout(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("The settle timeout must be positive, got " + d);
+            }
+            this.settleTimeout = d;
+            return this;
+        }
+
+        /**
+         * Automatic time skipping on the manual clock (as Temporal's test environment): while a caller
+         * waits in a blocking call ({@link Emulator#fetch}, or any wait wrapped in {@link
+         * TimeControl#whileWaiting}) and every object waits only on timers or alarms, the clock jumps to
+         * the next one. Off by default; {@link TimeControl#setAutoSkip} changes it at run time.
+         */
+        public Builder autoTimeSkipping(boolean on) {
+            this.autoTimeSkipping = on;
+            return this;
+        }
+
+        /**
+         * Chaos hibernation: after every event, each object that can hibernate is hibernated (or,
+         * without hibernatable sockets, evicted), so the next event constructs it again. Code that keeps
+         * state in fields where it must be in storage or socket attachments fails in tests at once,
+         * not in production after 10 s of quiet. Objects pinned by a timer, a standard WebSocket or
+         * {@code waitUntil} work are left alone, as the runtime would leave them.
+         */
+        public Builder chaosHibernation(boolean on) {
+            this.chaosHibernation = on;
+            return this;
+        }
+
+        /**
+         * Records what every object receives (requests, RPC calls with their arguments, WebSocket
+         * messages), for {@link Emulator#journal}. Off by default (the test harness turns it on).
+         */
+        public Builder journal(boolean on) {
+            this.journal = on;
+            return this;
+        }
+
+        /**
+         * Answers every outbound {@code fetch} of the Worker and of objects with {@code handler}
+         * instead of the network (null: the network). {@link Emulator#setOutbound} changes it at run time.
+         */
+        public Builder outbound(OutboundHandler handler) {
+            this.outbound = handler;
             return this;
         }
 

@@ -17,7 +17,8 @@ class ArchitectureTest {
     void publicApiImportsNoUndertowSqliteOrJackson() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.partyflare.durable..", "dev.partyflare.emulator")
+                .resideInAnyPackage(
+                        "dev.partyflare.durable..", "dev.partyflare.emulator", "dev.partyflare.emulator.client")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

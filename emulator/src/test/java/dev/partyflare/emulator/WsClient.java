@@ -1,22 +1,20 @@
 package dev.partyflare.emulator;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket client that records what it receives, for wire tests. It speaks the protocol on a
- * plain socket ({@link RawWebSocket}) with a reader thread, so an event is exactly what reached the
- * wire: java.net.http's client, used before, sometimes never reported the server's FIN under load
- * (seen with its socket left in CLOSE_WAIT for 20 s), which made tests flaky. As that client with a
- * listener that does not answer closes, it does not reply to a close frame by itself.
+ * A WebSocket client that records what it receives, for wire tests: events on a queue, built on the
+ * project's one raw client ({@link dev.partyflare.emulator.client.WsClient}, which reports every
+ * close frame and FIN as it reaches the wire). As java.net.http's client with a listener that does
+ * not answer closes, it does not reply to a close frame by itself.
  */
 final class WsClient implements AutoCloseable {
     sealed interface Event {}
@@ -33,8 +31,8 @@ final class WsClient implements AutoCloseable {
     /** The connection, for what a test does beyond sending messages (close frames, aborting). */
     final Wire ws;
 
-    private WsClient(RawWebSocket socket) {
-        this.ws = new Wire(socket);
+    private WsClient(dev.partyflare.emulator.client.WsClient client) {
+        this.ws = new Wire(client);
         Thread.ofVirtual().name("ws-client-reader").start(this::read);
     }
 
@@ -42,9 +40,10 @@ final class WsClient implements AutoCloseable {
         URI u = URI.create(url);
         String path = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
         try {
-            RawWebSocket socket = RawWebSocket.connect(u.getPort(), path);
-            socket.noReadTimeout();
-            return new WsClient(socket);
+            dev.partyflare.emulator.client.WsClient client = dev.partyflare.emulator.client.WsClient.connect(
+                            URI.create("http://" + u.getHost() + ":" + u.getPort()), path)
+                    .replyToClose(false);
+            return new WsClient(client);
         } catch (IOException e) {
             throw new IllegalStateException("WebSocket connection to " + url + " failed: " + e.getMessage(), e);
         }
@@ -52,16 +51,15 @@ final class WsClient implements AutoCloseable {
 
     /** Sends frames on the connection; each write is a whole frame (masked, as a client must). */
     static final class Wire {
-        private final RawWebSocket socket;
+        private final dev.partyflare.emulator.client.WsClient client;
+        private volatile boolean aborted;
 
-        Wire(RawWebSocket socket) {
-            this.socket = socket;
+        Wire(dev.partyflare.emulator.client.WsClient client) {
+            this.client = client;
         }
 
-        private synchronized void write(int opcode, byte[] payload) throws IOException {
-            OutputStream out = socket.output();
-            out.write(FuzzIT.frame(true, 0, opcode, payload, -1));
-            out.flush();
+        private void write(int opcode, byte[] payload) throws IOException {
+            client.sendFrame(opcode, payload);
         }
 
         /** Writes on another thread, as a test may send more than the server will read. */
@@ -102,61 +100,36 @@ final class WsClient implements AutoCloseable {
 
         /** Drops the connection without a close frame. */
         void abort() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // already gone
-            }
+            aborted = true;
+            client.close(); // a FIN without a close frame
         }
     }
 
     private void read() {
-        ByteArrayOutputStream fragments = new ByteArrayOutputStream();
-        int fragmentedOpcode = 0;
         try {
             while (true) {
-                RawWebSocket.Frame f = socket().next();
+                dev.partyflare.emulator.client.WsClient.Frame f = ws.client.next(Duration.ofDays(1));
                 if (f == null) {
-                    if (!socket().isClosed()) { // not this client's own abort
-                        events.add(new Failed(new IOException("the connection ended without a close frame")));
-                    }
-                    return;
+                    continue;
                 }
-                switch (f.opcode()) {
-                    case 0 -> fragments.writeBytes(f.payload());
-                    case 1, 2 -> {
-                        fragmentedOpcode = f.opcode();
-                        fragments.reset();
-                        fragments.writeBytes(f.payload());
-                    }
-                    case 8 -> {
-                        byte[] p = f.payload();
-                        int code = p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : 1005;
-                        String reason = p.length > 2 ? new String(p, 2, p.length - 2, StandardCharsets.UTF_8) : "";
-                        events.add(new Closed(code, reason));
+                switch (f.kind()) {
+                    case "text" -> events.add(new Text(f.text()));
+                    case "binary" -> events.add(new Binary(f.bytes()));
+                    case "close" -> {
+                        events.add(new Closed(f.code(), f.reason()));
                         return;
                     }
-                    case 9 -> ws.write(10, f.payload()); // pong
-                    default -> {}
-                }
-                if (f.fin() && (f.opcode() == 0 || f.opcode() == 1 || f.opcode() == 2)) {
-                    byte[] whole = fragments.toByteArray();
-                    events.add(
-                            fragmentedOpcode == 1
-                                    ? new Text(new String(whole, StandardCharsets.UTF_8))
-                                    : new Binary(whole));
-                    fragments.reset();
+                    default -> { // eof: the connection ended without a close frame
+                        if (!ws.aborted) { // not this client's own abort
+                            events.add(new Failed(new IOException("the connection ended without a close frame")));
+                        }
+                        return;
+                    }
                 }
             }
-        } catch (IOException e) {
-            if (!socket().isClosed()) {
-                events.add(new Failed(e));
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-    }
-
-    private RawWebSocket socket() {
-        return ws.socket;
     }
 
     void send(String text) {

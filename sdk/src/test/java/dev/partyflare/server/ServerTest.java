@@ -7,39 +7,40 @@ import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.WebSocket;
 import dev.partyflare.emulator.Emulator;
-import dev.partyflare.emulator.EmulatorOptions;
+import dev.partyflare.emulator.junit5.PartyflareEnv;
+import dev.partyflare.emulator.junit5.PartyflareTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** partyflare's Server on the emulator, hibernating and not (behaviours of partyserver's suite). */
+/**
+ * partyflare's Server on the emulator, hibernating and not (behaviours of partyserver's suite),
+ * through the test harness as a user's tests run: time skips while a request waits for {@code
+ * onStart}'s timer, so no test polls the clock.
+ */
+@PartyflareTest(
+        worker = PartyWorker.class,
+        workerName = "party-test",
+        bindings = {
+            @PartyflareTest.Binding(name = "TestServer", type = TestServer.class),
+            @PartyflareTest.Binding(name = "HibServer", type = HibServer.class),
+            @PartyflareTest.Binding(name = "HibChildServer", type = HibChildServer.class)
+        },
+        startTime = "2027-01-15T08:00:00Z",
+        autoTimeSkipping = true)
 class ServerTest {
     Emulator emu;
 
     @BeforeEach
-    void start() {
-        emu = Emulator.start(EmulatorOptions.builder()
-                .workerName("party-test")
-                .worker(new PartyWorker())
-                .durableObject("TestServer", TestServer.class)
-                .durableObject("HibServer", HibServer.class)
-                .durableObject("HibChildServer", HibChildServer.class)
-                .http(false)
-                .manualClock(1_800_000_000_000L)
-                .build());
-    }
-
-    @AfterEach
-    void stop() {
-        emu.close();
+    void start(PartyflareEnv env) {
+        emu = env.emulator();
     }
 
     Client connect(String path) {
@@ -50,27 +51,13 @@ class ServerTest {
         return emu.fetch(Request.get("http://localhost" + path));
     }
 
-    /** Runs the clock so onStart's 1 ms wait completes while a request waits for it. */
-    Response getAdvancing(String path) throws Exception {
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        Future<Response> f = pool.submit(() -> get(path));
-        while (!f.isDone()) {
-            emu.time().advance(Duration.ofMillis(1));
-            Thread.sleep(1);
-        }
-        pool.shutdown();
-        return f.get();
+    /** onStart waits 1 ms on the runtime clock: time skips to it while the request waits. */
+    Response getAdvancing(String path) {
+        return get(path);
     }
 
-    Client connectAdvancing(String path) throws Exception {
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        Future<Client> f = pool.submit(() -> connect(path));
-        while (!f.isDone()) {
-            emu.time().advance(Duration.ofMillis(1));
-            Thread.sleep(1);
-        }
-        pool.shutdown();
-        return f.get();
+    Client connectAdvancing(String path) {
+        return connect(path);
     }
 
     @ParameterizedTest

@@ -5,7 +5,7 @@ import static dev.partyflare.conformance.scenarios.Dsl.slow;
 
 import dev.partyflare.conformance.Probe;
 import dev.partyflare.conformance.Scenario;
-import dev.partyflare.conformance.WsClient;
+import dev.partyflare.emulator.client.WsClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

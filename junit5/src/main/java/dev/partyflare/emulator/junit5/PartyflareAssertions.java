@@ -33,6 +33,11 @@ public final class PartyflareAssertions {
         return new StorageAssert(actual);
     }
 
+    /** Assertions on what an object received: {@code assertThat(env.journal(stub)).hasReceivedRpc("add", 5)}. */
+    public static JournalAssert assertThat(ObjectJournal actual) {
+        return new JournalAssert(actual);
+    }
+
     /**
      * Assertions on the object behind {@code stub}, in the emulator of the test running on this
      * thread (or the only running one that knows it). With several emulators, use {@code new

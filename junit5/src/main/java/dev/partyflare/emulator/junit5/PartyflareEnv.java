@@ -69,6 +69,8 @@ public final class PartyflareEnv implements AutoCloseable {
     private volatile TestClient httpClient;
     private volatile int testMark;
     private volatile int errorMark;
+    private volatile long timelineMark;
+    private volatile OutboundMock outbound;
     private volatile boolean closed;
 
     private PartyflareEnv(EmulatorOptions options, Duration waitTimeout) {
@@ -256,8 +258,14 @@ public final class PartyflareEnv implements AutoCloseable {
             return false;
         }
         long delta = at.get().toEpochMilli() - time().now().toEpochMilli();
-        if (delta > 0) {
-            time().advance(Duration.ofMillis(delta));
+        if (time().isControllable()) {
+            // settled time: when advance returns, the alarm (and what it started) has run
+            time().advance(Duration.ofMillis(Math.max(0, delta)));
+            if (storage(stub).alarm().equals(at)) {
+                throw new AssertionError("The alarm of " + describe(stub) + " set for " + at.get()
+                        + " did not run when the clock reached it; " + describeObjects());
+            }
+            return true;
         }
         await(
                 "the alarm of " + describe(stub) + " set for " + at.get() + " to run",
@@ -408,11 +416,171 @@ public final class PartyflareEnv implements AutoCloseable {
 
     /** {@link #await(String, BooleanSupplier)} with its own timeout. */
     public void await(String what, Duration timeout, BooleanSupplier condition) {
-        Waits.until(
+        time().whileWaiting(() -> Waits.until(
                 what,
                 timeout,
                 () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(),
-                () -> describeObjects());
+                () -> describeObjects()));
+    }
+
+    // ---- settled waits ----
+
+    /**
+     * Waits until the runtime is idle: every event, alarm run and socket event in flight has ended
+     * or waits on the clock (a {@code ctx.sleep}, a timer). Nothing moves the clock. Use it instead
+     * of polling after sending something whose effects run on their own threads (a socket message,
+     * a {@code waitUntil} task).
+     *
+     * @throws PartyflareTimeoutError naming the work still in flight after the wait timeout
+     */
+    public void awaitIdle() {
+        try {
+            time().runUntilIdle();
+        } catch (IllegalStateException e) {
+            throw new PartyflareTimeoutError(e.getMessage() + "; " + describeObjects(), e);
+        }
+    }
+
+    /**
+     * Waits until the object behind {@code stub} hibernated (or was evicted): its instance is gone.
+     * On the manual clock the runtime is settled first; an object that still has its instance then
+     * only goes when time passes, so with automatic time skipping the clock moves to its idle
+     * countdown, and without it this fails at once with what keeps the object (advance the clock by
+     * the idle timeout, or use {@link #hibernate}).
+     *
+     * @throws AssertionError with the reasons the object stays live
+     */
+    public void awaitHibernated(DurableObjectStub stub) {
+        TimeControl t = time();
+        if (t.isControllable()) {
+            awaitIdle();
+            if (!isLive(stub)) {
+                return;
+            }
+            if (!t.isAutoSkip()) {
+                List<String> why = emulator.hibernationBlockers(stub);
+                throw new AssertionError("Expected " + describe(stub) + " to hibernate, but it is live"
+                        + (why.isEmpty()
+                                ? " and idle: it hibernates when its idle countdown ends (advance the clock by "
+                                        + Waits.format(idleTimeout()) + ", or turn on autoTimeSkipping)"
+                                : " and cannot hibernate: " + String.join("; ", why))
+                        + "; " + describeObjects());
+            }
+        }
+        try {
+            await(describe(stub) + " to hibernate", () -> !isLive(stub));
+        } catch (PartyflareTimeoutError e) {
+            List<String> why = emulator.hibernationBlockers(stub);
+            throw new AssertionError(
+                    e.getMessage() + (why.isEmpty() ? "" : "; it cannot hibernate: " + String.join("; ", why)), e);
+        }
+    }
+
+    private Duration idleTimeout() {
+        Duration d = options().idleTimeout();
+        return d == null ? Duration.ZERO : d;
+    }
+
+    private boolean isLive(DurableObjectStub stub) {
+        return objectInfo(stub).map(o -> o.state().equals("live")).orElse(false);
+    }
+
+    // ---- timeline, journal, faults, outbound ----
+
+    /**
+     * The timeline of the object behind {@code stub}, oldest first: requests, RPC calls, socket
+     * events, alarm runs, lifecycle (start, hibernate, evict, reset), commits, uncaught errors, with
+     * runtime-clock times. A failing test's report shows the timelines of the objects it touched.
+     */
+    public List<dev.partyflare.emulator.TimelineEvent> timeline(DurableObjectStub stub) {
+        return emulator.timeline(stub);
+    }
+
+    /**
+     * What the object behind {@code stub} received, oldest first: requests with headers and body, RPC
+     * calls with their arguments, WebSocket messages. Assert with {@code
+     * PartyflareAssertions.assertThat(env.journal(stub)).hasReceivedRpc("add", 5)}.
+     */
+    public ObjectJournal journal(DurableObjectStub stub) {
+        return new ObjectJournal(describe(stub), emulator.journal(stub));
+    }
+
+    /** Faults to inject into the object behind {@code stub} for this test. */
+    public ObjectFaults faults(DurableObjectStub stub) {
+        emulator.hibernationBlockers(stub); // fails now for a stub of another emulator
+        return new ObjectFaults(this, stub);
+    }
+
+    /**
+     * The outbound {@code fetch} mock of this test: from the first call on, every outbound fetch of
+     * the Worker and of objects is answered by its rules instead of the network, and a call that
+     * matches none fails the test (with the request shown) when it ends.
+     */
+    public OutboundMock outbound() {
+        OutboundMock m = outbound;
+        if (m == null) {
+            synchronized (this) {
+                m = outbound;
+                if (m == null) {
+                    m = new OutboundMock();
+                    emulator.setOutbound(m.handler());
+                    outbound = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The failure for outbound calls that matched no rule in this test, or null. */
+    AssertionError unmatchedOutbound() {
+        OutboundMock m = outbound;
+        return m == null ? null : m.unmatchedFailure();
+    }
+
+    /**
+     * The timelines of the objects that had events since the current test began, each at most the
+     * last 25 events, most recent last: what a failing test's report shows.
+     */
+    String timelineReport() {
+        List<dev.partyflare.emulator.TimelineEvent> events;
+        try {
+            events = emulator.timeline(timelineMark, 2_000);
+        } catch (RuntimeException e) {
+            return "";
+        }
+        if (events.isEmpty()) {
+            return "";
+        }
+        java.util.Map<String, List<dev.partyflare.emulator.TimelineEvent>> byObject = new java.util.LinkedHashMap<>();
+        for (dev.partyflare.emulator.TimelineEvent e : events) {
+            byObject.computeIfAbsent(e.binding() + "/" + e.objectId(), k -> new ArrayList<>())
+                    .add(e);
+        }
+        // the objects most recently active last, at most 8
+        List<List<dev.partyflare.emulator.TimelineEvent>> objects = new ArrayList<>(byObject.values());
+        objects.sort(java.util.Comparator.comparingLong(l -> l.get(l.size() - 1).seq()));
+        if (objects.size() > 8) {
+            objects = objects.subList(objects.size() - 8, objects.size());
+        }
+        StringBuilder s =
+                new StringBuilder("Timelines of the objects this test touched (runtime clock, most recent last):");
+        for (List<dev.partyflare.emulator.TimelineEvent> l : objects) {
+            dev.partyflare.emulator.TimelineEvent first = l.get(0);
+            s.append("\n")
+                    .append(first.binding())
+                    .append(first.objectName() != null ? " \"" + first.objectName() + "\"" : "")
+                    .append(" (id ")
+                    .append(first.objectId(), 0, 12)
+                    .append("…):");
+            int from = Math.max(0, l.size() - 25);
+            if (from > 0) {
+                s.append("\n  … ").append(from).append(" earlier event(s)");
+            }
+            for (dev.partyflare.emulator.TimelineEvent e : l.subList(from, l.size())) {
+                s.append("\n  ").append(e.time()).append("  ").append(e.summary());
+            }
+        }
+        return s.toString();
     }
 
     /** Exceptions thrown by user code that reached no caller, in order. */
@@ -513,6 +681,8 @@ public final class PartyflareEnv implements AutoCloseable {
     void beginTest() {
         testMark = sockets.size();
         errorMark = errors.size();
+        List<dev.partyflare.emulator.TimelineEvent> last = emulator.timeline(0, 1);
+        timelineMark = last.isEmpty() ? 0 : last.get(0).seq();
         CURRENT.set(this);
     }
 
@@ -529,6 +699,24 @@ public final class PartyflareEnv implements AutoCloseable {
             }
         }
         sockets.removeAll(opened);
+    }
+
+    /**
+     * Makes a shared emulator as a fresh one for the next test: the test's sockets are closed, work in
+     * flight is given the wait timeout to settle, and {@link Emulator#resetAll()} resets objects,
+     * storage, alarms, every socket, the clock, faults, outbound mocks and the journal.
+     */
+    void resetForNextTest() {
+        endTest();
+        emulator.awaitIdle(waitTimeout);
+        emulator.resetAll();
+        outbound = null;
+        errors.clear();
+        errorMark = 0;
+        TimeControl t = time();
+        if (t.isControllable() && t.isAutoSkip() != options().autoTimeSkipping()) {
+            t.setAutoSkip(options().autoTimeSkipping());
+        }
     }
 
     /** The environment of the test running on this thread, or the only live one that owns {@code stub}. */

@@ -70,15 +70,24 @@ public final class PartyflareExtension
 
     /** How environments are made: options (built anew for each emulator), lifetime, wait timeout. */
     private record Setup(
-            Supplier<EmulatorOptions> options, EmulatorLifetime lifetime, Duration waitTimeout, Class<?> declaredOn) {}
+            Supplier<EmulatorOptions> options,
+            EmulatorLifetime lifetime,
+            Duration waitTimeout,
+            Class<?> declaredOn,
+            Object runKey) {}
 
     /** An environment in a JUnit store, and the context that owns (and closes) it. */
     private record Holder(PartyflareEnv env, String owner) implements AutoCloseable {
         @Override
         public void close() {
-            env.close();
+            if (!owner.equals(RUN_OWNER)) {
+                env.close();
+            }
         }
     }
+
+    /** The owner of an environment shared by the run (closed with the root context, not by a class). */
+    private static final String RUN_OWNER = "[the run]";
 
     private final Setup fixed;
     private final Map<Class<?>, Setup> annotated = new ConcurrentHashMap<>();
@@ -175,11 +184,11 @@ public final class PartyflareExtension
                     : () -> {
                         EmulatorOptions.Builder b =
                                 file == null ? EmulatorOptions.builder() : EmulatorOptions.fromConfig(file);
-                        b.http(false).manualClock(start);
+                        b.http(false).manualClock(start).journal(true).settleTimeout(waitTimeout);
                         c.accept(b);
                         return b.build();
                     };
-            return new PartyflareExtension(new Setup(options, lifetime, waitTimeout, null));
+            return new PartyflareExtension(new Setup(options, lifetime, waitTimeout, null, new Object()));
         }
     }
 
@@ -207,7 +216,7 @@ public final class PartyflareExtension
     @Override
     public void beforeAll(ExtensionContext context) {
         Setup setup = setup(context);
-        if (setup.lifetime() != EmulatorLifetime.PER_CLASS) {
+        if (setup.lifetime() == EmulatorLifetime.PER_TEST) {
             return;
         }
         Class<?> testClass = context.getRequiredTestClass();
@@ -215,6 +224,10 @@ public final class PartyflareExtension
         boolean ownAnnotation = fixed == null && testClass.isAnnotationPresent(PartyflareTest.class);
         if (inherited != null && !ownAnnotation) {
             return; // a @Nested class shares its enclosing class's emulator
+        }
+        if (setup.lifetime() == EmulatorLifetime.REUSED_IN_RUN) {
+            shareRunWide(context, setup);
+            return;
         }
         create(context, setup);
     }
@@ -225,7 +238,9 @@ public final class PartyflareExtension
         Setup setup = setup(context);
         if (h == null
                 || (setup.lifetime() == EmulatorLifetime.PER_TEST && !h.owner().equals(context.getUniqueId()))) {
-            if (setup.lifetime() == EmulatorLifetime.PER_CLASS) {
+            if (setup.lifetime() == EmulatorLifetime.REUSED_IN_RUN) {
+                h = shareRunWide(context.getParent().orElse(context), setup);
+            } else if (setup.lifetime() != EmulatorLifetime.PER_TEST) {
                 // registered on an instance field: no beforeAll ran; share it from the class context
                 h = create(context.getParent().orElse(context), setup);
             } else {
@@ -242,11 +257,39 @@ public final class PartyflareExtension
         if (h == null) {
             return;
         }
+        AssertionError unmatched = h.env().unmatchedOutbound();
         if (h.owner().equals(context.getUniqueId())) {
             context.getStore(NAMESPACE).remove(this);
             h.env().close();
+        } else if (setup(context).lifetime().resets()) {
+            h.env().resetForNextTest();
         } else {
             h.env().endTest();
+        }
+        if (unmatched != null) {
+            throw unmatched;
+        }
+    }
+
+    /** The one environment of the run for {@code setup}'s configuration, shared through the root store. */
+    private Holder shareRunWide(ExtensionContext context, Setup setup) {
+        ExtensionContext.Store root = context.getRoot().getStore(NAMESPACE);
+        RunWide shared = root.computeIfAbsent(setup.runKey(), k -> new RunWide(startEnv(setup)), RunWide.class);
+        if (shared.env().isClosed()) { // closed by hand: start another
+            root.remove(setup.runKey());
+            shared = root.computeIfAbsent(setup.runKey(), k -> new RunWide(startEnv(setup)), RunWide.class);
+        }
+        Holder h = new Holder(shared.env(), RUN_OWNER);
+        context.getStore(NAMESPACE).put(this, h);
+        last = h.env();
+        return h;
+    }
+
+    /** The environment of the whole run for one configuration: JUnit closes it when the run ends. */
+    private record RunWide(PartyflareEnv env) implements AutoCloseable {
+        @Override
+        public void close() {
+            env.close();
         }
     }
 
@@ -273,8 +316,26 @@ public final class PartyflareExtension
                 }
                 failure.addSuppressed(new UncaughtInEmulator(e.toString(), e.error()));
             }
+            String timelines = h.env().timelineReport();
+            if (!timelines.isEmpty()) {
+                failure.addSuppressed(new TimelineReport(timelines));
+            }
         }
         throw failure;
+    }
+
+    /** The timelines of the objects a failing test touched, attached to its failure. */
+    static final class TimelineReport extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TimelineReport(String message) {
+            super(message, null, false, false);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage(); // the report, without a class name in front
+        }
     }
 
     /** An exception of user code that reached no caller, attached to a failing test. */
@@ -330,6 +391,13 @@ public final class PartyflareExtension
     }
 
     private Holder create(ExtensionContext owner, Setup setup) {
+        Holder h = new Holder(startEnv(setup), owner.getUniqueId());
+        owner.getStore(NAMESPACE).put(this, h);
+        last = h.env();
+        return h;
+    }
+
+    private static PartyflareEnv startEnv(Setup setup) {
         EmulatorOptions options;
         try {
             options = setup.options().get();
@@ -340,10 +408,7 @@ public final class PartyflareExtension
             throw new ExtensionConfigurationException(
                     "Cannot build the emulator options from " + where + ": " + e.getMessage(), e);
         }
-        Holder h = new Holder(PartyflareEnv.start(options, setup.waitTimeout()), owner.getUniqueId());
-        owner.getStore(NAMESPACE).put(this, h);
-        last = h.env();
-        return h;
+        return PartyflareEnv.start(options, setup.waitTimeout());
     }
 
     private Setup setup(ExtensionContext context) {
@@ -398,7 +463,12 @@ public final class PartyflareExtension
             EmulatorOptions.Builder b = config == null
                     ? EmulatorOptions.builder()
                     : EmulatorOptions.fromConfig(config, on.getClassLoader());
-            b.http(ann.http()).manualClock(start);
+            b.http(ann.http())
+                    .manualClock(start)
+                    .journal(true)
+                    .settleTimeout(Duration.ofMillis(ann.waitTimeoutMillis()))
+                    .autoTimeSkipping(ann.autoTimeSkipping())
+                    .chaosHibernation(ann.chaosHibernation());
             if (!ann.workerName().isEmpty()) {
                 b.workerName(ann.workerName());
             }
@@ -420,7 +490,7 @@ public final class PartyflareExtension
             }
             return b.build();
         };
-        return new Setup(options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on);
+        return new Setup(options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on, ann);
     }
 
     /** {@code ChatRoom} as {@code CHAT_ROOM}, {@code HTTPCache2} as {@code HTTP_CACHE2}. */

@@ -67,6 +67,19 @@ public @interface PartyflareTest {
     /** A fresh emulator per test (the default) or one per class. */
     EmulatorLifetime lifetime() default EmulatorLifetime.PER_TEST;
 
+    /**
+     * Automatic time skipping: while the test waits (a response, a socket message, {@code
+     * env.await}, {@code awaitHibernated}) and every object waits only on timers or alarms, the clock
+     * jumps to the next one. See {@link dev.partyflare.emulator.TimeControl#setAutoSkip}.
+     */
+    boolean autoTimeSkipping() default false;
+
+    /**
+     * Chaos hibernation: every object is hibernated (or evicted) after every event, so state kept in
+     * fields instead of storage or socket attachments is lost at once and the test shows it.
+     */
+    boolean chaosHibernation() default false;
+
     /** Also serve HTTP on a free port of 127.0.0.1 (for {@link PartyflareEnv#httpClient()}). */
     boolean http() default false;
 

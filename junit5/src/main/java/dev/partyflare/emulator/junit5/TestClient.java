@@ -131,8 +131,9 @@ public final class TestClient {
                     headers.put(name, String.join(", ", values));
                 }
             });
-            ws = TestWebSocket.connect(this.http, wsUri, headers, env.waitTimeout());
+            ws = TestWebSocket.connect(wsUri, headers, env.waitTimeout());
         }
+        ws.waitsOn(env.time());
         env.track(ws);
         return ws;
     }

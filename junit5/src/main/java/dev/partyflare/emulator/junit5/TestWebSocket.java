@@ -2,21 +2,14 @@ package dev.partyflare.emulator.junit5;
 
 import dev.partyflare.durable.WebSocket;
 import dev.partyflare.durable.WebSocketMessage;
-import java.io.ByteArrayOutputStream;
+import dev.partyflare.emulator.client.WsClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,6 +58,51 @@ public final class TestWebSocket implements AutoCloseable {
     private boolean closeSent;
     private int received;
 
+    /** The emulator's clock: waits here let time skip (when automatic skipping is on). */
+    private volatile dev.partyflare.emulator.TimeControl time;
+
+    /** Waits of this socket count as the test waiting on the runtime ({@link dev.partyflare.emulator.TimeControl#whileWaiting}). */
+    void waitsOn(dev.partyflare.emulator.TimeControl t) {
+        this.time = t;
+    }
+
+    /** The test's wait on this socket in progress, ended by whatever satisfies it (under {@link #lock}). */
+    private Runnable waitEnds;
+
+    private <T> T waiting(java.util.function.Supplier<T> wait) {
+        dev.partyflare.emulator.TimeControl t = time;
+        if (t == null) {
+            return wait.get();
+        }
+        Runnable done = t.startWaiting();
+        lock.lock();
+        try {
+            waitEnds = done;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return wait.get();
+        } finally {
+            lock.lock();
+            try {
+                waitEnds = null;
+            } finally {
+                lock.unlock();
+            }
+            done.run();
+        }
+    }
+
+    /** Something arrived: the test's wait ends now, on the delivering thread (under {@link #lock}). */
+    private void endWaitLocked() {
+        Runnable r = waitEnds;
+        if (r != null) {
+            waitEnds = null;
+            r.run();
+        }
+    }
+
     private TestWebSocket(String url, Duration defaultTimeout) {
         this.url = url;
         this.defaultTimeout = defaultTimeout;
@@ -109,105 +147,95 @@ public final class TestWebSocket implements AutoCloseable {
         return t;
     }
 
-    /** Opens a WebSocket over the network to {@code uri} ({@code ws://...}). */
-    static TestWebSocket connect(HttpClient http, URI uri, Map<String, String> headers, Duration timeout) {
+    /**
+     * Opens a WebSocket over the network to {@code uri} ({@code ws://...}) with the project's raw
+     * client ({@link WsClient}), which reports every close frame and the end of the TCP stream as
+     * they reach the wire.
+     */
+    static TestWebSocket connect(URI uri, Map<String, String> headers, Duration timeout) {
         TestWebSocket t = new TestWebSocket(uri.toString(), timeout);
-        java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
-            private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-            @Override
-            public CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    t.received(WebSocketMessage.text(text.toString()));
-                    text.setLength(0);
-                }
-                ws.request(1);
-                return null;
-            }
-
-            @Override
-            public CompletionStage<?> onBinary(java.net.http.WebSocket ws, ByteBuffer data, boolean last) {
-                byte[] b = new byte[data.remaining()];
-                data.get(b);
-                binary.writeBytes(b);
-                if (last) {
-                    t.received(WebSocketMessage.binary(binary.toByteArray()));
-                    binary.reset();
-                }
-                ws.request(1);
-                return null;
-            }
-
-            @Override
-            public CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
-                // returning null lets java.net.http answer the close frame with the same code
-                t.peerClosed(code, reason, true);
-                return null;
-            }
-
-            @Override
-            public void onError(java.net.http.WebSocket ws, Throwable error) {
-                t.error(String.valueOf(error));
-                t.peerClosed(1006, String.valueOf(error.getMessage()), false);
-            }
-        };
-        java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(timeout);
-        headers.forEach(b::header);
-        java.net.http.WebSocket ws;
+        URI base = URI.create("http://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 80));
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        WsClient c;
         try {
-            ws = b.buildAsync(uri, listener).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                throw new AssertionError("Expected a WebSocket upgrade (101) from " + uri + " but got status "
-                        + h.getResponse().statusCode() + ": " + h.getResponse().body());
-            }
-            throw new AssertionError("Could not open a WebSocket to " + uri + ": " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new PartyflareTimeoutError(
-                    "Timed out after " + Waits.format(timeout) + " waiting for the WebSocket handshake with " + uri);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while connecting to " + uri, e);
+            c = WsClient.connect(base, path, headers).replyToClose(false); // this class answers closes
+        } catch (WsClient.Rejected r) {
+            throw new AssertionError("Expected a WebSocket upgrade (101) from " + uri + " but got status " + r.status()
+                    + ": " + r.body());
+        } catch (java.net.SocketTimeoutException e) {
+            throw new PartyflareTimeoutError("Timed out waiting for the WebSocket handshake with " + uri + ": " + e);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("Could not open a WebSocket to " + uri + ": " + e, e);
         }
         t.transport = new Transport() {
             @Override
             public void sendText(String text) {
-                await(ws.sendText(text, true), "sending a message");
+                io(() -> c.sendText(text), "sending a message");
             }
 
             @Override
             public void sendBinary(byte[] bytes) {
-                await(ws.sendBinary(ByteBuffer.wrap(bytes.clone()), true), "sending a message");
+                io(() -> c.sendBinary(bytes.clone()), "sending a message");
             }
 
             @Override
             public void sendClose(int code, String reason) {
-                await(ws.sendClose(code == 1005 ? java.net.http.WebSocket.NORMAL_CLOSURE : code, reason), "closing");
+                io(
+                        () -> {
+                            if (code == 1005) {
+                                c.sendCloseNoCode();
+                            } else {
+                                c.sendClose(code, reason);
+                            }
+                        },
+                        "closing");
             }
 
             @Override
             public void abort() {
-                ws.abort();
+                c.abort();
             }
 
-            private void await(java.util.concurrent.CompletableFuture<?> f, String what) {
+            private void io(IoAction a, String what) {
                 try {
-                    f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(
-                            "WebSocket " + uri + ": " + what + " failed: " + e.getCause(), e.getCause());
-                } catch (TimeoutException e) {
-                    throw new PartyflareTimeoutError(
-                            "Timed out after " + Waits.format(timeout) + " " + what + " on WebSocket " + uri);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while " + what + " on WebSocket " + uri, e);
+                    a.run();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("WebSocket " + uri + ": " + what + " failed: " + e, e);
                 }
             }
         };
+        Thread.ofVirtual().name("partyflare-test-websocket").start(() -> readLoop(t, c));
         return t;
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws java.io.IOException;
+    }
+
+    /** Hands what the wire brings to the test; ends with the TCP stream (which closing the socket ends). */
+    private static void readLoop(TestWebSocket t, WsClient c) {
+        try {
+            while (true) {
+                WsClient.Frame f = c.next(Duration.ofMinutes(1));
+                if (f == null) {
+                    continue; // nothing for a minute: a quiet socket, still open
+                }
+                switch (f.kind()) {
+                    case "text" -> t.received(WebSocketMessage.text(f.text()));
+                    case "binary" -> t.received(WebSocketMessage.binary(f.bytes()));
+                    case "close" -> t.peerClosed(f.code(), f.reason(), true);
+                    default -> { // the TCP stream ended: after a close frame, the end of the handshake
+                        t.peerClosed(1006, "", false);
+                        c.close();
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            c.close();
+        }
     }
 
     // ---- events from the transport ----
@@ -217,6 +245,7 @@ public final class TestWebSocket implements AutoCloseable {
         try {
             inbox.add(m);
             received++;
+            endWaitLocked();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -243,6 +272,12 @@ public final class TestWebSocket implements AutoCloseable {
             } catch (RuntimeException | AssertionError e) {
                 // the peer is gone; nothing to complete
             }
+        }
+        lock.lock();
+        try {
+            endWaitLocked(); // after the answer: its close event is counted before the wait ends
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -377,6 +412,10 @@ public final class TestWebSocket implements AutoCloseable {
     }
 
     private Optional<WebSocketMessage> poll(Duration timeout) {
+        return waiting(() -> pollInner(timeout));
+    }
+
+    private Optional<WebSocketMessage> pollInner(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
@@ -424,6 +463,10 @@ public final class TestWebSocket implements AutoCloseable {
      * connection went away), and says how.
      */
     public Close awaitClose(Duration timeout) {
+        return waiting(() -> awaitCloseInner(timeout));
+    }
+
+    private Close awaitCloseInner(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {

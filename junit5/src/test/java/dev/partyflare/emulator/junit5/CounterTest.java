@@ -137,9 +137,10 @@ class CounterTest {
         env.fetch("/counter/a/alarm?in=1000");
         assertThat(env.advanceToAlarm(a)).isTrue();
         assertThat(a).hasAlarm(); // the retry, 2 s (plus jitter) later
-        assertThat(env.uncaughtErrors())
-                .singleElement()
-                .satisfies(e -> assertThat(e.error()).hasMessage("alarm boom"));
+        assertThat(env.uncaughtErrors()).singleElement().satisfies(e -> {
+            assertThat(e.error()).hasMessage("alarm boom");
+            assertThat(e.where()).startsWith("COUNTER \"a\" (").contains("alarm, run 1"); // binding and name
+        });
     }
 
     @Test

@@ -55,10 +55,17 @@ class FailureIsolationTest {
         assertThat(failed.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
         Throwable failure = failed.getThrowable().orElseThrow();
         assertThat(failure).hasMessage("failing on purpose");
-        assertThat(failure.getSuppressed()).singleElement().satisfies(s -> {
-            assertThat(s).hasMessageContaining("uncaught in").hasMessageContaining("fetch");
+        assertThat(failure.getSuppressed()).hasSize(2);
+        assertThat(failure.getSuppressed()[0]).satisfies(s -> {
+            // the object's error reached the Worker's fetch, which turned it into a 500
+            assertThat(s).hasMessageContaining("uncaught in Worker fetch GET /counter/a/boom");
             assertThat(s.getCause()).hasMessage("boom in a");
         });
+        // the timeline of the object the test touched, most recent last
+        assertThat(failure.getSuppressed()[1].getMessage())
+                .startsWith("Timelines of the objects this test touched")
+                .contains("COUNTER \"a\"")
+                .containsSubsequence("GET /counter/a/alarm", "GET /counter/a/timer", "GET /counter/a/boom");
 
         TestExecutionResult clean = r.of("startsClean(PartyflareEnv)");
         assertThat(clean.getThrowable()).isEmpty();

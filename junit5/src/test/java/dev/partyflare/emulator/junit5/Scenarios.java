@@ -48,8 +48,15 @@ final class Scenarios {
     }
 
     static Results run(Class<?> scenario) {
+        return runAll(scenario);
+    }
+
+    /** Runs several scenario classes in one launch (one run: run-wide state is shared). */
+    static Results runAll(Class<?>... scenarios) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(scenario))
+                .selectors(java.util.Arrays.stream(scenarios)
+                        .map(DiscoverySelectors::selectClass)
+                        .toList())
                 .configurationParameter(ENABLED, "true")
                 .build();
         Map<String, TestExecutionResult> results = new ConcurrentHashMap<>();

@@ -148,8 +148,14 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
     }
 
     /** Runs an already queued event on its own thread; errors go to the runtime's error log. */
-    void runOnThread(InputGate.Ticket ticket, String description, ObjectEvent event, long timeoutMillis) {
+    void runOnThread(
+            InputGate.Ticket ticket,
+            String description,
+            ObjectEvent event,
+            long timeoutMillis,
+            dev.partyflare.emulator.internal.exec.Activity.Work work) {
         EventThreads.startAt(home(), "partyflare-event", () -> {
+            work.attach();
             RuntimeClock.Scheduled timeout = null;
             if (timeoutMillis > 0) {
                 Thread self = Thread.currentThread();
@@ -182,6 +188,7 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                 if (timeout != null) {
                     timeout.cancel();
                 }
+                work.end();
             }
         });
     }
@@ -194,6 +201,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                 if (reloadPending) {
                     if (gate.tryRetire()) {
                         retire("code reload");
+                    }
+                } else if (services().chaosHibernation() && instance != null && !broken.get()) {
+                    // chaos: as if the idle timeout were zero; pinned objects stay (a timer, a standard socket)
+                    if (!retireIfIdle("chaos hibernation")) {
+                        idleCheckLater();
                     }
                 } else {
                     idleCheckLater();
@@ -355,11 +367,15 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
 
     @Override
     public void dispatch(String description, Runnable event) {
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                services().activity().begin(description, () -> namespace.describe(id));
         InputGate.Ticket ticket = gate.enqueueEvent();
         if (ticket == null) {
+            work.end();
             return; // retired: nothing that pins an object (sockets, timers) can be left
         }
         EventThreads.startAt(home(), "partyflare-event", () -> {
+            work.attach();
             try {
                 runTicket(ticket, obj -> {
                     event.run();
@@ -370,6 +386,8 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
             } catch (Exception | Error e) {
                 recordError(description, e);
                 services().errors().report(where(description), e);
+            } finally {
+                work.end();
             }
         });
     }
@@ -455,8 +473,11 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
                         row.scheduledTime());
     }
 
+    /** {@code COUNTER "a" (dev.example.Counter 1f0c…64 hex) (alarm)}: binding and name first, as tests name objects. */
     String where(String description) {
-        return namespace.className() + " " + id + " (" + description + ")";
+        String name = id.name().orElseGet(() -> log == null ? null : log.name());
+        return namespace.binding() + (name == null ? "" : " \"" + name + "\"") + " (" + namespace.className() + " " + id
+                + ") (" + description + ")";
     }
 
     // ---- commit points (the output gate) ----
@@ -588,6 +609,10 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
     @Override
     public void observeMessage(WebSocketEnd end, dev.partyflare.durable.WebSocketMessage message) {
         timeline().socketMessage(log, end.id(), message);
+        Journal journal = services().journal();
+        if (journal != null) {
+            journal.message(namespace, id, end.id(), message);
+        }
     }
 
     @Override

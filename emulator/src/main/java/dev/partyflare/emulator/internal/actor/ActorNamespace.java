@@ -162,11 +162,15 @@ public final class ActorNamespace implements DurableObjectNamespace {
     void fireAlarm(String idHex, String jurisdiction, Runnable done) {
         ActorNamespace ns = jurisdiction == null ? this : (ActorNamespace) jurisdiction(jurisdiction);
         DurableObjectId id = new DurableObjectId(idHex, null, jurisdiction);
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                services.activity().begin("alarm", () -> describe(id));
         Thread.ofVirtual().name("partyflare-alarm").start(() -> {
+            work.attach();
             try {
                 ns.actorFor(id, null).runAlarm();
             } finally {
                 done.run();
+                work.end();
             }
         });
     }
@@ -375,26 +379,49 @@ public final class ActorNamespace implements DurableObjectNamespace {
      * the object hibernated or was evicted meanwhile, a new instance takes the event.
      */
     <T> T run(DurableObjectId id, String hint, Actor.EventBody<T> body) throws Exception {
-        while (true) {
-            Actor a = actorFor(id, hint);
-            dev.partyflare.emulator.internal.exec.InputGate.Ticket t = a.gate().enqueueEvent();
-            if (t != null) {
-                return a.runTicket(t, body);
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                services.activity().enter("event", () -> describe(id));
+        try {
+            while (true) {
+                Actor a = actorFor(id, hint);
+                dev.partyflare.emulator.internal.exec.InputGate.Ticket t =
+                        a.gate().enqueueEvent();
+                if (t != null) {
+                    return a.runTicket(t, body);
+                }
+                awaitRemoval(a);
             }
-            awaitRemoval(a);
+        } finally {
+            work.end();
         }
+    }
+
+    /** {@code COUNTER "a" (id 1f0c2a…)}: for messages about work in flight. */
+    String describe(DurableObjectId id) {
+        String name = id.name().orElseGet(() -> services.timeline().nameOf(this, id.toString()));
+        String hex = id.toString();
+        return binding + (name == null ? "" : " \"" + name + "\"") + " (id "
+                + hex.substring(0, Math.min(12, hex.length())) + "…)";
     }
 
     /** Queues an event of object {@code id} now (in call order) and runs it on its own thread. */
     void dispatchToInstance(DurableObjectId id, String description, Actor.ObjectEvent event, long timeoutMillis) {
-        while (true) {
-            Actor a = actorFor(id, null);
-            dev.partyflare.emulator.internal.exec.InputGate.Ticket t = a.gate().enqueueEvent();
-            if (t != null) {
-                a.runOnThread(t, description, event, timeoutMillis);
-                return;
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                services.activity().begin(description, () -> describe(id));
+        try {
+            while (true) {
+                Actor a = actorFor(id, null);
+                dev.partyflare.emulator.internal.exec.InputGate.Ticket t =
+                        a.gate().enqueueEvent();
+                if (t != null) {
+                    a.runOnThread(t, description, event, timeoutMillis, work);
+                    return;
+                }
+                awaitRemoval(a);
             }
-            awaitRemoval(a);
+        } catch (RuntimeException | Error e) {
+            work.end();
+            throw e;
         }
     }
 
@@ -441,7 +468,10 @@ public final class ActorNamespace implements DurableObjectNamespace {
         java.util.Set<String> ids = new java.util.TreeSet<>(actors.keySet());
         ids.addAll(hibernation.all().keySet());
         for (NamespaceStorage.StoredObject o : store.objects()) {
-            ids.add(o.id());
+            // as describeAll: an object whose data was deleted (deleteAll, a reset) is no longer listed
+            if (services.alarms().pending(this, o.id()) != null || store.hasData(o.id())) {
+                ids.add(o.id());
+            }
         }
         return new java.util.ArrayList<>(ids);
     }
@@ -622,6 +652,20 @@ public final class ActorNamespace implements DurableObjectNamespace {
             }
         }
         return null;
+    }
+
+    /** Every open socket of the object behind {@code stub} (server ends), standard and hibernatable. */
+    public List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> openSockets(DurableObjectStub stub) {
+        List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> out = new ArrayList<>();
+        Actor a = actors.get(stub.id().toString());
+        if (a != null) {
+            out.addAll(a.standardSockets());
+        }
+        HibernationManager.Sockets h = hibernation.existing(stub.id());
+        if (h != null) {
+            out.addAll(h.open(null));
+        }
+        return out;
     }
 
     /** Notes a change made from outside in the object's timeline. */

@@ -21,6 +21,10 @@ import java.util.function.Supplier;
  * @param compatibility the behaviour the Worker's compatibility date and flags select
  * @param pointInTimeRecovery keep history for the PITR API (an extension; local workerd refuses it)
  * @param timeline every object's recent events
+ * @param activity the work in flight, for settled time
+ * @param journal what objects received (null: not recorded)
+ * @param chaosHibernation hibernate or evict every object after every event
+ * @param faults faults injected into calls to objects
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -35,7 +39,11 @@ public record ActorServices(
         int attachmentLimit,
         Compatibility compatibility,
         boolean pointInTimeRecovery,
-        Timeline timeline) {
+        Timeline timeline,
+        dev.partyflare.emulator.internal.exec.Activity activity,
+        Journal journal,
+        boolean chaosHibernation,
+        ObjectFaults faults) {
 
     /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
     public boolean deleteAllDeletesAlarm() {

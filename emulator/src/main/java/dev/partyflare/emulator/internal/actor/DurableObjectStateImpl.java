@@ -114,7 +114,11 @@ final class DurableObjectStateImpl implements DurableObjectState {
     @Override
     public void waitUntil(CompletionStage<?> work) {
         actor.waitUntilStarted();
+        dev.partyflare.emulator.internal.exec.Activity.Work pending = actor.services()
+                .activity()
+                .begin("waitUntil", () -> actor.namespace().describe(actor.id()));
         work.whenComplete((v, e) -> {
+            pending.end();
             actor.waitUntilEnded();
             if (e != null) {
                 actor.services().errors().report(actor.where("waitUntil"), e);

@@ -195,6 +195,10 @@ public final class HibernationManager {
         @Override
         public void message(WebSocketEnd ws, WebSocketMessage message) {
             timeline().socketMessage(log, ws.id(), message);
+            Journal journal = namespace.services().journal();
+            if (journal != null) {
+                journal.message(namespace, id, ws.id(), message);
+            }
             namespace.dispatchToInstance(
                     id, "webSocketMessage", obj -> obj.webSocketMessage(ws, message), eventTimeoutMillis);
         }

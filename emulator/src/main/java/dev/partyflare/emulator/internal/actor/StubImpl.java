@@ -53,6 +53,10 @@ final class StubImpl implements DurableObjectStub {
         if (request == null) {
             throw new IllegalArgumentException("fetch() needs a request");
         }
+        Journal journal = namespace.services().journal();
+        if (journal != null) {
+            journal.request(namespace, id, request);
+        }
         Timeline timeline = namespace.services().timeline();
         if (!timeline.enabled()) {
             return send(true, obj -> obj.fetch(request));
@@ -107,6 +111,10 @@ final class StubImpl implements DurableObjectStub {
     }
 
     private byte[] rpc(String method, byte[][] serialized) {
+        Journal journal = namespace.services().journal();
+        if (journal != null) {
+            journal.rpc(namespace, id, method, serialized);
+        }
         Timeline timeline = namespace.services().timeline();
         if (!timeline.enabled()) {
             return send(false, obj -> RpcInvoker.invoke(obj, method, serialized));
@@ -181,6 +189,7 @@ final class StubImpl implements DurableObjectStub {
     }
 
     private <T> T send(boolean isFetch, Actor.EventBody<T> body) {
+        namespace.services().faults().checkOverloaded(id.toString());
         try {
             return EventContext.awaitIo(() -> namespace.run(id, locationHint, body));
         } catch (ActorBrokenException e) {

@@ -113,6 +113,7 @@ public final class InputGate {
         } finally {
             lock.unlock();
         }
+        next.granted();
         next.future.complete(null);
     }
 
@@ -131,6 +132,7 @@ public final class InputGate {
             lock.unlock();
         }
         for (Ticket t : failed) {
+            t.granted();
             t.future.completeExceptionally(reason);
         }
     }
@@ -159,6 +161,21 @@ public final class InputGate {
         private final InputGate gate;
         final CompletableFuture<Void> future = new CompletableFuture<>();
         private boolean released;
+        /**
+         * Null, then the waiting thread's parked work (it waits for its turn), or {@link #GRANTED}
+         * once the gate was handed over: whoever comes second resumes the work, before the waiter runs.
+         */
+        private final java.util.concurrent.atomic.AtomicReference<Object> waiter =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        private static final Object GRANTED = new Object();
+
+        /** The gate is this ticket's (or broken): a parked waiter counts as active again. */
+        void granted() {
+            if (waiter.getAndSet(GRANTED) instanceof Activity.Parked p) {
+                p.resume();
+            }
+        }
 
         private Ticket(InputGate gate) {
             this.gate = gate;
@@ -166,6 +183,28 @@ public final class InputGate {
 
         /** Blocks until the gate is granted to this ticket. */
         public void await() {
+            Activity.Parked parked = null;
+            if (!future.isDone()) {
+                // waiting for another event: not active work (it may wait on the clock itself)
+                parked = Activity.prepareParkCurrent();
+                if (parked != null) {
+                    if (waiter.compareAndSet(null, parked)) {
+                        parked.park();
+                    } else {
+                        parked = null; // granted meanwhile
+                    }
+                }
+            }
+            try {
+                awaitGranted();
+            } finally {
+                if (parked != null) {
+                    parked.resume();
+                }
+            }
+        }
+
+        private void awaitGranted() {
             boolean interrupted = false;
             while (true) {
                 try {

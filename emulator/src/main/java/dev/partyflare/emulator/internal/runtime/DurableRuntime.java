@@ -36,6 +36,13 @@ public final class DurableRuntime implements AutoCloseable {
     private final AlarmScheduler alarms;
     private final ActorServices services;
     private final Timeline timeline;
+    private final dev.partyflare.emulator.internal.exec.Activity activity =
+            new dev.partyflare.emulator.internal.exec.Activity();
+    private final dev.partyflare.emulator.internal.actor.Journal journal;
+    private final dev.partyflare.emulator.internal.actor.ObjectFaults faults =
+            new dev.partyflare.emulator.internal.actor.ObjectFaults();
+    /** Answers outbound fetch in place of the network when set (tests). */
+    private volatile java.util.function.Function<Request, Response> outboundHandler;
 
     /** A Durable Object class bound under {@code binding}. */
     public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
@@ -61,9 +68,12 @@ public final class DurableRuntime implements AutoCloseable {
             int attachmentLimit,
             Compatibility compatibility,
             boolean pointInTimeRecovery,
-            int timelinePerObject) {
+            int timelinePerObject,
+            boolean journal,
+            boolean chaosHibernation) {
         this.clock = clock;
         this.timeline = new Timeline(clock, timelinePerObject);
+        this.journal = journal ? new dev.partyflare.emulator.internal.actor.Journal(clock) : null;
         this.errorListener = errorListener;
         this.storage = storage;
         this.alarms = new AlarmScheduler(clock);
@@ -80,7 +90,11 @@ public final class DurableRuntime implements AutoCloseable {
                 attachmentLimit,
                 compatibility,
                 pointInTimeRecovery,
-                timeline);
+                timeline,
+                activity,
+                this.journal,
+                chaosHibernation,
+                faults);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -129,7 +143,40 @@ public final class DurableRuntime implements AutoCloseable {
     }
 
     Response outbound(Request request) {
+        java.util.function.Function<Request, Response> h = outboundHandler;
+        if (h != null) {
+            Response r = h.apply(request);
+            if (r == null) {
+                throw new IllegalStateException("The outbound handler returned no response for " + request);
+            }
+            return r;
+        }
         return outbound.send(request);
+    }
+
+    /** Answers outbound fetch with {@code handler} from now on (null: the network again). */
+    public void setOutboundHandler(java.util.function.Function<Request, Response> handler) {
+        this.outboundHandler = handler;
+    }
+
+    /** The work in flight, for settled time. */
+    public dev.partyflare.emulator.internal.exec.Activity activity() {
+        return activity;
+    }
+
+    /** Forgets work that waits on a clock reset away (a full reset): it can never run. */
+    public void forgetWaitingWork() {
+        activity.forgetParked();
+    }
+
+    /** Faults injected into calls to objects. */
+    public dev.partyflare.emulator.internal.actor.ObjectFaults faults() {
+        return faults;
+    }
+
+    /** What objects received, or null when the journal is off. */
+    public dev.partyflare.emulator.internal.actor.Journal journal() {
+        return journal;
     }
 
     /**
@@ -137,6 +184,17 @@ public final class DurableRuntime implements AutoCloseable {
      * throws: an uncaught exception becomes a 500 and is reported.
      */
     public Response fetch(Request request) {
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                activity.enter("Worker fetch", () -> request.method() + " " + request.path());
+        try {
+            return fetchCounted(request);
+        } finally {
+            work.end();
+        }
+    }
+
+    /** {@link #fetch(Request)} for work already counted (and attached to this thread) by the caller. */
+    public Response fetchCounted(Request request) {
         EventContext previous = EventContext.enterWorker();
         try {
             Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
@@ -261,22 +319,34 @@ public final class DurableRuntime implements AutoCloseable {
             return;
         }
         long limitNanos = limit.toNanos();
-        watchdog = Thread.ofPlatform().daemon().name("partyflare-watchdog").start(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(Math.max(10, Math.min(500, limit.toMillis() / 4)));
-                    long now = System.nanoTime();
-                    for (ActorNamespace ns : namespaces.values()) {
-                        ns.checkRunningTimes(now, limitNanos);
+        long period = Math.max(10, Math.min(500, limit.toMillis() / 4));
+        // one thread watches every runtime of the JVM (tests start thousands of emulators)
+        watchdog = WATCHDOG.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        long now = System.nanoTime();
+                        for (ActorNamespace ns : namespaces.values()) {
+                            ns.checkRunningTimes(now, limitNanos);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        LOG.log(System.Logger.Level.WARNING, "The watchdog failed a round", e);
                     }
-                }
-            } catch (InterruptedException e) {
-                // stopped
-            }
-        });
+                },
+                period,
+                period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private volatile Thread watchdog;
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdogExecutor();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor watchdogExecutor() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, r -> Thread.ofPlatform().daemon().name("partyflare-watchdog").unstarted(r));
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
 
     public StorageEngine storage() {
         return storage;
@@ -309,7 +379,7 @@ public final class DurableRuntime implements AutoCloseable {
     @Override
     public void close() {
         if (watchdog != null) {
-            watchdog.interrupt();
+            watchdog.cancel(false);
         }
         alarms.cancelAll();
         clock.shutdown();
@@ -319,6 +389,9 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** Stops as a crash would: nothing is flushed beyond what was committed. */
     public void crash() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         alarms.cancelAll();
         clock.shutdown();
         storage.crash();

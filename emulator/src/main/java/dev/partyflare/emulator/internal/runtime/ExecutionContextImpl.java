@@ -25,7 +25,10 @@ final class ExecutionContextImpl implements ExecutionContext {
 
     @Override
     public void waitUntil(Runnable task) {
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                runtime.activity().begin("Worker waitUntil task", null);
         Thread.ofVirtual().name("partyflare-waitUntil").start(() -> {
+            work.attach();
             EventContext prev = EventContext.enterWorker();
             try {
                 task.run();
@@ -33,13 +36,17 @@ final class ExecutionContextImpl implements ExecutionContext {
                 runtime.reportError("Worker waitUntil task", e);
             } finally {
                 EventContext.exit(prev);
+                work.end();
             }
         });
     }
 
     @Override
     public void waitUntil(CompletionStage<?> work) {
+        dev.partyflare.emulator.internal.exec.Activity.Work pending =
+                runtime.activity().begin("Worker waitUntil", null);
         work.whenComplete((v, e) -> {
+            pending.end();
             if (e != null) {
                 runtime.reportError("Worker waitUntil", e);
             }

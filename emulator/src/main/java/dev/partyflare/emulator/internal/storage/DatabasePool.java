@@ -24,12 +24,23 @@ final class DatabasePool implements AutoCloseable {
     private int open;
 
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
-    private final Thread worker;
+    /** Started with the first background work: memory databases never need it (tests start many engines). */
+    private Thread worker;
+
     private volatile boolean closed;
 
     DatabasePool(int maxOpen) {
         this.maxOpen = maxOpen;
-        this.worker = Thread.ofPlatform().daemon().name("partyflare-storage").start(this::run);
+    }
+
+    private synchronized void startWorker() {
+        if (worker == null && !closed) {
+            worker = Thread.ofPlatform().daemon().name("partyflare-storage").start(this::run);
+        }
+    }
+
+    private synchronized Thread worker() {
+        return worker;
     }
 
     private void run() {
@@ -155,6 +166,7 @@ final class DatabasePool implements AutoCloseable {
             r.run();
         } else {
             work.add(r);
+            startWorker();
         }
     }
 
@@ -166,9 +178,13 @@ final class DatabasePool implements AutoCloseable {
     public void close() {
         work.clear();
         closed = true;
-        worker.interrupt();
+        Thread w = worker();
+        if (w == null) {
+            return;
+        }
+        w.interrupt();
         try {
-            worker.join(10_000);
+            w.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -178,7 +194,10 @@ final class DatabasePool implements AutoCloseable {
     void abandon() {
         work.clear();
         closed = true;
-        worker.interrupt();
+        Thread w = worker();
+        if (w != null) {
+            w.interrupt();
+        }
     }
 
     int openCount() {

@@ -603,7 +603,7 @@ public final class ObjectStore implements AutoCloseable {
             if (alarmMoved && a != null) {
                 namespace.index().alarmSet(id, jurisdiction, a.at());
             }
-            faults.beforeCommit();
+            faults.beforeCommit(id);
             db.commit();
             dirty = false;
             if (alarmMoved && a == null) {

@@ -117,6 +117,66 @@ public final class ManualRuntimeClock extends RuntimeClock {
         }
     }
 
+    /**
+     * Runs the earliest task due at or before {@code limit}, moving the clock to its due time (never
+     * back); false when none is due by then. The task runs on the calling thread.
+     */
+    public boolean runNext(long limit) {
+        Entry next;
+        lock.lock();
+        try {
+            next = queue.peek();
+            if (next == null || next.at > limit) {
+                return false;
+            }
+            queue.poll();
+            next.state = 1;
+            if (next.userTimer) {
+                userPending--;
+            }
+            if (next.at > now) {
+                now = next.at;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        next.task.run();
+        return true;
+    }
+
+    /**
+     * Forgets every pending task and sets the clock to {@code millis}, even backwards: a full reset
+     * of a runtime whose objects were all reset (their timers are gone with them).
+     */
+    public void resetTo(long millis) {
+        lock.lock();
+        try {
+            for (Entry e : queue) {
+                e.state = 2;
+            }
+            queue.clear();
+            userPending = 0;
+            now = millis;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves the clock to {@code target} (never back) without running anything. */
+    public void moveTo(long target) {
+        lock.lock();
+        try {
+            if (target > now) {
+                now = target;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public int pending() {
         lock.lock();

@@ -34,17 +34,36 @@ public abstract class RuntimeClock {
     /** Stops the clock's threads. */
     public void shutdown() {}
 
-    /** Blocks the calling thread until the clock reaches {@code atMillis}. */
+    /**
+     * Blocks the calling thread until the clock reaches {@code atMillis}. Its runtime work, if any,
+     * waits on time meanwhile (it is not active), and counts again from the moment the timer fires.
+     */
     public void sleepUntil(long atMillis) throws InterruptedException {
         if (atMillis <= millis()) {
             return;
         }
         java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
-        Scheduled s = schedule(atMillis, latch::countDown, true);
+        dev.partyflare.emulator.internal.exec.Activity.Parked parked =
+                dev.partyflare.emulator.internal.exec.Activity.prepareParkCurrent();
+        Scheduled s = schedule(
+                atMillis,
+                () -> {
+                    if (parked != null) {
+                        parked.resume(); // before the sleeper can run: the count never drops in between
+                    }
+                    latch.countDown();
+                },
+                true);
+        if (parked != null) {
+            parked.park();
+        }
         try {
             latch.await();
         } finally {
             s.cancel();
+            if (parked != null) {
+                parked.resume();
+            }
         }
     }
 

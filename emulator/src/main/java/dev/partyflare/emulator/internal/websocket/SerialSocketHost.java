@@ -14,9 +14,23 @@ final class SerialSocketHost implements SocketHost {
 
     @Override
     public void dispatch(String description, Runnable event) {
+        // counted as work of the runtime that sends it (an object closing its socket): the answer a
+        // client's listener gives (a close frame back) is part of what settles
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                dev.partyflare.emulator.internal.exec.Activity.beginForCurrent("Worker socket " + description, null);
+        Runnable counted = work == null
+                ? event
+                : () -> {
+                    work.attach();
+                    try {
+                        event.run();
+                    } finally {
+                        work.end();
+                    }
+                };
         lock.lock();
         try {
-            queue.add(event);
+            queue.add(counted);
             if (running) {
                 return;
             }

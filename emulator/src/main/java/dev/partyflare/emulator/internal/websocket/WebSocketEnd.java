@@ -459,6 +459,28 @@ public final class WebSocketEnd implements WebSocket {
     }
 
     /**
+     * Breaks the connection as a network failure would (fault injection in tests), called on the
+     * network's end: the code holding the other end gets close 1006 {@value #ABNORMAL_REASON}
+     * without a close frame, and so does this end's client (over the network, its TCP connection is
+     * dropped).
+     */
+    public void disconnect() {
+        Transport t;
+        lock.lock();
+        try {
+            t = mode == Mode.TRANSPORT ? transport : null;
+        } finally {
+            lock.unlock();
+        }
+        networkDropped();
+        if (t != null) {
+            t.drop();
+        } else {
+            receiveDropped();
+        }
+    }
+
+    /**
      * The network connection failed with a protocol error (e.g. a message over the size limit): the
      * code's end gets an error event and no close event, as in workerd.
      */

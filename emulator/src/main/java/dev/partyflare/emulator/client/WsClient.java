@@ -1,4 +1,4 @@
-package dev.partyflare.conformance;
+package dev.partyflare.emulator.client;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,9 +24,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A minimal WebSocket client over a plain socket, so scenarios control every frame: close frames
- * with and without a code, abrupt drops, raw opcodes, and a view of exactly what the server sends
- * (including a TCP close without a close frame, reported as {@link Frame#eof()}).
+ * A minimal WebSocket client over a plain socket that reports exactly what reached the wire: every
+ * message, every close frame, and the end of the TCP stream without one ({@link Frame#isEof()},
+ * code 1006). java.net.http's WebSocket client, used before, sometimes never reported a server's FIN
+ * under load (its socket left in CLOSE_WAIT), which made tests flaky; this one reads the socket on
+ * its own thread and cannot miss it. It also controls every frame: close frames with and without a
+ * code, abrupt drops, raw opcodes and fragments.
+ *
+ * <p>One implementation serves the test harness ({@code TestWebSocket} over the network), the
+ * conformance runner and the emulator's wire tests. It can offer permessage-deflate
+ * (and inflates what the server compresses); no TLS.
  */
 public final class WsClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,6 +51,11 @@ public final class WsClient implements AutoCloseable {
 
         static Frame eof() {
             return new Frame("eof", null, null, 1006, "");
+        }
+
+        /** The TCP connection ended without a close frame. */
+        public boolean isEof() {
+            return kind.equals("eof");
         }
 
         /** The payload as it came on the wire, in hex (compressed messages), or null. */

@@ -1,0 +1,4 @@
+package dev.partyflare.emulator.junit5.suite1000;
+
+/** Class 05 of the 1,000-test suite (see {@link SuiteBase}). */
+class Suite05 extends SuiteBase {}
