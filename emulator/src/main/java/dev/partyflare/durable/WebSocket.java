@@ -10,9 +10,12 @@ import java.util.function.Consumer;
  * accepted inside a Durable Object run as events of that object, behind its input gate, one at a
  * time and in arrival order.
  *
- * <p>Close handling follows workerd: the runtime does not answer a peer's close frame by itself.
- * The close listener runs with {@link #readyState()} {@link #CLOSING}; until the code calls {@link
- * #close(int, String)}, {@code send} still works and reaches the peer.
+ * <p>Close handling follows workerd and its compatibility date. Before 2026-04-07 the runtime does
+ * not answer a peer's close frame by itself: the close listener runs with {@link #readyState()}
+ * {@link #CLOSING}, and until the code calls {@link #close(int, String)}, {@code send} still works
+ * and reaches the peer. From 2026-04-07 ({@code web_socket_auto_reply_to_close}) a standard socket
+ * answers with the peer's code and reason before the close listener runs, which then sees {@link
+ * #CLOSED}; hibernatable sockets still leave the answer to {@code webSocketClose}.
  */
 public interface WebSocket {
     int CONNECTING = 0;

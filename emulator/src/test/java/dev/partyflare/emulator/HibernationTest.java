@@ -139,20 +139,29 @@ class HibernationTest {
     @Test
     void attachmentLimitBoundaryAndBadValues() throws Exception {
         InProcessSocket s = connect("attach", "");
-        // a string attachment serializes as JSON: 2 quote bytes + its UTF-8 bytes
-        assertThat(s.request("attach:" + "a".repeat(2046))).isEqualTo("attached");
-        assertThat(s.request("attach:" + "a".repeat(2047)))
+        // sized as V8 serializes it: a 2-byte header, a tag and a 2-byte varint length, then one byte
+        // per Latin-1 character
+        assertThat(s.request("attach:" + "a".repeat(2043))).isEqualTo("attached");
+        assertThat(s.request("attach:" + "a".repeat(2044)))
                 .isEqualTo(
                         "error: A WebSocket 'attachment' cannot be larger than 2048 bytes.'attachment' was 2049 bytes.");
-        assertThat(s.request("attachment")).isEqualTo("attachment=" + "a".repeat(2046));
+        assertThat(s.request("attachment")).isEqualTo("attachment=" + "a".repeat(2043));
+        // a two-byte string: two bytes per character, after a padding byte that aligns them
+        assertThat(s.request("attach:" + "€".repeat(1021))).isEqualTo("attached");
+        assertThat(s.request("attach:" + "€".repeat(1022)))
+                .isEqualTo(
+                        "error: A WebSocket 'attachment' cannot be larger than 2048 bytes.'attachment' was 2050 bytes.");
+        // é is Latin-1: one byte each in V8 (two in UTF-8 JSON)
+        assertThat(s.request("attach:" + "é".repeat(2043))).isEqualTo("attached");
         assertThat(s.request("attach-object")).startsWith("error: Could not serialize object of type \"Object\"");
-        assertThat(s.request("attachment")).isEqualTo("attachment=" + "a".repeat(2046));
+        assertThat(s.request("attachment")).isEqualTo("attachment=" + "é".repeat(2043));
 
         try (Emulator prod = Emulator.start(
                 TestEmulators.probe().http(false).attachmentLimit(16_384).build())) {
             InProcessSocket p = InProcessSocket.connect(prod, "http://x/do/HIB/attach16/ws");
-            assertThat(p.request("attach:" + "a".repeat(16_382))).isEqualTo("attached");
-            assertThat(p.request("attach:" + "a".repeat(16_383)))
+            // Cloudflare's figure: 16,379 characters is the longest string that fits
+            assertThat(p.request("attach:" + "a".repeat(16_379))).isEqualTo("attached");
+            assertThat(p.request("attach:" + "a".repeat(16_380)))
                     .isEqualTo(
                             "error: A WebSocket 'attachment' cannot be larger than 16384 bytes.'attachment' was 16385 bytes.");
         }

@@ -60,6 +60,24 @@ class HibernationWireIT {
         }
     }
 
+    /**
+     * web_socket_auto_reply_to_close (2026-04-07) does not apply to hibernatable sockets (probed on
+     * workerd 1.20260426): webSocketClose still sees readyState CLOSING and the reply is its own.
+     */
+    @Test
+    void hibernatableSocketsAreNotAnsweredByTheRuntimeAfterTheAutoReplyDate() throws Exception {
+        try (Emulator later = Emulator.start(
+                        TestEmulators.probe().compatibilityDate("2026-04-07").build());
+                WsClient c = WsClient.connect("ws://127.0.0.1:" + later.port() + "/do/HIB/wire-close-late/ws")) {
+            c.send("a");
+            c.nextText();
+            c.ws.sendClose(4000, "bye").join();
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(4000, "bye"));
+            String id = later.namespace("HIB").idFromName("wire-close-late").toString();
+            assertThat(Hib.events(id)).contains("close 4000 bye true state=2");
+        }
+    }
+
     @Test
     void abruptDropReachesWebSocketCloseWith1006() throws Exception {
         WsClient c = WsClient.connect(ws + "wire-drop/ws");

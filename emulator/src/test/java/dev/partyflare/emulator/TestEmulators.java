@@ -13,6 +13,7 @@ final class TestEmulators {
     static EmulatorOptions.Builder probe() {
         return EmulatorOptions.builder()
                 .workerName("do-probe")
+                .compatibilityDate("2026-04-01") // the probe's: standard sockets do not answer a close
                 .worker(new TestWorker())
                 .durableObject("PROBE", Probe.class)
                 .durableObject("OTHER", Other.class)

@@ -17,7 +17,7 @@ class WebSocketWireIT {
 
     @BeforeAll
     static void start() {
-        emu = TestEmulators.served();
+        emu = TestEmulators.served(); // compatibility date 2026-04-01, as the probe
         ws = "ws://127.0.0.1:" + emu.port();
     }
 
@@ -90,7 +90,49 @@ class WebSocketWireIT {
             c.ws.sendClose(4001, "quiet").join();
             WebSocket.CloseEvent ev = Probe.closeOf("ws-close-silent").get(20, TimeUnit.SECONDS);
             assertThat(ev.code()).isEqualTo(4001);
+            assertThat(Probe.CLOSE_STATES.get("ws-close-silent")).isEqualTo(WebSocket.CLOSING);
             assertThat(c.poll(300)).isNull(); // no close frame came back
+        }
+    }
+
+    /**
+     * web_socket_auto_reply_to_close (2026-04-07), probed on workerd 1.20260426: a standard socket
+     * answers the client's close with its code and reason before the close event, which sees
+     * readyState CLOSED. (A hibernatable socket does not: HibernationWireIT.)
+     */
+    @Test
+    void fromTheAutoReplyDateTheRuntimeAnswersACloseByItself() throws Exception {
+        try (Emulator later = Emulator.start(
+                        TestEmulators.probe().compatibilityDate("2026-04-07").build());
+                WsClient c = WsClient.connect("ws://127.0.0.1:" + later.port() + "/do/PROBE/ws-auto-reply/ws")) {
+            c.ws.sendClose(4000, "bye").join();
+            assertThat(c.next()).isEqualTo(new WsClient.Closed(4000, "bye"));
+            assertThat(Probe.closeOf("ws-auto-reply").get(20, TimeUnit.SECONDS))
+                    .isEqualTo(new WebSocket.CloseEvent(4000, "bye", true));
+            assertThat(Probe.CLOSE_STATES.get("ws-auto-reply")).isEqualTo(WebSocket.CLOSED);
+        }
+    }
+
+    /**
+     * websocket_close_reason_byte_limit (2026-03-03), probed on workerd 1.20260426: from that date a
+     * reason over 123 UTF-8 bytes throws; before it, the oversized close frame goes out as it is.
+     */
+    @Test
+    void closeReasonLimitFollowsTheCompatibilityDate() throws Exception {
+        String reason = "r".repeat(124);
+        try (RawWebSocket c = RawWebSocket.connect(emu.port(), "/do/PROBE/ws-reason-limit/ws")) {
+            c.sendText("close:4001:" + reason);
+            assertThat(c.next().text())
+                    .isEqualTo("error: SyntaxError: WebSocket close reason must not be longer than 123 bytes when"
+                            + " UTF-8 encoded.");
+        }
+        try (Emulator earlier = Emulator.start(
+                        TestEmulators.probe().compatibilityDate("2026-03-02").build());
+                RawWebSocket c = RawWebSocket.connect(earlier.port(), "/do/PROBE/ws-reason-old/ws")) {
+            c.sendText("close:4001:" + reason);
+            RawWebSocket.Frame f = c.next();
+            assertThat(f.opcode()).isEqualTo(0x8);
+            assertThat(f.payload()).hasSize(2 + 124); // over the 125 bytes a control frame may carry
         }
     }
 

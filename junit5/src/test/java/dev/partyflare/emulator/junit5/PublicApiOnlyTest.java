@@ -25,6 +25,7 @@ class PublicApiOnlyTest {
                 .resideInAnyPackage(
                         "dev.partyflare.emulator.junit5",
                         "dev.partyflare.emulator",
+                        "dev.partyflare.emulator.client",
                         "dev.partyflare.durable..",
                         "org.junit..",
                         "org.assertj..",

@@ -644,6 +644,16 @@ public final class Actor implements EventContext.GateOwner, SocketHost, StorageA
         return services().attachmentLimit();
     }
 
+    @Override
+    public boolean autoReplyToClose() {
+        return services().webSocketAutoReplyToClose();
+    }
+
+    @Override
+    public boolean closeReasonByteLimit() {
+        return services().webSocketCloseReasonByteLimit();
+    }
+
     // ---- lifecycle: idle eviction and hibernation ----
 
     private final java.util.concurrent.atomic.AtomicInteger waitUntilPending =

@@ -50,6 +50,22 @@ public record ActorServices(
         return compatibility.enabled(Compatibility.Flag.DELETE_ALL_DELETES_ALARM);
     }
 
+    /**
+     * A standard WebSocket answers the peer's close frame by itself, with the same code and reason
+     * (compatibility date 2026-04-07 on, {@code web_socket_auto_reply_to_close}).
+     */
+    public boolean webSocketAutoReplyToClose() {
+        return compatibility.enabled(Compatibility.Flag.WEB_SOCKET_AUTO_REPLY_TO_CLOSE);
+    }
+
+    /**
+     * {@code close(code, reason)} refuses a reason over 123 UTF-8 bytes (2026-03-03 on); before, the
+     * oversized close frame is sent as it is.
+     */
+    public boolean webSocketCloseReasonByteLimit() {
+        return compatibility.enabled(Compatibility.Flag.WEBSOCKET_CLOSE_REASON_BYTE_LIMIT);
+    }
+
     /** Receives errors that no caller sees (listener exceptions, timer failures). */
     @FunctionalInterface
     public interface ErrorReporter {

@@ -101,6 +101,11 @@ public final class HibernationManager {
         }
 
         @Override
+        public boolean closeReasonByteLimit() {
+            return namespace.services().webSocketCloseReasonByteLimit();
+        }
+
+        @Override
         public int backlog() {
             Actor a = namespace.liveActor(id);
             return a == null ? 0 : a.gate().queued();

@@ -19,6 +19,11 @@ public interface HibernationTarget {
 
     void error(WebSocketEnd ws, String message);
 
+    /** Whether {@code close(code, reason)} refuses a reason over 123 UTF-8 bytes (2026-03-03 on). */
+    default boolean closeReasonByteLimit() {
+        return true;
+    }
+
     /** The text that the runtime answers by itself, or null. */
     String autoResponseFor(String request);
 

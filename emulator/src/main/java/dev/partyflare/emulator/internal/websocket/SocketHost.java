@@ -23,6 +23,19 @@ public interface SocketHost {
         return WebSocketEnd.DEFAULT_ATTACHMENT_LIMIT;
     }
 
+    /**
+     * Whether an accepted socket answers the peer's close frame by itself (compatibility date
+     * 2026-04-07 on); a Worker's own sockets behave as of today.
+     */
+    default boolean autoReplyToClose() {
+        return true;
+    }
+
+    /** Whether {@code close(code, reason)} refuses a reason over 123 UTF-8 bytes (2026-03-03 on). */
+    default boolean closeReasonByteLimit() {
+        return true;
+    }
+
     /** Called when a socket of this host is fully closed. */
     default void unregister(WebSocketEnd end) {}
 

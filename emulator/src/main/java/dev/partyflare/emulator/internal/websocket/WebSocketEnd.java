@@ -5,6 +5,7 @@ import dev.partyflare.durable.WebSocketMessage;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.exec.OutputGate;
 import dev.partyflare.emulator.internal.json.Json;
+import dev.partyflare.emulator.internal.json.V8Size;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -61,6 +62,7 @@ public final class WebSocketEnd implements WebSocket {
     private volatile List<String> tags = List.of();
     private volatile byte[] attachment;
     private volatile String attachmentType;
+    private volatile int attachmentV8Size;
     private volatile long autoResponseAt = -1;
     private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
 
@@ -324,12 +326,21 @@ public final class WebSocketEnd implements WebSocket {
             throw new IllegalArgumentException("InvalidAccessError: Invalid WebSocket close code: " + code + ".");
         }
         String r = reason == null ? "" : reason;
-        if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+        if (r.getBytes(StandardCharsets.UTF_8).length > 123 && closeReasonByteLimit()) {
             throw new IllegalArgumentException(
                     "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.");
         }
         checkCanClose();
         closeWith(code, r, true);
+    }
+
+    /** Before 2026-03-03 an oversized reason is sent as it is (the peer sees a protocol error). */
+    private boolean closeReasonByteLimit() {
+        Owners o = owners();
+        if (o.host() != null) {
+            return o.host().closeReasonByteLimit();
+        }
+        return o.target() == null || o.target().closeReasonByteLimit();
     }
 
     private void checkCanClose() {
@@ -564,12 +575,15 @@ public final class WebSocketEnd implements WebSocket {
         if (value == null) {
             attachment = null;
             attachmentType = null;
+            attachmentV8Size = 0;
             return;
         }
         byte[] bytes = Json.write(value); // throws a clear error for values that cannot be serialized
-        if (bytes.length > attachmentLimit) {
+        // judged, as on Cloudflare, by the length of V8's serialization of the same value
+        long size = V8Size.of(value);
+        if (size > attachmentLimit) {
             throw new IllegalArgumentException("A WebSocket 'attachment' cannot be larger than " + attachmentLimit
-                    + " bytes.'attachment' was " + bytes.length + " bytes.");
+                    + " bytes.'attachment' was " + size + " bytes.");
         }
         String type = value instanceof java.util.Map<?, ?>
                 ? "map"
@@ -578,6 +592,7 @@ public final class WebSocketEnd implements WebSocket {
                         : value.getClass().getName();
         attachmentType = type;
         attachment = bytes;
+        attachmentV8Size = (int) size;
     }
 
     @Override
@@ -608,10 +623,9 @@ public final class WebSocketEnd implements WebSocket {
         return a == null ? null : Json.read(a, type);
     }
 
-    /** Size in bytes of the stored attachment (serialized), or 0. */
+    /** Size in bytes of the stored attachment as V8 serializes it (what the limit judges), or 0. */
     public int attachmentSize() {
-        byte[] a = attachment;
-        return a == null ? 0 : a.length;
+        return attachmentV8Size;
     }
 
     // ---- listeners (standard API) ----
@@ -662,14 +676,22 @@ public final class WebSocketEnd implements WebSocket {
 
     private void receive(Event e) {
         boolean fullyClosed = false;
+        PeerClose autoReply = null;
         lock.lock();
         try {
-            if (e instanceof PeerClose) {
+            if (e instanceof PeerClose c) {
                 if (closeReceived) {
                     return;
                 }
                 closeReceived = true;
                 fullyClosed = closeSent;
+                if (!closeSent && !dropped && c.wasClean() && mode == Mode.STANDARD && host.autoReplyToClose()) {
+                    // web_socket_auto_reply_to_close: the runtime answers with the peer's code and
+                    // reason before the close event, which then sees readyState CLOSED
+                    closeSent = true;
+                    autoReply = c;
+                    fullyClosed = true;
+                }
             } else if (closeReceived || dropped) {
                 return; // nothing after the peer's close
             }
@@ -686,6 +708,10 @@ public final class WebSocketEnd implements WebSocket {
             deliverLocked(e);
         } finally {
             lock.unlock();
+        }
+        if (autoReply != null) {
+            PeerClose reply = autoReply;
+            output(() -> peer.receive(new PeerClose(reply.code(), reply.reason(), true)));
         }
         if (fullyClosed) {
             finished();
