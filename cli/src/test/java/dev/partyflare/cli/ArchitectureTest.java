@@ -24,4 +24,20 @@ class ArchitectureTest {
                 .because("the dev server, its dashboard and its admin API use the public embedding API only")
                 .check(CLI);
     }
+
+    @Test
+    void theSdksUseNoEmulatorInternals() {
+        JavaClasses sdk = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.partyflare.server", "dev.partyflare.pubsub", "dev.partyflare.client");
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.partyflare.server..", "dev.partyflare.pubsub..", "dev.partyflare.client..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.partyflare.emulator.internal..")
+                .because("partyflare and partysub stand on the public Durable Object and embedding APIs, as a user's"
+                        + " code does")
+                .check(sdk);
+    }
 }

@@ -11,16 +11,20 @@ import java.util.Set;
 
 /**
  * Immutable HTTP headers, as the Fetch API's {@code Headers}: names are case-insensitive, a name
- * may carry several values, and {@link #get(String)} joins them with {@code ", "}. Names are kept
- * in lower case, as workerd reports them.
+ * may carry several values, and {@link #get(String)} joins them with {@code ", "}. Names are
+ * reported in lower case, as workerd reports them; the case the code wrote a name in is kept for the
+ * wire ({@link #spelling(String)}), where workerd writes it so.
  */
 public final class Headers {
-    private static final Headers EMPTY = new Headers(Map.of());
+    private static final Headers EMPTY = new Headers(Map.of(), Map.of());
 
     private final Map<String, List<String>> values;
+    /** Lower-case name to the spelling the code first gave it, for names not given in lower case. */
+    private final Map<String, String> spellings;
 
-    private Headers(Map<String, List<String>> values) {
+    private Headers(Map<String, List<String>> values, Map<String, String> spellings) {
         this.values = values;
+        this.spellings = spellings;
     }
 
     /** No headers. */
@@ -55,7 +59,20 @@ public final class Headers {
     public Builder toBuilder() {
         Builder b = new Builder();
         values.forEach((k, v) -> b.values.put(k, new ArrayList<>(v)));
+        if (!spellings.isEmpty()) {
+            b.spellings = new java.util.HashMap<>(spellings);
+        }
         return b;
+    }
+
+    /**
+     * {@code name} as the code first wrote it ({@code X-Request-Id}), or in lower case when it was
+     * given so: the response writer uses it for names outside workerd's header table, which workerd
+     * writes in the code's case.
+     */
+    public String spelling(String name) {
+        String n = normalize(name);
+        return spellings.getOrDefault(n, n);
     }
 
     /** The values of {@code name} joined with {@code ", "}, or empty when absent. */
@@ -168,6 +185,7 @@ public final class Headers {
      */
     public static final class Builder {
         private Map<String, List<String>> values = new LinkedHashMap<>();
+        private Map<String, String> spellings;
         private boolean shared;
 
         private Builder() {}
@@ -185,8 +203,24 @@ public final class Headers {
             String n = normalize(name);
             String v = checkValue(n, value);
             beforeChange();
-            values.computeIfAbsent(n, k -> new ArrayList<>(1)).add(v);
+            List<String> l = values.get(n);
+            if (l == null) {
+                values.put(n, l = new ArrayList<>(1));
+                spell(n, name);
+            }
+            l.add(v);
             return this;
+        }
+
+        private void spell(String lower, String given) {
+            if (lower != given && !lower.equals(given)) {
+                if (spellings == null) {
+                    spellings = new java.util.HashMap<>();
+                }
+                spellings.put(lower, given);
+            } else if (spellings != null) {
+                spellings.remove(lower);
+            }
         }
 
         public Builder set(String name, String value) {
@@ -194,7 +228,9 @@ public final class Headers {
             List<String> l = new ArrayList<>(1);
             l.add(checkValue(n, value));
             beforeChange();
-            values.put(n, l);
+            if (values.put(n, l) == null) {
+                spell(n, name);
+            }
             return this;
         }
 
@@ -202,13 +238,20 @@ public final class Headers {
             String n = normalize(name);
             beforeChange();
             values.remove(n);
+            if (spellings != null) {
+                spellings.remove(n);
+            }
             return this;
         }
 
         public Builder addAll(Headers other) {
             beforeChange();
-            other.values.forEach(
-                    (k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            other.values.forEach((k, v) -> {
+                if (!values.containsKey(k)) {
+                    spell(k, other.spelling(k));
+                }
+                values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
+            });
             return this;
         }
 
@@ -221,7 +264,9 @@ public final class Headers {
                 values.replaceAll((k, v) -> Collections.unmodifiableList(v));
                 shared = true;
             }
-            return new Headers(Collections.unmodifiableMap(values));
+            return new Headers(
+                    Collections.unmodifiableMap(values),
+                    spellings == null || spellings.isEmpty() ? Map.of() : Map.copyOf(spellings));
         }
     }
 }

@@ -60,4 +60,21 @@ class HeadersTest {
                         .get("x-token!#$%&'*+-.^_`|~"))
                 .hasValue("v");
     }
+
+    @Test
+    void theCodesSpellingIsKeptForTheWireWhileNamesReadInLowerCase() {
+        Headers h = Headers.builder()
+                .add("X-Zed", "1")
+                .add("x-ZED", "2")
+                .add("x-alpha", "3")
+                .build();
+        assertThat(h.names()).containsExactly("x-zed", "x-alpha");
+        assertThat(h.spelling("x-zed")).isEqualTo("X-Zed"); // the first spelling given
+        assertThat(h.spelling("X-ALPHA")).isEqualTo("x-alpha");
+        assertThat(h.with("X-Other", "4").spelling("x-other")).isEqualTo("X-Other");
+        assertThat(h.without("x-zed").toBuilder().add("x-zed", "5").build().spelling("X-Zed"))
+                .isEqualTo("x-zed");
+        assertThat(Headers.builder().addAll(h).build().spelling("x-zed")).isEqualTo("X-Zed");
+        assertThat(h).isEqualTo(Headers.of("x-zed", "1", "x-zed", "2", "x-alpha", "3"));
+    }
 }

@@ -369,7 +369,7 @@ class StorageAdminTest {
         assertThat(sleeper.sockets()).hasSize(1);
         assertThat(sleeper.sockets().get(0).type()).isEqualTo("hibernatable");
         assertThat(sleeper.sockets().get(0).tags()).containsExactly("red");
-        assertThat(sleeper.sockets().get(0).attachmentBytes()).isEqualTo(7); // "hello" as JSON
+        assertThat(sleeper.sockets().get(0).attachmentBytes()).isEqualTo(9); // "hello" as V8 serializes it
         ObjectInfo evicted = byName.get("gone");
         assertThat(evicted.state()).isEqualTo("evicted");
         assertThat(evicted.alarm()).isEqualTo(Instant.ofEpochMilli(TestEmulators.T0 + 60_000));

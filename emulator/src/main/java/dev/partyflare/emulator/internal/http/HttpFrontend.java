@@ -159,7 +159,7 @@ public final class HttpFrontend implements AutoCloseable {
         boolean noBody = head.method().equals("HEAD") || status == 204 || status == 205 || status == 304;
         byte[] body = noBody ? HttpConnection.NO_BODY : response.bytes();
         Map<String, String> own = noBody ? Map.of() : Map.of("Content-Length", Integer.toString(body.length));
-        byte[] bytes = HttpWire.head(status, text, own, response.headers().asMap());
+        byte[] bytes = HttpWire.head(status, text, own, response.headers().asMap(), response.headers());
         if (body.length == 0) {
             c.respond(false, ByteBuffer.wrap(bytes));
         } else {
@@ -231,7 +231,7 @@ public final class HttpFrontend implements AutoCloseable {
             own.put("Sec-WebSocket-Extensions", deflate.response());
         }
         byte[] answer = HttpWire.head(
-                101, "Switching Protocols", own, response.headers().asMap());
+                101, "Switching Protocols", own, response.headers().asMap(), response.headers());
 
         client.url(request.url());
         String path = pathOf(head.target());

@@ -12,8 +12,8 @@ import java.util.Set;
  * Content-Type}, {@code ETag}, {@code Sec-WebSocket-Protocol}, ...; several values joined with
  * {@code ", "}, extra {@code Set-Cookie} values on lines of their own after them), then the others
  * sorted by name; no {@code Date} or {@code Server} header of its own. Also the answers workerd gives
- * to requests that never reach the Worker. (workerd keeps the case a Worker gave to other header
- * names; the emulator's {@code Headers} lower-cases them.)
+ * to requests that never reach the Worker. Names outside the table are written in the case the
+ * Worker gave them, as workerd does ({@code Headers#spelling}).
  */
 final class HttpWire {
     private HttpWire() {}
@@ -123,6 +123,16 @@ final class HttpWire {
      * headers among them are skipped).
      */
     static byte[] head(int status, String statusText, Map<String, String> own, Map<String, List<String>> app) {
+        return head(status, statusText, own, app, null);
+    }
+
+    /** As above, with the Worker's {@code Headers} giving the spelling of names outside the table. */
+    static byte[] head(
+            int status,
+            String statusText,
+            Map<String, String> own,
+            Map<String, List<String>> app,
+            dev.partyflare.durable.Headers spelled) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(statusText).append("\r\n");
         String[] slots = new String[TABLE.size()];
@@ -169,8 +179,9 @@ final class HttpWire {
                 others.sort(Map.Entry.comparingByKey()); // workerd sorts the headers outside its table
             }
             for (Map.Entry<String, List<String>> e : others) {
+                String name = spelled == null ? e.getKey() : spelled.spelling(e.getKey());
                 for (String v : e.getValue()) {
-                    sb.append(e.getKey()).append(": ").append(v).append("\r\n");
+                    sb.append(name).append(": ").append(v).append("\r\n");
                 }
             }
         }
