@@ -327,7 +327,10 @@ final class RoomNode {
             Long v = arrivedAt != null
                     ? arrivedAt
                     : s.joining.isEmpty() ? null : s.joining.getFirst().seq() - 1;
-            gap = coordinator().handoffGap(pin, handoff.position(), v);
+            Wire.Gap g = coordinator().handoffGap(pin, handoff.position(), v);
+            // a node that kept nothing for it (it was never moved, or it expired) covered nothing:
+            // the subscriber starts here afresh, with everything this node processed since it arrived
+            gap = handoff.found() ? g : null;
         } catch (RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -341,7 +344,7 @@ final class RoomNode {
                 setState(s);
             }
         }
-        long covered = Long.MIN_VALUE;
+        long covered = arrivedAt != null ? arrivedAt : Long.MIN_VALUE;
         if (handoff != null) {
             for (Wire.Stored p : handoff.pending()) {
                 keepAndSend(s, p);
