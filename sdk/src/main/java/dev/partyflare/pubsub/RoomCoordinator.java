@@ -626,8 +626,10 @@ final class RoomCoordinator {
 
     // ---- metrics ----
 
+    /** The room's nodes with the load each reports now (one call per node). */
     RoomMetrics metrics() {
         load();
+        refreshLoads();
         List<NodeMetrics> out = new ArrayList<>();
         for (NodeState n : nodes.values()) {
             out.add(new NodeMetrics(
