@@ -572,6 +572,12 @@ public class PubSubServer extends Server implements RoomRpc {
                 (double) delivered / seconds);
     }
 
+    /** The node's state, for a test's failure message. */
+    String describe() {
+        RoomNode n = node();
+        return n == null ? name() : n.describe();
+    }
+
     private RoomNode autoscaledNode() {
         RoomNode n = node();
         if (n == null) {

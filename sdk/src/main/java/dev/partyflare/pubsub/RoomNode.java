@@ -671,6 +671,35 @@ final class RoomNode {
         }
     }
 
+    /** This node's state, for a test's failure message. */
+    String describe() {
+        StringBuilder b = new StringBuilder(room + "-" + nodeId + " position=" + position + " retired=" + retired
+                + " lane=" + lane.size() + " laneRunning=" + laneRunning);
+        for (Sub s : subs.values()) {
+            b.append("\n    ")
+                    .append(s.id)
+                    .append(" live=")
+                    .append(s.live())
+                    .append(" ack=")
+                    .append(s.ack)
+                    .append(" durable=")
+                    .append(s.durable)
+                    .append(" parked=")
+                    .append(s.parked)
+                    .append(" joining=")
+                    .append(s.joining == null ? "-" : s.joining.size())
+                    .append(" handedOff=")
+                    .append(s.handedOff)
+                    .append(" moving=")
+                    .append(s.moving)
+                    .append(" closing=")
+                    .append(s.closing)
+                    .append(" expiresAt=")
+                    .append(s.expiresAt);
+        }
+        return b.toString();
+    }
+
     boolean retire() {
         load();
         if (!subs.isEmpty() || !lane.isEmpty()) {

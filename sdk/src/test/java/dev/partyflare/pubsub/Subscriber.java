@@ -7,6 +7,8 @@ import dev.partyflare.emulator.Emulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,6 +31,7 @@ final class Subscriber {
     private volatile WebSocket ws;
     private final List<Got> received = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
     final AtomicInteger moves = new AtomicInteger();
     final AtomicInteger connects = new AtomicInteger();
     private long lastId;
@@ -94,15 +97,24 @@ final class Subscriber {
         synchronized (this) {
             if (ack) {
                 if (messageId <= lastId) {
-                    socket.send("{\"__ack\":" + messageId + "}");
+                    sendQuietly(socket, "{\"__ack\":" + messageId + "}");
                     return; // delivered again (reconnect, restart): seen already
                 }
                 lastId = messageId;
             }
             received.add(new Got(String.valueOf(m.get("topic")), String.valueOf(m.get("data")), messageId));
+            seen.add(String.valueOf(m.get("data")));
         }
         if (ack) {
-            socket.send("{\"__ack\":" + messageId + "}");
+            sendQuietly(socket, "{\"__ack\":" + messageId + "}");
+        }
+    }
+
+    private static void sendQuietly(WebSocket socket, String text) {
+        try {
+            socket.send(text);
+        } catch (IllegalStateException e) {
+            // closed meanwhile (it left, or was moved): the message stays unacknowledged
         }
     }
 
@@ -151,6 +163,11 @@ final class Subscriber {
 
     synchronized List<Got> received() {
         return new ArrayList<>(received);
+    }
+
+    /** Whether a message with this data has arrived (without copying what it received). */
+    boolean has(String data) {
+        return seen.contains(data);
     }
 
     synchronized List<String> data() {
