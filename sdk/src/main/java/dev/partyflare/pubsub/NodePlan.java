@@ -16,8 +16,14 @@ final class NodePlan {
     static final String ANY = "any";
 
     final Map<String, List<String>> nodesByLocation = new LinkedHashMap<>();
+    /** The locations of an autoscaled room (its configured ones, or {@code any}); empty otherwise. */
+    final List<String> autoscaledLocations = new ArrayList<>();
 
     NodePlan(PubSubConfig config) {
+        if (config.autoscaling != null) {
+            planAutoscaled(config);
+            return;
+        }
         if (!config.locations.isEmpty() && config.jurisdiction != null) {
             throw new IllegalArgumentException("You can't specify both locations and jurisdiction");
         }
@@ -77,6 +83,33 @@ final class NodePlan {
             }
             nodesByLocation.put(loc, ids);
         });
+    }
+
+    private void planAutoscaled(PubSubConfig config) {
+        if (!config.locations.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Location weights fix the number of nodes; with autoscale give each location its bounds:"
+                            + " Autoscaling.location(\"weur\", min, max)");
+        }
+        if (config.nodesSet) {
+            throw new IllegalArgumentException(
+                    "nodes(n) fixes the number of nodes; with autoscale use Autoscaling.nodes(min, max)");
+        }
+        Map<String, Autoscaling.Bounds> locations = config.autoscaling.locations;
+        if (!locations.isEmpty() && config.jurisdiction != null) {
+            throw new IllegalArgumentException("You can't specify both locations and jurisdiction");
+        }
+        if (config.jurisdiction != null && !Set.of("eu", "fedramp").contains(config.jurisdiction)) {
+            throw new IllegalArgumentException(
+                    "Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu or fedramp");
+        }
+        for (String loc : locations.keySet()) {
+            if (!LOCATIONS.contains(loc)) {
+                throw new IllegalArgumentException(
+                        "Unknown location \"" + loc + "\"; locations are location hints: " + LOCATIONS);
+            }
+        }
+        autoscaledLocations.addAll(locations.isEmpty() ? List.of(ANY) : locations.keySet());
     }
 
     List<String> allNodes() {

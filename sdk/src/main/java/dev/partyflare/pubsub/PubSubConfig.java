@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Configuration of a pub/sub server ({@code createPubSubServer({binding, nodes, locations,
  * jurisdiction})}), plus options beyond the TypeScript original: skip-self, binary payloads, a
- * per-connection publish rate limit and at-least-once delivery.
+ * per-connection publish rate limit, at-least-once delivery and autoscaling.
  */
 public final class PubSubConfig {
     final String binding;
@@ -18,6 +18,8 @@ public final class PubSubConfig {
     boolean binaryPayloads;
     int rateLimitPerSecond;
     boolean atLeastOnce;
+    boolean nodesSet;
+    Autoscaling autoscaling;
 
     private PubSubConfig(String binding) {
         this.binding = Objects.requireNonNull(binding, "binding");
@@ -34,6 +36,7 @@ public final class PubSubConfig {
             throw new IllegalArgumentException("nodes must be at least 1, got " + n);
         }
         this.nodes = n;
+        this.nodesSet = true;
         return this;
     }
 
@@ -80,6 +83,16 @@ public final class PubSubConfig {
                     "The rate limit must be at least 1 message per second, got " + perSecond);
         }
         this.rateLimitPerSecond = perSecond;
+        return this;
+    }
+
+    /**
+     * Nodes per room that grow and shrink with load instead of a fixed {@link #nodes(int)} and
+     * location weights: see {@link Autoscaling}. Each room then has a coordinating object that keeps
+     * its nodes durably, places connections and orders publishes.
+     */
+    public PubSubConfig autoscale(Autoscaling autoscaling) {
+        this.autoscaling = autoscaling;
         return this;
     }
 

@@ -21,23 +21,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * A node of a pub/sub room. Subscriptions live in each connection's state, so a hibernated node
- * still delivers after it wakes. A message published on one node is delivered to its own matching
- * subscribers and forwarded by RPC to every other node of the room, in order per target.
+ * still delivers after it wakes. In a room with a fixed number of nodes, a message published on one
+ * node is delivered to its own matching subscribers and forwarded by RPC to every other node of the
+ * room, in order per target. In an autoscaled room ({@link PubSubConfig#autoscale}) the same class
+ * also serves as the room's coordinator ({@code <room>-coordinator}), which orders every publish
+ * and sends it to every node of the room (see {@link Autoscaling}).
+ *
+ * <p>Its public methods other than those of {@link Server} are the RPC between the objects of a
+ * room: internal to partysub, not for application code (use {@link PubSub} instead).
  */
 @PartyOptions(hibernate = true)
-public class PubSubServer extends Server {
+public class PubSubServer extends Server implements RoomRpc {
     static final String PENDING_PREFIX = "__pubsub_pending:";
     private static final System.Logger LOG = System.getLogger("dev.partyflare.pubsub");
+    private static final Pattern NODE_NAME = Pattern.compile(".+-[a-z]+-[0-9]+");
 
     private PubSub pubsub;
     private final Map<String, Outbox> outboxes = new HashMap<>();
     private final Map<String, long[]> rates = new HashMap<>();
+    private RoomCoordinator coordinator;
+    private RoomNode node;
+    private long delivered;
+    private final long startedAt;
 
     public PubSubServer(DurableObjectState ctx, Env env) {
         super(ctx, env);
+        this.startedAt = ctx.now();
+    }
+
+    private boolean autoscaled() {
+        return pubsub().config.autoscaling != null;
+    }
+
+    private RoomCoordinator coordinator() {
+        if (coordinator == null) {
+            if (!autoscaled() || !name().endsWith(RoomCoordinator.SUFFIX)) {
+                throw new IllegalStateException(name() + " is not the coordinator of an autoscaled pub/sub room");
+            }
+            coordinator = new RoomCoordinator(ctx, env, pubsub(), name());
+        }
+        return coordinator;
+    }
+
+    /** The node role of an autoscaled room, or null for the coordinator and for fixed rooms. */
+    private RoomNode node() {
+        if (node == null && autoscaled() && !name().endsWith(RoomCoordinator.SUFFIX)) {
+            if (!NODE_NAME.matcher(name()).matches()) {
+                throw new IllegalStateException(name() + " is not a node name of an autoscaled pub/sub room");
+            }
+            node = new RoomNode(this, ctx, env, pubsub(), name());
+        }
+        return node;
     }
 
     private PubSub pubsub() {
@@ -63,23 +101,43 @@ public class PubSubServer extends Server {
         return pubsub;
     }
 
-    @Override
-    public void onConnect(Connection connection, ConnectionContext context) {
-        Request request = context.request();
-        List<String> topics = request.queryParam("topics")
+    static List<String> topicsOf(Request request) {
+        return request.queryParam("topics")
                 .filter(t -> !t.isEmpty())
                 .map(t -> List.of(t.split(",")))
                 .orElse(List.of("*"));
-        boolean ack = pubsub().config.atLeastOnce
-                && request.queryParam("ack")
-                        .map(v -> v.equals("1") || v.equals("true"))
-                        .orElse(false);
+    }
+
+    static boolean asksForAck(Request request) {
+        return request.queryParam("ack")
+                .map(v -> v.equals("1") || v.equals("true"))
+                .orElse(false);
+    }
+
+    static String pendingPrefix(String connectionId) {
+        return PENDING_PREFIX + connectionId + ":";
+    }
+
+    @Override
+    public void onConnect(Connection connection, ConnectionContext context) {
+        Request request = context.request();
+        if (autoscaled()) {
+            RoomNode n = node();
+            if (n == null) {
+                connection.close(1008, "The coordinator of a pub/sub room takes no connections");
+                return;
+            }
+            n.onConnect(connection, request);
+            return;
+        }
+        List<String> topics = topicsOf(request);
+        boolean ack = pubsub().config.atLeastOnce && asksForAck(request);
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("topics", topics);
         if (ack) {
             state.put("ack", true);
             for (Object pending : ctx.storage()
-                    .list(ListOptions.prefix(PENDING_PREFIX + connection.id() + ":"))
+                    .list(ListOptions.prefix(pendingPrefix(connection.id())))
                     .values()) {
                 connection.send((String) pending); // delivered again until acknowledged
             }
@@ -107,6 +165,10 @@ public class PubSubServer extends Server {
             }
             if (allowed(connection)) {
                 String topic = new String(frame, 2, len, StandardCharsets.UTF_8);
+                if (node() != null) {
+                    publishThroughCoordinator(connection, new Wire.Publication(topic, null, frame, connection.id()));
+                    return;
+                }
                 deliverBinary(topic, frame, connection.id());
                 forward("publishBinary", topic, frame);
             }
@@ -120,13 +182,25 @@ public class PubSubServer extends Server {
             return;
         }
         if (m.get("__topics") instanceof List<?> topics) {
+            List<String> names = topics.stream().map(String::valueOf).toList();
+            if (node() != null) {
+                node().subscribe(connection, names);
+                return;
+            }
             Map<String, Object> state = new LinkedHashMap<>(stateOf(connection));
-            state.put("topics", topics);
+            state.put("topics", names);
             connection.setState(state);
             return;
         }
         if (m.containsKey("__ack")) {
-            ctx.storage().delete(PENDING_PREFIX + connection.id() + ":" + m.get("__ack"));
+            Long id = ackId(m.get("__ack"));
+            if (id == null) {
+                connection.send(JsonText.write(Map.of("error", "__ack takes the id of a message")));
+            } else if (node() != null) {
+                node().acknowledge(connection, id);
+            } else {
+                ctx.storage().delete(pendingPrefix(connection.id()) + String.format("%019d", id));
+            }
             return;
         }
         Object topic = m.get("topic");
@@ -136,7 +210,43 @@ public class PubSubServer extends Server {
             return;
         }
         if (allowed(connection)) {
+            if (node() != null) {
+                publishThroughCoordinator(connection, new Wire.Publication(t, data, null, connection.id()));
+                return;
+            }
             publishFrom(t, data, connection.id());
+        }
+    }
+
+    /** The id of an acknowledged message: a number, or its digits as a string (possibly zero-padded). */
+    static Long ackId(Object v) {
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        if (v instanceof String s && !s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() <= 19) {
+            return Long.parseLong(s);
+        }
+        return null;
+    }
+
+    private void publishThroughCoordinator(Connection connection, Wire.Publication p) {
+        if (!node().publish(connection, p)) {
+            connection.send(JsonText.write(
+                    Map.of("error", "This connection is moving to another node; publish again after reconnecting")));
+        }
+    }
+
+    @Override
+    public void onClose(Connection connection, int code, String reason, boolean wasClean) {
+        if (node() != null) {
+            node().onClose(connection);
+        }
+    }
+
+    @Override
+    public void onAlarm() {
+        if (node() != null) {
+            node().onAlarm();
         }
     }
 
@@ -171,6 +281,15 @@ public class PubSubServer extends Server {
         if (!(m.get("topic") instanceof String topic) || topic.isEmpty() || m.get("data") == null) {
             return Response.text("Invalid request", 400);
         }
+        if (autoscaled()) {
+            Wire.Publication p = new Wire.Publication(topic, m.get("data"), null, null);
+            if (node() == null) {
+                coordinator().publishAll(List.of(p)); // OK once ordered (and, at least once, logged durably)
+            } else {
+                node().publishNow(p);
+            }
+            return Response.text("OK");
+        }
         publishFrom(topic, m.get("data"), null);
         return Response.text("OK");
     }
@@ -202,6 +321,23 @@ public class PubSubServer extends Server {
         return false;
     }
 
+    /** A connection's state as a map (an empty one when it has none). */
+    static Map<String, Object> stateMap(Connection c) {
+        Object s = c.state();
+        if (s instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> state = (Map<String, Object>) m;
+            return state;
+        }
+        return Map.of();
+    }
+
+    static List<String> topicsOf(Map<String, Object> state) {
+        return state.get("topics") instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList()
+                : List.of("*");
+    }
+
     private Map<String, Object> stateOf(Connection c) {
         Object s = c.state();
         if (s instanceof Map<?, ?> m) {
@@ -229,8 +365,9 @@ public class PubSubServer extends Server {
                 m.put("topic", topic);
                 m.put("data", data);
                 String text = JsonText.write(m);
-                ctx.storage().put(PENDING_PREFIX + c.id() + ":" + String.format("%019d", seq), text);
+                ctx.storage().put(pendingPrefix(c.id()) + String.format("%019d", seq), text);
                 c.send(text); // held by the output gate until the pending record is durable
+                delivered++;
             } else {
                 if (plain == null) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -239,6 +376,7 @@ public class PubSubServer extends Server {
                     plain = JsonText.write(m);
                 }
                 c.send(plain);
+                delivered++;
             }
         }
     }
@@ -250,6 +388,7 @@ public class PubSubServer extends Server {
             }
             if (matches((List<?>) stateOf(c).getOrDefault("topics", List.of("*")), topic)) {
                 c.send(frame);
+                delivered++;
             }
         }
     }
@@ -344,5 +483,106 @@ public class PubSubServer extends Server {
             out.add(c.id() + "=" + stateOf(c).get("topics"));
         }
         return out;
+    }
+
+    // ---- RPC between the objects of a room (internal to partysub) ----
+
+    @Override
+    public Wire.Placement place(String location, String connection, boolean durable) {
+        return coordinator().place(location, connection, durable);
+    }
+
+    @Override
+    public long publishAll(List<Wire.Publication> publications) {
+        return coordinator().publishAll(publications);
+    }
+
+    @Override
+    public void report(String node, Wire.NodeReport report) {
+        coordinator().report(node, report);
+    }
+
+    @Override
+    public long handoffBegin(String from, String to) {
+        return coordinator().handoffBegin(from, to);
+    }
+
+    @Override
+    public Wire.Gap handoffGap(long handoff, Long fromPosition, Long toPosition) {
+        return coordinator().handoffGap(handoff, fromPosition, toPosition);
+    }
+
+    @Override
+    public void handoffDone(String connection, String node, boolean durable) {
+        coordinator().handoffDone(connection, node, durable);
+    }
+
+    @Override
+    public RoomMetrics roomMetrics() {
+        return coordinator().metrics();
+    }
+
+    @Override
+    public Wire.NodeReport deliver(List<Wire.Envelope> envelopes) {
+        return autoscaledNode().deliver(envelopes);
+    }
+
+    @Override
+    public Wire.NodeReport stats() {
+        return autoscaledNode().stats();
+    }
+
+    @Override
+    public Wire.Handoff handoff(String connection) {
+        return autoscaledNode().handoff(connection);
+    }
+
+    @Override
+    public void release(String connection) {
+        autoscaledNode().release(connection);
+    }
+
+    @Override
+    public List<Wire.MoveCandidate> prepareMoves() {
+        return autoscaledNode().prepareMoves();
+    }
+
+    @Override
+    public void closeMoved(List<String> connections) {
+        autoscaledNode().closeMoved(connections);
+    }
+
+    @Override
+    public boolean retire() {
+        return autoscaledNode().retire();
+    }
+
+    @Override
+    public NodeMetrics nodeMetrics() {
+        String me = name();
+        String nodeId = me.substring(me.lastIndexOf('-', me.lastIndexOf('-') - 1) + 1);
+        String location = nodeId.substring(0, nodeId.lastIndexOf('-'));
+        long seconds = Math.max(1, (ctx.now() - startedAt) / 1000);
+        return new NodeMetrics(
+                nodeId,
+                location,
+                NodeMetrics.State.ACTIVE,
+                getConnections().size(),
+                delivered,
+                (double) delivered / seconds);
+    }
+
+    /** The node's state, for a test's failure message. */
+    String describe() {
+        RoomNode n = node();
+        return n == null ? name() : n.describe();
+    }
+
+    private RoomNode autoscaledNode() {
+        RoomNode n = node();
+        if (n == null) {
+            throw new IllegalStateException(name() + " is not a node of an autoscaled pub/sub room");
+        }
+        return n;
     }
 }
