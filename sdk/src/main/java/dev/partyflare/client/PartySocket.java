@@ -1,21 +1,18 @@
 package dev.partyflare.client;
 
-import java.io.ByteArrayOutputStream;
+import dev.partyflare.emulator.client.WsClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +23,11 @@ import java.util.function.Consumer;
  * ws://host/parties/<party>/<room>?_pk=<id>}, keeps its id across reconnects, reconnects after an
  * unexpected close with a delay that grows ×1.3 (from about 3 s to at most 10 s by default), and
  * queues messages sent while disconnected.
+ *
+ * <p>It runs on partyflare's raw WebSocket client ({@link WsClient}), which reads its socket on a
+ * thread of its own and reports every close frame, and the end of the connection without one as
+ * 1006, as they reach the wire (java.net.http's client sometimes missed a server's FIN under load,
+ * leaving a socket that never reconnects).
  */
 public final class PartySocket implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -39,7 +41,11 @@ public final class PartySocket implements AutoCloseable {
         return t;
     });
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
-    private WebSocket ws;
+    private WsClient ws;
+    /** Completed when the reader of the current connection has seen its end. */
+    private java.util.concurrent.CompletableFuture<Void> ended =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
     private boolean closedByUser;
     private int attempts;
     private Duration nextDelay;
@@ -102,28 +108,65 @@ public final class PartySocket implements AutoCloseable {
     }
 
     private void open() {
-        HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri(), new Listener())
-                .whenComplete((socket, error) -> {
-                    if (error != null) {
-                        scheduleReconnect();
+        Thread.ofVirtual().name("partysocket-" + id).start(this::connectAndRead);
+    }
+
+    /** Connects, then delivers what arrives until the connection ends; then a reconnect is scheduled. */
+    private void connectAndRead() {
+        WsClient socket;
+        try {
+            URI u = uri();
+            socket = WsClient.connect(u, u.getRawPath() + "?" + u.getRawQuery());
+        } catch (IOException | RuntimeException e) {
+            scheduleReconnect();
+            return;
+        }
+        synchronized (this) {
+            if (closedByUser) {
+                socket.abort();
+                return;
+            }
+            ws = socket;
+            ended = new java.util.concurrent.CompletableFuture<>();
+            attempts++;
+            nextDelay = options.minDelay;
+            try {
+                while (!queued.isEmpty()) {
+                    sendNow(queued.peek());
+                    queued.poll();
+                }
+            } catch (IOException e) {
+                // the reader below sees the connection end and reconnects; the rest stays queued
+            }
+        }
+        java.util.concurrent.CompletableFuture<Void> done;
+        synchronized (this) {
+            done = ended;
+        }
+        options.onOpen.accept(this);
+        try {
+            while (true) {
+                WsClient.Frame f = socket.next(Duration.ofDays(1));
+                if (f == null) {
+                    continue;
+                }
+                switch (f.kind()) {
+                    case "text" -> options.onMessage.accept(f.text());
+                    case "binary" -> options.onBinary.accept(f.bytes());
+                    case "close", "eof" -> {
+                        socket.close();
+                        options.onClose.accept(new Close(f.code(), f.reason() == null ? "" : f.reason()));
+                        scheduleReconnect(); // nothing when closed by the user
                         return;
                     }
-                    synchronized (this) {
-                        if (closedByUser) {
-                            socket.abort();
-                            return;
-                        }
-                        ws = socket;
-                        attempts++;
-                        nextDelay = options.minDelay;
-                        while (!queued.isEmpty()) {
-                            sendNow(queued.poll());
-                        }
-                    }
-                    options.onOpen.accept(this);
-                });
+                    default -> {} // pongs
+                }
+            }
+        } catch (InterruptedException e) {
+            socket.abort();
+        } finally {
+            done.complete(null);
+        }
     }
 
     private synchronized void scheduleReconnect() {
@@ -157,32 +200,43 @@ public final class PartySocket implements AutoCloseable {
         if (ws == null) {
             queued.add(message);
         } else {
-            sendNow(message);
+            try {
+                sendNow(message);
+            } catch (IOException e) {
+                queued.add(message); // the connection is ending: sent again after the reconnect
+            }
         }
     }
 
-    private void sendNow(Object message) {
+    private void sendNow(Object message) throws IOException {
         if (message instanceof String s) {
-            ws.sendText(s, true).join();
+            ws.sendText(s);
         } else {
-            ws.sendBinary(ByteBuffer.wrap((byte[]) message), true).join();
+            ws.sendBinary((byte[]) message);
         }
     }
 
     /** Closes for good (no reconnect). */
     @Override
     public void close() {
-        WebSocket current;
+        WsClient current;
+        java.util.concurrent.CompletableFuture<Void> done;
         synchronized (this) {
             closedByUser = true;
             current = ws;
+            done = ended;
             ws = null;
         }
         if (current != null) {
-            current.sendClose(1000, "")
-                    .orTimeout(5, TimeUnit.SECONDS)
-                    .exceptionally(e -> null)
-                    .join();
+            try {
+                current.sendClose(1000, "");
+                done.get(5, TimeUnit.SECONDS); // the server's answering close, seen by the reader
+            } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // gone or not answering: closed below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            current.close(); // the reader sees the end and stops
         }
         scheduler.shutdownNow();
     }
@@ -197,50 +251,6 @@ public final class PartySocket implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder text = new StringBuilder();
-        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String s = text.toString();
-                text.setLength(0);
-                options.onMessage.accept(s);
-            }
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            binary.writeBytes(b);
-            if (last) {
-                byte[] all = binary.toByteArray();
-                binary.reset();
-                options.onBinary.accept(all);
-            }
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-            options.onClose.accept(new Close(code, reason));
-            scheduleReconnect();
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-            options.onClose.accept(new Close(1006, String.valueOf(error.getMessage())));
-            scheduleReconnect();
         }
     }
 

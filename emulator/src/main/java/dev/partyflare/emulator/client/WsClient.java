@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One implementation serves the test harness ({@code TestWebSocket} over the network), the
  * conformance runner and the emulator's wire tests. It can offer permessage-deflate
- * (and inflates what the server compresses); no TLS.
+ * (and inflates what the server compresses), and speaks TLS for {@code wss:} URLs.
  */
 public final class WsClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -140,10 +140,22 @@ public final class WsClient implements AutoCloseable {
 
     public static WsClient connect(URI base, String pathAndQuery, Map<String, String> extraHeaders) throws IOException {
         String host = base.getHost();
-        int port = base.getPort() > 0 ? base.getPort() : 80;
+        boolean tls = "wss".equalsIgnoreCase(base.getScheme()) || "https".equalsIgnoreCase(base.getScheme());
+        int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), 5000);
+        if (tls) { // wss: TLS with the JDK's default trust, the host name checked
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket)
+                    ((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault())
+                            .createSocket(s, host, port, true);
+            javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(params);
+            ssl.setSoTimeout(10_000);
+            ssl.startHandshake();
+            s = ssl;
+        }
         s.setSoTimeout(0);
         byte[] keyBytes = new byte[16];
         RANDOM.nextBytes(keyBytes);
