@@ -42,6 +42,12 @@ final class Outbound {
     private boolean listening;
     private boolean failed;
     private boolean closeWhenDrained;
+    /**
+     * The connection is to be closed: done after the lock is released, since closing runs the
+     * connection's close listeners, which take the socket's own lock (a socket sending under that
+     * lock waits on this one: closing under it deadlocked).
+     */
+    private boolean closePending;
 
     Outbound(StreamConnection connection) {
         this.connection = connection;
@@ -86,7 +92,9 @@ final class Outbound {
             lock.unlock();
         }
         if (now) {
-            IoUtils.safeClose(connection);
+            // on the I/O thread: closing runs close listeners, which must not run under the caller's
+            // locks (callers hold their socket's lock)
+            io.execute(() -> IoUtils.safeClose(connection));
         } else if (flushPosted.compareAndSet(false, true)) {
             io.execute(this::flushTask);
         }
@@ -111,7 +119,22 @@ final class Outbound {
         } finally {
             lock.unlock();
         }
+        closeIfPending();
         complete(done);
+    }
+
+    private void closeIfPending() {
+        boolean close;
+        lock.lock();
+        try {
+            close = closePending;
+            closePending = false;
+        } finally {
+            lock.unlock();
+        }
+        if (close) {
+            IoUtils.safeClose(connection);
+        }
     }
 
     private void onWritable() {
@@ -172,7 +195,7 @@ final class Outbound {
                 return done;
             }
             if (closeWhenDrained) {
-                IoUtils.safeClose(connection);
+                closePending = true;
             }
             return done;
         } catch (IOException | RuntimeException ex) {
@@ -190,7 +213,7 @@ final class Outbound {
             }
         }
         queue.clear();
-        IoUtils.safeClose(connection);
+        closePending = true;
         return all;
     }
 
@@ -206,6 +229,7 @@ final class Outbound {
         } finally {
             lock.unlock();
         }
+        closeIfPending();
         complete(done);
     }
 

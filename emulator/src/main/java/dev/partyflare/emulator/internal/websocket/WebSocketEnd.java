@@ -677,6 +677,7 @@ public final class WebSocketEnd implements WebSocket {
     private void receive(Event e) {
         boolean fullyClosed = false;
         PeerClose autoReply = null;
+        String autoAnswer = null;
         lock.lock();
         try {
             if (e instanceof PeerClose c) {
@@ -701,13 +702,19 @@ public final class WebSocketEnd implements WebSocket {
                 String answer = target.autoResponseFor(t.text());
                 if (answer != null) {
                     autoResponseAt = target.now();
-                    peer.receive(new MessageEvent(new WebSocketMessage.Text(answer))); // no object involved
-                    return;
+                    autoAnswer = answer;
                 }
             }
-            deliverLocked(e);
+            if (autoAnswer == null) {
+                deliverLocked(e);
+            }
         } finally {
             lock.unlock();
+        }
+        if (autoAnswer != null) {
+            // no object involved; sent after the lock is released, as every call into the peer is
+            peer.receive(new MessageEvent(new WebSocketMessage.Text(autoAnswer)));
+            return;
         }
         if (autoReply != null) {
             PeerClose reply = autoReply;
