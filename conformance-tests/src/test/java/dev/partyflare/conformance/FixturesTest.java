@@ -48,7 +48,7 @@ class FixturesTest {
         Differences d = Differences.load();
         assertTrue(d.entries().size() >= 10);
         assertTrue(d.find("party.route.case.Chat", "get.status") != null);
-        assertTrue(d.find("ws.std.too-large-fragmented", "close") != null);
+        assertTrue(d.find("party.chat-hib.state-limit", "tooBig") != null);
         assertTrue(d.find("storage.values", "0:put") == null);
         assertTrue(d.find("ws.attachment.10000", "big").goesWithProduction());
     }

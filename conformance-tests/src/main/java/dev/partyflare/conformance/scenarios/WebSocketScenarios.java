@@ -99,7 +99,14 @@ public final class WebSocketScenarios {
                         try {
                             c.sendFragments(0x2, List.of(new byte[16 * 1024 * 1024], new byte[16 * 1024 * 1024 + 1]));
                         } catch (java.io.IOException e) {
-                            p.observe("send", "failed (server closed)");
+                            // Only a standard socket's answer is certain: its connection closes at
+                            // once, so the rest of the write meets a reset. A hibernatable socket's
+                            // connection stays open (unread) until the object hibernates; whether the
+                            // client's write completes then depends on how much the kernels buffered
+                            // (both outcomes seen on workerd 1.20260426 in successive runs).
+                            if (kind.equals("std")) {
+                                p.observe("send", "failed (server closed)");
+                            }
                         }
                         p.observe("close", c.awaitClose(Duration.ofSeconds(30)));
                         log(p, 1);

@@ -13,7 +13,7 @@ import java.util.Set;
  * {@code ", "}, extra {@code Set-Cookie} values on lines of their own after them), then the others
  * sorted by name; no {@code Date} or {@code Server} header of its own. Also the answers workerd gives
  * to requests that never reach the Worker. Names outside the table are written in the case the
- * Worker gave them, as workerd does ({@code Headers#spelling}).
+ * Worker gave them and sorted as written, as workerd does ({@code Headers#spelling}).
  */
 final class HttpWire {
     private HttpWire() {}
@@ -175,13 +175,18 @@ final class HttpWire {
             }
         }
         if (others != null) {
-            if (others.size() > 1) {
-                others.sort(Map.Entry.comparingByKey()); // workerd sorts the headers outside its table
-            }
+            // workerd sorts the headers outside its table by name as written (byte order: X-Zed before
+            // x-alpha), observed with the conformance suite's http.raw.response-header-case
+            List<Map.Entry<String, List<String>>> named = new java.util.ArrayList<>(others.size());
             for (Map.Entry<String, List<String>> e : others) {
-                String name = spelled == null ? e.getKey() : spelled.spelling(e.getKey());
+                named.add(Map.entry(spelled == null ? e.getKey() : spelled.spelling(e.getKey()), e.getValue()));
+            }
+            if (named.size() > 1) {
+                named.sort(Map.Entry.comparingByKey());
+            }
+            for (Map.Entry<String, List<String>> e : named) {
                 for (String v : e.getValue()) {
-                    sb.append(name).append(": ").append(v).append("\r\n");
+                    sb.append(e.getKey()).append(": ").append(v).append("\r\n");
                 }
             }
         }

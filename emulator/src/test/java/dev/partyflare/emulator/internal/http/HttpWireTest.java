@@ -40,14 +40,14 @@ class HttpWireTest {
     }
 
     @Test
-    void namesOutsideTheTableKeepTheWorkersCaseAndSortInLowerCase() {
+    void namesOutsideTheTableKeepTheWorkersCaseAndSortAsWritten() {
         dev.partyflare.durable.Headers h = dev.partyflare.durable.Headers.builder()
                 .add("X-Zed", "1")
                 .add("x-alpha", "2")
                 .add("Content-TYPE", "text/plain")
                 .build();
         String head = new String(HttpWire.head(200, "OK", Map.of(), h.asMap(), h), StandardCharsets.ISO_8859_1);
-        assertThat(head).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nx-alpha: 2\r\nX-Zed: 1\r\n\r\n");
+        assertThat(head).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Zed: 1\r\nx-alpha: 2\r\n\r\n");
     }
 
     @Test
