@@ -167,12 +167,23 @@ public final class ActorNamespace implements DurableObjectNamespace {
         Thread.ofVirtual().name("partyflare-alarm").start(() -> {
             work.attach();
             try {
-                ns.actorFor(id, null).runAlarm();
+                ns.actorFor(id, null).alarms().run(false);
             } finally {
                 done.run();
                 work.end();
             }
         });
+    }
+
+    /** A committed write changed the alarm of {@code id}: the scheduler wakes the object then (or no more). */
+    void alarmStored(DurableObjectId id, NamespaceStorage.StoredAlarm a) {
+        services.alarms()
+                .set(
+                        this,
+                        id.toString(),
+                        id.jurisdiction().orElse(null),
+                        a == null ? null : a.at(),
+                        a == null ? 0 : a.retryCount());
     }
 
     public String className() {
@@ -306,7 +317,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
             ns.hasAlarmHandler = alarmHandler;
         }
         for (Actor a : new java.util.ArrayList<>(actors.values())) {
-            a.retireForReload();
+            a.lifecycle().retireForReload();
         }
     }
 
@@ -314,7 +325,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     public int closeAllSockets(int code, String reason) {
         int n = 0;
         for (Actor a : actors.values()) {
-            n += a.closeStandardSockets(code, reason);
+            n += a.lifecycle().closeStandardSockets(code, reason);
         }
         for (HibernationManager.Sockets s : hibernation.all().values()) {
             for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : s.open(null)) {
@@ -332,7 +343,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** The binding was removed by a reload: drop every object and socket. */
     public void dropAll() {
         for (Actor a : new java.util.ArrayList<>(actors.values())) {
-            a.retireForReload();
+            a.lifecycle().retireForReload();
         }
         for (HibernationManager.Sockets s :
                 new java.util.ArrayList<>(hibernation.all().values())) {
@@ -362,7 +373,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         StubImpl s = (StubImpl) stub;
         Actor actor = s.namespace().actorFor(s.id(), s.locationHint());
         try {
-            return actor.run(obj -> code.run((O) obj, actor.state()));
+            return s.namespace().run(s.id(), null, obj -> code.run((O) obj, actor.state()));
         } catch (ActorBrokenException e) {
             throw new dev.partyflare.durable.DurableObjectException(
                     e.errorType(), e.getMessage(), true, true, false, false, "");
@@ -378,7 +389,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
      * Runs an event of object {@code id} on the calling thread, after the ones queued before it. If
      * the object hibernated or was evicted meanwhile, a new instance takes the event.
      */
-    <T> T run(DurableObjectId id, String hint, Actor.EventBody<T> body) throws Exception {
+    <T> T run(DurableObjectId id, String hint, EventRunner.EventBody<T> body) throws Exception {
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 services.activity().enter("event", () -> describe(id));
         try {
@@ -396,6 +407,16 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
+    /**
+     * {@code COUNTER "a" (dev.example.Counter 1f0c…64 hex) (alarm)}: where an error of object {@code
+     * id} happened, binding and name first, as tests name objects.
+     */
+    String where(DurableObjectId id, Timeline.Log log, String description) {
+        String name = id.name().orElseGet(() -> log == null ? null : log.name());
+        return binding + (name == null ? "" : " \"" + name + "\"") + " (" + className() + " " + id + ") (" + description
+                + ")";
+    }
+
     /** {@code COUNTER "a" (id 1f0c2a…)}: for messages about work in flight. */
     String describe(DurableObjectId id) {
         String name = id.name().orElseGet(() -> services.timeline().nameOf(this, id.toString()));
@@ -405,7 +426,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     }
 
     /** Queues an event of object {@code id} now (in call order) and runs it on its own thread. */
-    void dispatchToInstance(DurableObjectId id, String description, Actor.ObjectEvent event, long timeoutMillis) {
+    void dispatchToInstance(DurableObjectId id, String description, EventRunner.ObjectEvent event, long timeoutMillis) {
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 services.activity().begin(description, () -> describe(id));
         try {
@@ -414,7 +435,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
                 dev.partyflare.emulator.internal.exec.InputGate.Ticket t =
                         a.gate().enqueueEvent();
                 if (t != null) {
-                    a.runOnThread(t, description, event, timeoutMillis, work);
+                    a.events().runOnThread(t, description, event, timeoutMillis, work);
                     return;
                 }
                 awaitRemoval(a);
@@ -446,7 +467,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         } finally {
             Actor a = ns.liveActor(s.id());
             if (a != null) {
-                a.retireIfNeverStarted();
+                a.lifecycle().retireIfNeverStarted();
             }
         }
     }
@@ -460,7 +481,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** Runs the stored alarm of the object behind {@code stub} now; false when it has none. */
     public boolean runAlarmNow(DurableObjectStub stub) {
         StubImpl s = (StubImpl) stub;
-        return s.namespace().actorFor(s.id(), s.locationHint()).runAlarm(true);
+        return s.namespace().actorFor(s.id(), s.locationHint()).alarms().run(true);
     }
 
     /** Ids of the live, hibernated and stored objects of this namespace. */
@@ -486,18 +507,18 @@ public final class ActorNamespace implements DurableObjectNamespace {
         if (a == null) {
             return java.util.List.of();
         }
-        java.util.List<String> why = a.hibernationBlockers();
-        if (why.isEmpty() && !a.retireIfIdle("forced")) {
+        java.util.List<String> why = a.lifecycle().hibernationBlockers();
+        if (why.isEmpty() && !a.lifecycle().retireIfIdle("forced")) {
             return java.util.List.of("an event is running or queued");
         }
         return why;
     }
 
-    /** Drops the instance of {@code stub} now (see {@link Actor#evict}). */
+    /** Drops the instance of {@code stub} now (see {@link ObjectLifecycle#evict}). */
     public void evict(DurableObjectStub stub, boolean closeSockets) {
         Actor a = actors.get(stub.id().toString());
         if (a != null) {
-            a.evict(closeSockets);
+            a.lifecycle().evict(closeSockets);
         } else if (closeSockets) {
             HibernationManager.Sockets s = hibernation.existing(stub.id());
             if (s != null) {
@@ -509,7 +530,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** Why the object behind {@code stub} cannot hibernate now (empty: it can, or is not live). */
     public java.util.List<String> hibernationBlockers(DurableObjectStub stub) {
         Actor a = actors.get(stub.id().toString());
-        return a == null ? java.util.List.of() : a.hibernationBlockers();
+        return a == null ? java.util.List.of() : a.lifecycle().hibernationBlockers();
     }
 
     /**
@@ -528,7 +549,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
             String hex = a.id().toString();
             HibernationManager.Sockets hib = hibernation.existing(a.id());
             java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : a.standardSockets()) {
+            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws :
+                    a.lifecycle().standardSockets()) {
                 sockets.add(socketInfo(ws));
             }
             int hibernatable = 0;
@@ -545,9 +567,9 @@ public final class ActorNamespace implements DurableObjectNamespace {
                             a.id(),
                             a.location(),
                             "live",
-                            a.openSockets(),
+                            a.lifecycle().openSockets(),
                             hibernatable,
-                            a.hibernationBlockers(),
+                            a.lifecycle().hibernationBlockers(),
                             sockets));
         }
         for (java.util.Map.Entry<String, HibernationManager.Sockets> e :
@@ -637,7 +659,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
     public dev.partyflare.emulator.internal.websocket.WebSocketEnd socket(DurableObjectStub stub, long socketId) {
         Actor a = actors.get(stub.id().toString());
         if (a != null) {
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : a.standardSockets()) {
+            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws :
+                    a.lifecycle().standardSockets()) {
                 if (ws.id() == socketId) {
                     return ws;
                 }
@@ -659,7 +682,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> out = new ArrayList<>();
         Actor a = actors.get(stub.id().toString());
         if (a != null) {
-            out.addAll(a.standardSockets());
+            out.addAll(a.lifecycle().standardSockets());
         }
         HibernationManager.Sockets h = hibernation.existing(stub.id());
         if (h != null) {
@@ -714,7 +737,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** Resets objects whose running event exceeded {@code limitNanos} (the runtime's watchdog). */
     public void checkRunningTimes(long now, long limitNanos) {
         for (Actor a : actors.values()) {
-            a.checkRunningTime(now, limitNanos);
+            a.events().checkRunningTime(now, limitNanos);
         }
     }
 

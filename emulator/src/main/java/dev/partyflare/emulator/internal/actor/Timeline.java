@@ -410,6 +410,21 @@ public final class Timeline {
         }
     }
 
+    /** An exception left a handler of an object: its timeline says so, with the user's frames. */
+    void handlerError(Log log, String handler, Throwable e) {
+        if (log != null && !(e instanceof dev.partyflare.emulator.internal.exec.ActorResetError)) {
+            record(
+                    log,
+                    Kind.ERROR,
+                    e.getClass().getName(),
+                    e.getMessage() == null ? "" : preview(e.getMessage()),
+                    userFrames(e),
+                    handler,
+                    0,
+                    0);
+        }
+    }
+
     void socketClose(Log log, long socket, int code, String reason, boolean clean) {
         record(log, Kind.SOCKET_CLOSE, reason == null ? "" : preview(reason), clean ? "clean" : null, socket, code);
     }

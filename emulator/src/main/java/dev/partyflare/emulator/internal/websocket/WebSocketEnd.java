@@ -113,7 +113,9 @@ public final class WebSocketEnd implements WebSocket {
     @Override
     public void accept() {
         EventContext ec = EventContext.current();
-        SocketHost h = ec != null && ec.owner() instanceof SocketHost objectHost ? objectHost : new SerialSocketHost();
+        SocketHost h = ec != null && ec.owner() instanceof SocketHost.Provider object
+                ? object.socketHost()
+                : new SerialSocketHost();
         acceptInto(h);
     }
 
