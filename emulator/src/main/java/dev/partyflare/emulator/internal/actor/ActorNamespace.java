@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A Durable Object namespace (workerd's {@code ActorNamespace}): one class, its ids, and the live
  * actors by id. Jurisdictional sub-namespaces share the actor table, so an id has one instance in
  * the whole runtime.
+ *
+ * <p>Over 500 lines: the namespace API, its table of live actors and the tools' actions on them
+ * share the table and its retire-and-remove protocol; inspection is in NamespaceInspector.
  */
 public final class ActorNamespace implements DurableObjectNamespace {
     private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
@@ -484,19 +487,6 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return s.namespace().actorFor(s.id(), s.locationHint()).alarms().run(true);
     }
 
-    /** Ids of the live, hibernated and stored objects of this namespace. */
-    public java.util.List<String> objectIds() {
-        java.util.Set<String> ids = new java.util.TreeSet<>(actors.keySet());
-        ids.addAll(hibernation.all().keySet());
-        for (NamespaceStorage.StoredObject o : store.objects()) {
-            // as describeAll: an object whose data was deleted (deleteAll, a reset) is no longer listed
-            if (services.alarms().pending(this, o.id()) != null || store.hasData(o.id())) {
-                ids.add(o.id());
-            }
-        }
-        return new java.util.ArrayList<>(ids);
-    }
-
     void remove(Actor actor) {
         actors.remove(actor.id().toString(), actor);
     }
@@ -531,164 +521,6 @@ public final class ActorNamespace implements DurableObjectNamespace {
     public java.util.List<String> hibernationBlockers(DurableObjectStub stub) {
         Actor a = actors.get(stub.id().toString());
         return a == null ? java.util.List.of() : a.lifecycle().hibernationBlockers();
-    }
-
-    /**
-     * Every object this namespace knows: live, hibernated, and evicted ones with stored data or a
-     * pending alarm, with names as far as they are known (the live id, the sockets' id, the storage
-     * index, the timeline).
-     */
-    public java.util.List<dev.partyflare.emulator.ObjectInfo> describeAll() {
-        return describe(true);
-    }
-
-    /** The live and hibernated objects, and with {@code stored} the evicted ones too (see {@link #describeAll()}). */
-    public java.util.List<dev.partyflare.emulator.ObjectInfo> describe(boolean stored) {
-        java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
-        for (Actor a : actors.values()) {
-            String hex = a.id().toString();
-            HibernationManager.Sockets hib = hibernation.existing(a.id());
-            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws :
-                    a.lifecycle().standardSockets()) {
-                sockets.add(socketInfo(ws));
-            }
-            int hibernatable = 0;
-            if (hib != null) {
-                for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : hib.open(null)) {
-                    sockets.add(socketInfo(ws));
-                    hibernatable++;
-                }
-            }
-            out.put(
-                    hex,
-                    info(
-                            hex,
-                            a.id(),
-                            a.location(),
-                            "live",
-                            a.lifecycle().openSockets(),
-                            hibernatable,
-                            a.lifecycle().hibernationBlockers(),
-                            sockets));
-        }
-        for (java.util.Map.Entry<String, HibernationManager.Sockets> e :
-                hibernation.all().entrySet()) {
-            java.util.List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> open =
-                    e.getValue().open(null);
-            if (out.containsKey(e.getKey()) || open.isEmpty()) {
-                continue;
-            }
-            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
-            open.forEach(ws -> sockets.add(socketInfo(ws)));
-            DurableObjectId id = e.getValue().id();
-            out.put(e.getKey(), info(e.getKey(), id, null, "hibernated", 0, open.size(), java.util.List.of(), sockets));
-        }
-        for (NamespaceStorage.StoredObject o :
-                stored ? store.objects() : java.util.List.<NamespaceStorage.StoredObject>of()) {
-            if (out.containsKey(o.id())) {
-                continue;
-            }
-            boolean alarm = services.alarms().pending(this, o.id()) != null;
-            if (!alarm && !store.hasData(o.id())) {
-                continue; // known once, nothing stored now (deleteAll)
-            }
-            DurableObjectId id = new DurableObjectId(o.id(), o.name(), o.jurisdiction());
-            out.put(o.id(), info(o.id(), id, o.location(), "evicted", 0, 0, java.util.List.of(), java.util.List.of()));
-        }
-        return new java.util.ArrayList<>(out.values());
-    }
-
-    private dev.partyflare.emulator.ObjectInfo info(
-            String hex,
-            DurableObjectId id,
-            String location,
-            String state,
-            int standard,
-            int hibernatable,
-            java.util.List<String> blockers,
-            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets) {
-        String name = id.name().orElse(null);
-        if (name == null) {
-            name = store.name(hex);
-        }
-        if (name == null) {
-            name = services.timeline().nameOf(this, hex);
-        }
-        String loc = location;
-        if (loc == null) {
-            loc = placements.get(hex);
-        }
-        if (loc == null) {
-            loc = store.placement(hex);
-        }
-        if (loc == null) {
-            loc = Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation());
-        }
-        AlarmScheduler.Pending alarm = services.alarms().pending(this, hex);
-        return new dev.partyflare.emulator.ObjectInfo(
-                binding,
-                hex,
-                name,
-                loc,
-                state,
-                standard,
-                hibernatable,
-                blockers,
-                id.jurisdiction().orElse(null),
-                alarm == null ? null : java.time.Instant.ofEpochMilli(alarm.at()),
-                alarm == null ? 0 : alarm.retryCount(),
-                sockets);
-    }
-
-    private static dev.partyflare.emulator.ObjectInfo.Socket socketInfo(
-            dev.partyflare.emulator.internal.websocket.WebSocketEnd ws) {
-        int state = ws.readyState();
-        return new dev.partyflare.emulator.ObjectInfo.Socket(
-                ws.id(),
-                ws.isHibernatable() ? "hibernatable" : "standard",
-                ws.isHibernatable() ? ws.tags() : java.util.List.of(),
-                ws.attachmentSize(),
-                ws.url(),
-                state == dev.partyflare.durable.WebSocket.OPEN
-                        ? "open"
-                        : state == dev.partyflare.durable.WebSocket.CLOSING ? "closing" : "closed");
-    }
-
-    /** The open socket {@code socketId} of the object behind {@code stub} (its server end), or null. */
-    public dev.partyflare.emulator.internal.websocket.WebSocketEnd socket(DurableObjectStub stub, long socketId) {
-        Actor a = actors.get(stub.id().toString());
-        if (a != null) {
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws :
-                    a.lifecycle().standardSockets()) {
-                if (ws.id() == socketId) {
-                    return ws;
-                }
-            }
-        }
-        HibernationManager.Sockets h = hibernation.existing(stub.id());
-        if (h != null) {
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : h.open(null)) {
-                if (ws.id() == socketId) {
-                    return ws;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Every open socket of the object behind {@code stub} (server ends), standard and hibernatable. */
-    public List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> openSockets(DurableObjectStub stub) {
-        List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> out = new ArrayList<>();
-        Actor a = actors.get(stub.id().toString());
-        if (a != null) {
-            out.addAll(a.lifecycle().standardSockets());
-        }
-        HibernationManager.Sockets h = hibernation.existing(stub.id());
-        if (h != null) {
-            out.addAll(h.open(null));
-        }
-        return out;
     }
 
     /** Notes a change made from outside in the object's timeline. */
@@ -750,6 +582,26 @@ public final class ActorNamespace implements DurableObjectNamespace {
     Timeline.Log timelineLog(DurableObjectId id) {
         Actor a = actors.get(id.toString());
         return a != null ? a.log : services.timeline().log(this, id);
+    }
+
+    /** The ids of the live actors. */
+    java.util.Set<String> actorIds() {
+        return actors.keySet();
+    }
+
+    /** The live actors, as they are now. */
+    java.util.Collection<Actor> actors() {
+        return actors.values();
+    }
+
+    /** The location object {@code hex} was placed in, if it was placed since start-up. */
+    String placement(String hex) {
+        return placements.get(hex);
+    }
+
+    /** What tools see of this namespace's objects. */
+    public NamespaceInspector inspector() {
+        return new NamespaceInspector(this);
     }
 
     /** The live actor of {@code id}, or null. */
