@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * stores a few fields into a small record under the object's own lock (no map lookup: an actor
  * keeps its log), and the text and JSON-ready map of an event are built only when someone reads
  * it. Listeners, when there are any, get each event as it is recorded.
+ *
+ * <p>Over 500 lines: the ring, its recorders and the rendering of an event share the private record
+ * layout that keeps recording cheap on the hot path.
  */
 public final class Timeline {
     /** Events kept per object unless configured otherwise. */

@@ -44,6 +44,9 @@ import java.util.function.Consumer;
  *       {@code accept()}, which drops the end of an object being reset; that is deadlock-free
  *       because nothing the peer does under its own lock ever takes this end's.
  * </ul>
+ *
+ * <p>Over 500 lines: one end is one state machine under one lock (accept modes, close handshake,
+ * drops, listeners, attachments); splitting it would spread the lock's invariants over classes.
  */
 public final class WebSocketEnd implements WebSocket {
     /** workerd's reason for a peer that went away without a close frame. */
