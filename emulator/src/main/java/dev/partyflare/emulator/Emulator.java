@@ -37,6 +37,9 @@ import java.util.concurrent.TimeoutException;
  *   Response r = emu.fetch(Request.get("http://localhost/counter/a"));
  * }
  * }</pre>
+ *
+ * <p>Over 500 lines: the composition root and the embedding API's facade: each method is a thin
+ * public entry into the runtime.
  */
 public final class Emulator implements AutoCloseable {
     private final EmulatorOptions options;
@@ -363,7 +366,7 @@ public final class Emulator implements AutoCloseable {
     /** The ids (hex) of every object of {@code binding} that is live, hibernated or has stored data. */
     public List<String> objectIds(String binding) {
         DurableObjectNamespace ns = namespace(binding);
-        return runtime.namespaces().get(binding).objectIds();
+        return runtime.namespaces().get(binding).inspector().objectIds();
     }
 
     /**
@@ -372,7 +375,7 @@ public final class Emulator implements AutoCloseable {
      */
     public List<ObjectInfo> objects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describe(false)));
+        runtime.namespaces().values().forEach(ns -> out.addAll(ns.inspector().describe(false)));
         return out;
     }
 
@@ -384,14 +387,14 @@ public final class Emulator implements AutoCloseable {
      */
     public List<ObjectInfo> allObjects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.describeAll()));
+        runtime.namespaces().values().forEach(ns -> out.addAll(ns.inspector().describeAll()));
         return out;
     }
 
     /** What the runtime knows of the object behind {@code stub} (see {@link #allObjects()}); empty if nothing. */
     public Optional<ObjectInfo> object(DurableObjectStub stub) {
         String hex = stub.id().toString();
-        return runtime.namespaceOf(stub).describeAll().stream()
+        return runtime.namespaceOf(stub).inspector().describeAll().stream()
                 .filter(o -> o.id().equals(hex))
                 .findFirst();
     }
@@ -492,7 +495,7 @@ public final class Emulator implements AutoCloseable {
 
     private dev.partyflare.emulator.internal.websocket.WebSocketEnd socketOf(DurableObjectStub stub, long socketId) {
         dev.partyflare.emulator.internal.websocket.WebSocketEnd ws =
-                runtime.namespaceOf(stub).socket(stub, socketId);
+                runtime.namespaceOf(stub).inspector().socket(stub, socketId);
         if (ws == null) {
             throw new IllegalArgumentException("The object " + stub.id() + " has no open WebSocket #" + socketId);
         }
@@ -573,7 +576,7 @@ public final class Emulator implements AutoCloseable {
      */
     public int dropSockets(DurableObjectStub stub) {
         List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> all =
-                runtime.namespaceOf(stub).openSockets(stub);
+                runtime.namespaceOf(stub).inspector().openSockets(stub);
         for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : all) {
             ws.peerEnd().disconnect();
         }

@@ -14,6 +14,9 @@ import java.util.Objects;
  * Everything an {@link Emulator} can be told, in one place: the embedding API, the JUnit
  * extension and the CLI flags all fill this object. Build one with {@link #builder()} or from a
  * {@code wrangler.toml}/{@code wrangler.json(c)} with {@link #fromConfig(Path)}.
+ *
+ * <p>Over 500 lines: the one options object of the embedding API, the JUnit extension and the CLI,
+ * with its builder; a setting is one field, one builder method and its Javadoc.
  */
 public final class EmulatorOptions {
     /** The default port of {@code partyflare dev}, as {@code wrangler dev}. */

@@ -33,7 +33,7 @@ class ResetRaceTest {
                     for (int i = 0; i < 400; i++) {
                         WebSocketEnd server = WebSocketEnd.newPair()[1];
                         accepted.add(server);
-                        actor.register(server);
+                        actor.socketHost().register(server);
                         if (i == 20) {
                             started.countDown();
                         }

@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A Durable Object namespace (workerd's {@code ActorNamespace}): one class, its ids, and the live
  * actors by id. Jurisdictional sub-namespaces share the actor table, so an id has one instance in
  * the whole runtime.
+ *
+ * <p>Over 500 lines: the namespace API, its table of live actors and the tools' actions on them
+ * share the table and its retire-and-remove protocol; inspection is in NamespaceInspector.
  */
 public final class ActorNamespace implements DurableObjectNamespace {
     private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
@@ -167,12 +170,23 @@ public final class ActorNamespace implements DurableObjectNamespace {
         Thread.ofVirtual().name("partyflare-alarm").start(() -> {
             work.attach();
             try {
-                ns.actorFor(id, null).runAlarm();
+                ns.actorFor(id, null).alarms().run(false);
             } finally {
                 done.run();
                 work.end();
             }
         });
+    }
+
+    /** A committed write changed the alarm of {@code id}: the scheduler wakes the object then (or no more). */
+    void alarmStored(DurableObjectId id, NamespaceStorage.StoredAlarm a) {
+        services.alarms()
+                .set(
+                        this,
+                        id.toString(),
+                        id.jurisdiction().orElse(null),
+                        a == null ? null : a.at(),
+                        a == null ? 0 : a.retryCount());
     }
 
     public String className() {
@@ -306,7 +320,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
             ns.hasAlarmHandler = alarmHandler;
         }
         for (Actor a : new java.util.ArrayList<>(actors.values())) {
-            a.retireForReload();
+            a.lifecycle().retireForReload();
         }
     }
 
@@ -314,7 +328,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     public int closeAllSockets(int code, String reason) {
         int n = 0;
         for (Actor a : actors.values()) {
-            n += a.closeStandardSockets(code, reason);
+            n += a.lifecycle().closeStandardSockets(code, reason);
         }
         for (HibernationManager.Sockets s : hibernation.all().values()) {
             for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : s.open(null)) {
@@ -332,7 +346,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** The binding was removed by a reload: drop every object and socket. */
     public void dropAll() {
         for (Actor a : new java.util.ArrayList<>(actors.values())) {
-            a.retireForReload();
+            a.lifecycle().retireForReload();
         }
         for (HibernationManager.Sockets s :
                 new java.util.ArrayList<>(hibernation.all().values())) {
@@ -362,7 +376,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         StubImpl s = (StubImpl) stub;
         Actor actor = s.namespace().actorFor(s.id(), s.locationHint());
         try {
-            return actor.run(obj -> code.run((O) obj, actor.state()));
+            return s.namespace().run(s.id(), null, obj -> code.run((O) obj, actor.state()));
         } catch (ActorBrokenException e) {
             throw new dev.partyflare.durable.DurableObjectException(
                     e.errorType(), e.getMessage(), true, true, false, false, "");
@@ -378,7 +392,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
      * Runs an event of object {@code id} on the calling thread, after the ones queued before it. If
      * the object hibernated or was evicted meanwhile, a new instance takes the event.
      */
-    <T> T run(DurableObjectId id, String hint, Actor.EventBody<T> body) throws Exception {
+    <T> T run(DurableObjectId id, String hint, EventRunner.EventBody<T> body) throws Exception {
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 services.activity().enter("event", () -> describe(id));
         try {
@@ -396,6 +410,16 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
+    /**
+     * {@code COUNTER "a" (dev.example.Counter 1f0c…64 hex) (alarm)}: where an error of object {@code
+     * id} happened, binding and name first, as tests name objects.
+     */
+    String where(DurableObjectId id, Timeline.Log log, String description) {
+        String name = id.name().orElseGet(() -> log == null ? null : log.name());
+        return binding + (name == null ? "" : " \"" + name + "\"") + " (" + className() + " " + id + ") (" + description
+                + ")";
+    }
+
     /** {@code COUNTER "a" (id 1f0c2a…)}: for messages about work in flight. */
     String describe(DurableObjectId id) {
         String name = id.name().orElseGet(() -> services.timeline().nameOf(this, id.toString()));
@@ -405,7 +429,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     }
 
     /** Queues an event of object {@code id} now (in call order) and runs it on its own thread. */
-    void dispatchToInstance(DurableObjectId id, String description, Actor.ObjectEvent event, long timeoutMillis) {
+    void dispatchToInstance(DurableObjectId id, String description, EventRunner.ObjectEvent event, long timeoutMillis) {
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 services.activity().begin(description, () -> describe(id));
         try {
@@ -414,7 +438,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
                 dev.partyflare.emulator.internal.exec.InputGate.Ticket t =
                         a.gate().enqueueEvent();
                 if (t != null) {
-                    a.runOnThread(t, description, event, timeoutMillis, work);
+                    a.events().runOnThread(t, description, event, timeoutMillis, work);
                     return;
                 }
                 awaitRemoval(a);
@@ -446,7 +470,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         } finally {
             Actor a = ns.liveActor(s.id());
             if (a != null) {
-                a.retireIfNeverStarted();
+                a.lifecycle().retireIfNeverStarted();
             }
         }
     }
@@ -460,20 +484,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** Runs the stored alarm of the object behind {@code stub} now; false when it has none. */
     public boolean runAlarmNow(DurableObjectStub stub) {
         StubImpl s = (StubImpl) stub;
-        return s.namespace().actorFor(s.id(), s.locationHint()).runAlarm(true);
-    }
-
-    /** Ids of the live, hibernated and stored objects of this namespace. */
-    public java.util.List<String> objectIds() {
-        java.util.Set<String> ids = new java.util.TreeSet<>(actors.keySet());
-        ids.addAll(hibernation.all().keySet());
-        for (NamespaceStorage.StoredObject o : store.objects()) {
-            // as describeAll: an object whose data was deleted (deleteAll, a reset) is no longer listed
-            if (services.alarms().pending(this, o.id()) != null || store.hasData(o.id())) {
-                ids.add(o.id());
-            }
-        }
-        return new java.util.ArrayList<>(ids);
+        return s.namespace().actorFor(s.id(), s.locationHint()).alarms().run(true);
     }
 
     void remove(Actor actor) {
@@ -486,18 +497,18 @@ public final class ActorNamespace implements DurableObjectNamespace {
         if (a == null) {
             return java.util.List.of();
         }
-        java.util.List<String> why = a.hibernationBlockers();
-        if (why.isEmpty() && !a.retireIfIdle("forced")) {
+        java.util.List<String> why = a.lifecycle().hibernationBlockers();
+        if (why.isEmpty() && !a.lifecycle().retireIfIdle("forced")) {
             return java.util.List.of("an event is running or queued");
         }
         return why;
     }
 
-    /** Drops the instance of {@code stub} now (see {@link Actor#evict}). */
+    /** Drops the instance of {@code stub} now (see {@link ObjectLifecycle#evict}). */
     public void evict(DurableObjectStub stub, boolean closeSockets) {
         Actor a = actors.get(stub.id().toString());
         if (a != null) {
-            a.evict(closeSockets);
+            a.lifecycle().evict(closeSockets);
         } else if (closeSockets) {
             HibernationManager.Sockets s = hibernation.existing(stub.id());
             if (s != null) {
@@ -509,163 +520,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** Why the object behind {@code stub} cannot hibernate now (empty: it can, or is not live). */
     public java.util.List<String> hibernationBlockers(DurableObjectStub stub) {
         Actor a = actors.get(stub.id().toString());
-        return a == null ? java.util.List.of() : a.hibernationBlockers();
-    }
-
-    /**
-     * Every object this namespace knows: live, hibernated, and evicted ones with stored data or a
-     * pending alarm, with names as far as they are known (the live id, the sockets' id, the storage
-     * index, the timeline).
-     */
-    public java.util.List<dev.partyflare.emulator.ObjectInfo> describeAll() {
-        return describe(true);
-    }
-
-    /** The live and hibernated objects, and with {@code stored} the evicted ones too (see {@link #describeAll()}). */
-    public java.util.List<dev.partyflare.emulator.ObjectInfo> describe(boolean stored) {
-        java.util.Map<String, dev.partyflare.emulator.ObjectInfo> out = new java.util.TreeMap<>();
-        for (Actor a : actors.values()) {
-            String hex = a.id().toString();
-            HibernationManager.Sockets hib = hibernation.existing(a.id());
-            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : a.standardSockets()) {
-                sockets.add(socketInfo(ws));
-            }
-            int hibernatable = 0;
-            if (hib != null) {
-                for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : hib.open(null)) {
-                    sockets.add(socketInfo(ws));
-                    hibernatable++;
-                }
-            }
-            out.put(
-                    hex,
-                    info(
-                            hex,
-                            a.id(),
-                            a.location(),
-                            "live",
-                            a.openSockets(),
-                            hibernatable,
-                            a.hibernationBlockers(),
-                            sockets));
-        }
-        for (java.util.Map.Entry<String, HibernationManager.Sockets> e :
-                hibernation.all().entrySet()) {
-            java.util.List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> open =
-                    e.getValue().open(null);
-            if (out.containsKey(e.getKey()) || open.isEmpty()) {
-                continue;
-            }
-            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets = new java.util.ArrayList<>();
-            open.forEach(ws -> sockets.add(socketInfo(ws)));
-            DurableObjectId id = e.getValue().id();
-            out.put(e.getKey(), info(e.getKey(), id, null, "hibernated", 0, open.size(), java.util.List.of(), sockets));
-        }
-        for (NamespaceStorage.StoredObject o :
-                stored ? store.objects() : java.util.List.<NamespaceStorage.StoredObject>of()) {
-            if (out.containsKey(o.id())) {
-                continue;
-            }
-            boolean alarm = services.alarms().pending(this, o.id()) != null;
-            if (!alarm && !store.hasData(o.id())) {
-                continue; // known once, nothing stored now (deleteAll)
-            }
-            DurableObjectId id = new DurableObjectId(o.id(), o.name(), o.jurisdiction());
-            out.put(o.id(), info(o.id(), id, o.location(), "evicted", 0, 0, java.util.List.of(), java.util.List.of()));
-        }
-        return new java.util.ArrayList<>(out.values());
-    }
-
-    private dev.partyflare.emulator.ObjectInfo info(
-            String hex,
-            DurableObjectId id,
-            String location,
-            String state,
-            int standard,
-            int hibernatable,
-            java.util.List<String> blockers,
-            java.util.List<dev.partyflare.emulator.ObjectInfo.Socket> sockets) {
-        String name = id.name().orElse(null);
-        if (name == null) {
-            name = store.name(hex);
-        }
-        if (name == null) {
-            name = services.timeline().nameOf(this, hex);
-        }
-        String loc = location;
-        if (loc == null) {
-            loc = placements.get(hex);
-        }
-        if (loc == null) {
-            loc = store.placement(hex);
-        }
-        if (loc == null) {
-            loc = Locations.defaultFor(id.jurisdiction().orElse(null), services.defaultLocation());
-        }
-        AlarmScheduler.Pending alarm = services.alarms().pending(this, hex);
-        return new dev.partyflare.emulator.ObjectInfo(
-                binding,
-                hex,
-                name,
-                loc,
-                state,
-                standard,
-                hibernatable,
-                blockers,
-                id.jurisdiction().orElse(null),
-                alarm == null ? null : java.time.Instant.ofEpochMilli(alarm.at()),
-                alarm == null ? 0 : alarm.retryCount(),
-                sockets);
-    }
-
-    private static dev.partyflare.emulator.ObjectInfo.Socket socketInfo(
-            dev.partyflare.emulator.internal.websocket.WebSocketEnd ws) {
-        int state = ws.readyState();
-        return new dev.partyflare.emulator.ObjectInfo.Socket(
-                ws.id(),
-                ws.isHibernatable() ? "hibernatable" : "standard",
-                ws.isHibernatable() ? ws.tags() : java.util.List.of(),
-                ws.attachmentSize(),
-                ws.url(),
-                state == dev.partyflare.durable.WebSocket.OPEN
-                        ? "open"
-                        : state == dev.partyflare.durable.WebSocket.CLOSING ? "closing" : "closed");
-    }
-
-    /** The open socket {@code socketId} of the object behind {@code stub} (its server end), or null. */
-    public dev.partyflare.emulator.internal.websocket.WebSocketEnd socket(DurableObjectStub stub, long socketId) {
-        Actor a = actors.get(stub.id().toString());
-        if (a != null) {
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : a.standardSockets()) {
-                if (ws.id() == socketId) {
-                    return ws;
-                }
-            }
-        }
-        HibernationManager.Sockets h = hibernation.existing(stub.id());
-        if (h != null) {
-            for (dev.partyflare.emulator.internal.websocket.WebSocketEnd ws : h.open(null)) {
-                if (ws.id() == socketId) {
-                    return ws;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Every open socket of the object behind {@code stub} (server ends), standard and hibernatable. */
-    public List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> openSockets(DurableObjectStub stub) {
-        List<dev.partyflare.emulator.internal.websocket.WebSocketEnd> out = new ArrayList<>();
-        Actor a = actors.get(stub.id().toString());
-        if (a != null) {
-            out.addAll(a.standardSockets());
-        }
-        HibernationManager.Sockets h = hibernation.existing(stub.id());
-        if (h != null) {
-            out.addAll(h.open(null));
-        }
-        return out;
+        return a == null ? java.util.List.of() : a.lifecycle().hibernationBlockers();
     }
 
     /** Notes a change made from outside in the object's timeline. */
@@ -714,7 +569,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     /** Resets objects whose running event exceeded {@code limitNanos} (the runtime's watchdog). */
     public void checkRunningTimes(long now, long limitNanos) {
         for (Actor a : actors.values()) {
-            a.checkRunningTime(now, limitNanos);
+            a.events().checkRunningTime(now, limitNanos);
         }
     }
 
@@ -727,6 +582,26 @@ public final class ActorNamespace implements DurableObjectNamespace {
     Timeline.Log timelineLog(DurableObjectId id) {
         Actor a = actors.get(id.toString());
         return a != null ? a.log : services.timeline().log(this, id);
+    }
+
+    /** The ids of the live actors. */
+    java.util.Set<String> actorIds() {
+        return actors.keySet();
+    }
+
+    /** The live actors, as they are now. */
+    java.util.Collection<Actor> actors() {
+        return actors.values();
+    }
+
+    /** The location object {@code hex} was placed in, if it was placed since start-up. */
+    String placement(String hex) {
+        return placements.get(hex);
+    }
+
+    /** What tools see of this namespace's objects. */
+    public NamespaceInspector inspector() {
+        return new NamespaceInspector(this);
     }
 
     /** The live actor of {@code id}, or null. */

@@ -10,6 +10,8 @@ import dev.partyflare.durable.WebSocket;
 import dev.partyflare.durable.WebSocketRequestResponsePair;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.exec.InputGate;
+import dev.partyflare.emulator.internal.storage.ObjectStorage;
 import dev.partyflare.emulator.internal.storage.StorageApi;
 import dev.partyflare.emulator.internal.time.RuntimeClock;
 import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
@@ -26,16 +28,41 @@ final class DurableObjectStateImpl implements DurableObjectState {
             "A call to blockConcurrencyWhile() in a Durable Object waited for too long. The call was"
                     + " canceled and the Durable Object was reset.";
 
-    private final Actor actor;
+    private final ActorNamespace namespace;
+    private final DurableObjectId id;
+    private final String location;
+    private final InputGate gate;
+    private final ObjectLifecycle lifecycle;
+    private final Timeline.Log log;
     private final StorageApi storage;
     /** {@code Date.now()} as the running event sees it: frozen between I/O waits. */
     private final Clock eventClock;
+    /** Runs {@code waitUntil} tasks and timer callbacks as events of the object. */
+    private EventRunner events;
 
-    DurableObjectStateImpl(Actor actor) {
-        this.actor = actor;
-        RuntimeClock clock = actor.services().clock();
+    DurableObjectStateImpl(
+            ActorNamespace namespace,
+            DurableObjectId id,
+            String location,
+            InputGate gate,
+            ObjectStorage objectStorage,
+            ObjectLifecycle lifecycle,
+            CommitPoint commits,
+            Timeline.Log log) {
+        this.namespace = namespace;
+        this.id = id;
+        this.location = location;
+        this.gate = gate;
+        this.lifecycle = lifecycle;
+        this.log = log;
+        RuntimeClock clock = namespace.services().clock();
         this.eventClock = RuntimeClock.asJavaClock(() -> EventContext.eventMillis(clock::millis));
-        this.storage = new StorageApi(actor.storage(), actor);
+        this.storage = new StorageApi(objectStorage, commits);
+    }
+
+    /** Completes the wiring: the runner is built after this ctx, which it gives the instance. */
+    void bind(EventRunner runner) {
+        this.events = runner;
     }
 
     @Override
@@ -45,12 +72,12 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public DurableObjectId id() {
-        return actor.id();
+        return id;
     }
 
     @Override
     public String location() {
-        return actor.location();
+        return location;
     }
 
     @Override
@@ -65,7 +92,7 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     private EventContext requireOwnEvent(String api) {
         EventContext ec = EventContext.current();
-        if (ec == null || ec.owner() != actor) {
+        if (ec == null || ec.owner() == null || ec.owner().gate() != gate) {
             throw new IllegalStateException(
                     api + " must be called from code running inside this Durable Object's own event");
         }
@@ -75,27 +102,27 @@ final class DurableObjectStateImpl implements DurableObjectState {
     @Override
     public <T> T blockConcurrencyWhile(Callable<T> fn) {
         EventContext ec = requireOwnEvent("blockConcurrencyWhile()");
-        RuntimeClock clock = actor.services().clock();
+        RuntimeClock clock = namespace.services().clock();
         Thread self = Thread.currentThread();
         RuntimeClock.Scheduled timeout =
-                clock.schedule(clock.millis() + actor.services().blockConcurrencyTimeoutMillis(), () -> {
-                    actor.reset("java.util.concurrent.TimeoutException", BCW_TIMEOUT);
+                clock.schedule(clock.millis() + namespace.services().blockConcurrencyTimeoutMillis(), () -> {
+                    lifecycle.reset("java.util.concurrent.TimeoutException", BCW_TIMEOUT);
                     self.interrupt();
                 });
         ec.beginExclusive();
         try {
             T result = fn.call();
-            if (actor.isBroken()) {
-                throw actor.resetWhileAway();
+            if (lifecycle.isBroken()) {
+                throw lifecycle.resetWhileAway();
             }
             return result;
         } catch (ActorResetError e) {
             throw e;
         } catch (Throwable e) {
-            if (!actor.isBroken()) {
-                actor.reset(e.getClass().getName(), messageOf(e));
+            if (!lifecycle.isBroken()) {
+                lifecycle.reset(e.getClass().getName(), messageOf(e));
             }
-            throw actor.resetWhileAway();
+            throw lifecycle.resetWhileAway();
         } finally {
             ec.endExclusive();
             timeout.cancel();
@@ -108,20 +135,19 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public void waitUntil(Runnable task) {
-        actor.dispatch("waitUntil", task);
+        events.dispatch("waitUntil", task);
     }
 
     @Override
     public void waitUntil(CompletionStage<?> work) {
-        actor.waitUntilStarted();
-        dev.partyflare.emulator.internal.exec.Activity.Work pending = actor.services()
-                .activity()
-                .begin("waitUntil", () -> actor.namespace().describe(actor.id()));
+        lifecycle.waitUntilStarted();
+        dev.partyflare.emulator.internal.exec.Activity.Work pending =
+                namespace.services().activity().begin("waitUntil", () -> namespace.describe(id));
         work.whenComplete((v, e) -> {
             pending.end();
-            actor.waitUntilEnded();
+            lifecycle.waitUntilEnded();
             if (e != null) {
-                actor.services().errors().report(actor.where("waitUntil"), e);
+                namespace.services().errors().report(namespace.where(id, log, "waitUntil"), e);
             }
         });
     }
@@ -134,13 +160,13 @@ final class DurableObjectStateImpl implements DurableObjectState {
     @Override
     public void abort(String reason) {
         requireOwnEvent("abort()");
-        actor.reset("java.lang.Error", reason == null || reason.isEmpty() ? ABORT_DEFAULT : reason);
-        throw actor.resetWhileAway();
+        lifecycle.reset("java.lang.Error", reason == null || reason.isEmpty() ? ABORT_DEFAULT : reason);
+        throw lifecycle.resetWhileAway();
     }
 
     @Override
     public void sleep(Duration duration) {
-        RuntimeClock clock = actor.services().clock();
+        RuntimeClock clock = namespace.services().clock();
         long until = clock.millis() + Math.max(0, duration.toMillis());
         try {
             EventContext.awaitIo(() -> {
@@ -148,8 +174,8 @@ final class DurableObjectStateImpl implements DurableObjectState {
                 return null;
             });
         } catch (InterruptedException e) {
-            if (actor.isBroken()) {
-                throw actor.resetWhileAway();
+            if (lifecycle.isBroken()) {
+                throw lifecycle.resetWhileAway();
             }
             Thread.currentThread().interrupt();
             throw new IllegalStateException("sleep() was interrupted", e);
@@ -162,7 +188,7 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public TimerHandle setTimeout(Duration delay, Runnable task) {
-        RuntimeClock clock = actor.services().clock();
+        RuntimeClock clock = namespace.services().clock();
         AtomicReference<RuntimeClock.Scheduled> ref = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
         RuntimeClock.Scheduled s = clock.schedule(
@@ -171,20 +197,20 @@ final class DurableObjectStateImpl implements DurableObjectState {
                     ran.set(true);
                     RuntimeClock.Scheduled me = ref.get();
                     if (me != null) {
-                        actor.removeTimer(me);
+                        lifecycle.removeTimer(me);
                     }
-                    if (!actor.isBroken()) {
-                        actor.dispatch("setTimeout callback", task);
+                    if (!lifecycle.isBroken()) {
+                        events.dispatch("setTimeout callback", task);
                     }
                 },
                 true);
         ref.set(s);
-        actor.addTimer(s);
+        lifecycle.addTimer(s);
         if (ran.get()) {
-            actor.removeTimer(s);
+            lifecycle.removeTimer(s);
         }
         return () -> {
-            actor.removeTimer(s);
+            lifecycle.removeTimer(s);
             return s.cancel();
         };
     }
@@ -207,8 +233,8 @@ final class DurableObjectStateImpl implements DurableObjectState {
     public void acceptWebSocket(WebSocket ws, java.util.List<String> tags) {
         requireOwnEvent("acceptWebSocket()");
         WebSocketEnd end = end(ws);
-        actor.namespace().hibernation().of(actor.id()).accept(end, tags);
-        actor.acceptedHibernatable(end); // the reset drops hibernatable sockets after marking the actor broken
+        namespace.hibernation().of(id).accept(end, tags);
+        lifecycle.acceptedHibernatable(end); // the reset drops hibernatable sockets after marking the actor broken
     }
 
     @Override
@@ -218,7 +244,7 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public java.util.List<WebSocket> getWebSockets(String tag) {
-        HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
+        HibernationManager.Sockets s = namespace.hibernation().existing(id);
         return s == null ? java.util.List.of() : java.util.List.copyOf(s.open(tag));
     }
 
@@ -237,12 +263,12 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public void setWebSocketAutoResponse(WebSocketRequestResponsePair pair) {
-        actor.namespace().hibernation().of(actor.id()).setAutoResponse(pair);
+        namespace.hibernation().of(id).setAutoResponse(pair);
     }
 
     @Override
     public java.util.Optional<WebSocketRequestResponsePair> getWebSocketAutoResponse() {
-        HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
+        HibernationManager.Sockets s = namespace.hibernation().existing(id);
         return java.util.Optional.ofNullable(s == null ? null : s.autoResponse());
     }
 
@@ -254,12 +280,12 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public void setHibernatableWebSocketEventTimeout(long millis) {
-        actor.namespace().hibernation().of(actor.id()).eventTimeout(millis);
+        namespace.hibernation().of(id).eventTimeout(millis);
     }
 
     @Override
     public java.util.OptionalLong getHibernatableWebSocketEventTimeout() {
-        HibernationManager.Sockets s = actor.namespace().hibernation().existing(actor.id());
+        HibernationManager.Sockets s = namespace.hibernation().existing(id);
         long t = s == null ? 0 : s.eventTimeout();
         return t == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
     }
@@ -267,7 +293,7 @@ final class DurableObjectStateImpl implements DurableObjectState {
     @Override
     public Response fetch(Request request) {
         try {
-            return EventContext.awaitIo(() -> actor.services().outbound().apply(request));
+            return EventContext.awaitIo(() -> namespace.services().outbound().apply(request));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

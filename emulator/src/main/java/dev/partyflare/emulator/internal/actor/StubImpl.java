@@ -188,7 +188,7 @@ final class StubImpl implements DurableObjectStub {
         return callTyped(m.getGenericReturnType(), m.getName(), args);
     }
 
-    private <T> T send(boolean isFetch, Actor.EventBody<T> body) {
+    private <T> T send(boolean isFetch, EventRunner.EventBody<T> body) {
         namespace.services().faults().checkOverloaded(id.toString());
         try {
             return EventContext.awaitIo(() -> namespace.run(id, locationHint, body));
@@ -205,7 +205,7 @@ final class StubImpl implements DurableObjectStub {
         } catch (Exception | Error e) {
             Actor a = namespace.liveActor(id);
             if (a != null) {
-                a.recordError(isFetch ? "fetch" : "rpc", e);
+                a.timeline().handlerError(a.log, isFetch ? "fetch" : "rpc", e);
             } else {
                 namespace
                         .services()

@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * stores a few fields into a small record under the object's own lock (no map lookup: an actor
  * keeps its log), and the text and JSON-ready map of an event are built only when someone reads
  * it. Listeners, when there are any, get each event as it is recorded.
+ *
+ * <p>Over 500 lines: the ring, its recorders and the rendering of an event share the private record
+ * layout that keeps recording cheap on the hot path.
  */
 public final class Timeline {
     /** Events kept per object unless configured otherwise. */
@@ -407,6 +410,21 @@ public final class Timeline {
             record(log, Kind.SOCKET_MESSAGE, preview(t.text()), null, socket, utf8Length(t.text()));
         } else if (m instanceof dev.partyflare.durable.WebSocketMessage.Binary b) {
             record(log, Kind.SOCKET_MESSAGE, hexPreview(b.data()), "binary", socket, b.data().length);
+        }
+    }
+
+    /** An exception left a handler of an object: its timeline says so, with the user's frames. */
+    void handlerError(Log log, String handler, Throwable e) {
+        if (log != null && !(e instanceof dev.partyflare.emulator.internal.exec.ActorResetError)) {
+            record(
+                    log,
+                    Kind.ERROR,
+                    e.getClass().getName(),
+                    e.getMessage() == null ? "" : preview(e.getMessage()),
+                    userFrames(e),
+                    handler,
+                    0,
+                    0);
         }
     }
 

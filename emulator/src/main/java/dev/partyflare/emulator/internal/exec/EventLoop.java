@@ -25,6 +25,26 @@ import java.util.concurrent.locks.LockSupport;
  * to the loop: other platform threads (the JDK's unblocker among them) hand their continuations to
  * the fallback pool, because posting takes monitors that virtual threads contend for (see {@link
  * #execute}). Any carrier may run any continuation; the loop is an affinity, not a contract.
+ *
+ * <p>Ordering contract:
+ *
+ * <ul>
+ *   <li>Continuations posted to the loop run on its I/O thread in the order they were posted, at
+ *       most {@value #BATCH} per turn; then the I/O thread serves its connections and the next turn
+ *       is posted behind them.
+ *   <li>Nothing else is ordered: a continuation that goes to the fallback pool (posted by another
+ *       platform thread, while the I/O thread waits, after a steal or a migration) may run before
+ *       one queued on the loop earlier, and on any carrier. The order of an object's events is its
+ *       {@link InputGate}'s business, never the loop's.
+ *   <li>Threads: {@link #execute} runs on the posting thread; a turn ({@code drain}) on the I/O
+ *       thread; stealing and migration requests on the one {@code partyflare-loop-stealer} platform
+ *       thread; fallback work on the {@code partyflare-carrier-*} pool.
+ *   <li>Locks: the loop holds no lock while it runs a continuation or posts a turn (its queue is
+ *       lock-free; the {@code LOOPS} monitor is held only to register a loop). Posting a turn goes
+ *       through the I/O thread's executor, which takes XNIO's monitors: hence only the I/O thread
+ *       and virtual threads post, and a continuation that fails is logged, never allowed to stop
+ *       the turn.
+ * </ul>
  */
 final class EventLoop implements Executor {
     static final long STEAL_AFTER_NANOS = 2_000_000;

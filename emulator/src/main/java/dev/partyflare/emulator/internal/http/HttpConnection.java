@@ -23,6 +23,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  *
  * <p>Everything that reads or changes the reading state runs on the connection's I/O thread,
  * which also writes the responses that requests' threads queue in {@link Outbound}.
+ *
+ * <p>Over 500 lines: the reading state machine, its timeouts and the response queue share the
+ * connection's I/O-thread-only state.
  */
 final class HttpConnection {
     /** What serves requests; called on a virtual thread. */

@@ -17,6 +17,9 @@ import java.util.List;
  * <p>The KV API lives in {@code _cf_KV} and the alarm in {@code _cf_METADATA}, the tables and
  * keys workerd uses, created on first write as workerd creates them: so {@code PRAGMA table_list}
  * and {@code databaseSize} show the same tables and pages.
+ *
+ * <p>Over 500 lines: the KV, alarm, SQL, transaction and point-in-time parts all work on one
+ * connection under one lock and one transaction per event.
  */
 public final class ObjectStore implements AutoCloseable {
     static final String KV_TABLE =

@@ -25,6 +25,9 @@ import java.util.NoSuchElementException;
  * prepared and run one statement at a time (every statement but the last is stepped once and
  * dropped), with workerd's authorizer decisions ({@link SqlRegulator}), its limits and its error
  * texts. The last statement's rows come back in a cursor that is one row ahead, as workerd's is.
+ *
+ * <p>Over 500 lines: the script runner, its cursor and workerd's error texts form one state machine
+ * over one prepared statement at a time.
  */
 final class SqlApi implements SqlStorage {
     static final String NO_STATEMENT = "SQL code did not contain a statement.";

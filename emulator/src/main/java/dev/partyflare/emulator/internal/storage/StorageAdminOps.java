@@ -25,6 +25,9 @@ import java.util.Set;
  * What tools do to an object's storage from outside it. Reads run on a read-only connection to the
  * committed database (they cannot change it, and never wake the object); writes run inside an event
  * of the object that the caller holds (its input gate, then its commit point).
+ *
+ * <p>Over 500 lines: the reads, writes and snapshot export/import of tools share the value encoding
+ * and the read-only connection; splitting out the snapshots is a candidate.
  */
 public final class StorageAdminOps {
     /** How long a read-only query may run before it is interrupted. */

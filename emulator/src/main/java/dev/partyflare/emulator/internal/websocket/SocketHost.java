@@ -7,6 +7,14 @@ import dev.partyflare.emulator.internal.exec.OutputGate;
  * gate) or, for sockets accepted by a Worker, a serial executor of their own.
  */
 public interface SocketHost {
+    /**
+     * The owner of an object's events ({@code EventContext}'s gate owner): {@code accept()} inside
+     * one of its events gives the socket to its host.
+     */
+    interface Provider {
+        SocketHost socketHost();
+    }
+
     /** Queues {@code event} now, in call order, to run later as this host's event. */
     void dispatch(String description, Runnable event);
 

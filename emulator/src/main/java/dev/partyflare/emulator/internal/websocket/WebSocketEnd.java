@@ -20,6 +20,33 @@ import java.util.function.Consumer;
  * HibernationTarget}), or adopted by a network {@link Transport} (its events become frames on a
  * real connection). Events that arrive before any of these are buffered, as workerd buffers them
  * until {@code accept()}.
+ *
+ * <p>Ordering contract:
+ *
+ * <ul>
+ *   <li>What one end sends, the other receives in send order: a send goes through the output gate
+ *       of the object that accepted the end (which keeps call order and holds it while writes are
+ *       pending), then straight into the peer's {@code receive}: on the sending thread, or on the
+ *       thread of the commit that released it.
+ *   <li>An end hands its events on in arrival order, under its lock: buffered until it is accepted
+ *       or adopted (then flushed first, before any later event), queued to its {@link SocketHost}
+ *       (which runs them one at a time, as events of the object), queued to its {@link
+ *       HibernationTarget}, or given to its {@link Transport}. A close comes after every message
+ *       before it, and nothing comes after a close or a drop.
+ *   <li>Threads: sends and closes run on the caller's thread (an event's, or the network's I/O
+ *       thread for what the network delivers); listeners run on the host's event threads, never
+ *       on the thread that delivered the event.
+ *   <li>Locks: an end never calls into its peer end, or into an owner that may call back into the
+ *       pair, while it holds its own lock: state changes under the lock, the call after it. Under
+ *       the lock it only queues: to its host and target (which enqueue and return) and to its
+ *       transport (which writes frames and never calls back into the pair on the same thread). The
+ *       one call out under the lock that may reach the peer is the host's {@code register} during
+ *       {@code accept()}, which drops the end of an object being reset; that is deadlock-free
+ *       because nothing the peer does under its own lock ever takes this end's.
+ * </ul>
+ *
+ * <p>Over 500 lines: one end is one state machine under one lock (accept modes, close handshake,
+ * drops, listeners, attachments); splitting it would spread the lock's invariants over classes.
  */
 public final class WebSocketEnd implements WebSocket {
     /** workerd's reason for a peer that went away without a close frame. */
@@ -113,7 +140,9 @@ public final class WebSocketEnd implements WebSocket {
     @Override
     public void accept() {
         EventContext ec = EventContext.current();
-        SocketHost h = ec != null && ec.owner() instanceof SocketHost objectHost ? objectHost : new SerialSocketHost();
+        SocketHost h = ec != null && ec.owner() instanceof SocketHost.Provider object
+                ? object.socketHost()
+                : new SerialSocketHost();
         acceptInto(h);
     }
 

@@ -12,6 +12,9 @@ import java.util.Set;
  * DETACH}, temporary and unknown virtual tables, pragmas outside workerd's list, and any access to
  * the runtime's own {@code _cf_*} tables, and calls of functions outside workerd's list ({@link
  * #REFUSED_FUNCTIONS}) or missing from its SQLite ({@link #MISSING_FUNCTIONS}).
+ *
+ * <p>Over 500 lines: most of it is workerd's lists (pragmas, functions, refused statements), kept
+ * together so they can be compared with the source line by line.
  */
 public final class SqlRegulator {
     /** workerd's text for {@code BEGIN}, {@code COMMIT}, {@code SAVEPOINT} and friends. */

@@ -12,6 +12,9 @@ import java.util.Set;
  * OFFSET}, {@code SET}, {@code VALUES}, {@code RETURNING}). Only the shapes the row counters are
  * modelled for are taken apart; anything else (joins, subqueries, compound selects, common table
  * expressions, window functions) is marked {@link #complex()}.
+ *
+ * <p>Over 500 lines: one tokenizer-level reader of statement shapes; its cases share the token
+ * cursor.
  */
 public final class SqlShape {
     /** What the statement is. */
