@@ -104,6 +104,26 @@ class HttpWireIT {
         }
     }
 
+    /**
+     * The client is still sending when the 413 is written: the answer must still reach it (closing
+     * at once reset the connection and the client sometimes saw no answer at all).
+     */
+    @Test
+    void a413ReachesAClientThatIsStillSending() throws Exception {
+        try (Emulator small =
+                Emulator.start(TestEmulators.probe().maxRequestBodyBytes(1024).build())) {
+            for (int i = 0; i < 20; i++) {
+                var r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port() + "/echo"))
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new java.io.ByteArrayInputStream(new byte[4 * 1024 * 1024])))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("request %d", i).isEqualTo(413);
+            }
+        }
+    }
+
     @Test
     void upgradeWithoutKeyIsABadRequest() throws Exception {
         String answer =

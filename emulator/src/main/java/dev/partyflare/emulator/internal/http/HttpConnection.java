@@ -422,8 +422,75 @@ final class HttpConnection {
     }
 
     private void tooLarge() {
-        refuse(HttpFrontend.plainText(
+        refuseLingering(HttpFrontend.plainText(
                 413, "Payload Too Large: the request body is larger than " + settings.maxBodyBytes() + " bytes", true));
+    }
+
+    /** How long, and how many bytes, a refused client's remaining body is read and dropped. */
+    private static final long LINGER_MILLIS = 2_000;
+
+    private static final long LINGER_BYTES = 256L * 1024 * 1024;
+
+    /**
+     * Answers a request refused for a limit of the emulator's own (workerd has none: the 413 for a
+     * body over {@code maxRequestBodyBytes}) while its client may still be sending the body. Closing
+     * at once would reset the connection with the client's bytes unread, and a reset can destroy the
+     * answer before the client reads it (seen: "header parser received no bytes" instead of the 413).
+     * So, as HTTP servers' lingering close: the answer, then the end of our side (FIN), then what
+     * still comes is read and dropped until the client closes, for at most 2 s or 256 MiB.
+     */
+    private void refuseLingering(byte[] answer) {
+        state = State.DISPATCHED;
+        source.suspendReads();
+        head = null;
+        body = null;
+        chunked = null;
+        out.send(
+                ok -> {
+                    if (Thread.currentThread() == io) {
+                        linger(ok);
+                    } else {
+                        io.execute(() -> linger(ok));
+                    }
+                },
+                ByteBuffer.wrap(answer));
+    }
+
+    private void linger(boolean written) {
+        releaseBudget();
+        if (!written || state == State.CLOSED) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        try {
+            connection.getSinkChannel().shutdownWrites();
+            connection.getSinkChannel().flush();
+        } catch (IOException e) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        cancelTimer();
+        timer = io.executeAfter(() -> IoUtils.safeClose(connection), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ByteBuffer scratch = ByteBuffer.allocate(64 * 1024);
+        long[] dropped = {0};
+        source.getReadSetter().set(ch -> {
+            try {
+                while (true) {
+                    scratch.clear();
+                    int n = source.read(scratch);
+                    if (n < 0 || (dropped[0] += Math.max(n, 0)) > LINGER_BYTES) {
+                        IoUtils.safeClose(connection);
+                        return;
+                    }
+                    if (n == 0) {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                IoUtils.safeClose(connection);
+            }
+        });
+        source.resumeReads();
     }
 
     private void dispatch() {
