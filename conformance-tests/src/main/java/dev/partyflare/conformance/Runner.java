@@ -46,9 +46,9 @@ public final class Runner {
             scenarios.stream().filter(Scenario::slow).forEach(ordered::add);
             scenarios.stream().filter(s -> !s.slow()).forEach(ordered::add);
             for (Scenario s : ordered) {
-                if (!s.slow()) {
-                    fast.acquire();
-                }
+                // an exclusive scenario takes every permit: it waits for the others and they for it
+                int permits = s.slow() ? 0 : s.exclusive() ? parallel : 1;
+                fast.acquire(permits);
                 Semaphore group = s.group() == null ? null : groups.computeIfAbsent(s.group(), g -> new Semaphore(1));
                 futures.put(s.id(), pool.submit(() -> {
                     if (group != null) {
@@ -60,9 +60,7 @@ public final class Runner {
                         if (group != null) {
                             group.release();
                         }
-                        if (!s.slow()) {
-                            fast.release();
-                        }
+                        fast.release(permits);
                     }
                 }));
             }

@@ -192,7 +192,8 @@ public final class WorkerdTarget implements Target {
         }
     }
 
-    String log() {
+    /** What workerd printed (the first 200,000 characters). */
+    public String log() {
         synchronized (log) {
             return log.toString();
         }

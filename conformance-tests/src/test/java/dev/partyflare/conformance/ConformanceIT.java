@@ -93,6 +93,12 @@ class ConformanceIT {
                     c.count("mismatch"),
                     REPORT.toAbsolutePath(),
                     failures);
+            if (!c.passed() && workerd instanceof WorkerdTarget w) {
+                // what the reference said while it ran: a dropped connection there is explained here
+                String log = w.log();
+                failures.append("\n--- workerd's output (last 6,000 characters) ---\n")
+                        .append(log.substring(Math.max(0, log.length() - 6000)));
+            }
             assertTrue(c.passed(), "differences not reviewed in DIFFERENCES.md:" + failures);
             if (report.production() != null) {
                 assertTrue(
