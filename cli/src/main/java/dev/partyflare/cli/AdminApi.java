@@ -10,6 +10,10 @@ import dev.partyflare.emulator.ObjectInfo;
 import dev.partyflare.emulator.StorageAdmin;
 import dev.partyflare.emulator.StorageSnapshot;
 import dev.partyflare.emulator.TimelineEvent;
+import dev.partyflare.pubsub.NodeMetrics;
+import dev.partyflare.pubsub.PubSub;
+import dev.partyflare.pubsub.PubSubServer;
+import dev.partyflare.pubsub.RoomMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +99,8 @@ final class AdminApi {
             new Route("GET", "/objects/{binding}/{object}/sockets", AdminApi::sockets),
             new Route("POST", "/objects/{binding}/{object}/sockets/{socket}/close", AdminApi::closeSocket),
             new Route("POST", "/objects/{binding}/{object}/sockets/{socket}/send", AdminApi::sendToSocket),
+            new Route("GET", "/pubsub", AdminApi::pubsubRooms),
+            new Route("GET", "/pubsub/{binding}/{room}", AdminApi::pubsubRoom),
             new Route("POST", "/reset", AdminApi::reset),
             new Route("GET", "/clock", AdminApi::clock),
             new Route("POST", "/clock/advance", AdminApi::advanceClock),
@@ -434,6 +440,15 @@ final class AdminApi {
             m.put("binding", b.binding());
             m.put("className", b.className());
             m.put("storage", b.sqlite() ? "sqlite" : "kv");
+            Optional<PubSub> p = api.pubsub(b);
+            Map<String, Object> pubsub = null;
+            if (p.isPresent()) {
+                pubsub = new LinkedHashMap<>();
+                pubsub.put(
+                        "party", dev.partyflare.server.Server.partyName(p.get().binding()));
+                pubsub.put("autoscaled", p.get().autoscaled());
+            }
+            m.put("pubsub", pubsub);
             bindings.add(m);
         }
         Map<String, Object> vars = new LinkedHashMap<>();
@@ -783,6 +798,96 @@ final class AdminApi {
         }
         api.log.add("reset", binding == null ? "Reset all state" : "Reset binding " + binding);
         return ok(Map.of("reset", binding == null ? "all" : binding));
+    }
+
+    // ---- partysub rooms ----
+
+    /** The partysub configuration of a binding: its class is a {@link PubSubServer} and one was created for it. */
+    private Optional<PubSub> pubsub(EmulatorOptions.DurableObjectBinding b) {
+        if (!PubSubServer.class.isAssignableFrom(b.type())) {
+            return Optional.empty();
+        }
+        return PubSub.forBinding(b.binding());
+    }
+
+    private PubSub pubsub(String binding) {
+        for (EmulatorOptions.DurableObjectBinding b : options.get().durableObjects()) {
+            if (b.binding().equals(binding)) {
+                return pubsub(b)
+                        .orElseThrow(() -> new ApiError(
+                                404,
+                                "Binding \"" + binding + "\" is not a partysub binding (a PubSubServer with a"
+                                        + " PubSub.create(...) for it)"));
+            }
+        }
+        throw new ApiError(404, "No Durable Object binding \"" + binding + "\"; the bindings are " + bindingNames());
+    }
+
+    /**
+     * One room's metrics as JSON. Reading them is a call to the room's coordinator and each of its
+     * nodes (or to each node of a fixed room), which starts those that are not running.
+     */
+    private Map<String, Object> roomJson(String binding, PubSub p, String room) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("binding", binding);
+        m.put("party", dev.partyflare.server.Server.partyName(p.binding()));
+        m.put("room", room);
+        m.put("autoscaled", p.autoscaled());
+        RoomMetrics r;
+        try {
+            r = p.metrics(emu().env(), room);
+        } catch (RuntimeException e) {
+            m.put("error", messageOf(e));
+            return m;
+        }
+        m.put("activeNodes", r.activeNodes().size());
+        m.put("connections", r.connections());
+        m.put("deliveriesPerSecond", r.deliveriesPerSecond());
+        m.put("publishes", r.publishes());
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (NodeMetrics n : r.nodes()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("node", n.node());
+            node.put("object", room + "-" + n.node());
+            node.put("location", n.location());
+            node.put("state", n.state().name().toLowerCase(Locale.ROOT));
+            node.put("connections", n.connections());
+            node.put("deliveries", n.deliveries());
+            node.put("deliveriesPerSecond", n.deliveriesPerSecond());
+            nodes.add(node);
+        }
+        m.put("nodes", nodes);
+        return m;
+    }
+
+    private static Response pubsubRooms(AdminApi api, Call call) {
+        String only = call.request().queryParam("binding").orElse(null);
+        List<Map<String, Object>> rooms = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : api.options.get().durableObjects()) {
+            if (only != null && !b.binding().equals(only)) {
+                continue;
+            }
+            Optional<PubSub> p = api.pubsub(b);
+            if (p.isEmpty()) {
+                continue;
+            }
+            // the rooms: those of the objects the runtime knows (live, hibernated, or with stored data)
+            Set<String> names = new java.util.TreeSet<>();
+            for (ObjectInfo o : api.emu().allObjects()) {
+                if (o.binding().equals(b.binding())) {
+                    p.get().roomOf(o.name()).ifPresent(names::add);
+                }
+            }
+            for (String room : names) {
+                rooms.add(api.roomJson(b.binding(), p.get(), room));
+            }
+        }
+        return ok(Map.of("rooms", rooms));
+    }
+
+    private static Response pubsubRoom(AdminApi api, Call call) {
+        String binding = call.param("binding");
+        return ok(api.roomJson(binding, api.pubsub(binding), call.param("room")));
     }
 
     private Map<String, Object> clockJson() {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
         description = {
             "Run the benchmark workloads (echo, fan-out, HTTP, new rooms, storage, pub/sub, memory per socket) against the"
                     + " emulator and a bare Undertow server on this machine, and print a table with ratios.",
+            "pubsubScaling compares a fixed 3-node partysub room with an autoscaled one at 10, 1,000 and 5,000"
+                    + " subscribers, on the emulator only.",
             "Everything runs on 127.0.0.1; the client shares the machine with the servers, each server runs in its own"
                     + " process (the emulator and bare Undertow in a child JVM), and every workload is warmed up once per"
                     + " target before it is timed."

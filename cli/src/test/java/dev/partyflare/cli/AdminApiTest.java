@@ -148,7 +148,8 @@ class AdminApiTest {
                     .replace("{binding}", "NOTES")
                     .replace("{object}", "alpha")
                     .replace("{key}", "k")
-                    .replace("{socket}", "1");
+                    .replace("{socket}", "1")
+                    .replace("{room}", "lobby");
             Answer a = call(
                     r.method(), path, r.method().equals("GET") || r.method().equals("DELETE") ? null : "{}");
             assertThat(a.status()).as(r.method() + " " + path + ": " + a.text()).isNotIn(405, 500);

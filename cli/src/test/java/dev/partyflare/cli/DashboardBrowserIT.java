@@ -3,12 +3,15 @@ package dev.partyflare.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.partyflare.cli.fixture.BusApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +90,10 @@ class DashboardBrowserIT {
                     .contains("lobby")
                     .contains("ROOMS")
                     .contains("hibernated");
+            assertThat(browser.eval("document.getElementById('pubsubNav').hidden")
+                            .asBoolean())
+                    .as("no Pub/sub view without a partysub binding")
+                    .isTrue();
             browser.screenshot(shots.resolve("dashboard-hibernated.png"));
             browser.click("tr.obj[data-name=lobby]");
             browser.awaitText("#detailState", "hibernated", BOUND);
@@ -168,6 +175,69 @@ class DashboardBrowserIT {
                     .doesNotContain("__partyflare")
                     .doesNotContain("favicon");
             assertThat(dev.output()).doesNotContainPattern("(?m)^GET /(__partyflare|favicon)");
+        }
+    }
+
+    @Test
+    void theNodesOfPartysubRoomsAndTheirLoadAreShown() throws Exception {
+        assumeTrue(chromium != null, "Chromium is not installed");
+        Path shots = Path.of("target/screenshots");
+        Path project = tmp.resolve("bus");
+        java.nio.file.Files.createDirectories(project);
+        java.nio.file.Files.writeString(project.resolve("wrangler.toml"), BusApp.WRANGLER_TOML);
+        try (DevProcess dev = DevProcess.start(
+                                project,
+                                ".",
+                                "--port",
+                                "0",
+                                "--classpath",
+                                Path.of("target/test-classes").toAbsolutePath().toString(),
+                                "--persist-to",
+                                tmp.resolve("state").toString(),
+                                "--no-reload")
+                        .ready();
+                Chromium browser = new Chromium(chromium, tmp.resolve("profile"))) {
+            int port = dev.port;
+            // an autoscaled room grown to three nodes (2 connections per node), a fixed room of two
+            List<DevServerIT.Ws> subscribers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                subscribers.add(new DevServerIT.Ws(port, "/parties/bus/lobby?topics=news"));
+            }
+            subscribers.add(new DevServerIT.Ws(port, "/parties/fixed/hall?topics=news"));
+            send(port, "POST", "/parties/bus/lobby", "{\"topic\":\"news\",\"data\":\"first\"}");
+            send(port, "POST", "/parties/bus/lobby", "{\"topic\":\"news\",\"data\":\"second\"}");
+            send(port, "POST", "/parties/fixed/hall", "{\"topic\":\"news\",\"data\":\"hello\"}");
+            for (int i = 0; i < 5; i++) {
+                subscribers.get(i).awaitContaining("second");
+            }
+            subscribers.get(5).awaitContaining("hello");
+
+            browser.open("http://127.0.0.1:" + port + "/__partyflare");
+            browser.await("!document.getElementById('pubsubNav').hidden", BOUND);
+            browser.click("#pubsubNav");
+            browser.await("document.querySelectorAll('.room[data-room=lobby] tr[data-node]').length === 3", BOUND);
+            String lobby = browser.textOf(".room[data-room=lobby]");
+            assertThat(lobby)
+                    .contains("autoscaled")
+                    .contains("BUS")
+                    .contains("3 active nodes")
+                    .contains("5 connections")
+                    .contains("2 publishes")
+                    .contains("any-0")
+                    .contains("any-2")
+                    .contains("active");
+            // connections and deliveries per node: each subscriber got both messages on its node
+            assertThat(browser.textOf(".room[data-room=lobby] tr[data-node='any-0']"))
+                    .containsPattern("active\\s+2\\s+4\\b");
+            String hall = browser.textOf(".room[data-room=hall]");
+            assertThat(hall).contains("fixed").contains("2 active nodes").contains("1 connection");
+            browser.screenshot(shots.resolve("dashboard-pubsub.png"));
+            // a node links to its object
+            browser.click(".room[data-room=lobby] tr[data-node='any-1'] a");
+            browser.awaitText("#detailName", "lobby-any-1", BOUND);
+            for (DevServerIT.Ws w : subscribers) {
+                w.ws.abort();
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ public final class Bench {
         newRooms,
         storage,
         pubsub,
+        pubsubScaling,
         memory
     }
 
@@ -183,6 +184,9 @@ public final class Bench {
                     targets,
                     false,
                     t -> Workloads.pubsub("ws://" + t, quick ? 100 : 1000, quick ? 5 : 50));
+            if (wants(Workload.pubsubScaling)) {
+                pubsubScaling(targets.get("emulator"), quick ? new int[] {10, 100} : new int[] {10, 1_000, 5_000});
+            }
             if (wants(Workload.memory)) {
                 // heap per socket needs the emulator in this JVM (the client's raw sockets are tiny)
                 try (Emulator emu = Emulator.start(
@@ -313,6 +317,93 @@ public final class Bench {
         rows.add(row);
         out.println(line);
         out.flush();
+    }
+
+    /**
+     * A fixed 3-node partysub room against an autoscaled one (500 connections per node, 1 to 10 nodes)
+     * at each size, on the emulator only (workerd's fixture has no autoscaled room): deliveries per
+     * second of one publisher's messages, each to every subscriber, about 200,000 deliveries a run.
+     * Warmed up once per room kind and size, then timed {@code rounds} times, the two interleaved.
+     */
+    private void pubsubScaling(String host, int[] sizes) {
+        String[] parties = {"bus-fixed", "bus-auto"};
+        out.printf(
+                "%-18s %-46s  %s%n",
+                Workload.pubsubScaling,
+                "pub/sub deliveries/s by room size",
+                "fixed: 3 nodes; autoscaled: 500 connections per node, 1–10 nodes");
+        for (int subscribers : sizes) {
+            int messages = Math.max(quick ? 5 : 40, (quick ? 2_000 : 200_000) / subscribers);
+            Map<String, List<Workloads.RoomRun>> runs = new LinkedHashMap<>();
+            Map<String, String> errors = new LinkedHashMap<>();
+            for (String party : parties) {
+                runs.put(party, new ArrayList<>());
+            }
+            for (int r = quick ? 0 : -1; r < rounds; r++) {
+                for (int k = 0; k < parties.length; k++) {
+                    String party = parties[(k + Math.max(r, 0)) % parties.length];
+                    if (errors.containsKey(party)) {
+                        continue;
+                    }
+                    try {
+                        Workloads.RoomRun run = Workloads.pubsubRoom(host, party, subscribers, messages);
+                        if (r >= 0) { // round -1 is the warm-up
+                            runs.get(party).add(run);
+                        }
+                    } catch (Exception e) {
+                        errors.put(party, String.valueOf(e.getMessage()));
+                    }
+                }
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", Workload.pubsubScaling.name());
+            row.put("metric", "pub/sub deliveries/s, " + subscribers + " subscribers");
+            row.put("subscribers", subscribers);
+            row.put("messages", messages);
+            StringBuilder line = new StringBuilder(String.format(
+                    "%-18s %-46s",
+                    Workload.pubsubScaling, String.format("%,d subscribers, %,d messages", subscribers, messages)));
+            double[] medians = new double[parties.length];
+            for (int k = 0; k < parties.length; k++) {
+                String party = parties[k];
+                String label = party.equals("bus-fixed") ? "fixed" : "autoscaled";
+                if (errors.containsKey(party)) {
+                    row.put(label, Map.of("error", errors.get(party)));
+                    line.append("  ").append(label).append(" failed: ").append(errors.get(party));
+                    continue;
+                }
+                List<Workloads.RoomRun> rs = runs.get(party);
+                double[] rates = rs.stream()
+                        .mapToDouble(x -> x.result().perSecond())
+                        .sorted()
+                        .toArray();
+                medians[k] = median(rates);
+                int nodes = rs.isEmpty() ? 0 : rs.get(0).nodes();
+                row.put(
+                        label,
+                        Map.of(
+                                "perSecond",
+                                Math.round(medians[k]),
+                                "nodes",
+                                nodes,
+                                "count",
+                                rs.isEmpty() ? 0 : rs.get(0).result().count(),
+                                "rounds",
+                                rs.stream()
+                                        .map(x -> Math.round(x.result().perSecond()))
+                                        .toList()));
+                line.append(String.format("  %s (%d node%s) %9.0f/s", label, nodes, nodes == 1 ? "" : "s", medians[k]));
+                if (rates.length > 1) {
+                    line.append(String.format(" [%.0f–%.0f]", rates[0], rates[rates.length - 1]));
+                }
+            }
+            if (errors.isEmpty() && medians[0] > 0) {
+                line.append(String.format(" (autoscaled ×%.2f)", medians[1] / medians[0]));
+            }
+            rows.add(row);
+            out.println(line);
+            out.flush();
+        }
     }
 
     /** The median of sorted values (the upper one of an even count). */

@@ -222,6 +222,71 @@ final class Workloads {
         return Result.of(total, elapsed, new long[0]);
     }
 
+    /** A run of {@link #pubsubRoom}: the rate, and the room's nodes once everyone was connected. */
+    record RoomRun(Result result, int nodes) {}
+
+    /**
+     * One publisher and {@code subscribers} subscribers in a fresh room of {@code party} (a fixed or an
+     * autoscaled partysub room): every subscriber is connected and counted by the room's metrics
+     * before the clock starts; then {@code messages} publishes, all sent at once, each delivered to
+     * every subscriber.
+     */
+    static RoomRun pubsubRoom(String host, String party, int subscribers, int messages) throws Exception {
+        String name = "scale-" + UUID.randomUUID();
+        String room = "ws://" + host + "/parties/" + party + "/" + name;
+        long total = (long) subscribers * messages;
+        AtomicLong got = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        List<Socket> subs = new ArrayList<>();
+        Socket publisher = null;
+        try {
+            for (int i = 0; i < subscribers; i++) {
+                subs.add(new Socket(room + "?topics=t", t -> {
+                    if (got.incrementAndGet() == total) {
+                        done.countDown();
+                    }
+                }));
+            }
+            publisher = new Socket(room + "?topics=none", t -> {});
+            URI metrics = URI.create("http://" + host + "/bus-metrics/" + party + "/" + name);
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            String m;
+            while (true) {
+                m = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
+                if (jsonInt(m, "connections") == subscribers + 1) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("pub/sub room " + party + " never counted every connection: " + m);
+                }
+                Thread.sleep(20);
+            }
+            int nodes = jsonInt(m, "activeNodes");
+            long start = System.nanoTime();
+            for (int i = 0; i < messages; i++) {
+                publisher.send("{\"topic\":\"t\",\"data\":\"m" + i + "\"}");
+            }
+            boolean all = done.await(LIMIT.toSeconds(), TimeUnit.SECONDS);
+            long elapsed = System.nanoTime() - start;
+            if (!all) {
+                throw new IllegalStateException(party + " delivered " + got.get() + " of " + total);
+            }
+            return new RoomRun(Result.of(total, elapsed, new long[0]), nodes);
+        } finally {
+            subs.forEach(Socket::close);
+            if (publisher != null) {
+                publisher.close();
+            }
+        }
+    }
+
+    /** A whole-number field of a flat JSON object, or -1. */
+    static int jsonInt(String json, String field) {
+        var m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     /**
      * A WebSocket handshake on a plain socket that is then left open and never read: the lightest
      * client, so that memory measured in this JVM is the server's.

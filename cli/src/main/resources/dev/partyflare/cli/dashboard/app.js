@@ -45,6 +45,7 @@ const S = {
   alarm: null,
   requests: [], log: [],
   activity: [],         // the latest events of every object (shown when none is selected)
+  pubsub: null,         // partysub rooms and their nodes (GET /pubsub), while the Pub/sub view is open
 };
 
 function objUrl(sub = "", query = {}) {
@@ -813,14 +814,70 @@ function renderLog() {
     || `<tr><td class="empty">Nothing yet.</td></tr>`;
 }
 
+// ---- partysub rooms ----
+
+// Reading a room's metrics calls its coordinator and nodes (events in their timelines), so the view
+// reads them on a timer while it is open, not on every live batch (that would feed itself).
+let pubsubTimer = null;
+function hasPubsub() { return !!(S.bindings && S.bindings.bindings.some(b => b.pubsub)); }
+
+async function loadPubsub() {
+  const r = await run("Pub/sub", () => api("GET", "/pubsub"));
+  if (r) { S.pubsub = r; if (S.view === "pubsub") renderPubsub(); }
+}
+
+function fmtRate(x) { return x >= 100 ? Math.round(x).toLocaleString("en") : x.toFixed(1); }
+
+function renderPubsubView() {
+  $("#app").className = "";
+  $("#app").innerHTML = `<section class="card" id="pubsubCard"><header><h2>Pub/sub rooms</h2>
+    <span class="muted small">partysub: active nodes, connections and deliveries per node · read every 2 s while open</span></header>
+    <div id="pubsubRooms"><p class="muted">Loading…</p></div></section>`;
+  renderPubsub();
+}
+
+function renderPubsub() {
+  const el = $("#pubsubRooms");
+  if (!el || !S.pubsub) return;
+  const rooms = S.pubsub.rooms;
+  if (!rooms.length) {
+    el.innerHTML = `<p class="empty" id="noRooms">No partysub rooms yet: connect to <code>/parties/&lt;party&gt;/&lt;room&gt;</code>.</p>`;
+    return;
+  }
+  el.innerHTML = rooms.map(r => {
+    const head = `<div class="room-head"><h3>${esc(r.room)}</h3><span class="chip binding">${esc(r.binding)}</span>` +
+      `<span class="chip">${r.autoscaled ? "autoscaled" : "fixed"}</span>`;
+    if (r.error) return `<div class="room" data-room="${esc(r.room)}">${head}</div><p class="notice">${esc(r.error)}</p></div>`;
+    const max = Math.max(1, ...r.nodes.map(n => n.connections));
+    return `<div class="room" data-room="${esc(r.room)}">${head}<span class="muted small room-sum">` +
+      `<b>${r.activeNodes}</b> active node${r.activeNodes === 1 ? "" : "s"} · <b>${r.connections}</b> connection${r.connections === 1 ? "" : "s"} · ` +
+      `<b>${fmtRate(r.deliveriesPerSecond)}</b> deliveries/s${r.autoscaled ? ` · <b>${r.publishes}</b> publishes` : ""}</span></div>
+      <table class="nodes"><thead><tr><th>node</th><th>location</th><th>state</th><th class="num">connections</th><th></th>
+        <th class="num">deliveries</th><th class="num">deliveries/s</th></tr></thead><tbody>
+      ${r.nodes.map(n => `<tr data-node="${esc(n.node)}"><td><a class="mono" href="#/objects/${enc(r.binding)}/${enc("name:" + n.object)}" title="${esc(n.object)}">${esc(n.node)}</a></td>
+        <td>${esc(n.location)}</td><td><span class="node-state ${esc(n.state)}">${esc(n.state)}</span></td>
+        <td class="num">${n.connections}</td><td class="bar-cell"><span class="bar" style="width:${Math.round(100 * n.connections / max)}%"></span></td>
+        <td class="num">${n.deliveries.toLocaleString("en")}</td><td class="num">${fmtRate(n.deliveriesPerSecond)}</td></tr>`).join("")}
+      </tbody></table></div>`;
+  }).join("");
+}
+
 // ---- routing ----
 
 async function route() {
   const [path, query] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query || "");
-  const view = parts[0] === "worker" ? "worker" : "objects";
+  const view = parts[0] === "worker" ? "worker" : parts[0] === "pubsub" ? "pubsub" : "objects";
   $$("nav.views a").forEach(a => a.classList.toggle("active", a.dataset.view === view));
+  clearInterval(pubsubTimer);
+  if (view === "pubsub") {
+    S.view = "pubsub";
+    renderPubsubView();
+    await loadPubsub();
+    pubsubTimer = setInterval(loadPubsub, 2000);
+    return;
+  }
   if (view === "worker") {
     S.view = "worker";
     const [req, log] = await Promise.all([api("GET", "/requests?limit=300").catch(() => null), api("GET", "/log").catch(() => null)]);
@@ -845,7 +902,7 @@ document.addEventListener("click", async e => {
   const b = e.target.closest("[data-advance]");
   if (!b) return;
   const r = await run("Clock", () => api("POST", "/clock/advance", { ms: Number(b.dataset.advance) }));
-  if (r) { S.clock = r; S.clockAt = Date.now(); renderClock(); toast(`Clock moved to ${fmtDateTime(r.now)}`); catchUp(); }
+  if (r) { S.clock = r; S.clockAt = Date.now(); renderClock(); toast(`Clock moved to ${fmtDateTime(r.now)}`); catchUp(); if (S.view === "pubsub") loadPubsub(); }
 });
 
 $("#resetAll").addEventListener("click", async () => {
@@ -866,6 +923,7 @@ setInterval(loadClock, 30_000);
 
 (async function start() {
   S.bindings = await run("Bindings", () => api("GET", "/bindings"));
+  $("#pubsubNav").hidden = !hasPubsub();
   await loadClock();
   await loadObjects();
   const recent = await run("Activity", () => api("GET", "/timeline?limit=200"));
