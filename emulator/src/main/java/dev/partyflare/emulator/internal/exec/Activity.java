@@ -28,6 +28,8 @@ public final class Activity {
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Work> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
+    /** How many times the runtime turned quiet: a waiter that missed the moment still sees it. */
+    private final java.util.concurrent.atomic.AtomicLong quietMoments = new java.util.concurrent.atomic.AtomicLong();
 
     /** One unit of work: what it is (for messages), whether it is attached and whether it waits. */
     public final class Work {
@@ -98,7 +100,8 @@ public final class Activity {
     }
 
     private void decrement() {
-        if (active.decrementAndGet() == 0 && !waiters.isEmpty()) {
+        if (active.decrementAndGet() == 0) {
+            quietMoments.incrementAndGet();
             for (Thread t : waiters) {
                 LockSupport.unpark(t);
             }
@@ -131,8 +134,8 @@ public final class Activity {
     }
 
     /**
-     * Waits (real time, at most {@code timeout}) until the runtime is quiet. The calling thread's
-     * own work, if any, is parked meanwhile.
+     * Waits (real time, at most {@code timeout}) until the runtime is quiet, or has been at some
+     * moment since the call. The calling thread's own work, if any, is parked meanwhile.
      *
      * @throws TimeoutException naming the work still active
      */
@@ -141,9 +144,13 @@ public final class Activity {
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             Thread self = Thread.currentThread();
+            long seen = quietMoments.get();
             waiters.add(self);
             try {
-                while (active.get() > 0) {
+                // quiet now, or quiet at some moment since the call: under a steady stream of new
+                // requests (a test's publisher thread) the runtime may never be quiet when this thread
+                // looks, yet everything in flight at the call had ended at that moment
+                while (active.get() > 0 && quietMoments.get() == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         List<String> busy = describeActive();
