@@ -369,8 +369,8 @@ class ServerTest {
         assertThat(Server.prepareTags("id", List.of("a", "id", "b"))).containsExactly("id", "a", "b");
         assertThatThrownBy(() -> Server.prepareTags("id", List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")))
                 .hasMessage("A connection can only have 10 tags, including the default id tag.");
-        assertThat(Router.kebab("ChatHib")).isEqualTo("chat-hib");
-        assertThat(Router.kebab("MY_ROOM")).isEqualTo("my-room");
-        assertThat(Router.kebab("myAgent_")).isEqualTo("my-agent");
+        assertThat(Router.kebabCase("ChatHib")).isEqualTo("chat-hib");
+        assertThat(Router.kebabCase("MY_ROOM")).isEqualTo("my-room");
+        assertThat(Router.kebabCase("myAgent_")).isEqualTo("my-agent");
     }
 }
