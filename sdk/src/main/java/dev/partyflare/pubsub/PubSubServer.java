@@ -14,7 +14,6 @@ import dev.partyflare.server.Server;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -474,15 +473,6 @@ public class PubSubServer extends Server implements RoomRpc {
                 }
             }
         }
-    }
-
-    /** Subscriptions of the open connections (for inspection). */
-    public List<String> subscriptions() {
-        List<String> out = new ArrayList<>();
-        for (Connection c : getConnections()) {
-            out.add(c.id() + "=" + stateOf(c).get("topics"));
-        }
-        return out;
     }
 
     // ---- RPC between the objects of a room (internal to partysub) ----
