@@ -2,6 +2,7 @@ package dev.partyflare.cli;
 
 import dev.partyflare.durable.DurableObjectNamespace;
 import dev.partyflare.durable.DurableObjectStub;
+import dev.partyflare.durable.Json;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.Emulator;
@@ -257,7 +258,7 @@ final class AdminApi {
 
     /** A JSON text as a value (numbers, strings, lists, maps), through the runtime's codec. */
     static Object parseJson(String json) {
-        return Response.builder(200).body(json).build().json(Object.class);
+        return Json.parse(json, Object.class);
     }
 
     static String toJsonText(Object value) {

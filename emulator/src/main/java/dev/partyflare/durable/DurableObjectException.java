@@ -13,21 +13,84 @@ public class DurableObjectException extends RuntimeException {
     private final boolean overloaded;
     private final String remoteStack;
 
-    public DurableObjectException(
-            String errorType,
-            String message,
-            boolean remote,
-            boolean reset,
-            boolean retryable,
-            boolean overloaded,
-            String remoteStack) {
-        super(message);
-        this.errorType = errorType;
-        this.remote = remote;
-        this.reset = reset;
-        this.retryable = retryable;
-        this.overloaded = overloaded;
-        this.remoteStack = remoteStack;
+    /**
+     * An error thrown by the object's own code ({@code e.remote} is true).
+     *
+     * @param errorType fully qualified class name of the exception thrown inside the object
+     * @param remoteStack its stack trace as text, or {@code ""}
+     */
+    public static DurableObjectException remote(String errorType, String message, String remoteStack) {
+        return builder(errorType, message).remote(true).remoteStack(remoteStack).build();
+    }
+
+    /** The error a call gets when the object is overloaded ({@code e.overloaded} is true). */
+    public static DurableObjectException overloaded(String message) {
+        return builder("java.lang.Error", message).overloaded(true).build();
+    }
+
+    /** A builder for any other combination of flags; all flags start false. */
+    public static Builder builder(String errorType, String message) {
+        return new Builder(errorType, message);
+    }
+
+    /** Builds a {@link DurableObjectException}; each flag is named after its JS property. */
+    public static final class Builder {
+        private final String errorType;
+        private final String message;
+        private boolean remote;
+        private boolean reset;
+        private boolean retryable;
+        private boolean overloaded;
+        private String remoteStack = "";
+
+        private Builder(String errorType, String message) {
+            this.errorType = errorType;
+            this.message = message;
+        }
+
+        /** {@code e.remote}: the error was thrown by the object's code. */
+        public Builder remote(boolean remote) {
+            this.remote = remote;
+            return this;
+        }
+
+        /** {@code e.durableObjectReset}: the object was reset. */
+        public Builder durableObjectReset(boolean reset) {
+            this.reset = reset;
+            return this;
+        }
+
+        /** {@code e.retryable}: the call may be retried. */
+        public Builder retryable(boolean retryable) {
+            this.retryable = retryable;
+            return this;
+        }
+
+        /** {@code e.overloaded}: the object was overloaded. */
+        public Builder overloaded(boolean overloaded) {
+            this.overloaded = overloaded;
+            return this;
+        }
+
+        /** The stack trace inside the object, as text. */
+        public Builder remoteStack(String remoteStack) {
+            this.remoteStack = remoteStack;
+            return this;
+        }
+
+        public DurableObjectException build() {
+            return new DurableObjectException(this);
+        }
+    }
+
+    protected DurableObjectException(Builder b) {
+        super(b.message);
+        this.errorType = b.errorType;
+        this.remote = b.remote;
+        this.reset = b.reset;
+        this.retryable = b.retryable;
+        this.overloaded = b.overloaded;
+        this.remoteStack = b.remoteStack;
     }
 
     /** Fully qualified class name of the exception thrown inside the object. */

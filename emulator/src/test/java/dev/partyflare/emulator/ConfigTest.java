@@ -8,8 +8,13 @@ import dev.partyflare.emulator.internal.config.ProjectConfig;
 import dev.partyflare.emulator.internal.config.WranglerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** wrangler.toml / wrangler.jsonc with Java class names (SEMANTICS.md §7). */
 class ConfigTest {
@@ -226,38 +231,77 @@ class ConfigTest {
                 .hasMessageContaining("\"compatibility_flags\" must be a list of flag names");
     }
 
-    /** Every [partyflare] setting reaches the options built from the config (the one mapping). */
-    @Test
-    void everyPartyflareSettingReachesTheOptions() throws Exception {
-        Path file = write("wrangler.toml", TOML.replace("[vars]", """
-                [partyflare]
-                attachment_limit = 16384
-                strict_limits = true
-                point_in_time_recovery = true
-                idle_timeout_ms = 2500
-                ws_send_queue_limit = 1048576
-                event_timeout_ms = 7000
+    /** A setting as a config gives it, and what the options built from that config must hold. */
+    record Setting(String name, String section, Function<EmulatorOptions, Object> read, Object expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
-                [vars]"""));
+    static Stream<Setting> settings() {
+        return Stream.of(
+                new Setting(
+                        "attachment_limit",
+                        "[partyflare]\nattachment_limit = 16384",
+                        EmulatorOptions::attachmentLimit,
+                        16384),
+                new Setting("strict_limits", "[partyflare]\nstrict_limits = true", EmulatorOptions::strictLimits, true),
+                new Setting(
+                        "point_in_time_recovery",
+                        "[partyflare]\npoint_in_time_recovery = true",
+                        EmulatorOptions::pointInTimeRecovery,
+                        true),
+                new Setting(
+                        "idle_timeout_ms",
+                        "[partyflare]\nidle_timeout_ms = 2500",
+                        EmulatorOptions::idleTimeout,
+                        Duration.ofMillis(2500)),
+                new Setting(
+                        "idle_timeout_ms (negative: never)",
+                        "[partyflare]\nidle_timeout_ms = -1",
+                        o -> String.valueOf(o.idleTimeout()),
+                        "null"),
+                new Setting(
+                        "event_timeout_ms",
+                        "[partyflare]\nevent_timeout_ms = 7000",
+                        EmulatorOptions::eventTimeout,
+                        Duration.ofSeconds(7)),
+                new Setting(
+                        "event_timeout_ms (0: no limit)",
+                        "[partyflare]\nevent_timeout_ms = 0",
+                        o -> String.valueOf(o.eventTimeout()),
+                        "null"),
+                new Setting(
+                        "ws_send_queue_limit",
+                        "[partyflare]\nws_send_queue_limit = 1048576",
+                        EmulatorOptions::maxWebSocketSendQueueBytes,
+                        1_048_576L),
+                new Setting(
+                        "limits.cpu_ms",
+                        "[limits]\ncpu_ms = 300000",
+                        EmulatorOptions::eventTimeout,
+                        Duration.ofMinutes(5)),
+                new Setting(
+                        "limits.cpu_ms under [partyflare] event_timeout_ms",
+                        "[limits]\ncpu_ms = 300000\n\n[partyflare]\nevent_timeout_ms = 5000",
+                        EmulatorOptions::eventTimeout,
+                        Duration.ofSeconds(5)));
+    }
+
+    /**
+     * Each [partyflare] setting and limits.cpu_ms reaches the options built from the config (the one
+     * mapping that partyflare dev and @PartyflareTest(config) use too), and changes them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("settings")
+    void eachSettingReachesTheOptions(Setting s) throws Exception {
+        Path file = write("wrangler.toml", TOML.replace("[vars]", s.section() + "\n\n[vars]"));
         EmulatorOptions o = EmulatorOptions.fromConfig(file).build();
-        assertThat(o.attachmentLimit()).isEqualTo(16384);
-        assertThat(o.strictLimits()).isTrue();
-        assertThat(o.pointInTimeRecovery()).isTrue();
-        assertThat(o.idleTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
-        assertThat(o.maxWebSocketSendQueueBytes()).isEqualTo(1_048_576L);
-        assertThat(o.eventTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
-        // negative idle time: never; no event limit with 0; Cloudflare's cpu_ms when partyflare sets none
-        Path other = write("wrangler.toml", TOML.replace("[vars]", """
-                [partyflare]
-                idle_timeout_ms = -1
-
-                [limits]
-                cpu_ms = 300000
-
-                [vars]"""));
-        EmulatorOptions o2 = EmulatorOptions.fromConfig(other).build();
-        assertThat(o2.idleTimeout()).isNull();
-        assertThat(o2.eventTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(s.read().apply(o)).isEqualTo(s.expected());
+        EmulatorOptions plain =
+                EmulatorOptions.fromConfig(write("wrangler.toml", TOML)).build();
+        assertThat(s.read().apply(plain)).as("the default differs").isNotEqualTo(s.expected());
     }
 
     @Test

@@ -149,7 +149,7 @@ public final class PubSub {
             return Optional.empty();
         }
         String party = parts[2];
-        if (!party.equals(kebab(config.binding)) && !party.equalsIgnoreCase(config.binding)) {
+        if (!party.equals(Server.partyName(config.binding)) && !party.equalsIgnoreCase(config.binding)) {
             return Optional.empty();
         }
         String room = parts[3];
@@ -261,9 +261,5 @@ public final class PubSub {
                         .or(() -> request.queryParam("country"))
                         .orElse(null);
         return Countries.locationOf(country == null ? null : country.toUpperCase(Locale.ROOT));
-    }
-
-    static String kebab(String s) {
-        return dev.partyflare.server.Server.partyName(s); // one definition for routing and partysub
     }
 }

@@ -3,6 +3,7 @@ package dev.partyflare.pubsub;
 import dev.partyflare.durable.DurableObjectNamespace;
 import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.Env;
+import dev.partyflare.durable.Json;
 import dev.partyflare.durable.ListOptions;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
@@ -14,7 +15,6 @@ import dev.partyflare.server.Server;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,17 +150,17 @@ public class PubSubServer extends Server implements RoomRpc {
         if (!message.isText()) {
             if (!pubsub().config.binaryPayloads) {
                 connection.send(
-                        JsonText.write(Map.of("error", "Binary messages are not enabled for this pub/sub server")));
+                        Json.stringify(Map.of("error", "Binary messages are not enabled for this pub/sub server")));
                 return;
             }
             byte[] frame = message.asBytes();
             if (frame.length < 2) {
-                connection.send(JsonText.write(Map.of("error", "A binary message starts with a 2-byte topic length")));
+                connection.send(Json.stringify(Map.of("error", "A binary message starts with a 2-byte topic length")));
                 return;
             }
             int len = ByteBuffer.wrap(frame, 0, 2).getShort() & 0xffff;
             if (frame.length < 2 + len) {
-                connection.send(JsonText.write(Map.of("error", "The topic length is longer than the message")));
+                connection.send(Json.stringify(Map.of("error", "The topic length is longer than the message")));
                 return;
             }
             if (allowed(connection)) {
@@ -176,9 +176,9 @@ public class PubSubServer extends Server implements RoomRpc {
         }
         Map<String, Object> m;
         try {
-            m = JsonText.readObject(message.asText());
+            m = readObject(message.asText());
         } catch (RuntimeException e) {
-            connection.send(JsonText.write(Map.of("error", "Invalid message: expected JSON {\"topic\", \"data\"}")));
+            connection.send(Json.stringify(Map.of("error", "Invalid message: expected JSON {\"topic\", \"data\"}")));
             return;
         }
         if (m.get("__topics") instanceof List<?> topics) {
@@ -195,7 +195,7 @@ public class PubSubServer extends Server implements RoomRpc {
         if (m.containsKey("__ack")) {
             Long id = ackId(m.get("__ack"));
             if (id == null) {
-                connection.send(JsonText.write(Map.of("error", "__ack takes the id of a message")));
+                connection.send(Json.stringify(Map.of("error", "__ack takes the id of a message")));
             } else if (node() != null) {
                 node().acknowledge(connection, id);
             } else {
@@ -206,7 +206,7 @@ public class PubSubServer extends Server implements RoomRpc {
         Object topic = m.get("topic");
         Object data = m.get("data");
         if (!(topic instanceof String t) || t.isEmpty() || data == null) {
-            connection.send(JsonText.write(Map.of("error", "Invalid request")));
+            connection.send(Json.stringify(Map.of("error", "Invalid request")));
             return;
         }
         if (allowed(connection)) {
@@ -231,7 +231,7 @@ public class PubSubServer extends Server implements RoomRpc {
 
     private void publishThroughCoordinator(Connection connection, Wire.Publication p) {
         if (!node().publish(connection, p)) {
-            connection.send(JsonText.write(
+            connection.send(Json.stringify(
                     Map.of("error", "This connection is moving to another node; publish again after reconnecting")));
         }
     }
@@ -263,7 +263,7 @@ public class PubSubServer extends Server implements RoomRpc {
         if (tokens < 1000) {
             bucket[1] = tokens;
             connection.send(
-                    JsonText.write(Map.of("error", "Rate limit exceeded: at most " + limit + " messages per second")));
+                    Json.stringify(Map.of("error", "Rate limit exceeded: at most " + limit + " messages per second")));
             return false;
         }
         bucket[1] = tokens - 1000;
@@ -274,7 +274,7 @@ public class PubSubServer extends Server implements RoomRpc {
     public Response onRequest(Request request) {
         Map<String, Object> m;
         try {
-            m = JsonText.readObject(request.text());
+            m = readObject(request.text());
         } catch (RuntimeException e) {
             return Response.text("Invalid request", 400);
         }
@@ -364,7 +364,7 @@ public class PubSubServer extends Server implements RoomRpc {
                 m.put("id", seq);
                 m.put("topic", topic);
                 m.put("data", data);
-                String text = JsonText.write(m);
+                String text = Json.stringify(m);
                 ctx.storage().put(pendingPrefix(c.id()) + String.format("%019d", seq), text);
                 c.send(text); // held by the output gate until the pending record is durable
                 delivered++;
@@ -373,7 +373,7 @@ public class PubSubServer extends Server implements RoomRpc {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("topic", topic);
                     m.put("data", data);
-                    plain = JsonText.write(m);
+                    plain = Json.stringify(m);
                 }
                 c.send(plain);
                 delivered++;
@@ -476,13 +476,13 @@ public class PubSubServer extends Server implements RoomRpc {
         }
     }
 
-    /** Subscriptions of the open connections (for inspection). */
-    public List<String> subscriptions() {
-        List<String> out = new ArrayList<>();
-        for (Connection c : getConnections()) {
-            out.add(c.id() + "=" + stateOf(c).get("topics"));
+    /** A JSON object's text as a map; anything else is refused. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readObject(String text) {
+        if (!(Json.parse(text, Object.class) instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("Expected a JSON object");
         }
-        return out;
+        return (Map<String, Object>) m;
     }
 
     // ---- RPC between the objects of a room (internal to partysub) ----

@@ -2,6 +2,7 @@ package dev.partyflare.pubsub;
 
 import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.Env;
+import dev.partyflare.durable.Json;
 import dev.partyflare.durable.ListOptions;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.TimerHandle;
@@ -530,7 +531,7 @@ final class RoomNode {
                 m.put("id", e.seq());
                 m.put("topic", e.topic());
                 m.put("data", e.data());
-                texts[1] = JsonText.write(m);
+                texts[1] = Json.stringify(m);
             }
             store(s, new Wire.Stored(e.seq(), texts[1], null));
             if (live) {
@@ -541,7 +542,7 @@ final class RoomNode {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("topic", e.topic());
                 m.put("data", e.data());
-                texts[0] = JsonText.write(m);
+                texts[0] = Json.stringify(m);
             }
             if (live) {
                 s.conn.send(texts[0]);

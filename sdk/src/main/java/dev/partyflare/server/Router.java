@@ -85,18 +85,17 @@ final class Router {
             }
         }
         for (String b : env.namespaceNames()) {
-            if (b.equalsIgnoreCase(party) || kebab(b).equals(party)) {
+            if (b.equalsIgnoreCase(party) || kebabCase(b).equals(party)) {
                 return b;
             }
         }
         return null;
     }
 
-    /** partyserver's camelCase → kebab-case ({@code ChatHib} → {@code chat-hib}, {@code MY_ROOM} → {@code my-room}). */
-    static String kebab(String s) {
-        return Server.partyName(s);
-    }
-
+    /**
+     * partyserver's camelCaseToKebabCase ({@code ChatHib} → {@code chat-hib}, {@code MY_ROOM} →
+     * {@code my-room}); the one definition behind {@link Server#partyName} and partysub's routing.
+     */
     static String kebabCase(String s) {
         if (s.equals(s.toUpperCase(Locale.ROOT)) && !s.equals(s.toLowerCase(Locale.ROOT))) {
             return s.toLowerCase(Locale.ROOT).replace('_', '-');

@@ -4,6 +4,7 @@ import dev.partyflare.durable.AlarmInvocationInfo;
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.Env;
+import dev.partyflare.durable.Json;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.WebSocket;
@@ -462,14 +463,15 @@ public abstract class Server extends DurableObject {
     @SuppressWarnings("unchecked")
     static Map<String, Object> decodeProps(String header) {
         String trimmed = header.trim();
-        byte[] json = trimmed.startsWith("{")
-                ? trimmed.getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                : Base64.getDecoder().decode(trimmed);
-        return Request.builder("POST", "http://props/").body(json).build().json(Map.class);
+        String json = trimmed.startsWith("{")
+                ? trimmed
+                : new String(Base64.getDecoder().decode(trimmed), java.nio.charset.StandardCharsets.UTF_8);
+        return Json.parse(json, Map.class);
     }
 
     static String encodeProps(Map<String, Object> props) {
-        return Base64.getEncoder().encodeToString(Response.json(props).bytes());
+        return Base64.getEncoder()
+                .encodeToString(Json.stringify(props).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     // ---- routing ----

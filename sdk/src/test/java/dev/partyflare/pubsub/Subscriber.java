@@ -82,7 +82,7 @@ final class Subscriber {
     }
 
     private void onMessage(WebSocket socket, String text) {
-        Map<?, ?> m = Request.post("http://json/", text).json(Map.class);
+        Map<?, ?> m = dev.partyflare.durable.Json.parse(text, Map.class);
         if (m.containsKey("__move")) {
             moves.incrementAndGet();
             return;

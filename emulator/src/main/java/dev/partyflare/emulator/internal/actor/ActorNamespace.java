@@ -378,8 +378,10 @@ public final class ActorNamespace implements DurableObjectNamespace {
         try {
             return s.namespace().run(s.id(), null, obj -> code.run((O) obj, actor.state()));
         } catch (ActorBrokenException e) {
-            throw new dev.partyflare.durable.DurableObjectException(
-                    e.errorType(), e.getMessage(), true, true, false, false, "");
+            throw dev.partyflare.durable.DurableObjectException.builder(e.errorType(), e.getMessage())
+                    .remote(true)
+                    .durableObjectReset(true)
+                    .build();
         }
     }
 

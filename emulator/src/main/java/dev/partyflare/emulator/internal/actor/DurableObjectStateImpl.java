@@ -166,23 +166,14 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public void sleep(Duration duration) {
-        RuntimeClock clock = namespace.services().clock();
-        long until = clock.millis() + Math.max(0, duration.toMillis());
         try {
-            EventContext.awaitIo(() -> {
-                clock.sleepUntil(until);
-                return null;
-            });
+            namespace.services().clock().sleepAsIo(duration);
         } catch (InterruptedException e) {
             if (lifecycle.isBroken()) {
                 throw lifecycle.resetWhileAway();
             }
             Thread.currentThread().interrupt();
             throw new IllegalStateException("sleep() was interrupted", e);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

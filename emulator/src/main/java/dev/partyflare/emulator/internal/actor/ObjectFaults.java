@@ -41,7 +41,7 @@ public final class ObjectFaults {
         if (left == 1) {
             overloaded.remove(hex, n);
         }
-        throw new DurableObjectException("java.lang.Error", OVERLOADED, false, false, false, true, "");
+        throw DurableObjectException.overloaded(OVERLOADED);
     }
 
     public void clear() {

@@ -196,12 +196,14 @@ final class StubImpl implements DurableObjectStub {
             // fetch errors carry remote: true; RPC errors from a reset and internal errors do not
             // (observed on workerd)
             boolean remote = isFetch && !e.internal();
-            throw new DurableObjectException(e.errorType(), e.getMessage(), remote, !e.internal(), false, false, "");
+            throw DurableObjectException.builder(e.errorType(), e.getMessage())
+                    .remote(remote)
+                    .durableObjectReset(!e.internal())
+                    .build();
         } catch (DurableObjectException | ActorResetError e) {
             throw e; // already remote, or the caller itself being reset
         } catch (RpcInvoker.NoSuchMethodException e) {
-            throw new DurableObjectException(
-                    "java.lang.NoSuchMethodException", e.getMessage(), true, false, false, false, "");
+            throw DurableObjectException.remote("java.lang.NoSuchMethodException", e.getMessage(), "");
         } catch (Exception | Error e) {
             Actor a = namespace.liveActor(id);
             if (a != null) {
@@ -220,14 +222,8 @@ final class StubImpl implements DurableObjectStub {
                                 0,
                                 0);
             }
-            throw new DurableObjectException(
-                    e.getClass().getName(),
-                    e.getMessage() == null ? "" : e.getMessage(),
-                    true,
-                    false,
-                    false,
-                    false,
-                    stackOf(e));
+            throw DurableObjectException.remote(
+                    e.getClass().getName(), e.getMessage() == null ? "" : e.getMessage(), stackOf(e));
         }
     }
 

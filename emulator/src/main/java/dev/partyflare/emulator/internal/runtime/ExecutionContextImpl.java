@@ -65,20 +65,11 @@ final class ExecutionContextImpl implements ExecutionContext {
 
     @Override
     public void sleep(Duration duration) {
-        RuntimeClock clock = runtime.clock();
-        long until = clock.millis() + Math.max(0, duration.toMillis());
         try {
-            EventContext.awaitIo(() -> {
-                clock.sleepUntil(until);
-                return null;
-            });
+            runtime.clock().sleepAsIo(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("sleep() was interrupted", e);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -67,6 +67,24 @@ public abstract class RuntimeClock {
         }
     }
 
+    /**
+     * {@code ctx.sleep(duration)}: sleeps on this clock as an I/O wait, so the calling event's input
+     * gate opens meanwhile ({@link dev.partyflare.emulator.internal.exec.EventContext#awaitIo}).
+     */
+    public void sleepAsIo(java.time.Duration duration) throws InterruptedException {
+        long until = millis() + Math.max(0, duration.toMillis());
+        try {
+            dev.partyflare.emulator.internal.exec.EventContext.awaitIo(() -> {
+                sleepUntil(until);
+                return null;
+            });
+        } catch (InterruptedException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** This clock as a {@link java.time.Clock} (UTC). */
     public Clock asJavaClock() {
         return asJavaClock(this::millis);
