@@ -21,6 +21,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code ctx.storage}: validation, value encoding, limits and transactions over the object's
  * {@link ObjectStorage}. Every call checks that it runs inside the object's own event.
+ *
+ * <p>Over 500 lines: it is the whole of {@code ctx.storage} (KV reads and writes with their limits,
+ * list, alarms, transactions, the SQL handle), each a short check-encode-delegate step, plus the
+ * transaction view that mirrors it; the storing itself is {@link ObjectStorage}'s.
  */
 public final class StorageApi implements DurableObjectStorage {
     /** What the storage API needs from the object's event handling (narrow, as workerd's hooks). */
