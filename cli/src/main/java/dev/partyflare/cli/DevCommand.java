@@ -294,7 +294,7 @@ final class DevCommand implements Callable<Integer> {
      * The command-line flags, over the options the project gives ({@code [partyflare]} settings are
      * already in those: the config's mapping applies them).
      */
-    private EmulatorOptions.Builder withSettings(EmulatorOptions.Builder b) {
+    EmulatorOptions.Builder withSettings(EmulatorOptions.Builder b) {
         if (eventTimeoutMs != null) {
             b.eventTimeout(eventTimeoutMs <= 0 ? null : Duration.ofMillis(eventTimeoutMs));
         }
