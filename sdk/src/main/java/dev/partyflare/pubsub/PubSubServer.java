@@ -87,8 +87,19 @@ public class PubSubServer extends Server implements RoomRpc {
                         ns = ns.jurisdiction(p.config.jurisdiction);
                     }
                     if (ns.idFromName(name()).equals(ctx.id())) {
+                        if (pubsub != null && pubsub != p) {
+                            // two bindings of one class are one namespace (as on Cloudflare): their
+                            // rooms would be the same objects under two configurations
+                            String[] both = {pubsub.config.binding, p.config.binding};
+                            java.util.Arrays.sort(both);
+                            pubsub = null;
+                            throw new IllegalStateException("The pub/sub bindings " + both[0] + " and "
+                                    + both[1] + " point at the same Durable Object class, so they"
+                                    + " share their objects and this room cannot tell which configuration is"
+                                    + " its own; bind each configuration to a subclass of its own"
+                                    + " (class BusA extends PubSubServer {})");
+                        }
                         pubsub = p;
-                        break;
                     }
                 }
             }

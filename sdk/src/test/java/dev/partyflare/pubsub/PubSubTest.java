@@ -178,6 +178,30 @@ class PubSubTest {
         }
     }
 
+    /**
+     * Two bindings of one class are one namespace, as on Cloudflare: two configurations on it would
+     * share their rooms' objects, so the room refuses to guess which is its own.
+     */
+    @Test
+    void twoConfigurationsOnOneClassAreRefusedWithAClearError() {
+        PubSub a = PubSub.create(PubSubConfig.binding("SameA").nodes(2));
+        PubSub b = PubSub.create(PubSubConfig.binding("SameB").nodes(3));
+        emu = Emulator.start(EmulatorOptions.builder()
+                .workerName("pubsub-test")
+                .worker((req, env, ctx) ->
+                        a.route(req, env).or(() -> b.route(req, env)).orElseGet(() -> Response.text("Not found", 404)))
+                .durableObject("SameA", PubSubServer.class)
+                .durableObject("SameB", PubSubServer.class)
+                .http(false)
+                .build());
+        Response r =
+                emu.fetch(Request.post("http://localhost/parties/same-a/room", "{\"topic\":\"t\",\"data\":\"d\"}"));
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.text())
+                .contains("The pub/sub bindings SameA and SameB point at the same Durable Object class")
+                .contains("subclass");
+    }
+
     @Test
     void nodesArePlacedByWeightAndClientsGoToTheirLocation() throws Exception {
         PubSub p = PubSub.create(
