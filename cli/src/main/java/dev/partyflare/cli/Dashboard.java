@@ -49,6 +49,13 @@ final class Dashboard implements Worker {
         return requestPath.equals(dashboardPath) || requestPath.startsWith(dashboardPath + "/");
     }
 
+    /** Cron triggers and scheduled events are the user's Worker's. */
+    @Override
+    public void scheduled(dev.partyflare.durable.ScheduledController controller, Env env, ExecutionContext ctx)
+            throws Exception {
+        next.get().scheduled(controller, env, ctx);
+    }
+
     @Override
     public Response fetch(Request request, Env env, ExecutionContext ctx) throws Exception {
         String p = request.path();

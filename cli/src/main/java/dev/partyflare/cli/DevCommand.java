@@ -135,6 +135,12 @@ final class DevCommand implements Callable<Integer> {
     String dashboardToken;
 
     @Option(
+            names = "--test-scheduled",
+            description = "Serve /__scheduled?cron=..., which runs the Worker's scheduled handler, as wrangler dev"
+                    + " --test-scheduled does (/cdn-cgi/handler/scheduled?cron=...&time=... is always served).")
+    boolean testScheduled;
+
+    @Option(
             names = "--clock",
             paramLabel = "CLOCK",
             description = "real (default), or manual: the runtime clock starts now and moves only when the admin API"
@@ -310,6 +316,9 @@ final class DevCommand implements Callable<Integer> {
         if (strictLimits != null) {
             b.strictLimits(strictLimits);
         }
+        if (testScheduled) {
+            b.testScheduled(true);
+        }
         for (String v : vars) {
             int colon = v.indexOf(':');
             if (colon <= 0) {
@@ -423,6 +432,17 @@ final class DevCommand implements Callable<Integer> {
         if (watching) {
             out.println(
                     "Watching " + project.watched() + " and " + project.config().getFileName() + " for changes");
+        }
+        if (!emulator.cronTriggers().isEmpty()) {
+            out.println("Cron triggers (UTC, on the runtime clock):");
+            for (dev.partyflare.emulator.CronTrigger t : emulator.cronTriggers()) {
+                out.println("  - " + t.cron() + "  next: "
+                        + t.nextRun().map(Object::toString).orElse("never"));
+            }
+            out.println(term.dim("  Run one now: curl \"" + emulator.url().orElseThrow()
+                    + "/cdn-cgi/handler/scheduled?cron="
+                    + emulator.cronTriggers().get(0).cron().replace(' ', '+')
+                    + "\"" + (options.testScheduled() ? " or /__scheduled?cron=..." : "")));
         }
         if (clock == ClockMode.manual) {
             out.println("Clock: manual, at " + emulator.time().now() + " (it moves only through POST " + dashboardPath

@@ -115,7 +115,76 @@ public final class Emulator implements AutoCloseable {
         }
         this.http = frontend;
         this.time = new ClockControl(clock, settled, runtime.activity(), options.settleTimeout());
+        runtime.setTestScheduled(options.testScheduled());
+        runtime.setCronTriggers(cronExpressions(options));
         runtime.startWatchdog(options.eventTimeout());
+    }
+
+    private static List<dev.partyflare.emulator.internal.cron.CronExpression> cronExpressions(EmulatorOptions o) {
+        List<dev.partyflare.emulator.internal.cron.CronExpression> out = new ArrayList<>();
+        for (String c : o.cronTriggers()) {
+            out.add(dev.partyflare.emulator.internal.cron.CronExpression.parse(c));
+        }
+        return out;
+    }
+
+    /**
+     * Fires the Worker's {@code scheduled} handler now, as a cron trigger would (Miniflare's {@code
+     * scheduled()}; {@code /cdn-cgi/handler/scheduled} over HTTP), with {@code scheduledTime} now on the
+     * runtime clock, and waits for it and its {@code waitUntil} work. Never throws for errors of user
+     * code: they make the outcome {@code exception}.
+     *
+     * @param cron the cron to report in {@code controller.cron()} (need not be configured)
+     */
+    public ScheduledResult runScheduled(String cron) {
+        return runScheduled(cron, Instant.ofEpochMilli(clock.millis()));
+    }
+
+    /** {@link #runScheduled(String)} with the given {@code scheduledTime}. */
+    public ScheduledResult runScheduled(String cron, Instant scheduledTime) {
+        java.util.Objects.requireNonNull(cron, "cron");
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                runtime.activity().begin("Worker scheduled", () -> "\"" + cron + "\"");
+        Runnable waited = settled == null ? () -> {} : settled.startWaiting();
+        java.util.concurrent.CompletableFuture<DurableRuntime.ScheduledRun> run;
+        try {
+            run = java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> {
+                                work.attach();
+                                try {
+                                    return runtime.scheduled(cron, scheduledTime.toEpochMilli());
+                                } finally {
+                                    work.end();
+                                }
+                            },
+                            callers)
+                    .thenCompose(f -> f);
+        } catch (RuntimeException e) {
+            waited.run();
+            work.end();
+            throw e;
+        }
+        try {
+            DurableRuntime.ScheduledRun r = run.get();
+            return new ScheduledResult(r.ok() ? "ok" : "exception", r.noRetry(), r.error());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running the scheduled handler", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The emulator failed to run the scheduled handler", e.getCause());
+        } finally {
+            waited.run();
+        }
+    }
+
+    /** The Worker's cron triggers and when each fires next on the runtime clock. */
+    public List<CronTrigger> cronTriggers() {
+        List<CronTrigger> out = new ArrayList<>();
+        for (var e : runtime.cronTriggers()) {
+            out.add(new CronTrigger(
+                    e.cron(), e.next() < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(e.next()))));
+        }
+        return out;
     }
 
     private static String rootMessage(Throwable e) {
@@ -434,6 +503,7 @@ public final class Emulator implements AutoCloseable {
         }
         if (clock instanceof ManualRuntimeClock m) {
             m.resetTo(clockStart);
+            runtime.rescheduleCronTriggers(); // the clock forgot their timers
         }
         runtime.forgetWaitingWork();
     }
@@ -730,6 +800,12 @@ public final class Emulator implements AutoCloseable {
             bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
         }
         runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
+        runtime.setTestScheduled(newOptions.testScheduled());
+        if (!newOptions
+                .cronTriggers()
+                .equals(runtime.cronTriggers().stream().map(e -> e.cron()).toList())) {
+            runtime.setCronTriggers(cronExpressions(newOptions));
+        }
     }
 
     /** The runtime clock. */

@@ -68,6 +68,8 @@ public final class EmulatorOptions {
     private final boolean chaosHibernation;
     private final boolean journal;
     private final OutboundHandler outbound;
+    private final List<String> cronTriggers;
+    private final boolean testScheduled;
 
     /**
      * A Durable Object class under a binding name.
@@ -118,6 +120,8 @@ public final class EmulatorOptions {
         this.chaosHibernation = b.chaosHibernation;
         this.journal = b.journal;
         this.outbound = b.outbound;
+        this.cronTriggers = List.copyOf(b.cronTriggers);
+        this.testScheduled = b.testScheduled;
     }
 
     public static Builder builder() {
@@ -264,6 +268,16 @@ public final class EmulatorOptions {
         return outbound;
     }
 
+    /** The Worker's cron triggers ({@code [triggers] crons}), fired on the runtime clock. */
+    public List<String> cronTriggers() {
+        return cronTriggers;
+    }
+
+    /** Whether {@code /__scheduled?cron=…} runs the Worker's scheduled handler (wrangler's {@code --test-scheduled}). */
+    public boolean testScheduled() {
+        return testScheduled;
+    }
+
     /** The state directory, or null for in-memory storage (lost on close). */
     public Path persistTo() {
         return persistTo;
@@ -299,6 +313,8 @@ public final class EmulatorOptions {
         b.chaosHibernation = chaosHibernation;
         b.journal = journal;
         b.outbound = outbound;
+        b.cronTriggers.addAll(cronTriggers);
+        b.testScheduled = testScheduled;
         return b;
     }
 
@@ -332,6 +348,8 @@ public final class EmulatorOptions {
         private boolean chaosHibernation;
         private boolean journal;
         private OutboundHandler outbound;
+        private final List<String> cronTriggers = new ArrayList<>();
+        private boolean testScheduled;
 
         private Builder() {}
 
@@ -590,6 +608,33 @@ public final class EmulatorOptions {
         /** Compatibility flags that turn a dated behaviour on before its date, or off after it. */
         public Builder compatibilityFlags(List<String> flags) {
             this.compatibilityFlags = new ArrayList<>(flags);
+            return this;
+        }
+
+        /**
+         * The Worker's cron triggers, as {@code [triggers] crons} in wrangler.toml: each fires the Worker's
+         * {@code scheduled} handler at every matching minute of the runtime clock (UTC), so a manual
+         * clock's {@code advance} fires them too. Cloudflare's syntax: five fields, lists, ranges, steps,
+         * month and weekday names, {@code L}, {@code W} and {@code #}. Replaces earlier ones.
+         *
+         * @throws IllegalArgumentException naming the expression and what is wrong with it
+         */
+        public Builder cronTriggers(List<String> crons) {
+            for (String c : crons) {
+                dev.partyflare.emulator.internal.cron.CronExpression.parse(c);
+            }
+            this.cronTriggers.clear();
+            this.cronTriggers.addAll(crons);
+            return this;
+        }
+
+        /**
+         * Serves {@code /__scheduled?cron=…}, which runs the Worker's scheduled handler, as {@code wrangler
+         * dev --test-scheduled} does. Off by default: the path then reaches the Worker. ({@code
+         * /cdn-cgi/handler/scheduled} is always served, as {@code wrangler dev} does.)
+         */
+        public Builder testScheduled(boolean on) {
+            this.testScheduled = on;
             return this;
         }
 

@@ -315,4 +315,41 @@ class ConfigTest {
                 .anySatisfy(w ->
                         assertThat(w).contains("wrangler.toml:6: unknown setting \"idle_timeout\" in [partyflare]"));
     }
+
+    @Test
+    void cronTriggersAreReadCheckedAndReachTheOptions() throws Exception {
+        Path toml = write("wrangler.toml", TOML + "\n[triggers]\ncrons = [\"*/3 * * * *\", \"59 23 LW * *\"]\n");
+        assertThat(WranglerConfig.load(toml).crons()).containsExactly("*/3 * * * *", "59 23 LW * *");
+        assertThat(EmulatorOptions.fromConfig(toml).build().cronTriggers())
+                .containsExactly("*/3 * * * *", "59 23 LW * *");
+
+        Path jsonc = write("wrangler.jsonc", """
+                {
+                  "name": "w",
+                  "main": "dev.partyflare.fixtures.TestWorker",
+                  // every Friday evening
+                  "triggers": { "crons": ["0 18 * * FRI",], },
+                }
+                """);
+        assertThat(EmulatorOptions.fromConfig(jsonc).build().cronTriggers()).containsExactly("0 18 * * FRI");
+    }
+
+    @Test
+    void aBadCronNamesItsLineAndTheField() throws Exception {
+        String text = TOML + "\n[triggers]\ncrons = [\n  \"*/5 * * * *\",\n  \"0 0 * * 0\",\n]\n";
+        Path toml = write("wrangler.toml", text);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(toml));
+        assertThat(e.line()).isEqualTo(text.lines().toList().indexOf("  \"0 0 * * 0\",") + 1);
+        assertThat(e.getMessage())
+                .contains("Invalid cron expression \"0 0 * * 0\": the day-of-week field \"0\" is out of range")
+                .contains("hint:");
+
+        Path notList = write("wrangler.toml", TOML + "\n[triggers]\ncrons = \"* * * * *\"\n");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> WranglerConfig.load(notList))
+                        .getMessage())
+                .contains("triggers.crons must be a list of cron expressions");
+        assertThatThrownBy(() -> EmulatorOptions.builder().cronTriggers(java.util.List.of("* * *")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must have 5 fields");
+    }
 }

@@ -244,6 +244,28 @@ public final class PartyflareEnv implements AutoCloseable {
     }
 
     /**
+     * Fires the Worker's {@code scheduled} handler now with {@code controller.cron()} = {@code cron}
+     * (configured or not) and {@code scheduledTime} now on the runtime clock, and waits until it and
+     * its {@code waitUntil} work have ended, as vitest-pool-workers' {@code SELF.scheduled()} does.
+     * Errors of the handler do not throw: the result's outcome is {@code exception}, and they are in
+     * {@link #uncaughtErrors()}. Configured cron triggers also fire by themselves whenever the clock
+     * passes their minute ({@code time().advance(...)}).
+     */
+    public dev.partyflare.emulator.ScheduledResult runScheduled(String cron) {
+        return emulator().runScheduled(cron);
+    }
+
+    /** {@link #runScheduled(String)} with the given {@code scheduledTime}. */
+    public dev.partyflare.emulator.ScheduledResult runScheduled(String cron, Instant scheduledTime) {
+        return emulator().runScheduled(cron, scheduledTime);
+    }
+
+    /** The configured cron triggers and when each fires next on the runtime clock. */
+    public List<dev.partyflare.emulator.CronTrigger> cronTriggers() {
+        return emulator().cronTriggers();
+    }
+
+    /**
      * Moves the clock to the alarm of the object behind {@code stub} (firing every timer and alarm
      * due until then, as real time would) and waits until that alarm has run. Returns false, doing
      * nothing, when no alarm is set. An alarm already due is only waited for.

@@ -16,6 +16,7 @@ import java.util.Map;
  * A parsed wrangler configuration, before its class names are resolved.
  *
  * @param warnings things that work but are probably mistakes (unknown keys, missing migrations)
+ * @param crons the cron triggers ({@code [triggers] crons}), checked
  */
 public record ProjectConfig(
         Path file,
@@ -28,7 +29,8 @@ public record ProjectConfig(
         List<BindingConfig> bindings,
         List<MigrationConfig> migrations,
         Map<String, Object> partyflare,
-        List<String> warnings) {
+        List<String> warnings,
+        List<String> crons) {
 
     /** One {@code [[durable_objects.bindings]]} entry. */
     public record BindingConfig(String name, String className, String scriptName) {}
@@ -47,6 +49,7 @@ public record ProjectConfig(
         }
         b.compatibilityFlags(compatibilityFlags);
         b.vars(vars);
+        b.cronTriggers(crons);
         if (main == null) {
             throw error(
                     0,

@@ -286,8 +286,63 @@ public final class WranglerConfig {
             if (cpu.isNumber() && !partyflare.containsKey("event_timeout_ms")) {
                 partyflare.put("event_timeout_ms", cpu.longValue());
             }
+            List<String> crons = crons(root.get("triggers"));
             return new ProjectConfig(
-                    file, text, name, main, compat, compatFlags, vars, bindings, migrations, partyflare, warnings);
+                    file,
+                    text,
+                    name,
+                    main,
+                    compat,
+                    compatFlags,
+                    vars,
+                    bindings,
+                    migrations,
+                    partyflare,
+                    warnings,
+                    crons);
+        }
+
+        /** {@code [triggers] crons = [...]}: each a cron expression in Cloudflare's syntax. */
+        private List<String> crons(JsonNode triggers) {
+            if (triggers == null || triggers.isNull()) {
+                return List.of();
+            }
+            String example = "[triggers]\ncrons = [\"*/5 * * * *\", \"0 15 1 * *\"]";
+            if (!triggers.isObject()) {
+                throw fail("triggers", "\"triggers\" must be a table with a \"crons\" list", example);
+            }
+            for (String k : triggers.propertyNames()) {
+                if (!k.equals("crons")) {
+                    warnings.add(at(k) + "unknown key \"" + k + "\" in triggers (ignored)");
+                }
+            }
+            JsonNode list = triggers.get("crons");
+            if (list == null || list.isNull()) {
+                return List.of();
+            }
+            if (!list.isArray()) {
+                throw fail("crons", "triggers.crons must be a list of cron expressions", example);
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode c : list) {
+                if (!c.isString()) {
+                    throw fail("crons", "triggers.crons must be a list of strings, not " + list, example);
+                }
+                String cron = c.asString();
+                try {
+                    dev.partyflare.emulator.internal.cron.CronExpression.parse(cron);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(
+                            file,
+                            lineOf(cron) > 0 ? lineOf(cron) : lineOf("crons"),
+                            e.getMessage(),
+                            "Five fields, minute hour day-of-month month day-of-week, in UTC; weekdays are 1-7"
+                                    + " from Sunday (or SUN-SAT), e.g. \"0 18 * * FRI\"",
+                            null);
+                }
+                out.add(cron);
+            }
+            return out;
         }
 
         private String at(String value) {

@@ -41,6 +41,9 @@ public final class DurableRuntime implements AutoCloseable {
     private final dev.partyflare.emulator.internal.actor.Journal journal;
     private final dev.partyflare.emulator.internal.actor.ObjectFaults faults =
             new dev.partyflare.emulator.internal.actor.ObjectFaults();
+    private final CronScheduler crons;
+    private final TriggerRoutes triggerRoutes = new TriggerRoutes(this);
+    private volatile boolean testScheduled;
     /** Answers outbound fetch in place of the network when set (tests). */
     private volatile java.util.function.Function<Request, Response> outboundHandler;
 
@@ -77,6 +80,7 @@ public final class DurableRuntime implements AutoCloseable {
         this.errorListener = errorListener;
         this.storage = storage;
         this.alarms = new AlarmScheduler(clock);
+        this.crons = new CronScheduler(clock, this, activity);
         this.services = new ActorServices(
                 clock,
                 this::env,
@@ -195,6 +199,9 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** {@link #fetch(Request)} for work already counted (and attached to this thread) by the caller. */
     public Response fetchCounted(Request request) {
+        if (triggerRoutes.handles(request, testScheduled)) {
+            return triggerRoutes.serve(request);
+        }
         EventContext previous = EventContext.enterWorker();
         try {
             Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
@@ -211,6 +218,84 @@ public final class DurableRuntime implements AutoCloseable {
         } finally {
             EventContext.exit(previous);
         }
+    }
+
+    /** How a scheduled event ended: {@code ok} or not, {@code noRetry()} called, what failed. */
+    public record ScheduledRun(boolean ok, boolean noRetry, Throwable error) {}
+
+    /**
+     * Runs the Worker's {@code scheduled} on the calling thread (which should hold counted work); the
+     * result completes once the handler and its {@code waitUntil} work have ended. Never throws for
+     * errors of user code: they make the outcome an exception and are reported.
+     */
+    public java.util.concurrent.CompletableFuture<ScheduledRun> scheduled(String cron, long scheduledTime) {
+        dev.partyflare.durable.ScheduledController controller =
+                new dev.partyflare.durable.ScheduledController(cron, scheduledTime);
+        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true);
+        String where = "Worker scheduled \"" + cron + "\"";
+        Throwable failure = null;
+        EventContext previous = EventContext.enterWorker();
+        try {
+            worker.scheduled(controller, env, ctx);
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+                throw vme;
+            }
+            failure = e;
+            reportError(where, e);
+        } finally {
+            EventContext.exit(previous);
+        }
+        Throwable thrown = failure;
+        return ctx.allWaitUntil().handle((v, e) -> {
+            Throwable error = thrown != null
+                    ? thrown
+                    : e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                            ? ce.getCause()
+                            : e;
+            return new ScheduledRun(error == null, controller.noRetryCalled(), error);
+        });
+    }
+
+    /**
+     * Runs the Worker's {@code scheduled} as {@code wrangler dev --test-scheduled}'s {@code /__scheduled}
+     * does: nothing when the Worker has no handler; errors propagate; waitUntil work is not awaited.
+     */
+    void scheduledAsTest(String cron, long scheduledTime) throws Exception {
+        EventContext previous = EventContext.enterWorker();
+        try {
+            worker.scheduled(
+                    new dev.partyflare.durable.ScheduledController(cron, scheduledTime),
+                    env,
+                    new ExecutionContextImpl(this));
+        } catch (UnsupportedOperationException e) {
+            // Worker's default: no handler (also behind a wrapper such as the dev dashboard)
+            if (!Worker.NO_SCHEDULED_HANDLER.equals(e.getMessage())) {
+                throw e;
+            }
+        } finally {
+            EventContext.exit(previous);
+        }
+    }
+
+    /** Fires the configured cron triggers on the clock from now on, replacing the previous ones. */
+    public void setCronTriggers(List<dev.partyflare.emulator.internal.cron.CronExpression> expressions) {
+        crons.replace(expressions);
+    }
+
+    /** The cron triggers and their next runs. */
+    public List<CronScheduler.Entry> cronTriggers() {
+        return crons.entries();
+    }
+
+    /** Schedules the cron triggers again from now (the manual clock forgot its timers on a full reset). */
+    public void rescheduleCronTriggers() {
+        crons.reschedule();
+    }
+
+    /** Serves {@code /__scheduled} as {@code wrangler dev --test-scheduled} does. */
+    public void setTestScheduled(boolean on) {
+        this.testScheduled = on;
     }
 
     void reportError(String where, Throwable e) {
@@ -381,6 +466,7 @@ public final class DurableRuntime implements AutoCloseable {
         if (watchdog != null) {
             watchdog.cancel(false);
         }
+        crons.stop();
         alarms.cancelAll();
         clock.shutdown();
         outbound.close();
@@ -392,6 +478,7 @@ public final class DurableRuntime implements AutoCloseable {
         if (watchdog != null) {
             watchdog.cancel(false);
         }
+        crons.stop();
         alarms.cancelAll();
         clock.shutdown();
         storage.crash();

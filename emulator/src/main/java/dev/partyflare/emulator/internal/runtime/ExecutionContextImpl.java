@@ -17,8 +17,16 @@ final class ExecutionContextImpl implements ExecutionContext {
     /** {@code Date.now()} as the running event sees it: frozen between I/O waits. */
     private final Clock eventClock;
 
+    /** The waitUntil work of a scheduled event, whose outcome waits for it; null for fetch. */
+    private final java.util.List<java.util.concurrent.CompletableFuture<?>> tracked;
+
     ExecutionContextImpl(DurableRuntime runtime) {
+        this(runtime, false);
+    }
+
+    ExecutionContextImpl(DurableRuntime runtime, boolean trackWaitUntil) {
         this.runtime = runtime;
+        this.tracked = trackWaitUntil ? new java.util.concurrent.CopyOnWriteArrayList<>() : null;
         RuntimeClock clock = runtime.clock();
         this.eventClock = RuntimeClock.asJavaClock(() -> EventContext.eventMillis(clock::millis));
     }
@@ -27,15 +35,26 @@ final class ExecutionContextImpl implements ExecutionContext {
     public void waitUntil(Runnable task) {
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 runtime.activity().begin("Worker waitUntil task", null);
+        java.util.concurrent.CompletableFuture<Void> done = track(new java.util.concurrent.CompletableFuture<>());
         Thread.ofVirtual().name("partyflare-waitUntil").start(() -> {
             work.attach();
             EventContext prev = EventContext.enterWorker();
+            Throwable failure = null;
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
+                failure = e;
                 runtime.reportError("Worker waitUntil task", e);
             } finally {
                 EventContext.exit(prev);
+                // completed before the work ends: a waiter resumes before the count can drop
+                if (done != null) {
+                    if (failure == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(failure);
+                    }
+                }
                 work.end();
             }
         });
@@ -45,12 +64,49 @@ final class ExecutionContextImpl implements ExecutionContext {
     public void waitUntil(CompletionStage<?> work) {
         dev.partyflare.emulator.internal.exec.Activity.Work pending =
                 runtime.activity().begin("Worker waitUntil", null);
+        track(work.toCompletableFuture());
         work.whenComplete((v, e) -> {
             pending.end();
             if (e != null) {
                 runtime.reportError("Worker waitUntil", e);
             }
         });
+    }
+
+    private <F extends java.util.concurrent.CompletableFuture<?>> F track(F f) {
+        if (tracked == null) {
+            return null;
+        }
+        tracked.add(f);
+        return f;
+    }
+
+    /**
+     * Completes when every waitUntil task of this event has ended, those added meanwhile included;
+     * exceptionally when one failed.
+     */
+    java.util.concurrent.CompletableFuture<Void> allWaitUntil() {
+        return allWaitUntil(0);
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> allWaitUntil(int from) {
+        int to = tracked.size();
+        if (from == to) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        java.util.concurrent.CompletableFuture<?>[] batch =
+                tracked.subList(from, to).toArray(new java.util.concurrent.CompletableFuture<?>[0]);
+        java.util.concurrent.CompletableFuture<Void> all = java.util.concurrent.CompletableFuture.allOf(batch);
+        java.util.concurrent.CompletableFuture<Void> out = new java.util.concurrent.CompletableFuture<>();
+        all.whenComplete((v, e) -> allWaitUntil(to).whenComplete((v2, e2) -> {
+            Throwable first = e != null ? e : e2;
+            if (first != null) {
+                out.completeExceptionally(first);
+            } else {
+                out.complete(null);
+            }
+        }));
+        return out;
     }
 
     @Override
