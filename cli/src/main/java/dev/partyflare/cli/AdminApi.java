@@ -102,6 +102,8 @@ final class AdminApi {
             new Route("POST", "/objects/{binding}/{object}/sockets/{socket}/send", AdminApi::sendToSocket),
             new Route("GET", "/pubsub", AdminApi::pubsubRooms),
             new Route("GET", "/pubsub/{binding}/{room}", AdminApi::pubsubRoom),
+            new Route("GET", "/crons", AdminApi::crons),
+            new Route("POST", "/crons/run", AdminApi::runCron),
             new Route("POST", "/reset", AdminApi::reset),
             new Route("GET", "/clock", AdminApi::clock),
             new Route("POST", "/clock/advance", AdminApi::advanceClock),
@@ -459,7 +461,62 @@ final class AdminApi {
         out.put("bindings", bindings);
         out.put("vars", vars);
         out.put("clock", api.emu().time().isControllable() ? "manual" : "real");
-        out.put("cron", "Cron triggers are not supported by partyflare yet");
+        out.put("crons", cronList(api));
+        return ok(out);
+    }
+
+    private static List<Map<String, Object>> cronList(AdminApi api) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (dev.partyflare.emulator.CronTrigger t : api.emu().cronTriggers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cron", t.cron());
+            m.put("nextRun", t.nextRun().map(Instant::toEpochMilli).orElse(null));
+            m.put("nextRunIso", t.nextRun().map(Instant::toString).orElse(null));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The config's cron triggers with their next run (UTC, runtime clock). */
+    private static Response crons(AdminApi api, Call call) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("crons", cronList(api));
+        return ok(out);
+    }
+
+    /**
+     * Runs the Worker's {@code scheduled} handler now for {@code cron} (query or JSON body), with
+     * {@code time} (epoch ms, default now) as its scheduled time, as wrangler's
+     * /cdn-cgi/handler/scheduled does; answers the run's outcome.
+     */
+    private static Response runCron(AdminApi api, Call call) {
+        String cron = call.request().queryParam("cron").orElse(null);
+        String time = call.request().queryParam("time").orElse(null);
+        String text = call.request().text();
+        if (cron == null && !text.isBlank()) {
+            if (!(parseJson(text) instanceof Map<?, ?> body)) {
+                throw new ApiError(400, "The body must be a JSON object: {\"cron\": \"*/5 * * * *\"}");
+            }
+            cron = body.get("cron") == null ? null : String.valueOf(body.get("cron"));
+            time = body.get("time") == null ? time : String.valueOf(body.get("time"));
+        }
+        if (cron == null) {
+            throw new ApiError(
+                    400, "Say which cron to run: ?cron=*/5+*+*+*+* (any expression; the config's are in GET /crons)");
+        }
+        Instant at;
+        try {
+            at = time == null ? api.emu().time().now() : Instant.ofEpochMilli((long) Double.parseDouble(time));
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "\"time\" must be epoch milliseconds, got " + time);
+        }
+        dev.partyflare.emulator.ScheduledResult r = api.emu().runScheduled(cron, at);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cron", cron);
+        out.put("scheduledTime", at.toEpochMilli());
+        out.put("outcome", r.outcome());
+        out.put("noRetry", r.noRetry());
+        out.put("error", r.error() == null ? null : String.valueOf(r.error()));
         return ok(out);
     }
 

@@ -55,6 +55,7 @@ class AdminApiTest {
                 .worker(dashboard)
                 .durableObject("NOTES", Notes.class)
                 .durableObject("ROOMS", Room.class)
+                .cronTriggers(java.util.List.of("*/5 * * * *"))
                 .http(false)
                 .persistTo(dir);
         if (manual) {
@@ -573,6 +574,28 @@ class AdminApiTest {
                 .contains(
                         "\"binding\":\"NOTES\",\"className\":\"dev.partyflare.cli.fixture.Notes\",\"storage\":\"sqlite\"");
         assertThat(b.json().get("clock").asString()).isEqualTo("manual");
-        assertThat(b.json().get("cron").asString()).contains("not supported");
+        assertThat(b.json().get("crons").toString()).contains("\"cron\":\"*/5 * * * *\"");
+    }
+
+    @Test
+    void cronTriggersAreListedWithTheirNextRunAndRunOnDemand() {
+        NotesApp.SCHEDULED.clear();
+        Answer crons = get("/crons");
+        assertThat(crons.json().get("crons").get(0).get("cron").asString()).isEqualTo("*/5 * * * *");
+        long next = crons.json().get("crons").get(0).get("nextRun").asLong();
+        assertThat(next).isGreaterThan(T0).isLessThanOrEqualTo(T0 + 5 * 60_000);
+        assertThat(next % (5 * 60_000)).isZero();
+
+        Answer ran = call("POST", "/crons/run?cron=*/5+*+*+*+*&time=" + T0, null);
+        assertThat(ran.status()).isEqualTo(200);
+        assertThat(ran.json().get("outcome").asString()).isEqualTo("ok");
+        assertThat(NotesApp.SCHEDULED).containsExactly("*/5 * * * * @" + T0);
+
+        Answer failed = call("POST", "/crons/run", "{\"cron\": \"fail\"}");
+        assertThat(failed.json().get("outcome").asString()).isEqualTo("exception");
+        assertThat(failed.json().get("error").asString()).contains("failed on purpose");
+
+        assertThat(call("POST", "/crons/run", null).status()).isEqualTo(400);
+        assertThat(call("POST", "/crons/run?cron=x&time=soon", null).status()).isEqualTo(400);
     }
 }

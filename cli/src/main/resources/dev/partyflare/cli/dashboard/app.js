@@ -777,8 +777,11 @@ async function renderWorkerView() {
         </tbody></table>
         <h3>Vars</h3>
         ${b && Object.keys(b.vars).length ? `<table><tbody>${Object.entries(b.vars).map(([k, v]) => `<tr><td class="mono">${esc(k)}</td><td class="value">${esc(typeof v === "string" ? v : JSON.stringify(v))}</td></tr>`).join("")}</tbody></table>` : `<p class="empty">No vars.</p>`}
-        <h3>Triggers</h3>
-        <p class="notice">Cron triggers are not supported by partyflare yet: <code>scheduled()</code> handlers do not run.</p>
+        <h3>Cron triggers</h3>
+        ${b && b.crons && b.crons.length ? `<table id="crons"><thead><tr><th>cron (UTC)</th><th>next run</th><th></th></tr></thead><tbody>
+          ${b.crons.map(c => `<tr><td class="mono">${esc(c.cron)}</td><td class="mono small">${c.nextRun ? esc(new Date(c.nextRun).toISOString().replace(".000Z", "Z")) : "never"}</td>
+            <td><button class="small" data-cron="${esc(c.cron)}">Run now</button></td></tr>`).join("")}
+        </tbody></table>` : `<p class="empty">No cron triggers (<code>[triggers] crons</code> in the config).</p>`}
         <h3>Clock</h3>
         <p>${S.clock && S.clock.manual ? "Manual (<code>--clock manual</code>): it moves only through the admin API or the buttons at the top." : "Real time."}</p>
       </section>
@@ -795,6 +798,13 @@ async function renderWorkerView() {
   </div>`;
   renderRequests();
   renderLog();
+  $$("#crons button[data-cron]").forEach(btn => btn.addEventListener("click", async () => {
+    const cron = btn.dataset.cron;
+    const r = await run("Run " + cron, () => api("POST", "/crons/run?cron=" + encodeURIComponent(cron)));
+    if (r) toast(r.outcome === "ok" ? `scheduled() ran for ${cron}` : `scheduled() for ${cron}: ${r.outcome}${r.error ? " — " + r.error : ""}`, r.outcome !== "ok");
+    S.bindings = await run("Bindings", () => api("GET", "/bindings"));
+    if (S.view === "worker") renderWorkerView();
+  }));
 }
 
 function renderRequests() {
