@@ -284,6 +284,12 @@ export class RawObject extends DurableObject {
     const log = (await storage.get("__alarm_log")) ?? [];
     const mode = (await storage.get("__alarm_mode")) ?? {};
     const expected = await storage.get("__alarm_expected");
+    if (mode.abort !== undefined) {
+      // abort() rolls back the run's writes: the run is logged in memory (read with ws-log)
+      events(this.key).push(`alarm ${info.retryCount} ${info.isRetry}`);
+      if (mode.abort === "none") this.ctx.abort("alarm abort");
+      this.ctx.abort("alarm abort", { retryAlarm: mode.abort });
+    }
     log.push({
       retryCount: info.retryCount,
       isRetry: info.isRetry,

@@ -84,6 +84,30 @@ public final class AlarmScenarios {
             Thread.sleep(700); // absence can only be observed by waiting past the time
             p.observeJson("log", p.get(o + "/alarm-log").text());
         }));
+        for (String abort : List.of("false", "true", "\"none\"")) {
+            String name = abort.equals("\"none\"") ? "no-options" : "retry-" + abort;
+            out.add(slow(
+                    "alarm.abort." + name,
+                    "alarms",
+                    "ctx.abort(reason" + (abort.startsWith("\"") ? "" : ", {retryAlarm: " + abort + "}")
+                            + ") in alarm(): the object is reset; is the alarm retried (~2 s later)?",
+                    p -> {
+                        String o = "/raw/RAW/" + p.unique("o");
+                        answer(p, "set", p.get(o + "/alarm-set?in=100" + mode("{\"abort\":" + abort + "}")));
+                        p.await(() -> p.get(o + "/ws-log"), a -> a.json().size() >= 1, Duration.ofSeconds(10));
+                        // a retry comes 2 s to 2.5 s after the first run; its absence shows only by waiting
+                        Probe.Answer runs = p.await(
+                                () -> p.get(o + "/ws-log"), a -> a.json().size() >= 2, Duration.ofMillis(3_500));
+                        p.observe("retried", runs.json().size() >= 2);
+                        p.observeJson("firstRun", runs.json().get(0).toString());
+                        answer(p, "alarmAfter", p.get(o + "/alarm-get"));
+                    }));
+        }
+        out.add(s(
+                "alarm.options",
+                "alarms",
+                "getAlarm({allowConcurrency}), setAlarm(t, {allowConcurrency, allowUnconfirmed}), deleteAlarm(same)",
+                p -> answer(p, "opts", p.get("/raw/RAW/" + p.unique("o") + "/alarm-opts"))));
         out.add(s("alarm.delete-all", "alarms", "deleteAll() deletes a pending alarm: it never fires", p -> {
             String o = "/raw/RAW/" + p.unique("o");
             p.get(o + "/alarm-set?in=300");
