@@ -136,6 +136,16 @@ export class RawObject extends DurableObject {
         return json({ set: (await storage.getAlarm()) !== null });
       case "alarm-log":
         return json((await storage.get("__alarm_log")) ?? []);
+      case "alarm-opts": {
+        // getAlarm/setAlarm/deleteAlarm with their options
+        const t = Date.now() + 600000;
+        const both = { allowConcurrency: true, allowUnconfirmed: true };
+        const set = await attempt(() => storage.setAlarm(t, both));
+        const get = (await storage.getAlarm({ allowConcurrency: true })) === t;
+        const del = await attempt(() => storage.deleteAlarm(both));
+        const after = await storage.getAlarm({ allowConcurrency: true });
+        return json({ set, get, del, after });
+      }
       case "delete-all": {
         await storage.deleteAll();
         return json({ alarm: await storage.getAlarm(), keys: mapEntries(await storage.list()).length });

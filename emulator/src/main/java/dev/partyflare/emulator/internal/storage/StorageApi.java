@@ -225,7 +225,7 @@ public final class StorageApi implements DurableObjectStorage {
     // ---- alarms ----
 
     @Override
-    public OptionalLong getAlarm() {
+    public OptionalLong getAlarm(StorageOptions options) {
         events.check("getAlarm()");
         try {
             NamespaceStorage.StoredAlarm a = store().alarm();
@@ -236,7 +236,7 @@ public final class StorageApi implements DurableObjectStorage {
     }
 
     @Override
-    public void setAlarm(long epochMillis) {
+    public void setAlarm(long epochMillis, StorageOptions options) {
         events.check("setAlarm()");
         if (epochMillis <= 0) {
             throw new IllegalArgumentException(StorageErrors.ALARM_NOT_POSITIVE);
@@ -251,11 +251,11 @@ public final class StorageApi implements DurableObjectStorage {
         } catch (SQLException ex) {
             throw storageFailure("setAlarm", ex);
         }
-        storage.wrote(true);
+        storage.wrote(!options.allowUnconfirmed());
     }
 
     @Override
-    public void deleteAlarm() {
+    public void deleteAlarm(StorageOptions options) {
         events.check("deleteAlarm()");
         try {
             if (store().alarm() == null) {
@@ -265,7 +265,7 @@ public final class StorageApi implements DurableObjectStorage {
         } catch (SQLException ex) {
             throw storageFailure("deleteAlarm", ex);
         }
-        storage.wrote(true);
+        storage.wrote(!options.allowUnconfirmed());
     }
 
     // ---- sync and transactions ----
@@ -539,18 +539,18 @@ public final class StorageApi implements DurableObjectStorage {
         }
 
         @Override
-        public OptionalLong getAlarm() {
-            return s.getAlarm();
+        public OptionalLong getAlarm(StorageOptions options) {
+            return s.getAlarm(options);
         }
 
         @Override
-        public void setAlarm(long epochMillis) {
-            s.setAlarm(epochMillis);
+        public void setAlarm(long epochMillis, StorageOptions options) {
+            s.setAlarm(epochMillis, options);
         }
 
         @Override
-        public void deleteAlarm() {
-            s.deleteAlarm();
+        public void deleteAlarm(StorageOptions options) {
+            s.deleteAlarm(options);
         }
     }
 }
