@@ -235,6 +235,18 @@ export class RawObject extends DurableObject {
       case "info":
         ws.send(JSON.stringify(this.info()));
         return;
+      case "props": {
+        // what the accepted socket reports, and how binaryType takes values
+        const r = { protocol: ws.protocol, extensions: ws.extensions, binaryType: ws.binaryType };
+        ws.binaryType = "nonsense";
+        r.afterInvalid = ws.binaryType;
+        ws.binaryType = "blob";
+        r.afterBlob = ws.binaryType;
+        ws.binaryType = "arraybuffer";
+        r.afterArrayBuffer = ws.binaryType;
+        ws.send(JSON.stringify(r));
+        return;
+      }
       case "tags":
         ws.send(JSON.stringify(await attempt(() => this.ctx.getTags(ws))));
         return;
