@@ -726,6 +726,20 @@ async function ids(url, env) {
         otherNamespace: other,
       });
     }
+    case "/ids/hint": {
+      // a location hint on get() and getByName(), then a request to the object
+      const h = q.get("h");
+      const name = q.get("name");
+      const a = await ns.get(ns.idFromName(name), { locationHint: h }).fetch(`http://x/raw/RAW/${name}/info`);
+      const b = await ns.getByName(name + "-b", { locationHint: h }).fetch(`http://x/raw/RAW/${name}-b/info`);
+      return json({ get: a.status, getByName: b.status });
+    }
+    case "/ids/jurisdiction": {
+      const j = q.get("j");
+      const sub = await attempt(() => ns.jurisdiction(j).idFromName("x").jurisdiction ?? "none");
+      const unique = await attempt(() => ns.newUniqueId({ jurisdiction: j }).jurisdiction ?? "none");
+      return json({ sub, unique });
+    }
     case "/ids/cross": {
       const a = env[q.get("a")].idFromName(q.get("name"));
       const b = env[q.get("b")].idFromName(q.get("name"));
