@@ -93,6 +93,26 @@ export class RawObject extends DurableObject {
         return new Response("after-bcw");
       case "kv":
         return json(await this.kvOps(await request.json()));
+      case "kv-sync": {
+        // ctx.storage.kv: the synchronous view of the same keys
+        const kv = storage.kv;
+        const r = {};
+        r.put = await attempt(() => kv.put("a", 1));
+        r.putUndefined = await attempt(() => kv.put("u", undefined));
+        r.getUndefined = await attempt(() => kv.get("u"));
+        r.get = await attempt(() => kv.get("a"));
+        r.getMissing = await attempt(() => kv.get("zz"));
+        r.asyncSees = await attempt(() => storage.get("a"));
+        await storage.put("b", { x: 2 });
+        r.syncSeesAsync = await attempt(() => kv.get("b"));
+        r.delete = await attempt(() => kv.delete("a"));
+        r.deleteMissing = await attempt(() => kv.delete("a"));
+        r.list = await attempt(() => [...kv.list()]);
+        r.listOptions = await attempt(() => [...kv.list({ prefix: "b", limit: 1, reverse: true })]);
+        r.listLimit0 = await attempt(() => [...kv.list({ limit: 0 })]);
+        r.listBoth = await attempt(() => [...kv.list({ start: "a", startAfter: "a" })]);
+        return json(r);
+      }
       case "sql":
         return json(this.sqlOps(await request.json()));
       case "txn":
