@@ -93,6 +93,26 @@ export class RawObject extends DurableObject {
         return new Response("after-bcw");
       case "kv":
         return json(await this.kvOps(await request.json()));
+      case "kv-sync": {
+        // ctx.storage.kv: the synchronous view of the same keys
+        const kv = storage.kv;
+        const r = {};
+        r.put = await attempt(() => kv.put("a", 1));
+        r.putUndefined = await attempt(() => kv.put("u", undefined));
+        r.getUndefined = await attempt(() => kv.get("u"));
+        r.get = await attempt(() => kv.get("a"));
+        r.getMissing = await attempt(() => kv.get("zz"));
+        r.asyncSees = await attempt(() => storage.get("a"));
+        await storage.put("b", { x: 2 });
+        r.syncSeesAsync = await attempt(() => kv.get("b"));
+        r.delete = await attempt(() => kv.delete("a"));
+        r.deleteMissing = await attempt(() => kv.delete("a"));
+        r.list = await attempt(() => [...kv.list()]);
+        r.listOptions = await attempt(() => [...kv.list({ prefix: "b", limit: 1, reverse: true })]);
+        r.listLimit0 = await attempt(() => [...kv.list({ limit: 0 })]);
+        r.listBoth = await attempt(() => [...kv.list({ start: "a", startAfter: "a" })]);
+        return json(r);
+      }
       case "sql":
         return json(this.sqlOps(await request.json()));
       case "txn":
@@ -136,6 +156,16 @@ export class RawObject extends DurableObject {
         return json({ set: (await storage.getAlarm()) !== null });
       case "alarm-log":
         return json((await storage.get("__alarm_log")) ?? []);
+      case "alarm-opts": {
+        // getAlarm/setAlarm/deleteAlarm with their options
+        const t = Date.now() + 600000;
+        const both = { allowConcurrency: true, allowUnconfirmed: true };
+        const set = await attempt(() => storage.setAlarm(t, both));
+        const get = (await storage.getAlarm({ allowConcurrency: true })) === t;
+        const del = await attempt(() => storage.deleteAlarm(both));
+        const after = await storage.getAlarm({ allowConcurrency: true });
+        return json({ set, get, del, after });
+      }
       case "delete-all": {
         await storage.deleteAll();
         return json({ alarm: await storage.getAlarm(), keys: mapEntries(await storage.list()).length });
@@ -225,6 +255,18 @@ export class RawObject extends DurableObject {
       case "info":
         ws.send(JSON.stringify(this.info()));
         return;
+      case "props": {
+        // what the accepted socket reports, and how binaryType takes values
+        const r = { protocol: ws.protocol, extensions: ws.extensions, binaryType: ws.binaryType };
+        ws.binaryType = "nonsense";
+        r.afterInvalid = ws.binaryType;
+        ws.binaryType = "blob";
+        r.afterBlob = ws.binaryType;
+        ws.binaryType = "arraybuffer";
+        r.afterArrayBuffer = ws.binaryType;
+        ws.send(JSON.stringify(r));
+        return;
+      }
       case "tags":
         ws.send(JSON.stringify(await attempt(() => this.ctx.getTags(ws))));
         return;
@@ -284,6 +326,12 @@ export class RawObject extends DurableObject {
     const log = (await storage.get("__alarm_log")) ?? [];
     const mode = (await storage.get("__alarm_mode")) ?? {};
     const expected = await storage.get("__alarm_expected");
+    if (mode.abort !== undefined) {
+      // abort() rolls back the run's writes: the run is logged in memory (read with ws-log)
+      events(this.key).push(`alarm ${info.retryCount} ${info.isRetry}`);
+      if (mode.abort === "none") this.ctx.abort("alarm abort");
+      this.ctx.abort("alarm abort", { retryAlarm: mode.abort });
+    }
     log.push({
       retryCount: info.retryCount,
       isRetry: info.isRetry,
@@ -697,6 +745,20 @@ async function ids(url, env) {
         equalsOther: id.equals(ns.newUniqueId()),
         otherNamespace: other,
       });
+    }
+    case "/ids/hint": {
+      // a location hint on get() and getByName(), then a request to the object
+      const h = q.get("h");
+      const name = q.get("name");
+      const a = await ns.get(ns.idFromName(name), { locationHint: h }).fetch(`http://x/raw/RAW/${name}/info`);
+      const b = await ns.getByName(name + "-b", { locationHint: h }).fetch(`http://x/raw/RAW/${name}-b/info`);
+      return json({ get: a.status, getByName: b.status });
+    }
+    case "/ids/jurisdiction": {
+      const j = q.get("j");
+      const sub = await attempt(() => ns.jurisdiction(j).idFromName("x").jurisdiction ?? "none");
+      const unique = await attempt(() => ns.newUniqueId({ jurisdiction: j }).jurisdiction ?? "none");
+      return json({ sub, unique });
     }
     case "/ids/cross": {
       const a = env[q.get("a")].idFromName(q.get("name"));

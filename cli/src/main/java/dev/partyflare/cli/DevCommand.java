@@ -101,6 +101,14 @@ final class DevCommand implements Callable<Integer> {
     Boolean pointInTimeRecovery;
 
     @Option(
+            names = "--honour-retry-alarm",
+            arity = "1",
+            paramLabel = "true|false",
+            description = "Whether ctx.abort(reason, {retryAlarm: false}) in alarm() drops the alarm (default true,"
+                    + " as Cloudflare; false retries it, as local workerd 1.20260426).")
+    Boolean honourRetryAlarm;
+
+    @Option(
             names = "--attachment-limit",
             paramLabel = "BYTES",
             description = "Largest WebSocket attachment (default: 2048; Cloudflare today: 16384).")
@@ -312,6 +320,9 @@ final class DevCommand implements Callable<Integer> {
         }
         if (pointInTimeRecovery != null) {
             b.pointInTimeRecovery(pointInTimeRecovery);
+        }
+        if (honourRetryAlarm != null) {
+            b.honourRetryAlarm(honourRetryAlarm);
         }
         if (strictLimits != null) {
             b.strictLimits(strictLimits);

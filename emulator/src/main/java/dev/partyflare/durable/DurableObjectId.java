@@ -24,7 +24,7 @@ public final class DurableObjectId {
         return Optional.ofNullable(name);
     }
 
-    /** The jurisdiction ({@code eu}, {@code fedramp}) of a jurisdictional id. */
+    /** The jurisdiction ({@code eu}, {@code fedramp}, {@code fedramp-high}, {@code us}) of a jurisdictional id. */
     public Optional<String> jurisdiction() {
         return Optional.ofNullable(jurisdiction);
     }

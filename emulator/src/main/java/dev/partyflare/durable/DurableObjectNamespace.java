@@ -9,7 +9,7 @@ public interface DurableObjectNamespace {
     /** A fresh random id. */
     DurableObjectId newUniqueId();
 
-    /** A fresh random id restricted to {@code jurisdiction} ({@code eu} or {@code fedramp}). */
+    /** A fresh random id restricted to {@code jurisdiction} ({@code eu}, {@code fedramp}, {@code fedramp-high} or {@code us}). */
     DurableObjectId newUniqueId(String jurisdiction);
 
     /**
@@ -34,6 +34,6 @@ public interface DurableObjectNamespace {
         return get(idFromName(name), options);
     }
 
-    /** The sub-namespace of {@code jurisdiction} ({@code eu} or {@code fedramp}), with its own ids. */
+    /** The sub-namespace of {@code jurisdiction} ({@code eu}, {@code fedramp}, {@code fedramp-high} or {@code us}), with its own ids. */
     DurableObjectNamespace jurisdiction(String jurisdiction);
 }

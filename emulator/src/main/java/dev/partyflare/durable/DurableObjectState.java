@@ -76,6 +76,15 @@ public interface DurableObjectState extends RuntimeContext {
     void abort(String reason);
 
     /**
+     * {@link #abort(String)} with options ({@code ctx.abort(reason, {retryAlarm: false})}): called in
+     * {@code alarm()} with {@link AbortOptions#NO_ALARM_RETRY}, the alarm is dropped instead of
+     * retried, as on Cloudflare since August 2026 (a replacement alarm that was already committed
+     * stays). Local workerd 1.20260426 predates the option and retries anyway; {@code
+     * EmulatorOptions.Builder.honourRetryAlarm(false)} does the same. Does not return.
+     */
+    void abort(String reason, AbortOptions options);
+
+    /**
      * The simulated Cloudflare location this object runs in ({@code wnam}, {@code weur}, ...): the
      * location hint given at its first creation, otherwise the emulator's default. Not a Cloudflare
      * API: there, placement is only observable by latency.

@@ -53,6 +53,12 @@ public interface DurableObjectStorage extends StorageOperations {
      */
     SqlStorage sql();
 
+    /**
+     * The synchronous KV view ({@code ctx.storage.kv}) of a SQLite-backed class: the same keys as
+     * {@code get}/{@code put}/{@code delete}/{@code list} above.
+     */
+    SyncKvStorage kv();
+
     /** The body of a transaction. */
     @FunctionalInterface
     interface TransactionBody<T> {

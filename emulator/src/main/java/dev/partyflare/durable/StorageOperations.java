@@ -68,14 +68,39 @@ public interface StorageOperations {
     <T> SortedMap<String, T> list(ListOptions options, Class<T> type);
 
     /** The alarm time in epoch milliseconds, or empty. */
-    OptionalLong getAlarm();
+    default OptionalLong getAlarm() {
+        return getAlarm(StorageOptions.DEFAULT);
+    }
+
+    /**
+     * {@code getAlarm({allowConcurrency})}. The option is accepted; it changes nothing observable
+     * here, because a read in Java runs synchronously and never lets another event in meanwhile.
+     */
+    OptionalLong getAlarm(StorageOptions options);
 
     /** Sets the object's one alarm (replacing any earlier one). */
-    void setAlarm(long epochMillis);
+    default void setAlarm(long epochMillis) {
+        setAlarm(epochMillis, StorageOptions.DEFAULT);
+    }
+
+    /**
+     * {@code setAlarm(time, {allowConcurrency, allowUnconfirmed})}: with {@code allowUnconfirmed}
+     * the output gate does not wait for this write (a reply may leave before it is durable).
+     */
+    void setAlarm(long epochMillis, StorageOptions options);
 
     default void setAlarm(java.time.Instant time) {
         setAlarm(time.toEpochMilli());
     }
 
-    void deleteAlarm();
+    default void setAlarm(java.time.Instant time, StorageOptions options) {
+        setAlarm(time.toEpochMilli(), options);
+    }
+
+    default void deleteAlarm() {
+        deleteAlarm(StorageOptions.DEFAULT);
+    }
+
+    /** {@code deleteAlarm({allowConcurrency, allowUnconfirmed})}, as {@link #setAlarm(long, StorageOptions)}. */
+    void deleteAlarm(StorageOptions options);
 }

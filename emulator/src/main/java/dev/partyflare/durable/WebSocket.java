@@ -53,6 +53,33 @@ public interface WebSocket {
     String url();
 
     /**
+     * The sub-protocol selected for this socket ({@code ws.protocol}): always {@code ""} for the ends
+     * of a {@link WebSocketPair}, as on workerd, even when the 101 response selects one with {@code
+     * Sec-WebSocket-Protocol} (the client sees that one).
+     */
+    String protocol();
+
+    /**
+     * The extensions negotiated for this socket ({@code ws.extensions}): always {@code ""} for the
+     * ends of a {@link WebSocketPair}, as on workerd, even when the client negotiated {@code
+     * permessage-deflate} (the runtime compresses for it).
+     */
+    String extensions();
+
+    /**
+     * {@code ws.binaryType}: {@code "blob"} (the default, as on workerd) or {@code "arraybuffer"}.
+     * Java code receives binary messages as {@link WebSocketMessage.Binary} either way; the value is
+     * kept for code that reads it back.
+     */
+    String binaryType();
+
+    /**
+     * Sets {@code ws.binaryType}: {@code "blob"} or {@code "arraybuffer"}; any other value is ignored
+     * (the value stays what it was), as on workerd and in browsers.
+     */
+    void binaryType(String type);
+
+    /**
      * Keeps {@code value} with this socket, across hibernation ({@code serializeAttachment}). It is
      * stored serialized (JSON); its size counts against the attachment limit (2,048 bytes by
      * default, configurable), and a value that is too large or cannot be serialized is refused with

@@ -77,7 +77,8 @@ public final class Emulator implements AutoCloseable {
                 options.pointInTimeRecovery(),
                 options.timelineSize(),
                 options.journal(),
-                options.chaosHibernation());
+                options.chaosHibernation(),
+                options.honourRetryAlarm());
         this.clockStart = clock.millis();
         this.settled = clock instanceof ManualRuntimeClock m
                 ? new dev.partyflare.emulator.internal.time.SettledClock(

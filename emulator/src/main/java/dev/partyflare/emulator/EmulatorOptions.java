@@ -62,6 +62,7 @@ public final class EmulatorOptions {
     private final Duration eventTimeout;
     private final int attachmentLimit;
     private final boolean pointInTimeRecovery;
+    private final boolean honourRetryAlarm;
     private final int timelineSize;
     private final Duration settleTimeout;
     private final boolean autoTimeSkipping;
@@ -114,6 +115,7 @@ public final class EmulatorOptions {
         this.eventTimeout = b.eventTimeout;
         this.attachmentLimit = b.attachmentLimit;
         this.pointInTimeRecovery = b.pointInTimeRecovery;
+        this.honourRetryAlarm = b.honourRetryAlarm;
         this.timelineSize = b.timelineSize;
         this.settleTimeout = b.settleTimeout;
         this.autoTimeSkipping = b.autoTimeSkipping;
@@ -233,6 +235,14 @@ public final class EmulatorOptions {
         return attachmentLimit;
     }
 
+    /**
+     * Whether {@code ctx.abort(reason, {retryAlarm: false})} in {@code alarm()} drops the alarm
+     * (true, the default, as production) or it is retried anyway (false, as local workerd 1.20260426).
+     */
+    public boolean honourRetryAlarm() {
+        return honourRetryAlarm;
+    }
+
     /** Whether SQLite-backed objects keep history for the point-in-time recovery API. */
     public boolean pointInTimeRecovery() {
         return pointInTimeRecovery;
@@ -307,6 +317,7 @@ public final class EmulatorOptions {
         b.eventTimeout = eventTimeout;
         b.attachmentLimit = attachmentLimit;
         b.pointInTimeRecovery = pointInTimeRecovery;
+        b.honourRetryAlarm = honourRetryAlarm;
         b.timelineSize = timelineSize;
         b.settleTimeout = settleTimeout;
         b.autoTimeSkipping = autoTimeSkipping;
@@ -342,6 +353,7 @@ public final class EmulatorOptions {
         private Duration eventTimeout = Duration.ofSeconds(60);
         private int attachmentLimit = DEFAULT_ATTACHMENT_LIMIT;
         private boolean pointInTimeRecovery;
+        private boolean honourRetryAlarm = true;
         private int timelineSize = DEFAULT_TIMELINE_SIZE;
         private Duration settleTimeout = Duration.ofSeconds(10);
         private boolean autoTimeSkipping;
@@ -503,6 +515,18 @@ public final class EmulatorOptions {
          */
         public Builder pointInTimeRecovery(boolean on) {
             this.pointInTimeRecovery = on;
+            return this;
+        }
+
+        /**
+         * Whether {@code ctx.abort(reason, {retryAlarm: false})} ({@code AbortOptions.NO_ALARM_RETRY})
+         * called in {@code alarm()} drops the alarm instead of retrying it. True by default: Cloudflare
+         * does so since August 2026 and so do workerd releases from then on; code that asks for no retry
+         * means it. False reproduces local workerd 1.20260426 (the conformance suite's pin), which
+         * predates the option, accepts it and retries anyway.
+         */
+        public Builder honourRetryAlarm(boolean on) {
+            this.honourRetryAlarm = on;
             return this;
         }
 

@@ -161,6 +161,86 @@ class AlarmTest {
         assertThat(getAlarm(emu, "retry")).isEmpty();
     }
 
+    /** Polls (real time, bounded) until the stored alarm of {@code name} is {@code expected}. */
+    void awaitAlarm(Emulator e, String name, OptionalLong expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!getAlarm(e, name).equals(expected)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("alarm of " + name + " is " + getAlarm(e, name) + ", expected " + expected);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Polls until the retry of an aborted run is stored (2 s to 2.5 s after the run). */
+    void awaitRetryStored(Emulator e, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!(getAlarm(e, name).isPresent() && getAlarm(e, name).getAsLong() > T0 + 1_000)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no retry of " + name + " stored: " + getAlarm(e, name));
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void abortWithoutAlarmRetryDropsTheAlarm() throws Exception {
+        Store.ALARM_ABORTS.put(hex("abort-no-retry"), dev.partyflare.durable.AbortOptions.NO_ALARM_RETRY);
+        setAlarm(emu, "abort-no-retry", T0 + 1_000);
+        emu.time().advance(Duration.ofSeconds(1));
+        awaitRuns("abort-no-retry", 1);
+        awaitAlarm(emu, "abort-no-retry", OptionalLong.empty());
+        emu.time().advance(Duration.ofHours(1));
+        assertThat(Store.alarmsOf(hex("abort-no-retry"))).hasSize(1);
+    }
+
+    @Test
+    void abortWithAlarmRetryOrWithoutOptionsIsRetried() throws Exception {
+        Store.ALARM_ABORTS.put(hex("abort-retry"), dev.partyflare.durable.AbortOptions.DEFAULT);
+        setAlarm(emu, "abort-retry", T0 + 1_000);
+        emu.time().advance(Duration.ofSeconds(1));
+        awaitRuns("abort-retry", 1);
+        awaitRetryStored(emu, "abort-retry");
+        emu.time().advance(Duration.ofMillis(2_500));
+        awaitRuns("abort-retry", 2);
+        Store.ALARM_ABORTS.remove(hex("abort-retry"));
+    }
+
+    @Test
+    void aReplacementAlarmCommittedBeforeTheAbortStays() throws Exception {
+        Store.ALARM_RESCHEDULES.put(hex("abort-replaced"), new AtomicInteger(1));
+        Store.ALARM_ABORTS.put(hex("abort-replaced"), dev.partyflare.durable.AbortOptions.NO_ALARM_RETRY);
+        setAlarm(emu, "abort-replaced", T0 + 1_000);
+        emu.time().advance(Duration.ofSeconds(1));
+        awaitRuns("abort-replaced", 1);
+        awaitAlarm(emu, "abort-replaced", OptionalLong.of(T0 + 1_100));
+        Store.ALARM_ABORTS.remove(hex("abort-replaced"));
+        emu.time().advance(Duration.ofMillis(100));
+        awaitRuns("abort-replaced", 2);
+        assertThat(Store.alarmsOf(hex("abort-replaced")).get(1).info().retryCount())
+                .isZero();
+    }
+
+    @Test
+    void withHonourRetryAlarmOffAnAbortedAlarmIsRetriedAsOnWorkerd20260426() throws Exception {
+        try (Emulator local = Emulator.start(TestEmulators.probe()
+                .http(false)
+                .manualClock(T0)
+                .honourRetryAlarm(false)
+                .build())) {
+            Store.ALARM_ABORTS.put(hex("abort-local"), dev.partyflare.durable.AbortOptions.NO_ALARM_RETRY);
+            setAlarm(local, "abort-local", T0 + 1_000);
+            local.time().advance(Duration.ofSeconds(1));
+            awaitRuns("abort-local", 1);
+            awaitRetryStored(local, "abort-local");
+            local.time().advance(Duration.ofMillis(2_500));
+            awaitRuns("abort-local", 2);
+            assertThat(Store.alarmsOf(hex("abort-local")).get(1).info().isRetry())
+                    .isTrue();
+            Store.ALARM_ABORTS.remove(hex("abort-local"));
+        }
+    }
+
     @Test
     void invalidAlarmsAreRejected() {
         assertThatThrownBy(() -> setAlarm(emu, "bad", 0))

@@ -253,6 +253,11 @@ class ConfigTest {
                         EmulatorOptions::pointInTimeRecovery,
                         true),
                 new Setting(
+                        "honour_retry_alarm",
+                        "[partyflare]\nhonour_retry_alarm = false",
+                        EmulatorOptions::honourRetryAlarm,
+                        false),
+                new Setting(
                         "idle_timeout_ms",
                         "[partyflare]\nidle_timeout_ms = 2500",
                         EmulatorOptions::idleTimeout,

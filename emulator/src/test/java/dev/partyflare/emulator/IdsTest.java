@@ -111,6 +111,41 @@ class IdsTest {
     }
 
     @Test
+    void theJurisdictionsOf2026HaveTheirOwnIdsAndRunInTheUs() {
+        for (String j : java.util.List.of("us", "fedramp-high")) {
+            DurableObjectNamespace ns = probe.jurisdiction(j);
+            DurableObjectId id = ns.idFromName("x");
+            assertThat(id).isNotEqualTo(probe.idFromName("x"));
+            assertThat(id).isNotEqualTo(probe.jurisdiction("fedramp").idFromName("x"));
+            assertThat(id.jurisdiction()).contains(j);
+            assertThat(probe.newUniqueId(j).jurisdiction()).contains(j);
+            assertThat(ns.get(id).fetch("http://x/info").text()).contains("\"location\":\"enam\"");
+        }
+        assertThatThrownBy(() -> probe.jurisdiction("mars"))
+                .hasMessage("Unknown jurisdiction \"mars\"; valid jurisdictions are [eu, fedramp, fedramp-high, us]");
+    }
+
+    @Test
+    void theLocationHintsOf2026PlaceTheObject() {
+        for (String hint : java.util.List.of("apac-ne", "apac-se")) {
+            var r = probe.getByName("placed-" + hint, GetOptions.locationHint(hint))
+                    .fetch("http://x/info");
+            assertThat(r.text()).contains("\"location\":\"" + hint + "\"");
+        }
+        try (Emulator strict = Emulator.start(
+                TestEmulators.probe().http(false).strictLimits(true).build())) {
+            assertThat(strict.namespace("PROBE")
+                            .getByName("ne", GetOptions.locationHint("apac-ne"))
+                            .fetch("http://x/info")
+                            .status())
+                    .isEqualTo(200);
+            assertThatThrownBy(() -> strict.namespace("PROBE").getByName("m", GetOptions.locationHint("apac-nw")))
+                    .hasMessage("Unknown location hint \"apac-nw\"; valid hints are"
+                            + " [wnam, enam, sam, weur, eeur, apac, apac-ne, apac-se, oc, afr, me]");
+        }
+    }
+
+    @Test
     void locationHintIsFixedAtFirstCreation() {
         var first = probe.getByName("placed", GetOptions.locationHint("apac")).fetch("http://x/info");
         assertThat(first.text()).contains("\"location\":\"apac\"");

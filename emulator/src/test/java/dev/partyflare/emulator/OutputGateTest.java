@@ -8,6 +8,7 @@ import dev.partyflare.durable.Response;
 import dev.partyflare.durable.WebSocket;
 import dev.partyflare.durable.WebSocketMessage;
 import dev.partyflare.fixtures.Store;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +56,33 @@ class OutputGateTest {
         } finally {
             emu.runtime().storage().faults().delayCommits(0);
         }
+    }
+
+    /** Sends {@code message} to STORE {@code object}'s socket while the next commit fails; what arrives. */
+    List<String> sendWhileTheCommitFails(String object, String message) throws Exception {
+        Response upgrade = emu.fetch(Request.builder("GET", "http://x/do/STORE/" + object + "/ws")
+                .header("upgrade", "websocket")
+                .build());
+        WebSocket client = upgrade.webSocket().orElseThrow();
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<WebSocket.CloseEvent> closed = new CompletableFuture<>();
+        client.accept();
+        client.onMessage(m -> received.add(m.asText()));
+        client.onClose(closed::complete);
+        emu.runtime().storage().faults().failNextCommits(1);
+        client.send(message);
+        assertThat(closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1006); // the object was reset
+        return received;
+    }
+
+    @Test
+    void aMessageAfterAConfirmedSetAlarmWaitsForItAndIsDroppedWhenItFails() throws Exception {
+        assertThat(sendWhileTheCommitFails("og-alarm", "alarm")).isEmpty();
+    }
+
+    @Test
+    void aMessageAfterAnUnconfirmedSetAlarmLeavesWithoutWaiting() throws Exception {
+        assertThat(sendWhileTheCommitFails("og-alarm-u", "alarm-u")).containsExactly("alarm set");
     }
 
     @Test

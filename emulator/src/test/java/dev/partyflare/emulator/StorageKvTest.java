@@ -81,6 +81,45 @@ class StorageKvTest {
     record Point(int x, int y, List<String> tags) {}
 
     @Test
+    void theSyncKvViewSharesTheKeysOfTheAsyncApi() {
+        in(s -> {
+            var kv = s.kv();
+            kv.put("a", 1L);
+            assertThat(s.get("a")).contains(1L);
+            s.put("b", "async");
+            assertThat(kv.get("b")).contains("async");
+            assertThat(kv.get("b", String.class)).contains("async");
+            assertThat(kv.get("missing")).isEmpty();
+            kv.put("u", null); // JS undefined: stored, listed, read as nothing
+            assertThat(kv.get("u")).isEmpty();
+            assertThat(kv.list().keySet()).containsExactly("a", "b", "u");
+            assertThat(kv.list().get("u")).isNull();
+            assertThat(kv.list(ListOptions.ALL.reversed().withLimit(1)).keySet())
+                    .containsExactly("u");
+            assertThat(kv.delete("a")).isTrue();
+            assertThat(kv.delete("a")).isFalse();
+            assertThat(s.get("a")).isEmpty();
+            assertThatThrownBy(() -> kv.list(ListOptions.ALL.withLimit(0))).hasMessage("List limit must be positive.");
+            return null;
+        });
+        // committed with the event, as any write
+        java.util.Optional<Object> committed = in(s -> s.kv().get("b"));
+        assertThat(committed).contains("async");
+    }
+
+    @Test
+    void theSyncKvViewOfAKvBackedClassThrowsWorkerdsText() {
+        DurableObjectStub kvStub = emu.namespace("KV").getByName("sync");
+        assertThatThrownBy(() -> emu.runInDurableObject(
+                        kvStub, (dev.partyflare.fixtures.KvStore o, dev.partyflare.durable.DurableObjectState c) -> {
+                            c.storage().kv().put("a", 1);
+                            return null;
+                        }))
+                .hasMessageStartingWith(
+                        "The storage.kv (synchronous KV) API is only available for SQLite-backed Durable Objects");
+    }
+
+    @Test
     void valuesRoundTripAsTheirTypes() {
         in(s -> {
             s.put("long", 42L);

@@ -12,7 +12,13 @@ import java.util.Set;
  * any-<i>} and is placed where the runtime places objects by default.
  */
 final class NodePlan {
-    static final Set<String> LOCATIONS = Set.of("wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me");
+    /** Cloudflare's location hints, in documentation order (apac-ne and apac-se since 2026). */
+    static final Set<String> LOCATIONS = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(
+            List.of("wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me")));
+
+    /** Cloudflare's jurisdictions (us and fedramp-high since 2026). */
+    static final Set<String> JURISDICTIONS = Set.of("eu", "fedramp", "fedramp-high", "us");
+
     static final String ANY = "any";
 
     final Map<String, List<String>> nodesByLocation = new LinkedHashMap<>();
@@ -27,9 +33,9 @@ final class NodePlan {
         if (!config.locations.isEmpty() && config.jurisdiction != null) {
             throw new IllegalArgumentException("You can't specify both locations and jurisdiction");
         }
-        if (config.jurisdiction != null && !Set.of("eu", "fedramp").contains(config.jurisdiction)) {
+        if (config.jurisdiction != null && !JURISDICTIONS.contains(config.jurisdiction)) {
             throw new IllegalArgumentException(
-                    "Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu or fedramp");
+                    "Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu, fedramp, fedramp-high or us");
         }
         for (String loc : config.locations.keySet()) {
             if (!LOCATIONS.contains(loc)) {
@@ -99,9 +105,9 @@ final class NodePlan {
         if (!locations.isEmpty() && config.jurisdiction != null) {
             throw new IllegalArgumentException("You can't specify both locations and jurisdiction");
         }
-        if (config.jurisdiction != null && !Set.of("eu", "fedramp").contains(config.jurisdiction)) {
+        if (config.jurisdiction != null && !JURISDICTIONS.contains(config.jurisdiction)) {
             throw new IllegalArgumentException(
-                    "Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu or fedramp");
+                    "Unknown jurisdiction \"" + config.jurisdiction + "\"; use eu, fedramp, fedramp-high or us");
         }
         for (String loc : locations.keySet()) {
             if (!LOCATIONS.contains(loc)) {

@@ -55,7 +55,7 @@ public final class PubSubConfig {
         return this;
     }
 
-    /** Keep every node in a jurisdiction ({@code eu}, {@code fedramp}); not together with locations. */
+    /** Keep every node in a jurisdiction ({@code eu}, {@code fedramp}, {@code fedramp-high}, {@code us}); not together with locations. */
     public PubSubConfig jurisdiction(String j) {
         this.jurisdiction = j;
         return this;

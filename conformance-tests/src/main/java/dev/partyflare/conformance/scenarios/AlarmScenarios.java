@@ -25,6 +25,11 @@ public final class AlarmScenarios {
         p.observeJson("log", log.text());
     }
 
+    /** The alarm runs an object logged in memory ({@code ws-log}), or -1 when the poll failed (a reset). */
+    private static int runs(Probe.Answer a) {
+        return a.status() == 200 ? a.json().size() : -1;
+    }
+
     public static void register(List<Scenario> out) {
         out.add(s("alarm.set-get-delete", "alarms", "setAlarm then getAlarm, deleteAlarm clears it", p -> {
             String o = "/raw/RAW/" + p.unique("o");
@@ -84,6 +89,34 @@ public final class AlarmScenarios {
             Thread.sleep(700); // absence can only be observed by waiting past the time
             p.observeJson("log", p.get(o + "/alarm-log").text());
         }));
+        for (String abort : List.of("false", "true", "\"none\"")) {
+            String name = abort.equals("\"none\"") ? "no-options" : "retry-" + abort;
+            out.add(slow(
+                    "alarm.abort." + name,
+                    "alarms",
+                    "ctx.abort(reason" + (abort.startsWith("\"") ? "" : ", {retryAlarm: " + abort + "}")
+                            + ") in alarm(): the object is reset; is the alarm retried (~2 s later)?",
+                    p -> {
+                        String o = "/raw/RAW/" + p.unique("o");
+                        answer(p, "set", p.get(o + "/alarm-set?in=100" + mode("{\"abort\":" + abort + "}")));
+                        // a poll that reaches the object while abort() resets it fails with the reset: poll on
+                        p.await(() -> p.get(o + "/ws-log"), a -> runs(a) >= 1, Duration.ofSeconds(10));
+                        // a retry comes 2 s to 2.5 s after the first run; its absence shows only by waiting
+                        Probe.Answer runs =
+                                p.await(() -> p.get(o + "/ws-log"), a -> runs(a) >= 2, Duration.ofMillis(3_500));
+                        if (runs(runs) < 0) {
+                            runs = p.await(() -> p.get(o + "/ws-log"), a -> runs(a) >= 0, Duration.ofSeconds(5));
+                        }
+                        p.observe("retried", runs.json().size() >= 2);
+                        p.observeJson("firstRun", runs.json().get(0).toString());
+                        answer(p, "alarmAfter", p.get(o + "/alarm-get"));
+                    }));
+        }
+        out.add(s(
+                "alarm.options",
+                "alarms",
+                "getAlarm({allowConcurrency}), setAlarm(t, {allowConcurrency, allowUnconfirmed}), deleteAlarm(same)",
+                p -> answer(p, "opts", p.get("/raw/RAW/" + p.unique("o") + "/alarm-opts"))));
         out.add(s("alarm.delete-all", "alarms", "deleteAll() deletes a pending alarm: it never fires", p -> {
             String o = "/raw/RAW/" + p.unique("o");
             p.get(o + "/alarm-set?in=300");

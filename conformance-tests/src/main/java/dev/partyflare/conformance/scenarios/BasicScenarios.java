@@ -120,6 +120,25 @@ public final class BasicScenarios {
             answer(p, "long", p.get("/ids/name?name=" + "n".repeat(500)));
         }));
         out.add(s(
+                "ids.location-hints",
+                "ids",
+                "the location hints of 2026 (apac-ne, apac-se), a classic one and an unknown one are accepted",
+                p -> {
+                    for (String h : List.of("apac-ne", "apac-se", "weur", "mars")) {
+                        answer(p, h, p.get("/ids/hint?h=" + h + "&name=" + p.unique("hint-" + h)));
+                    }
+                }));
+        out.add(s(
+                "ids.jurisdictions",
+                "ids",
+                "jurisdiction(j) and newUniqueId({jurisdiction: j}) for eu, fedramp, the 2026 ones (us,"
+                        + " fedramp-high) and an unknown one",
+                p -> {
+                    for (String j : List.of("eu", "fedramp", "us", "fedramp-high", "mars")) {
+                        answer(p, j, p.get("/ids/jurisdiction?j=" + j));
+                    }
+                }));
+        out.add(s(
                 "ids.cross-namespace",
                 "ids",
                 "the same name in two namespaces gives different ids",

@@ -73,6 +73,14 @@ public final class StorageScenarios {
     }
 
     public static void register(List<Scenario> out) {
+        for (String ns : List.of("RAW", "KV")) {
+            out.add(s(
+                    "storage.kv-sync." + ns.toLowerCase(java.util.Locale.ROOT),
+                    "storage KV",
+                    "ctx.storage.kv on a " + (ns.equals("RAW") ? "SQLite" : "KV")
+                            + "-backed object: sync get/put/delete/list over the same keys as the async API",
+                    p -> answer(p, "kvSync", p.get("/raw/" + ns + "/" + p.unique("o") + "/kv-sync"))));
+        }
         out.add(s(
                 "storage.values",
                 "storage KV",

@@ -289,6 +289,23 @@ public final class WebSocketScenarios {
                     c.sendText("still works");
                     p.observe("echo", c.nextDescribed(WAIT));
                 }));
+        for (String kind : List.of("std", "hib")) {
+            out.add(s(
+                    "ws.props." + kind,
+                    "WebSocket",
+                    "the accepted " + kind + " socket's protocol and extensions stay \"\" though the 101 selects a"
+                            + " sub-protocol; binaryType is blob by default and ignores invalid values",
+                    p -> {
+                        WsClient c = p.ws(
+                                path(p, kind) + "?protocol=chat",
+                                java.util.Map.of("Sec-WebSocket-Protocol", "chat, superchat"));
+                        p.observe(
+                                "protocolHeader",
+                                String.valueOf(c.responseHeaders().get("sec-websocket-protocol")));
+                        c.sendText("props");
+                        p.observe("props", c.nextDescribed(WAIT));
+                    }));
+        }
         out.add(s("ws.permessage-deflate", "WebSocket", "permessage-deflate is accepted when offered", p -> {
             WsClient c = p.ws(
                     path(p, "std"),

@@ -44,6 +44,15 @@ class ConfigSettingsTest {
     }
 
     @Nested
+    @PartyflareTest(config = "settings/honour_retry_alarm.toml")
+    class HonourRetryAlarm {
+        @Test
+        void isApplied(EmulatorOptions options) {
+            assertThat(options.honourRetryAlarm()).isFalse();
+        }
+    }
+
+    @Nested
     @PartyflareTest(config = "settings/idle_timeout_ms.toml")
     class IdleTimeout {
         @Test
@@ -85,6 +94,7 @@ class ConfigSettingsTest {
         EmulatorOptions d = EmulatorOptions.builder().build();
         assertThat(d.strictLimits()).isFalse();
         assertThat(d.pointInTimeRecovery()).isFalse();
+        assertThat(d.honourRetryAlarm()).isTrue();
         assertThat(d.idleTimeout()).isNotEqualTo(Duration.ofMillis(2500));
         assertThat(d.eventTimeout()).isNotIn(Duration.ofSeconds(7), Duration.ofMinutes(5));
     }

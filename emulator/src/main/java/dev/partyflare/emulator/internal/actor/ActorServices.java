@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * @param journal what objects received (null: not recorded)
  * @param chaosHibernation hibernate or evict every object after every event
  * @param faults faults injected into calls to objects
+ * @param honourRetryAlarm {@code ctx.abort(reason, {retryAlarm: false})} in {@code alarm()} drops
+ *     the alarm (production since August 2026); false retries it anyway (local workerd 1.20260426)
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -43,7 +45,8 @@ public record ActorServices(
         dev.partyflare.emulator.internal.exec.Activity activity,
         Journal journal,
         boolean chaosHibernation,
-        ObjectFaults faults) {
+        ObjectFaults faults,
+        boolean honourRetryAlarm) {
 
     /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
     public boolean deleteAllDeletesAlarm() {

@@ -44,10 +44,13 @@ final class AlarmRunner {
      * ran. A failure schedules the retry, as for an alarm that came due.
      */
     boolean run(boolean immediately) {
+        java.util.concurrent.atomic.AtomicReference<NamespaceStorage.StoredAlarm> ran =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             return namespace.run(id, null, obj -> {
                 ObjectStore store = storage.store();
                 NamespaceStorage.StoredAlarm row = store.alarm();
+                ran.set(row);
                 long now = services().clock().millis();
                 if (row == null || (row.at() > now && !immediately)) {
                     return false; // deleted or moved since it was scheduled
@@ -73,7 +76,15 @@ final class AlarmRunner {
                 return true;
             });
         } catch (ActorBrokenException e) {
-            // reset during the alarm: the stored alarm was not consumed; try again after the backoff
+            NamespaceStorage.StoredAlarm row = ran.get();
+            if (row != null && lifecycle.isBroken()) {
+                boolean retry =
+                        lifecycle.brokenReason().retryAlarm() || !services().honourRetryAlarm();
+                if (afterReset(row, retry)) {
+                    return true;
+                }
+            }
+            // reset before the alarm was read: it was not consumed; try again after the backoff
             services()
                     .alarms()
                     .set(
@@ -85,6 +96,44 @@ final class AlarmRunner {
         } catch (Exception | Error e) {
             services().errors().report(namespace.where(id, log, "alarm"), e);
             return true;
+        }
+    }
+
+    /**
+     * A reset cut the run of {@code row} off, so its consumption was rolled back: stores the retry
+     * (counted, after the backoff, as for a run that threw; workerd: {@code retryCount: 1, isRetry:
+     * true}) or, when {@code ctx.abort(reason, {retryAlarm: false})} asked for none, deletes the alarm
+     * (workerd's {@code abandonAlarm}). Either way a replacement alarm that was committed meanwhile
+     * stays. A storage event: the class is not constructed for it. False if it could not be done.
+     */
+    private boolean afterReset(NamespaceStorage.StoredAlarm row, boolean retry) {
+        try {
+            namespace.run(id, null, (Actor.StorageEventBody<Void>) actor -> {
+                ObjectStore store = actor.storage().store();
+                NamespaceStorage.StoredAlarm now = store.alarm();
+                // null: the run's own consumption of the alarm was committed (a sync() in alarm())
+                boolean ours = now == null || (now.at() == row.at() && now.retryCount() == row.retryCount());
+                if (ours) {
+                    if (retry && row.retryCount() < AlarmScheduler.MAX_RETRIES) {
+                        long at = services().clock().millis() + AlarmScheduler.retryDelayMillis(row.retryCount());
+                        store.setAlarm(at, row.scheduledTime(), row.retryCount() + 1);
+                        actor.storage().wrote(true);
+                    } else if (now != null) {
+                        store.deleteAlarm();
+                        actor.storage().wrote(true);
+                    }
+                }
+                return null;
+            });
+            return true;
+        } catch (Exception | Error e) {
+            services().errors().report(namespace.where(id, log, "alarm, after a reset"), e);
+            return false;
+        } finally {
+            Actor a = namespace.liveActor(id);
+            if (a != null) {
+                a.lifecycle().retireIfNeverStarted();
+            }
         }
     }
 

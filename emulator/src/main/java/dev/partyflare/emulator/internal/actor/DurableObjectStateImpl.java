@@ -159,8 +159,14 @@ final class DurableObjectStateImpl implements DurableObjectState {
 
     @Override
     public void abort(String reason) {
+        abort(reason, dev.partyflare.durable.AbortOptions.DEFAULT);
+    }
+
+    @Override
+    public void abort(String reason, dev.partyflare.durable.AbortOptions options) {
         requireOwnEvent("abort()");
-        lifecycle.reset("java.lang.Error", reason == null || reason.isEmpty() ? ABORT_DEFAULT : reason);
+        boolean retryAlarm = options == null || options.retryAlarm();
+        lifecycle.reset("java.lang.Error", reason == null || reason.isEmpty() ? ABORT_DEFAULT : reason, retryAlarm);
         throw lifecycle.resetWhileAway();
     }
 

@@ -102,10 +102,18 @@ final class ObjectLifecycle {
      * every socket is dropped without a close frame.
      */
     void reset(String errorType, String message) {
+        reset(errorType, message, true);
+    }
+
+    /**
+     * {@link #reset(String, String)}; {@code retryAlarm} false ({@code ctx.abort(reason, {retryAlarm:
+     * false})}) asks that an alarm run cut off by this reset is not retried.
+     */
+    void reset(String errorType, String message, boolean retryAlarm) {
         if (!broken.compareAndSet(false, true)) {
             return;
         }
-        ActorBrokenException reason = new ActorBrokenException(errorType, message);
+        ActorBrokenException reason = new ActorBrokenException(errorType, message, retryAlarm);
         brokenReason = reason;
         timeline().record(log, TimelineEvent.Kind.RESET, message, errorType, 0, 0);
         hooks.leaveNamespace();

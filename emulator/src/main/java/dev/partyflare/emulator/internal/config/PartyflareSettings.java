@@ -17,6 +17,10 @@ public final class PartyflareSettings {
         ATTACHMENT_LIMIT("attachment_limit", Kind.NON_NEGATIVE, "largest WebSocket attachment, in bytes"),
         STRICT_LIMITS("strict_limits", Kind.BOOLEAN, "apply production's limits"),
         POINT_IN_TIME_RECOVERY("point_in_time_recovery", Kind.BOOLEAN, "keep history for the PITR API"),
+        HONOUR_RETRY_ALARM(
+                "honour_retry_alarm",
+                Kind.BOOLEAN,
+                "abort(reason, {retryAlarm: false}) in alarm() drops the alarm (false: retried, as workerd 1.20260426)"),
         IDLE_TIMEOUT_MS("idle_timeout_ms", Kind.NUMBER, "idle time before hibernation or eviction (negative: never)"),
         WS_SEND_QUEUE_LIMIT("ws_send_queue_limit", Kind.POSITIVE, "bytes queued for a slow WebSocket client"),
         EVENT_TIMEOUT_MS("event_timeout_ms", Kind.NUMBER, "running time an event may take (0 or less: no limit)");
@@ -104,6 +108,7 @@ public final class PartyflareSettings {
                 case ATTACHMENT_LIMIT -> b.attachmentLimit(((Number) v).intValue());
                 case STRICT_LIMITS -> b.strictLimits((Boolean) v);
                 case POINT_IN_TIME_RECOVERY -> b.pointInTimeRecovery((Boolean) v);
+                case HONOUR_RETRY_ALARM -> b.honourRetryAlarm((Boolean) v);
                 case IDLE_TIMEOUT_MS -> {
                     long ms = ((Number) v).longValue();
                     b.idleTimeout(ms < 0 ? null : Duration.ofMillis(ms));

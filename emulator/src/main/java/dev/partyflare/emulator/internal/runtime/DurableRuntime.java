@@ -73,7 +73,8 @@ public final class DurableRuntime implements AutoCloseable {
             boolean pointInTimeRecovery,
             int timelinePerObject,
             boolean journal,
-            boolean chaosHibernation) {
+            boolean chaosHibernation,
+            boolean honourRetryAlarm) {
         this.clock = clock;
         this.timeline = new Timeline(clock, timelinePerObject);
         this.journal = journal ? new dev.partyflare.emulator.internal.actor.Journal(clock) : null;
@@ -98,7 +99,8 @@ public final class DurableRuntime implements AutoCloseable {
                 activity,
                 this.journal,
                 chaosHibernation,
-                faults);
+                faults,
+                honourRetryAlarm);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {

@@ -7,6 +7,7 @@ import dev.partyflare.durable.StorageOptions;
 import dev.partyflare.durable.Transaction;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.json.V8Size;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -229,7 +230,7 @@ public final class StorageApi implements DurableObjectStorage {
     // ---- alarms ----
 
     @Override
-    public OptionalLong getAlarm() {
+    public OptionalLong getAlarm(StorageOptions options) {
         events.check("getAlarm()");
         try {
             NamespaceStorage.StoredAlarm a = store().alarm();
@@ -240,7 +241,7 @@ public final class StorageApi implements DurableObjectStorage {
     }
 
     @Override
-    public void setAlarm(long epochMillis) {
+    public void setAlarm(long epochMillis, StorageOptions options) {
         events.check("setAlarm()");
         if (epochMillis <= 0) {
             throw new IllegalArgumentException(StorageErrors.ALARM_NOT_POSITIVE);
@@ -255,11 +256,11 @@ public final class StorageApi implements DurableObjectStorage {
         } catch (SQLException ex) {
             throw storageFailure("setAlarm", ex);
         }
-        storage.wrote(true);
+        storage.wrote(!options.allowUnconfirmed());
     }
 
     @Override
-    public void deleteAlarm() {
+    public void deleteAlarm(StorageOptions options) {
         events.check("deleteAlarm()");
         try {
             if (store().alarm() == null) {
@@ -269,7 +270,7 @@ public final class StorageApi implements DurableObjectStorage {
         } catch (SQLException ex) {
             throw storageFailure("deleteAlarm", ex);
         }
-        storage.wrote(true);
+        storage.wrote(!options.allowUnconfirmed());
     }
 
     // ---- sync and transactions ----
@@ -383,6 +384,57 @@ public final class StorageApi implements DurableObjectStorage {
             return undo;
         } catch (SQLException ex) {
             throw storageFailure("onNextSessionRestoreBookmark", ex);
+        }
+    }
+
+    @Override
+    public dev.partyflare.durable.SyncKvStorage kv() {
+        return kv;
+    }
+
+    private final dev.partyflare.durable.SyncKvStorage kv = new SyncKv();
+
+    /** {@code ctx.storage.kv}: the KV methods above, for SQLite-backed classes only. */
+    private final class SyncKv implements dev.partyflare.durable.SyncKvStorage {
+        private void requireSqlite() {
+            if (!settings.sqlEnabled()) {
+                throw new IllegalStateException(StorageErrors.KV_SYNC_NOT_SQLITE);
+            }
+        }
+
+        @Override
+        public <T> Optional<T> get(String key, Class<T> type) {
+            requireSqlite();
+            return StorageApi.this.get(key, type, StorageOptions.DEFAULT);
+        }
+
+        @Override
+        public void put(String key, Object value) {
+            requireSqlite();
+            if (value != null) {
+                StorageApi.this.put(key, value, StorageOptions.DEFAULT);
+                return;
+            }
+            // JS undefined: workerd's kv.put stores it (list() shows the key, get() gives undefined)
+            events.check("put()");
+            try {
+                store().put(key(key), ValueCodec.encodeJson("json", "null".getBytes(StandardCharsets.UTF_8)));
+            } catch (SQLException ex) {
+                throw storageFailure("put", ex);
+            }
+            storage.wrote(true);
+        }
+
+        @Override
+        public boolean delete(String key) {
+            requireSqlite();
+            return StorageApi.this.delete(key, StorageOptions.DEFAULT);
+        }
+
+        @Override
+        public <T> SortedMap<String, T> list(ListOptions options, Class<T> type) {
+            requireSqlite();
+            return StorageApi.this.list(options, type);
         }
     }
 
@@ -543,18 +595,18 @@ public final class StorageApi implements DurableObjectStorage {
         }
 
         @Override
-        public OptionalLong getAlarm() {
-            return s.getAlarm();
+        public OptionalLong getAlarm(StorageOptions options) {
+            return s.getAlarm(options);
         }
 
         @Override
-        public void setAlarm(long epochMillis) {
-            s.setAlarm(epochMillis);
+        public void setAlarm(long epochMillis, StorageOptions options) {
+            s.setAlarm(epochMillis, options);
         }
 
         @Override
-        public void deleteAlarm() {
-            s.deleteAlarm();
+        public void deleteAlarm(StorageOptions options) {
+            s.deleteAlarm(options);
         }
     }
 }

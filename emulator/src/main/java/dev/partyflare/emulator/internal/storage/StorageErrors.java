@@ -13,6 +13,14 @@ final class StorageErrors {
                     + " `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml"
                     + " file. If using workerd directly,set `enableSql = true` in your workerd config for the class."
                     + " Note that this change cannot be made after the class is already deployed to production.";
+    static final String KV_SYNC_NOT_SQLITE =
+            "The storage.kv (synchronous KV) API is only available for SQLite-backed Durable Objects, but this"
+                    + " object's namespace is not declared to use SQLite. You can use the older, asyncronous"
+                    + " interface via methods of `storage` itself (e.g. `storage.get()`). Alternatively, to enable"
+                    + " SQLite, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your"
+                    + " wrangler.jsonc or wrangler.toml file. If using workerd directly, set `enableSql = true` in"
+                    + " your workerd config for the class. Note that this change cannot be made after the class is"
+                    + " already deployed to production.";
     static final String DELETE_ALL_IN_TRANSACTION = "Cannot call deleteAll() within a transaction";
     static final String NO_PITR = "This Durable Object's storage back-end does not implement point-in-time recovery.";
     static final int MAX_KEY_BYTES = 2048;

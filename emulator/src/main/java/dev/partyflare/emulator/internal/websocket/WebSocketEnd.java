@@ -592,6 +592,30 @@ public final class WebSocketEnd implements WebSocket {
         return url;
     }
 
+    private volatile String binaryType = "blob";
+
+    @Override
+    public String protocol() {
+        return "";
+    }
+
+    @Override
+    public String extensions() {
+        return "";
+    }
+
+    @Override
+    public String binaryType() {
+        return binaryType;
+    }
+
+    @Override
+    public void binaryType(String type) {
+        if ("blob".equals(type) || "arraybuffer".equals(type)) {
+            binaryType = type;
+        }
+    }
+
     public void url(String u) {
         this.url = u;
         peer.url = u;
