@@ -68,6 +68,7 @@ public final class EmulatorOptions {
     private final boolean chaosHibernation;
     private final boolean journal;
     private final OutboundHandler outbound;
+    private final ObjectRouter objectRouter;
 
     /**
      * A Durable Object class under a binding name.
@@ -118,6 +119,7 @@ public final class EmulatorOptions {
         this.chaosHibernation = b.chaosHibernation;
         this.journal = b.journal;
         this.outbound = b.outbound;
+        this.objectRouter = b.objectRouter;
     }
 
     public static Builder builder() {
@@ -259,6 +261,11 @@ public final class EmulatorOptions {
         return journal;
     }
 
+    /** Where stub calls are delivered (an SPI, {@link ObjectRouter}), or null: every object runs here. */
+    public ObjectRouter objectRouter() {
+        return objectRouter;
+    }
+
     /** What answers outbound {@code fetch} calls of Workers and objects, or null for the network. */
     public OutboundHandler outbound() {
         return outbound;
@@ -299,6 +306,7 @@ public final class EmulatorOptions {
         b.chaosHibernation = chaosHibernation;
         b.journal = journal;
         b.outbound = outbound;
+        b.objectRouter = objectRouter;
         return b;
     }
 
@@ -332,6 +340,7 @@ public final class EmulatorOptions {
         private boolean chaosHibernation;
         private boolean journal;
         private OutboundHandler outbound;
+        private ObjectRouter objectRouter;
 
         private Builder() {}
 
@@ -566,6 +575,15 @@ public final class EmulatorOptions {
          */
         public Builder journal(boolean on) {
             this.journal = on;
+            return this;
+        }
+
+        /**
+         * Hands every stub call to {@code router}, which runs it here or on the node that owns the id
+         * (an SPI for {@code partyflare-cluster}; null, the default: every object runs here).
+         */
+        public Builder objectRouter(ObjectRouter router) {
+            this.objectRouter = router;
             return this;
         }
 

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * @param journal what objects received (null: not recorded)
  * @param chaosHibernation hibernate or evict every object after every event
  * @param faults faults injected into calls to objects
+ * @param router where stub calls are delivered (its value null: every object runs here)
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -43,7 +44,8 @@ public record ActorServices(
         dev.partyflare.emulator.internal.exec.Activity activity,
         Journal journal,
         boolean chaosHibernation,
-        ObjectFaults faults) {
+        ObjectFaults faults,
+        Supplier<dev.partyflare.emulator.ObjectRouter> router) {
 
     /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
     public boolean deleteAllDeletesAlarm() {

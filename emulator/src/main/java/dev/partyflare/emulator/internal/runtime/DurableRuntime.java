@@ -41,6 +41,8 @@ public final class DurableRuntime implements AutoCloseable {
     private final dev.partyflare.emulator.internal.actor.Journal journal;
     private final dev.partyflare.emulator.internal.actor.ObjectFaults faults =
             new dev.partyflare.emulator.internal.actor.ObjectFaults();
+    /** Where stub calls are delivered; null: every object runs here. */
+    private volatile dev.partyflare.emulator.ObjectRouter router;
     /** Answers outbound fetch in place of the network when set (tests). */
     private volatile java.util.function.Function<Request, Response> outboundHandler;
 
@@ -94,7 +96,8 @@ public final class DurableRuntime implements AutoCloseable {
                 activity,
                 this.journal,
                 chaosHibernation,
-                faults);
+                faults,
+                () -> router);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -152,6 +155,11 @@ public final class DurableRuntime implements AutoCloseable {
             return r;
         }
         return outbound.send(request);
+    }
+
+    /** Hands every stub call to {@code r} (null: run every object here). */
+    public void setObjectRouter(dev.partyflare.emulator.ObjectRouter r) {
+        this.router = r;
     }
 
     /** Answers outbound fetch with {@code handler} from now on (null: the network again). */
