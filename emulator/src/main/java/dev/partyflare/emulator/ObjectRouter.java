@@ -10,7 +10,7 @@ import java.util.Optional;
  * runs here. With one, every stub call ({@code stub.fetch} and RPC, from a Worker, another object or
  * a test) is handed to the router, which either runs it here ({@link Call#runHere()}) or delivers it
  * to the node that owns the id and answers with that node's result. On the owning node the call
- * enters through {@link Emulator#fetchHere} or {@link Emulator#rpcHere}, which never consult the
+ * enters through {@link Emulator#stubHere} and {@link Emulator#rpcHere}, which never consult the
  * router again, and runs behind that node's input gate as any event.
  *
  * <p>Used by {@code partyflare-cluster} (docs/cluster.md); not for application code. The caller's
