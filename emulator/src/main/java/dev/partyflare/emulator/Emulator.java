@@ -89,6 +89,7 @@ public final class Emulator implements AutoCloseable {
         if (options.outbound() != null) {
             setOutbound(options.outbound());
         }
+        runtime.setObjectRouter(options.objectRouter());
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -327,6 +328,28 @@ public final class Emulator implements AutoCloseable {
     /** The namespace bound as {@code binding}. */
     public DurableObjectNamespace namespace(String binding) {
         return runtime.env().namespace(binding);
+    }
+
+    /**
+     * SPI ({@link ObjectRouter}): a stub of the object {@code id} of {@code binding} whose calls run in
+     * this emulator without consulting the router: how the node that owns an id delivers the calls a
+     * router sent it (and evicts the object when the id moves away).
+     *
+     * @param locationHint the hint the caller's stub was made with, or null
+     */
+    public DurableObjectStub stubHere(String binding, dev.partyflare.durable.DurableObjectId id, String locationHint) {
+        if (!(namespace(binding) instanceof dev.partyflare.emulator.internal.actor.ActorNamespace ns)) {
+            throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"");
+        }
+        return ns.stubHere(id, locationHint);
+    }
+
+    /**
+     * SPI ({@link ObjectRouter}): an RPC call on {@link #stubHere}'s object, arguments and result as
+     * JSON (null for a null argument or a void result), as {@link ObjectRouter#rpc} receives them.
+     */
+    public byte[] rpcHere(DurableObjectStub here, String method, byte[][] jsonArgs) {
+        return dev.partyflare.emulator.internal.actor.ActorNamespace.rpcHere(here, method, jsonArgs);
     }
 
     /**

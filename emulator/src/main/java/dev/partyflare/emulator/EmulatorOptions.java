@@ -71,6 +71,7 @@ public final class EmulatorOptions {
     private final OutboundHandler outbound;
     private final List<String> cronTriggers;
     private final boolean testScheduled;
+    private final ObjectRouter objectRouter;
 
     /**
      * A Durable Object class under a binding name.
@@ -124,6 +125,7 @@ public final class EmulatorOptions {
         this.outbound = b.outbound;
         this.cronTriggers = List.copyOf(b.cronTriggers);
         this.testScheduled = b.testScheduled;
+        this.objectRouter = b.objectRouter;
     }
 
     public static Builder builder() {
@@ -273,6 +275,11 @@ public final class EmulatorOptions {
         return journal;
     }
 
+    /** Where stub calls are delivered (an SPI, {@link ObjectRouter}), or null: every object runs here. */
+    public ObjectRouter objectRouter() {
+        return objectRouter;
+    }
+
     /** What answers outbound {@code fetch} calls of Workers and objects, or null for the network. */
     public OutboundHandler outbound() {
         return outbound;
@@ -326,6 +333,7 @@ public final class EmulatorOptions {
         b.outbound = outbound;
         b.cronTriggers.addAll(cronTriggers);
         b.testScheduled = testScheduled;
+        b.objectRouter = objectRouter;
         return b;
     }
 
@@ -362,6 +370,7 @@ public final class EmulatorOptions {
         private OutboundHandler outbound;
         private final List<String> cronTriggers = new ArrayList<>();
         private boolean testScheduled;
+        private ObjectRouter objectRouter;
 
         private Builder() {}
 
@@ -608,6 +617,15 @@ public final class EmulatorOptions {
          */
         public Builder journal(boolean on) {
             this.journal = on;
+            return this;
+        }
+
+        /**
+         * Hands every stub call to {@code router}, which runs it here or on the node that owns the id
+         * (an SPI for {@code partyflare-cluster}; null, the default: every object runs here).
+         */
+        public Builder objectRouter(ObjectRouter router) {
+            this.objectRouter = router;
             return this;
         }
 

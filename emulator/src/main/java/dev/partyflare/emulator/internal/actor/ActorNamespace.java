@@ -251,6 +251,23 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return new StubImpl(this, id, hint);
     }
 
+    /**
+     * A stub whose calls run here, without the emulator's {@link dev.partyflare.emulator.ObjectRouter}:
+     * how a call that a router delivered to this node enters its object.
+     */
+    public DurableObjectStub stubHere(DurableObjectId id, String locationHint) {
+        ActorNamespace ns = id.jurisdiction().isPresent() && jurisdiction == null
+                ? (ActorNamespace) jurisdiction(id.jurisdiction().get())
+                : this;
+        StubImpl checked = (StubImpl) ns.get(id, GetOptions.locationHint(locationHint));
+        return new StubImpl(checked.namespace(), id, checked.locationHint(), false);
+    }
+
+    /** {@link #stubHere}'s RPC: JSON arguments in, JSON result out. */
+    public static byte[] rpcHere(DurableObjectStub here, String method, byte[][] jsonArgs) {
+        return ((StubImpl) here).rpcHere(method, jsonArgs);
+    }
+
     private boolean ownsJurisdiction(DurableObjectId id) {
         return java.util.Objects.equals(id.jurisdiction().orElse(null), jurisdiction);
     }

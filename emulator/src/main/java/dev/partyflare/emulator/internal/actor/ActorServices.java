@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  * @param faults faults injected into calls to objects
  * @param honourRetryAlarm {@code ctx.abort(reason, {retryAlarm: false})} in {@code alarm()} drops
  *     the alarm (production since August 2026); false retries it anyway (local workerd 1.20260426)
+ * @param router where stub calls are delivered (its value null: every object runs here)
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -46,7 +47,8 @@ public record ActorServices(
         Journal journal,
         boolean chaosHibernation,
         ObjectFaults faults,
-        boolean honourRetryAlarm) {
+        boolean honourRetryAlarm,
+        Supplier<dev.partyflare.emulator.ObjectRouter> router) {
 
     /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
     public boolean deleteAllDeletesAlarm() {

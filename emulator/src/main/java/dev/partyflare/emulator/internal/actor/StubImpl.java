@@ -5,6 +5,7 @@ import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
+import dev.partyflare.emulator.ObjectRouter;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.json.Json;
@@ -23,11 +24,58 @@ final class StubImpl implements DurableObjectStub {
     private final ActorNamespace namespace;
     private final DurableObjectId id;
     private final String locationHint;
+    /** Whether calls go through the emulator's {@link ObjectRouter} (false: run here, as its owner). */
+    private final boolean routed;
 
     StubImpl(ActorNamespace namespace, DurableObjectId id, String locationHint) {
+        this(namespace, id, locationHint, true);
+    }
+
+    StubImpl(ActorNamespace namespace, DurableObjectId id, String locationHint, boolean routed) {
         this.namespace = namespace;
         this.id = id;
         this.locationHint = locationHint;
+        this.routed = routed;
+    }
+
+    /** The router to hand a call to, or null to run it here. */
+    private ObjectRouter router() {
+        return routed ? namespace.services().router().get() : null;
+    }
+
+    /** Hands a call to the router; the caller's gate is open meanwhile (outbound I/O). */
+    private <T> T route(java.util.concurrent.Callable<T> routing) {
+        try {
+            return EventContext.awaitIo(routing);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> ObjectRouter.Call<T> call(java.util.function.Supplier<T> here) {
+        return new ObjectRouter.Call<>() {
+            @Override
+            public String binding() {
+                return namespace.binding();
+            }
+
+            @Override
+            public DurableObjectId id() {
+                return id;
+            }
+
+            @Override
+            public Optional<String> locationHint() {
+                return Optional.ofNullable(locationHint);
+            }
+
+            @Override
+            public T runHere() {
+                return here.get();
+            }
+        };
     }
 
     ActorNamespace namespace() {
@@ -53,6 +101,14 @@ final class StubImpl implements DurableObjectStub {
         if (request == null) {
             throw new IllegalArgumentException("fetch() needs a request");
         }
+        ObjectRouter router = router();
+        if (router != null) {
+            return route(() -> router.fetch(call(() -> fetchHere(request)), request));
+        }
+        return fetchHere(request);
+    }
+
+    private Response fetchHere(Request request) {
         Journal journal = namespace.services().journal();
         if (journal != null) {
             journal.request(namespace, id, request);
@@ -111,6 +167,14 @@ final class StubImpl implements DurableObjectStub {
     }
 
     private byte[] rpc(String method, byte[][] serialized) {
+        ObjectRouter router = router();
+        if (router != null) {
+            return route(() -> router.rpc(call(() -> rpcHere(method, serialized)), method, serialized));
+        }
+        return rpcHere(method, serialized);
+    }
+
+    byte[] rpcHere(String method, byte[][] serialized) {
         Journal journal = namespace.services().journal();
         if (journal != null) {
             journal.rpc(namespace, id, method, serialized);

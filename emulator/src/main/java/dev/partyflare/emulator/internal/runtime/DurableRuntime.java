@@ -44,6 +44,8 @@ public final class DurableRuntime implements AutoCloseable {
     private final CronScheduler crons;
     private final TriggerRoutes triggerRoutes = new TriggerRoutes(this);
     private volatile boolean testScheduled;
+    /** Where stub calls are delivered; null: every object runs here. */
+    private volatile dev.partyflare.emulator.ObjectRouter router;
     /** Answers outbound fetch in place of the network when set (tests). */
     private volatile java.util.function.Function<Request, Response> outboundHandler;
 
@@ -100,7 +102,8 @@ public final class DurableRuntime implements AutoCloseable {
                 this.journal,
                 chaosHibernation,
                 faults,
-                honourRetryAlarm);
+                honourRetryAlarm,
+                () -> router);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -158,6 +161,11 @@ public final class DurableRuntime implements AutoCloseable {
             return r;
         }
         return outbound.send(request);
+    }
+
+    /** Hands every stub call to {@code r} (null: run every object here). */
+    public void setObjectRouter(dev.partyflare.emulator.ObjectRouter r) {
+        this.router = r;
     }
 
     /** Answers outbound fetch with {@code handler} from now on (null: the network again). */

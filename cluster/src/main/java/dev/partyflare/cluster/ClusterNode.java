@@ -1,0 +1,221 @@
+package dev.partyflare.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.partyflare.cluster.internal.EntityCommand;
+import dev.partyflare.cluster.internal.ObjectEntity;
+import dev.partyflare.cluster.internal.ShardedRouter;
+import dev.partyflare.emulator.Emulator;
+import dev.partyflare.emulator.EmulatorOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+
+/**
+ * One node of a partyflare cluster: an emulator whose Durable Objects are Apache Pekko Cluster
+ * Sharding entities. A stub call on any node (from the Worker, an object or a test) is delivered to
+ * the node that owns the id and runs there, behind that node's input gate; each id is live on at
+ * most one node at a time (docs/cluster.md says what is and is not guaranteed).
+ *
+ * <p>Every node of a cluster must be started with the same Worker, classes and bindings.
+ */
+public final class ClusterNode implements AutoCloseable {
+    /** The Pekko actor system name every node of a partyflare cluster shares. */
+    public static final String SYSTEM_NAME = "partyflare";
+
+    private final String name;
+    private final ActorSystem<Void> system;
+    private final Emulator emulator;
+
+    private ClusterNode(String name, ActorSystem<Void> system, Emulator emulator) {
+        this.name = name;
+        this.system = system;
+        this.emulator = emulator;
+    }
+
+    /** How to start a node. */
+    public static final class Options {
+        private final String name;
+        private final EmulatorOptions.Builder emulator;
+        private String host = "127.0.0.1";
+        private int port;
+        private List<String> seeds = List.of();
+        private Duration callTimeout = Duration.ofSeconds(30);
+        private BiConsumer<String, String> entityStarted = (binding, id) -> {};
+
+        /**
+         * @param name this node's name (logs, tests)
+         * @param emulator the app: the same Worker and bindings on every node
+         */
+        public Options(String name, EmulatorOptions.Builder emulator) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.emulator = Objects.requireNonNull(emulator, "emulator");
+        }
+
+        /** The address other nodes reach this one at (default 127.0.0.1). */
+        public Options host(String h) {
+            this.host = h;
+            return this;
+        }
+
+        /** The cluster port (default 0: any free port). */
+        public Options port(int p) {
+            this.port = p;
+            return this;
+        }
+
+        /**
+         * Nodes to join, as {@code host:port}; empty (the default): this node starts a new cluster, or
+         * is joined later with {@link ClusterNode#join}.
+         */
+        public Options seeds(List<String> hostPorts) {
+            this.seeds = List.copyOf(hostPorts);
+            return this;
+        }
+
+        /** How long a call waits for the owning node (default 30 s). */
+        public Options callTimeout(Duration d) {
+            this.callTimeout = d;
+            return this;
+        }
+
+        /** Told (binding, id) each time an object's entity starts on this node: for tests and metrics. */
+        public Options onEntityStarted(BiConsumer<String, String> listener) {
+            this.entityStarted = Objects.requireNonNull(listener);
+            return this;
+        }
+    }
+
+    /**
+     * Starts a node: its actor system, its emulator (routed through the cluster) and the sharded
+     * entity type of every binding; then joins the seeds, if any.
+     */
+    public static ClusterNode start(Options o) {
+        Config config = ConfigFactory.parseString("pekko.remote.artery.canonical.hostname = \"" + o.host + "\"\n"
+                        + "pekko.remote.artery.canonical.port = " + o.port + "\n")
+                .withFallback(
+                        ConfigFactory.parseResources(ClusterNode.class.getClassLoader(), "partyflare-cluster.conf"))
+                .withFallback(ConfigFactory.defaultReference(ClusterNode.class.getClassLoader()))
+                .resolve();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        Emulator emulator;
+        try {
+            ClusterSharding sharding = ClusterSharding.get(system);
+            emulator = Emulator.start(o.emulator
+                    .objectRouter(new ShardedRouter(sharding, o.callTimeout))
+                    .build());
+            ObjectEntity.Host host = new ObjectEntity.Host() {
+                @Override
+                public Emulator emulator() {
+                    return emulator;
+                }
+
+                @Override
+                public void entityStarted(String binding, String idHex) {
+                    o.entityStarted.accept(binding, idHex);
+                }
+            };
+            for (EmulatorOptions.DurableObjectBinding b : emulator.options().durableObjects()) {
+                sharding.init(Entity.of(
+                                ShardedRouter.typeKey(b.binding()),
+                                ctx -> ObjectEntity.create(b.binding(), ctx.getEntityId(), host))
+                        .withStopMessage(EntityCommand.Stop.INSTANCE));
+            }
+        } catch (RuntimeException | Error e) {
+            system.terminate();
+            throw e;
+        }
+        ClusterNode node = new ClusterNode(o.name, system, emulator);
+        if (!o.seeds.isEmpty()) {
+            Cluster.get(system)
+                    .manager()
+                    .tell(new JoinSeedNodes(o.seeds.stream()
+                            .map(hp -> {
+                                int colon = hp.lastIndexOf(':');
+                                return new Address(
+                                        "pekko",
+                                        SYSTEM_NAME,
+                                        hp.substring(0, colon),
+                                        Integer.parseInt(hp.substring(colon + 1)));
+                            })
+                            .toList()));
+        }
+        return node;
+    }
+
+    /** This node's name. */
+    public String name() {
+        return name;
+    }
+
+    /** This node's emulator: its {@code env}, {@code fetch} and namespaces reach objects anywhere in the cluster. */
+    public Emulator emulator() {
+        return emulator;
+    }
+
+    /** This node's cluster address as {@code host:port}. */
+    public String address() {
+        Address a = Cluster.get(system).selfMember().address();
+        return a.getHost().get() + ":" + a.getPort().get();
+    }
+
+    /** Joins the cluster that {@code other} belongs to (or starts one, when {@code other} is this node). */
+    public void join(ClusterNode other) {
+        Cluster.get(system)
+                .manager()
+                .tell(Join.create(Cluster.get(other.system).selfMember().address()));
+    }
+
+    /** True when this node is an Up member. */
+    public boolean isUp() {
+        return Cluster.get(system).selfMember().status() == MemberStatus.up();
+    }
+
+    /** The number of Up members this node sees. */
+    public int upMembers() {
+        int n = 0;
+        for (var m : Cluster.get(system).state().getMembers()) {
+            if (m.status() == MemberStatus.up()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Leaves the cluster gracefully and stops: sharding hands this node's ids off to the others
+     * (each entity stops when its calls in flight have ended), then the actor system and the emulator
+     * stop.
+     */
+    @Override
+    public void close() {
+        try {
+            // Pekko's graceful stop: the shard regions hand off, the node leaves, the system terminates
+            CoordinatedShutdown.get(system)
+                    .runAll(CoordinatedShutdown.clusterLeavingReason())
+                    .toCompletableFuture()
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            system.terminate();
+        } finally {
+            emulator.close();
+        }
+    }
+
+    /** Stops at once, without leaving: as a crashed node, for tests (the others must down it). */
+    public void crash() {
+        system.terminate();
+        emulator.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.partyflare.cluster.internal;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What an object's sharded entity receives. */
+public sealed interface EntityCommand permits EntityCommand.Deliver, EntityCommand.Finished, EntityCommand.Stop {
+
+    /** Kinds of {@link Deliver}. */
+    byte FETCH = 1;
+
+    byte RPC = 2;
+
+    /**
+     * A stub call for the entity's object, sent from any node.
+     *
+     * @param kind {@link #FETCH} (payload: {@link Codec#request}) or {@link #RPC} (payload: {@link
+     *     Codec#rpcCall})
+     * @param idName the id's name when made by {@code idFromName}, or null
+     * @param jurisdiction the id's jurisdiction, or null
+     * @param locationHint the stub's location hint, or null
+     */
+    record Deliver(
+            byte kind,
+            String idHex,
+            String idName,
+            String jurisdiction,
+            String locationHint,
+            byte[] payload,
+            ActorRef<Reply> replyTo)
+            implements EntityCommand, WireMessage {}
+
+    /** A call this entity ran has ended (local only). */
+    enum Finished implements EntityCommand {
+        INSTANCE
+    }
+
+    /** Sharding's stop message, for passivation and hand-off (local only). */
+    enum Stop implements EntityCommand {
+        INSTANCE
+    }
+
+    /**
+     * The answer to a {@link Deliver}.
+     *
+     * @param ok true: payload is the result ({@link Codec#response} or the RPC's JSON, null for
+     *     void); false: payload is {@link Codec#error}
+     */
+    record Reply(boolean ok, byte[] payload) implements WireMessage {}
+}

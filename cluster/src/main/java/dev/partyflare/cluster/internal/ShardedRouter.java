@@ -1,0 +1,82 @@
+package dev.partyflare.cluster.internal;
+
+import dev.partyflare.durable.DurableObjectException;
+import dev.partyflare.durable.DurableObjectId;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
+import dev.partyflare.emulator.ObjectRouter;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/** Delivers every stub call to the entity of its id, wherever sharding placed it. */
+public final class ShardedRouter implements ObjectRouter {
+    private final ClusterSharding sharding;
+    private final Duration timeout;
+
+    public ShardedRouter(ClusterSharding sharding, Duration timeout) {
+        this.sharding = sharding;
+        this.timeout = timeout;
+    }
+
+    /** The entity type of a namespace: one per binding, so a binding can later get a role of its own. */
+    public static EntityTypeKey<EntityCommand> typeKey(String binding) {
+        return EntityTypeKey.create(EntityCommand.class, "partyflare-" + binding);
+    }
+
+    @Override
+    public Response fetch(Call<Response> call, Request request) {
+        if (request.isWebSocketUpgrade()) {
+            throw new IllegalStateException(
+                    "A WebSocket cannot cross partyflare cluster nodes yet" + " (docs/cluster.md, \"WebSockets\")");
+        }
+        return Codec.response(send(call, EntityCommand.FETCH, Codec.request(request)));
+    }
+
+    @Override
+    public byte[] rpc(Call<byte[]> call, String method, byte[][] jsonArgs) {
+        return send(call, EntityCommand.RPC, Codec.rpcCall(method, jsonArgs));
+    }
+
+    private byte[] send(Call<?> call, byte kind, byte[] payload) {
+        DurableObjectId id = call.id();
+        EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
+        CompletionStage<EntityCommand.Reply> answer = ref.ask(
+                replyTo -> new EntityCommand.Deliver(
+                        kind,
+                        id.toString(),
+                        id.name().orElse(null),
+                        id.jurisdiction().orElse(null),
+                        call.locationHint().orElse(null),
+                        payload,
+                        replyTo),
+                timeout);
+        EntityCommand.Reply reply;
+        try {
+            reply = answer.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while calling " + call.binding() + " " + id, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException) {
+                throw DurableObjectException.builder(
+                                "Error",
+                                "The Durable Object " + call.binding() + " " + id + " did not answer within "
+                                        + timeout.toMillis() + " ms (its node may be gone; the call may"
+                                        + " or may not have run)")
+                        .retryable(true)
+                        .build();
+            }
+            throw new IllegalStateException("Cluster call to " + call.binding() + " " + id + " failed", cause);
+        }
+        if (!reply.ok()) {
+            throw Codec.error(reply.payload());
+        }
+        return reply.payload();
+    }
+}

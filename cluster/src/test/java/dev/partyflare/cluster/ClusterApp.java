@@ -1,0 +1,19 @@
+package dev.partyflare.cluster;
+
+import dev.partyflare.durable.Env;
+import dev.partyflare.durable.ExecutionContext;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
+import dev.partyflare.durable.Worker;
+
+/** The Worker: {@code /count/<name>} increments the counter of that name. */
+public class ClusterApp implements Worker {
+    @Override
+    public Response fetch(Request request, Env env, ExecutionContext ctx) {
+        if (request.path().startsWith("/count/")) {
+            String name = request.path().substring("/count/".length());
+            return env.namespace("COUNTER").getByName(name).fetch(request);
+        }
+        return Response.text("Not found", 404);
+    }
+}

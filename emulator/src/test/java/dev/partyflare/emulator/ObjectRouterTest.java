@@ -1,0 +1,98 @@
+package dev.partyflare.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.partyflare.durable.DurableObjectException;
+import dev.partyflare.durable.DurableObjectStub;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
+import dev.partyflare.fixtures.ProbeApi;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link ObjectRouter} SPI: a front emulator whose router delivers every stub call to an owner
+ * emulator, as partyflare-cluster does between nodes; the object lives in the owner only.
+ */
+class ObjectRouterTest {
+    Emulator owner;
+    Emulator front;
+    final List<String> routed = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        owner = TestEmulators.inProcess();
+        ObjectRouter toOwner = new ObjectRouter() {
+            @Override
+            public Response fetch(Call<Response> call, Request request) {
+                routed.add("fetch " + call.binding() + " " + call.id().name().orElse("?"));
+                return owner.stubHere(
+                                call.binding(), call.id(), call.locationHint().orElse(null))
+                        .fetch(request);
+            }
+
+            @Override
+            public byte[] rpc(Call<byte[]> call, String method, byte[][] jsonArgs) {
+                routed.add("rpc " + method);
+                DurableObjectStub here = owner.stubHere(
+                        call.binding(), call.id(), call.locationHint().orElse(null));
+                return owner.rpcHere(here, method, jsonArgs);
+            }
+        };
+        front = Emulator.start(TestEmulators.probe()
+                .http(false)
+                .manualClock(TestEmulators.T0)
+                .objectRouter(toOwner)
+                .build());
+    }
+
+    @AfterEach
+    void stop() {
+        front.close();
+        owner.close();
+    }
+
+    @Test
+    void callsRunInTheOwnerOnly() {
+        DurableObjectStub stub = front.namespace("PROBE").getByName("routed");
+        ProbeApi api = stub.rpc(ProbeApi.class);
+        assertThat(api.counter()).isEqualTo(1);
+        assertThat(api.counter()).isEqualTo(2);
+        assertThat(api.add(40, 2)).isEqualTo(42);
+        Response r = stub.fetch(Request.get("http://do/"));
+        assertThat(r.status()).isLessThan(500);
+
+        String id = stub.id().toString();
+        assertThat(owner.objectIds("PROBE")).contains(id);
+        assertThat(front.objectIds("PROBE")).doesNotContain(id);
+        assertThat(routed).contains("rpc counter", "rpc add", "fetch PROBE routed");
+        // the owner's own stubs see the same instance
+        assertThat(owner.namespace("PROBE")
+                        .getByName("routed")
+                        .rpc(ProbeApi.class)
+                        .counter())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void remoteErrorsCrossTheRouter() {
+        ProbeApi api = front.namespace("PROBE").getByName("routed-errors").rpc(ProbeApi.class);
+        DurableObjectException e = catchThrowableOfType(DurableObjectException.class, () -> api.fail("state"));
+        assertThat(e.errorType()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(e.getMessage()).isEqualTo("rpc boom");
+        assertThat(e.remote()).isTrue();
+    }
+
+    @Test
+    void theWorkersStubsAreRoutedToo() {
+        // a request through the front's Worker reaches objects via env: routed like a test's stub
+        front.fetch("http://localhost/do/PROBE/via-worker/anything");
+        assertThat(routed).contains("fetch PROBE via-worker");
+        assertThat(owner.objectIds("PROBE"))
+                .contains(front.namespace("PROBE").idFromName("via-worker").toString());
+    }
+}
