@@ -5,7 +5,7 @@
 // workerd when it is told to stop (SIGTERM, SIGINT), when its standard input closes (the parent
 // went away), or when workerd exits.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -62,11 +62,15 @@ await build({
   logLevel: "warning",
 });
 
+// The conformance fixture has a second Worker, "svc-target", bound in the main one as TARGET.
+const twoWorkers = fixture === "conformance";
+if (twoWorkers) copyFileSync(join(here, "src/target.js"), join(state, "target.js"));
+
 const capnp = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .worker),
-    (name = "do-disk", disk = (path = ${JSON.stringify(join(state, "do"))}, writable = true)),
+${twoWorkers ? '    (name = "svc-target", worker = .target),\n' : ""}    (name = "do-disk", disk = (path = ${JSON.stringify(join(state, "do"))}, writable = true)),
   ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
@@ -79,8 +83,14 @@ ${CLASSES.map(([, c, sql]) => `    (className = "${c}", uniqueKey = "${WORKER_NA
   durableObjectStorage = (localDisk = "do-disk"),
   bindings = [
 ${CLASSES.map(([b, c]) => `    (name = "${b}", durableObjectNamespace = "${c}"),`).join("\n")}
+${twoWorkers ? '    (name = "TARGET", service = "svc-target"),' : ""}
   ],
 );
+${twoWorkers ? `const target :Workerd.Worker = (
+  modules = [ (name = "target.js", esModule = embed "target.js") ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  bindings = [ (name = "GREETING", text = "hello") ],
+);` : ""}
 `;
 const configFile = join(state, "config.capnp");
 writeFileSync(configFile, capnp);

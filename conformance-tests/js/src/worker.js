@@ -826,6 +826,19 @@ export default {
         return ids(url, env);
       case "worker-throw":
         throw new Error("worker boom");
+      case "svc": {
+        // a service binding: the other Worker's answer, or the error its fetch() rejects with
+        const target = `http://svc-target/${parts.slice(2).join("/")}${url.search}`;
+        const init = request.method === "POST" ? { method: "POST", body: await request.text() } : {};
+        try {
+          const r = await env.TARGET.fetch(new Request(target, init));
+          return json({ status: r.status, header: r.headers.get("x-target"), body: await r.text() });
+        } catch (e) {
+          return json({ caught: { message: errText(e), remote: e.remote === true } });
+        }
+      }
+      case "svc-uncaught":
+        return env.TARGET.fetch(`http://svc-target/${parts.slice(2).join("/")}`);
       case "worker-echo":
         return new Response(`${request.method} ${url.pathname}${url.search} ${await request.text()}`);
     }

@@ -79,6 +79,7 @@ public final class Emulator implements AutoCloseable {
                 options.journal(),
                 options.chaosHibernation(),
                 options.honourRetryAlarm());
+        configureWorkers(options);
         this.clockStart = clock.millis();
         this.settled = clock instanceof ManualRuntimeClock m
                 ? new dev.partyflare.emulator.internal.time.SettledClock(
@@ -824,12 +825,30 @@ public final class Emulator implements AutoCloseable {
             bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
         }
         runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
+        configureWorkers(newOptions);
         runtime.setTestScheduled(newOptions.testScheduled());
         if (!newOptions
                 .cronTriggers()
                 .equals(runtime.cronTriggers().stream().map(e -> e.cron()).toList())) {
             runtime.setCronTriggers(cronExpressions(newOptions));
         }
+    }
+
+    /** Hands the service bindings and the other Workers of {@code o} to the runtime. */
+    private void configureWorkers(EmulatorOptions o) {
+        List<DurableRuntime.OtherWorker> others = new ArrayList<>();
+        for (EmulatorOptions.NamedWorker w : o.workers()) {
+            others.add(new DurableRuntime.OtherWorker(w.name(), w.worker(), w.vars(), serviceMap(w.services())));
+        }
+        runtime.configureWorkers(serviceMap(o.services()), others);
+    }
+
+    private static java.util.Map<String, String> serviceMap(List<EmulatorOptions.ServiceBindingSpec> specs) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (EmulatorOptions.ServiceBindingSpec s : specs) {
+            m.put(s.binding(), s.service());
+        }
+        return m;
     }
 
     /** The runtime clock. */

@@ -72,6 +72,8 @@ public final class EmulatorOptions {
     private final List<String> cronTriggers;
     private final boolean testScheduled;
     private final ObjectRouter objectRouter;
+    private final List<ServiceBindingSpec> services;
+    private final List<NamedWorker> workers;
 
     /**
      * A Durable Object class under a binding name.
@@ -90,6 +92,57 @@ public final class EmulatorOptions {
             if (className == null) {
                 className = type.getName();
             }
+        }
+    }
+
+    /**
+     * A service binding: {@code env.service(binding)} reaches the Worker named {@code service} (the
+     * main Worker's name or one added with {@link Builder#worker(NamedWorker)}).
+     *
+     * @param file the configuration file that declared it, or null; with {@code line}, where errors
+     *     about it point
+     */
+    public record ServiceBindingSpec(String binding, String service, Path file, int line) {
+        public ServiceBindingSpec {
+            Objects.requireNonNull(binding, "binding");
+            Objects.requireNonNull(service, "service");
+        }
+
+        /** A binding declared in code. */
+        public ServiceBindingSpec(String binding, String service) {
+            this(binding, service, null, 0);
+        }
+    }
+
+    /**
+     * A Worker besides the main one, reached only through service bindings (the main Worker keeps
+     * serving HTTP). It has its own vars and service bindings; no Durable Object bindings yet.
+     */
+    public record NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
+        public NamedWorker {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(worker, "worker");
+            vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
+            services = List.copyOf(services);
+        }
+
+        /** A Worker with no bindings. */
+        public static NamedWorker of(String name, Worker worker) {
+            return new NamedWorker(name, worker, Map.of(), List.of());
+        }
+
+        /** This Worker with the var {@code name} added. */
+        public NamedWorker withVar(String varName, Object value) {
+            Map<String, Object> v = new LinkedHashMap<>(vars);
+            v.put(varName, value);
+            return new NamedWorker(name, worker, v, services);
+        }
+
+        /** This Worker with a service binding {@code binding} to Worker {@code service} added. */
+        public NamedWorker withService(String binding, String service) {
+            List<ServiceBindingSpec> s = new ArrayList<>(services);
+            s.add(new ServiceBindingSpec(binding, service));
+            return new NamedWorker(name, worker, vars, s);
         }
     }
 
@@ -126,6 +179,55 @@ public final class EmulatorOptions {
         this.cronTriggers = List.copyOf(b.cronTriggers);
         this.testScheduled = b.testScheduled;
         this.objectRouter = b.objectRouter;
+        this.services = List.copyOf(b.services);
+        this.workers = List.copyOf(b.workers);
+        checkWorkers();
+    }
+
+    /** Worker names unique, service bindings unique per Worker and pointing at a Worker here. */
+    private void checkWorkers() {
+        List<String> names = new ArrayList<>();
+        names.add(workerName);
+        for (NamedWorker w : workers) {
+            if (names.contains(w.name())) {
+                throw new IllegalArgumentException(
+                        "Two Workers are named \"" + w.name() + "\"; give each Worker of the emulator its own name");
+            }
+            names.add(w.name());
+        }
+        List<String> doBindings =
+                durableObjects.stream().map(DurableObjectBinding::binding).toList();
+        checkServices(workerName, services, doBindings, names);
+        for (NamedWorker w : workers) {
+            checkServices(w.name(), w.services(), List.of(), names);
+        }
+    }
+
+    private static void checkServices(
+            String owner, List<ServiceBindingSpec> specs, List<String> taken, List<String> workerNames) {
+        List<String> seen = new ArrayList<>(taken);
+        for (ServiceBindingSpec s : specs) {
+            String problem = null;
+            String hint;
+            if (seen.contains(s.binding())) {
+                problem = "Binding \"" + s.binding() + "\" of Worker \"" + owner + "\" is declared twice";
+                hint = "Give each binding its own name";
+            } else if (!workerNames.contains(s.service())) {
+                problem = "Service binding \"" + s.binding() + "\" names the Worker \"" + s.service()
+                        + "\", which this emulator does not run; its Workers are " + workerNames;
+                hint = "Add the Worker with EmulatorOptions.Builder.worker(\"" + s.service()
+                        + "\", ...) (@PartyflareTest(workers = ...) in tests), or fix the name in service = \"...\"";
+            } else {
+                hint = null;
+            }
+            if (problem != null) {
+                if (s.file() != null) {
+                    throw new ConfigException(s.file(), s.line(), problem, hint, null);
+                }
+                throw new IllegalArgumentException(problem + ". " + hint);
+            }
+            seen.add(s.binding());
+        }
     }
 
     public static Builder builder() {
@@ -155,6 +257,16 @@ public final class EmulatorOptions {
 
     public Worker worker() {
         return worker;
+    }
+
+    /** The main Worker's service bindings, in declaration order. */
+    public List<ServiceBindingSpec> services() {
+        return services;
+    }
+
+    /** The Workers besides the main one. */
+    public List<NamedWorker> workers() {
+        return workers;
     }
 
     public List<DurableObjectBinding> durableObjects() {
@@ -334,6 +446,8 @@ public final class EmulatorOptions {
         b.cronTriggers.addAll(cronTriggers);
         b.testScheduled = testScheduled;
         b.objectRouter = objectRouter;
+        b.services.addAll(services);
+        b.workers.addAll(workers);
         return b;
     }
 
@@ -371,6 +485,8 @@ public final class EmulatorOptions {
         private final List<String> cronTriggers = new ArrayList<>();
         private boolean testScheduled;
         private ObjectRouter objectRouter;
+        private final List<ServiceBindingSpec> services = new ArrayList<>();
+        private final List<NamedWorker> workers = new ArrayList<>();
 
         private Builder() {}
 
@@ -383,6 +499,34 @@ public final class EmulatorOptions {
         /** The Worker that serves every request. */
         public Builder worker(Worker w) {
             this.worker = w;
+            return this;
+        }
+
+        /**
+         * Adds a Worker besides the main one, under {@code name}: service bindings reach it by that name
+         * ({@code [[services]] service = "name"}). It has no bindings; see {@link #worker(NamedWorker)}.
+         */
+        public Builder worker(String name, Worker w) {
+            return worker(NamedWorker.of(name, w));
+        }
+
+        /** Adds a Worker besides the main one, with its own vars and service bindings. */
+        public Builder worker(NamedWorker w) {
+            workers.add(Objects.requireNonNull(w, "worker"));
+            return this;
+        }
+
+        /**
+         * Gives the main Worker a service binding: {@code env.service(binding)} reaches the Worker named
+         * {@code service} (as {@code [[services]] binding = "..." service = "..."}). {@link #build()}
+         * fails when no Worker of that name was added.
+         */
+        public Builder service(String binding, String service) {
+            return service(new ServiceBindingSpec(binding, service));
+        }
+
+        public Builder service(ServiceBindingSpec spec) {
+            services.add(Objects.requireNonNull(spec, "spec"));
             return this;
         }
 

@@ -238,6 +238,25 @@ public final class BasicScenarios {
             p.observe("body", a.text());
         }));
 
+        // ---- service bindings (a second Worker, svc-target, bound as TARGET)
+        out.add(s(
+                "services.fetch",
+                "service bindings",
+                "env.TARGET.fetch reaches the other Worker with its own env; the URL, method and body pass as"
+                        + " given",
+                p -> {
+                    answer(p, "post", p.post("/svc/echo/a?x=1", "payload"));
+                    answer(p, "get", p.get("/svc/plain"));
+                }));
+        out.add(s(
+                "services.target-throws",
+                "service bindings",
+                "an error of the target rejects the caller's fetch() (remote), uncaught it is the caller's 500",
+                p -> {
+                    answer(p, "caught", p.get("/svc/throw"));
+                    p.observe("uncaughtStatus", p.get("/svc-uncaught/throw").status());
+                }));
+
         // ---- RPC
         out.add(s("rpc.call", "RPC", "RPC methods: arguments and results are copied", p -> {
             String o = "/rpc/RAW/" + p.unique("o");

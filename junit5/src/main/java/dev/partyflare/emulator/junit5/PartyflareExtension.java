@@ -482,15 +482,37 @@ public final class PartyflareExtension
                 b.durableObject(new EmulatorOptions.DurableObjectBinding(x.name(), null, x.type(), x.sqlite()));
             }
             for (String v : ann.vars()) {
-                int eq = v.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("vars entry \"" + v + "\" is not NAME=value");
+                String[] kv = pair(v, "vars", "NAME=value");
+                b.var(kv[0], kv[1]);
+            }
+            for (String sv : ann.services()) {
+                String[] kv = pair(sv, "services", "BINDING=worker-name");
+                b.service(kv[0], kv[1]);
+            }
+            for (PartyflareTest.OtherWorker w : ann.workers()) {
+                EmulatorOptions.NamedWorker nw = EmulatorOptions.NamedWorker.of(w.name(), instantiate(w.type(), where));
+                for (String v : w.vars()) {
+                    String[] kv = pair(v, "vars of Worker " + w.name(), "NAME=value");
+                    nw = nw.withVar(kv[0], kv[1]);
                 }
-                b.var(v.substring(0, eq), v.substring(eq + 1));
+                for (String sv : w.services()) {
+                    String[] kv = pair(sv, "services of Worker " + w.name(), "BINDING=worker-name");
+                    nw = nw.withService(kv[0], kv[1]);
+                }
+                b.worker(nw);
             }
             return b.build();
         };
         return new Setup(options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on, ann);
+    }
+
+    /** {@code NAME=value} split at the first {@code =}. */
+    private static String[] pair(String entry, String what, String form) {
+        int eq = entry.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException(what + " entry \"" + entry + "\" is not " + form);
+        }
+        return new String[] {entry.substring(0, eq), entry.substring(eq + 1)};
     }
 
     /** {@code ChatRoom} as {@code CHAT_ROOM}, {@code HTTPCache2} as {@code HTTP_CACHE2}. */

@@ -61,6 +61,16 @@ public @interface PartyflareTest {
     /** Vars, each {@code NAME=value} (a string). */
     String[] vars() default {};
 
+    /**
+     * The main Worker's service bindings, each {@code BINDING=worker-name} (as {@code [[services]]
+     * binding = "BINDING", service = "worker-name"}); the name is the main Worker's or one of {@link
+     * #workers()}.
+     */
+    String[] services() default {};
+
+    /** Workers besides the main one, reached through service bindings. */
+    OtherWorker[] workers() default {};
+
     /** The Worker's name (part of every id); default: the config's, else {@code worker}. */
     String workerName() default "";
 
@@ -91,6 +101,24 @@ public @interface PartyflareTest {
 
     /** How long, in real milliseconds, any call of the harness waits before it fails. */
     long waitTimeoutMillis() default 5_000;
+
+    /** A Worker besides the main one, under its name. */
+    @Target({})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @interface OtherWorker {
+        /** The name service bindings use ({@code service = "..."}). */
+        String name();
+
+        /** The Worker class (public, no-argument constructor). */
+        Class<? extends Worker> type();
+
+        /** Its vars, each {@code NAME=value}. */
+        String[] vars() default {};
+
+        /** Its service bindings, each {@code BINDING=worker-name}. */
+        String[] services() default {};
+    }
 
     /** A Durable Object class under a binding name. */
     @Target({})

@@ -17,6 +17,8 @@ import java.util.Map;
  *
  * @param warnings things that work but are probably mistakes (unknown keys, missing migrations)
  * @param crons the cron triggers ({@code [triggers] crons}), checked
+ * @param services the service bindings ({@code [[services]]}); their targets are checked when the
+ *     options are built, against the Workers the emulator runs
  */
 public record ProjectConfig(
         Path file,
@@ -30,7 +32,11 @@ public record ProjectConfig(
         List<MigrationConfig> migrations,
         Map<String, Object> partyflare,
         List<String> warnings,
-        List<String> crons) {
+        List<String> crons,
+        List<ServiceConfig> services) {
+
+    /** One {@code [[services]]} entry: {@code binding} reaches the Worker named {@code service}. */
+    public record ServiceConfig(String binding, String service) {}
 
     /** One {@code [[durable_objects.bindings]]} entry. */
     public record BindingConfig(String name, String className, String scriptName) {}
@@ -50,6 +56,12 @@ public record ProjectConfig(
         b.compatibilityFlags(compatibilityFlags);
         b.vars(vars);
         b.cronTriggers(crons);
+        java.util.Map<String, Integer> occurrences = new java.util.HashMap<>();
+        for (ServiceConfig sc : services) {
+            int occurrence = occurrences.merge(sc.service(), 1, Integer::sum) - 1;
+            b.service(new EmulatorOptions.ServiceBindingSpec(
+                    sc.binding(), sc.service(), file, lineOfKey("service", sc.service(), occurrence)));
+        }
         if (main == null) {
             throw error(
                     0,

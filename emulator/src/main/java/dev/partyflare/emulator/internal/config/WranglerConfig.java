@@ -34,6 +34,7 @@ public final class WranglerConfig {
             "compatibility_flags",
             "vars",
             "durable_objects",
+            "services",
             "migrations",
             "partyflare",
             "account_id",
@@ -299,7 +300,53 @@ public final class WranglerConfig {
                     migrations,
                     partyflare,
                     warnings,
-                    crons);
+                    crons,
+                    services(root.get("services")));
+        }
+
+        /** {@code [[services]]}: each a {@code binding} name and the {@code service} (Worker) it reaches. */
+        private List<ProjectConfig.ServiceConfig> services(JsonNode list) {
+            if (list == null || list.isNull()) {
+                return List.of();
+            }
+            String example = "[[services]]\nbinding = \"AUTH\"\nservice = \"auth-worker\"";
+            if (!list.isArray()) {
+                throw fail("services", "\"services\" must be a list of service bindings", example);
+            }
+            List<ProjectConfig.ServiceConfig> out = new ArrayList<>();
+            for (JsonNode s : list) {
+                if (!s.isObject()) {
+                    throw fail("services", "Each entry of \"services\" must be a table", example);
+                }
+                String binding = string(s, "binding");
+                String service = string(s, "service");
+                for (String k : s.propertyNames()) {
+                    if (k.equals("entrypoint")) {
+                        throw fail(
+                                string(s, "entrypoint"),
+                                "Service binding \"" + binding + "\" names an entrypoint: RPC to named"
+                                        + " WorkerEntrypoints is not supported yet",
+                                "Bind the Worker's default export (leave out entrypoint)");
+                    }
+                    if (!k.equals("binding") && !k.equals("service")) {
+                        warnings.add(at(k) + "unknown key \"" + k + "\" in a service binding (ignored)");
+                    }
+                }
+                if (binding == null || binding.isEmpty()) {
+                    throw fail(service, "A service binding has no \"binding\"", example);
+                }
+                if (service == null || service.isEmpty()) {
+                    throw fail(binding, "Service binding \"" + binding + "\" has no \"service\"", example);
+                }
+                if (!binding.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                    throw fail(
+                            binding,
+                            "Binding name \"" + binding + "\" is not a valid identifier",
+                            "Use letters, digits and _ only, e.g. AUTH");
+                }
+                out.add(new ProjectConfig.ServiceConfig(binding, service));
+            }
+            return out;
         }
 
         /** {@code [triggers] crons = [...]}: each a cron expression in Cloudflare's syntax. */

@@ -30,6 +30,12 @@ public final class DurableRuntime implements AutoCloseable {
 
     private volatile Env env;
     private volatile Worker worker;
+    private final String workerName;
+    /** The main Worker's service bindings (binding to Worker name); replaced whole. */
+    private volatile Map<String, String> mainServices = Map.of();
+    /** The other Workers by name; replaced whole. */
+    private volatile Map<String, WorkerUnit> otherWorkers = Map.of();
+
     private final Outbound outbound = new Outbound();
     private final ErrorListener errorListener;
     private final StorageEngine storage;
@@ -51,6 +57,15 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** A Durable Object class bound under {@code binding}. */
     public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
+
+    /**
+     * A Worker other than the main one, reached through service bindings only.
+     *
+     * @param services its service bindings: binding name to Worker name
+     */
+    public record OtherWorker(String name, Worker worker, Map<String, Object> vars, Map<String, String> services) {}
+
+    private record WorkerUnit(Worker worker, Env env) {}
 
     /** Receives errors that reach no caller (and 500s), for logs. */
     @FunctionalInterface
@@ -78,6 +93,7 @@ public final class DurableRuntime implements AutoCloseable {
             boolean chaosHibernation,
             boolean honourRetryAlarm) {
         this.clock = clock;
+        this.workerName = workerName;
         this.timeline = new Timeline(clock, timelinePerObject);
         this.journal = journal ? new dev.partyflare.emulator.internal.actor.Journal(clock) : null;
         this.errorListener = errorListener;
@@ -230,6 +246,88 @@ public final class DurableRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the main Worker's service bindings and the other Workers (replacing earlier ones); targets
+     * must have been checked: a binding to a Worker that is not here fails when called.
+     */
+    public void configureWorkers(Map<String, String> services, List<OtherWorker> others) {
+        Map<String, WorkerUnit> units = new LinkedHashMap<>();
+        for (OtherWorker o : others) {
+            if (o.name().equals(workerName) || units.containsKey(o.name())) {
+                throw new IllegalArgumentException("The Worker name \"" + o.name() + "\" is used twice");
+            }
+            units.put(
+                    o.name(),
+                    new WorkerUnit(o.worker(), new EnvImpl(Map.of(), serviceBindings(o.services()), o.vars())));
+        }
+        this.otherWorkers = java.util.Collections.unmodifiableMap(units);
+        this.mainServices = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        this.env = ((EnvImpl) env).withServices(serviceBindings(this.mainServices));
+    }
+
+    private Map<String, ServiceBindingImpl> serviceBindings(Map<String, String> services) {
+        Map<String, ServiceBindingImpl> out = new LinkedHashMap<>();
+        services.forEach((binding, service) -> out.put(binding, new ServiceBindingImpl(this, binding, service)));
+        return out;
+    }
+
+    /** The names of every Worker here, the main one first. */
+    public List<String> workerNames() {
+        List<String> names = new java.util.ArrayList<>();
+        names.add(workerName);
+        names.addAll(otherWorkers.keySet());
+        return names;
+    }
+
+    /**
+     * Runs Worker {@code service}'s {@code fetch} on the calling thread for a service binding, as an
+     * event of its own (its own {@code ctx}). An exception of the target is reported and thrown to the
+     * caller as a remote {@link dev.partyflare.durable.DurableObjectException}, as workerd rejects the
+     * caller's {@code fetch()} with the target's error.
+     */
+    Response serviceFetch(String service, Request request) {
+        Worker w;
+        Env e;
+        if (service.equals(workerName)) {
+            w = worker;
+            e = env;
+        } else {
+            WorkerUnit u = otherWorkers.get(service);
+            if (u == null) {
+                throw new IllegalStateException("The service binding's Worker \"" + service
+                        + "\" is not running in this emulator; the Workers are " + workerNames());
+            }
+            w = u.worker();
+            e = u.env();
+        }
+        dev.partyflare.emulator.internal.exec.Activity.Work work =
+                activity.enter("Service fetch", () -> service + " " + request.method() + " " + request.path());
+        EventContext previous = EventContext.enterWorker();
+        try {
+            Response r = w.fetch(request, e, new ExecutionContextImpl(this));
+            if (r == null) {
+                throw new IllegalStateException(
+                        "The fetch() of Worker \"" + service + "\" returned null instead of a Response");
+            }
+            return r;
+        } catch (Exception | Error ex) {
+            if (ex instanceof VirtualMachineError vme && !(ex instanceof StackOverflowError)) {
+                throw vme;
+            }
+            reportError("Service fetch " + service + " " + request.method() + " " + request.path(), ex);
+            if (ex instanceof dev.partyflare.durable.DurableObjectException de) {
+                throw de;
+            }
+            java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new java.io.PrintWriter(trace));
+            throw dev.partyflare.durable.DurableObjectException.remote(
+                    ex.getClass().getName(), ex.getMessage() == null ? "" : ex.getMessage(), trace.toString());
+        } finally {
+            EventContext.exit(previous);
+            work.end();
+        }
+    }
+
     /** How a scheduled event ended: {@code ok} or not, {@code noRetry()} called, what failed. */
     public record ScheduledRun(boolean ok, boolean noRetry, Throwable error) {}
 
@@ -361,7 +459,7 @@ public final class DurableRuntime implements AutoCloseable {
             }
         }
         this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
-        this.env = new EnvImpl(this.namespaces, vars);
+        this.env = new EnvImpl(this.namespaces, serviceBindings(mainServices), vars);
         this.worker = newWorker != null ? newWorker : this.worker;
     }
 
