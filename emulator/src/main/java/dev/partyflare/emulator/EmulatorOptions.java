@@ -72,6 +72,7 @@ public final class EmulatorOptions {
     private final List<String> cronTriggers;
     private final boolean testScheduled;
     private final ObjectRouter objectRouter;
+    private final boolean sharedStateDirectory;
 
     /**
      * A Durable Object class under a binding name.
@@ -126,6 +127,7 @@ public final class EmulatorOptions {
         this.cronTriggers = List.copyOf(b.cronTriggers);
         this.testScheduled = b.testScheduled;
         this.objectRouter = b.objectRouter;
+        this.sharedStateDirectory = b.sharedStateDirectory;
     }
 
     public static Builder builder() {
@@ -300,6 +302,14 @@ public final class EmulatorOptions {
         return persistTo;
     }
 
+    /**
+     * Whether the state directory may be shared with other emulators (cluster nodes): each object's
+     * database is then locked on its own while open, instead of the whole directory per process.
+     */
+    public boolean sharedStateDirectory() {
+        return sharedStateDirectory;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.workerName = workerName;
@@ -334,6 +344,7 @@ public final class EmulatorOptions {
         b.cronTriggers.addAll(cronTriggers);
         b.testScheduled = testScheduled;
         b.objectRouter = objectRouter;
+        b.sharedStateDirectory = sharedStateDirectory;
         return b;
     }
 
@@ -371,6 +382,7 @@ public final class EmulatorOptions {
         private final List<String> cronTriggers = new ArrayList<>();
         private boolean testScheduled;
         private ObjectRouter objectRouter;
+        private boolean sharedStateDirectory;
 
         private Builder() {}
 
@@ -503,6 +515,18 @@ public final class EmulatorOptions {
          */
         public Builder persistTo(Path dir) {
             this.persistTo = dir;
+            return this;
+        }
+
+        /**
+         * Let several emulators (the nodes of a cluster, in this process or others on this machine)
+         * use one state directory (off by default: a directory is locked by the one process using
+         * it). Each object's database is then locked while it is open ({@code <id>.lock} beside it),
+         * so an object is never open in two emulators at once; one that is open elsewhere is waited
+         * for (a few seconds: a hand-off in progress), then refused.
+         */
+        public Builder sharedStateDirectory(boolean shared) {
+            this.sharedStateDirectory = shared;
             return this;
         }
 

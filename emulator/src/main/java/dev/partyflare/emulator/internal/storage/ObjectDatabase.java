@@ -57,10 +57,20 @@ final class ObjectDatabase {
     int pins;
     boolean idleListed;
 
+    /** In a shared state directory: how long opening waits for another emulator's lock; -1 without. */
+    private final long lockWaitMillis;
+    /** Held while the connection is open, in a shared state directory. */
+    private ObjectFileLock fileLock;
+
     ObjectDatabase(Path file, DatabasePool pool, boolean strictLimits) {
+        this(file, pool, strictLimits, -1);
+    }
+
+    ObjectDatabase(Path file, DatabasePool pool, boolean strictLimits, long lockWaitMillis) {
         this.file = file;
         this.pool = pool;
         this.strictLimits = strictLimits;
+        this.lockWaitMillis = lockWaitMillis;
     }
 
     boolean inMemory() {
@@ -78,10 +88,26 @@ final class ObjectDatabase {
     /** The open connection (opened now if needed); the caller holds {@link #lock}. */
     Connection connection() throws SQLException {
         if (conn == null) {
-            conn = open();
+            if (file != null && lockWaitMillis >= 0 && fileLock == null) {
+                fileLock = ObjectFileLock.acquire(file, lockWaitMillis);
+            }
+            try {
+                conn = open();
+            } catch (SQLException | RuntimeException e) {
+                releaseFileLock();
+                throw e;
+            }
             pool.opened(this);
         }
         return conn;
+    }
+
+    private void releaseFileLock() {
+        ObjectFileLock l = fileLock;
+        fileLock = null;
+        if (l != null) {
+            l.release();
+        }
     }
 
     private Connection open() throws SQLException {
@@ -444,6 +470,7 @@ final class ObjectDatabase {
             }
             pool.closed(this);
         }
+        releaseFileLock(); // after the close: its checkpoint still writes the file
     }
 
     /**
