@@ -363,15 +363,11 @@ public final class NamespaceStorage implements AutoCloseable {
             java.util.concurrent.Executor executor) {
         java.util.List<java.util.concurrent.CompletableFuture<Void>> out = new ArrayList<>();
         for (ObjectDatabase db : databases.values()) {
-            if (!db.isOpen()) {
-                continue;
-            }
             out.add(java.util.concurrent.CompletableFuture.runAsync(
                     () -> {
                         db.lock.lock();
                         try {
-                            db.rollbackQuietly();
-                            db.closeConnection();
+                            db.shutdown(); // and never again: an event still running must not reopen it
                         } finally {
                             db.lock.unlock();
                         }

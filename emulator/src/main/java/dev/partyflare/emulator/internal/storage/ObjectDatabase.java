@@ -61,6 +61,11 @@ final class ObjectDatabase {
     private final long lockWaitMillis;
     /** Held while the connection is open, in a shared state directory. */
     private ObjectFileLock fileLock;
+    /**
+     * The engine stopped (closed or crashed): the database is never opened again, so an event still
+     * running after a crash cannot take the file (and its lock) back from the node that now owns it.
+     */
+    private volatile boolean shutdown;
 
     ObjectDatabase(Path file, DatabasePool pool, boolean strictLimits) {
         this(file, pool, strictLimits, -1);
@@ -88,6 +93,9 @@ final class ObjectDatabase {
     /** The open connection (opened now if needed); the caller holds {@link #lock}. */
     Connection connection() throws SQLException {
         if (conn == null) {
+            if (shutdown) {
+                throw new SQLException("The storage of this emulator was closed (it stopped or crashed)");
+            }
             if (file != null && lockWaitMillis >= 0 && fileLock == null) {
                 fileLock = ObjectFileLock.acquire(file, lockWaitMillis);
             }
@@ -429,6 +437,13 @@ final class ObjectDatabase {
                 // closed meanwhile
             }
         }
+    }
+
+    /** The engine stops: closes the connection and never opens it again (the caller holds the lock). */
+    void shutdown() {
+        shutdown = true;
+        rollbackQuietly();
+        closeConnection();
     }
 
     /**
