@@ -213,7 +213,9 @@ class ClusterFailoverIT {
             long done = System.nanoTime();
 
             // every id of the crashed node came back, on a survivor
-            assertThat(backAfterMs.keySet()).containsExactlyInAnyOrderElementsOf(victimIds);
+            assertThat(backAfterMs.keySet())
+                    .as("the last errors: %s", errors.subList(Math.max(0, errors.size() - 5), errors.size()))
+                    .containsExactlyInAnyOrderElementsOf(victimIds);
             assertThat(ownersAfter).hasSize(IDS);
             assertThat(ownersAfter.values().stream().flatMap(Set::stream).collect(Collectors.toSet()))
                     .doesNotContain(victimName);
