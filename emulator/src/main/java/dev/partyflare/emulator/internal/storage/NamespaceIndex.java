@@ -48,7 +48,7 @@ final class NamespaceIndex implements AutoCloseable {
             if (file != null) {
                 // as the objects' databases: commits do not sync, the checkpoint on close does
                 s.execute("PRAGMA synchronous=OFF");
-                s.execute("PRAGMA journal_mode=WAL");
+                walMode(s);
             }
             s.execute("CREATE TABLE IF NOT EXISTS objects (id TEXT PRIMARY KEY, jurisdiction TEXT, name TEXT,"
                     + " location TEXT) WITHOUT ROWID");
@@ -71,6 +71,27 @@ final class NamespaceIndex implements AutoCloseable {
         } catch (SQLException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Turns WAL on. On a new file opened by several emulators at once (a shared state directory) the
+     * switch can fail with SQLITE_BUSY without waiting for the busy timeout: retried until it passes.
+     */
+    private static void walMode(Statement s) throws SQLException {
+        long deadline = System.nanoTime() + BUSY_TIMEOUT_MILLIS * 1_000_000L;
+        while (true) {
+            try {
+                s.execute("PRAGMA journal_mode=WAL");
+                return;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() & 0xff) != org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                // another emulator is creating or switching the same file: not this runtime's work
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            }
         }
     }
 
