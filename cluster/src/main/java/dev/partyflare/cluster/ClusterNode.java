@@ -37,8 +37,16 @@ public final class ClusterNode implements AutoCloseable {
     private final String name;
     private final ActorSystem<Void> system;
     private final Emulator emulator;
+    private volatile boolean crashed;
+    /** Set before a crash: entities that stop then leave their objects as they are (no eviction). */
+    private final java.util.concurrent.atomic.AtomicBoolean crashing;
 
-    private ClusterNode(String name, ActorSystem<Void> system, Emulator emulator) {
+    private ClusterNode(
+            String name,
+            ActorSystem<Void> system,
+            Emulator emulator,
+            java.util.concurrent.atomic.AtomicBoolean crashing) {
+        this.crashing = crashing;
         this.name = name;
         this.system = system;
         this.emulator = emulator;
@@ -53,6 +61,8 @@ public final class ClusterNode implements AutoCloseable {
         private List<String> seeds = List.of();
         private Duration callTimeout = Duration.ofSeconds(30);
         private BiConsumer<String, String> entityStarted = (binding, id) -> {};
+        private BiConsumer<String, String> entityStopped = (binding, id) -> {};
+        private String config = "";
 
         /**
          * @param name this node's name (logs, tests)
@@ -95,6 +105,24 @@ public final class ClusterNode implements AutoCloseable {
             this.entityStarted = Objects.requireNonNull(listener);
             return this;
         }
+
+        /**
+         * Told (binding, id) each time an object's entity stops on this node (passivation, hand-off,
+         * the actor system's end), after it evicted the object: for tests and metrics.
+         */
+        public Options onEntityStopped(BiConsumer<String, String> listener) {
+            this.entityStopped = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Pekko settings (HOCON) over partyflare's defaults, e.g. {@code
+         * pekko.cluster.split-brain-resolver.stable-after = 5s}.
+         */
+        public Options config(String hocon) {
+            this.config = Objects.requireNonNull(hocon);
+            return this;
+        }
     }
 
     /**
@@ -104,16 +132,21 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(Options o) {
         Config config = ConfigFactory.parseString("pekko.remote.artery.canonical.hostname = \"" + o.host + "\"\n"
                         + "pekko.remote.artery.canonical.port = " + o.port + "\n")
+                .withFallback(ConfigFactory.parseString(o.config))
                 .withFallback(
                         ConfigFactory.parseResources(ClusterNode.class.getClassLoader(), "partyflare-cluster.conf"))
                 .withFallback(ConfigFactory.defaultReference(ClusterNode.class.getClassLoader()))
                 .resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
+            // the nodes of a cluster share one state directory: each object's database is locked while
+            // it is open on a node (a fence behind sharding's one entity per id), not the directory
             emulator = Emulator.start(o.emulator
                     .objectRouter(new ShardedRouter(sharding, o.callTimeout))
+                    .sharedStateDirectory(true)
                     .build());
             ObjectEntity.Host host = new ObjectEntity.Host() {
                 @Override
@@ -124,6 +157,16 @@ public final class ClusterNode implements AutoCloseable {
                 @Override
                 public void entityStarted(String binding, String idHex) {
                     o.entityStarted.accept(binding, idHex);
+                }
+
+                @Override
+                public boolean crashing() {
+                    return crashing.get();
+                }
+
+                @Override
+                public void entityStopped(String binding, String idHex) {
+                    o.entityStopped.accept(binding, idHex);
                 }
             };
             for (EmulatorOptions.DurableObjectBinding b : emulator.options().durableObjects()) {
@@ -136,7 +179,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, crashing);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -200,6 +243,9 @@ public final class ClusterNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (crashed) {
+            return;
+        }
         try {
             // Pekko's graceful stop: the shard regions hand off, the node leaves, the system terminates
             CoordinatedShutdown.get(system)
@@ -213,9 +259,23 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** Stops at once, without leaving: as a crashed node, for tests (the others must down it). */
+    /**
+     * Stops at once, without leaving or handing anything off: as a crashed node, for tests (the
+     * others must down it). The actor system is terminated without Pekko's coordinated shutdown
+     * (its entities stop without evicting their objects), then the emulator stops as a killed
+     * process would: nothing beyond what was committed survives, its databases and their locks are
+     * dropped.
+     */
     public void crash() {
-        system.terminate();
-        emulator.close();
+        crashed = true;
+        crashing.set(true);
+        try {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // crashing anyway
+        } finally {
+            emulator.crash();
+        }
     }
 }

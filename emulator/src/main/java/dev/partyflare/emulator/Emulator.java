@@ -70,7 +70,7 @@ public final class Emulator implements AutoCloseable {
                 options.strictLimits(),
                 options.blockConcurrencyTimeout().toMillis(),
                 errors,
-                new StorageEngine(options.persistTo(), options.strictLimits()),
+                new StorageEngine(options.persistTo(), options.strictLimits(), options.sharedStateDirectory()),
                 options.idleTimeout() == null ? -1 : options.idleTimeout().toMillis(),
                 options.attachmentLimit(),
                 Compatibility.of(options.compatibilityDate(), options.compatibilityFlags()),

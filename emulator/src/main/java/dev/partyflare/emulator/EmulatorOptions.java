@@ -74,6 +74,7 @@ public final class EmulatorOptions {
     private final ObjectRouter objectRouter;
     private final List<ServiceBindingSpec> services;
     private final List<NamedWorker> workers;
+    private final boolean sharedStateDirectory;
 
     /**
      * A Durable Object class under a binding name.
@@ -182,6 +183,7 @@ public final class EmulatorOptions {
         this.services = List.copyOf(b.services);
         this.workers = List.copyOf(b.workers);
         checkWorkers();
+        this.sharedStateDirectory = b.sharedStateDirectory;
     }
 
     /** Worker names unique, service bindings unique per Worker and pointing at a Worker here. */
@@ -412,6 +414,14 @@ public final class EmulatorOptions {
         return persistTo;
     }
 
+    /**
+     * Whether the state directory may be shared with other emulators (cluster nodes): each object's
+     * database is then locked on its own while open, instead of the whole directory per process.
+     */
+    public boolean sharedStateDirectory() {
+        return sharedStateDirectory;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.workerName = workerName;
@@ -448,6 +458,7 @@ public final class EmulatorOptions {
         b.objectRouter = objectRouter;
         b.services.addAll(services);
         b.workers.addAll(workers);
+        b.sharedStateDirectory = sharedStateDirectory;
         return b;
     }
 
@@ -487,6 +498,7 @@ public final class EmulatorOptions {
         private ObjectRouter objectRouter;
         private final List<ServiceBindingSpec> services = new ArrayList<>();
         private final List<NamedWorker> workers = new ArrayList<>();
+        private boolean sharedStateDirectory;
 
         private Builder() {}
 
@@ -647,6 +659,18 @@ public final class EmulatorOptions {
          */
         public Builder persistTo(Path dir) {
             this.persistTo = dir;
+            return this;
+        }
+
+        /**
+         * Let several emulators (the nodes of a cluster, in this process or others on this machine)
+         * use one state directory (off by default: a directory is locked by the one process using
+         * it). Each object's database is then locked while it is open ({@code <id>.lock} beside it),
+         * so an object is never open in two emulators at once; one that is open elsewhere is waited
+         * for (a few seconds: a hand-off in progress), then refused.
+         */
+        public Builder sharedStateDirectory(boolean shared) {
+            this.sharedStateDirectory = shared;
             return this;
         }
 

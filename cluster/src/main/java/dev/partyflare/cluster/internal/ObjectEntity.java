@@ -24,6 +24,14 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
 
         /** Called once per entity start, on the node where it starts (tests, metrics). */
         default void entityStarted(String binding, String idHex) {}
+
+        /** True while the node crashes: a stopping entity leaves its object alone (as a killed process). */
+        default boolean crashing() {
+            return false;
+        }
+
+        /** Called once per entity stop, on its node, after the object was evicted (tests, metrics). */
+        default void entityStopped(String binding, String idHex) {}
     }
 
     private final String binding;
@@ -95,13 +103,14 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
     }
 
     private Behavior<EntityCommand> evict() {
-        if (here != null) {
+        if (here != null && !host.crashing()) {
             try {
                 host.emulator().evict(here, true);
             } catch (RuntimeException e) {
                 getContext().getLog().warn("Could not evict {} {} on stop: {}", binding, idHex, e.toString());
             }
         }
+        host.entityStopped(binding, idHex);
         return this;
     }
 }

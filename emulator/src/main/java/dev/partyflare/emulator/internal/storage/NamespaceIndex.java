@@ -26,6 +26,17 @@ final class NamespaceIndex implements AutoCloseable {
     /** What the index records of one object. */
     record ObjectRecord(String id, String jurisdiction, String name, String location) {}
 
+    /**
+     * Several emulators may write one index (a shared state directory): a record only adds what its
+     * writer knows, never blanks what another wrote.
+     */
+    private static final String UPSERT_OBJECT = "INSERT INTO objects VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            + " jurisdiction = coalesce(excluded.jurisdiction, jurisdiction), name = coalesce(excluded.name, name),"
+            + " location = coalesce(excluded.location, location)";
+
+    /** How long a write waits for another emulator's write to the same index (shared state directory). */
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
     private final Connection conn;
     private final Map<String, ObjectRecord> objects = new ConcurrentHashMap<>();
     private final Map<String, NamespaceStorage.StoredAlarm> alarms = new ConcurrentHashMap<>();
@@ -33,10 +44,11 @@ final class NamespaceIndex implements AutoCloseable {
     NamespaceIndex(Path file) throws SQLException {
         conn = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
         try (Statement s = conn.createStatement()) {
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
             if (file != null) {
                 // as the objects' databases: commits do not sync, the checkpoint on close does
                 s.execute("PRAGMA synchronous=OFF");
-                s.execute("PRAGMA journal_mode=WAL");
+                walMode(s);
             }
             s.execute("CREATE TABLE IF NOT EXISTS objects (id TEXT PRIMARY KEY, jurisdiction TEXT, name TEXT,"
                     + " location TEXT) WITHOUT ROWID");
@@ -59,6 +71,27 @@ final class NamespaceIndex implements AutoCloseable {
         } catch (SQLException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Turns WAL on. On a new file opened by several emulators at once (a shared state directory) the
+     * switch can fail with SQLITE_BUSY without waiting for the busy timeout: retried until it passes.
+     */
+    private static void walMode(Statement s) throws SQLException {
+        long deadline = System.nanoTime() + BUSY_TIMEOUT_MILLIS * 1_000_000L;
+        while (true) {
+            try {
+                s.execute("PRAGMA journal_mode=WAL");
+                return;
+            } catch (SQLException e) {
+                if ((e.getErrorCode() & 0xff) != org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                // another emulator is creating or switching the same file: not this runtime's work
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            }
         }
     }
 
@@ -124,8 +157,8 @@ final class NamespaceIndex implements AutoCloseable {
                 return;
             }
             try (Statement s = conn.createStatement();
-                    PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)")) {
-                s.execute("BEGIN");
+                    PreparedStatement p = conn.prepareStatement(UPSERT_OBJECT)) {
+                s.execute("BEGIN IMMEDIATE"); // a writer waits for another's lock here, not mid-transaction
                 try {
                     for (ObjectRecord r : batch) {
                         p.setString(1, r.id());
@@ -166,7 +199,7 @@ final class NamespaceIndex implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            try (PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement p = conn.prepareStatement(UPSERT_OBJECT)) {
                 p.setString(1, id);
                 p.setString(2, now.jurisdiction());
                 p.setString(3, now.name());

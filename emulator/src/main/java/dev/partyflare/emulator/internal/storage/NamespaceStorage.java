@@ -37,6 +37,8 @@ public final class NamespaceStorage implements AutoCloseable {
     private final DatabasePool pool;
     private final CommitFaults faults;
     private final boolean strictLimits;
+    /** Shared state directory: how long opening an object's database waits for its lock; -1: not shared. */
+    private final long lockWaitMillis;
     /** Opened when there is one on disk, else created on the first write to it. */
     private volatile NamespaceIndex index;
 
@@ -44,6 +46,17 @@ public final class NamespaceStorage implements AutoCloseable {
     private final Map<String, PitrHistory> histories = new ConcurrentHashMap<>();
 
     NamespaceStorage(Path dir, String description, DatabasePool pool, CommitFaults faults, boolean strictLimits) {
+        this(dir, description, pool, faults, strictLimits, -1);
+    }
+
+    NamespaceStorage(
+            Path dir,
+            String description,
+            DatabasePool pool,
+            CommitFaults faults,
+            boolean strictLimits,
+            long lockWaitMillis) {
+        this.lockWaitMillis = lockWaitMillis;
         this.dir = dir;
         this.description = description;
         this.pool = pool;
@@ -101,7 +114,8 @@ public final class NamespaceStorage implements AutoCloseable {
     }
 
     private ObjectDatabase database(String id) {
-        return databases.computeIfAbsent(checkId(id), k -> new ObjectDatabase(databaseFile(k), pool, strictLimits));
+        return databases.computeIfAbsent(
+                checkId(id), k -> new ObjectDatabase(databaseFile(k), pool, strictLimits, lockWaitMillis));
     }
 
     private static String checkId(String id) {
@@ -349,15 +363,11 @@ public final class NamespaceStorage implements AutoCloseable {
             java.util.concurrent.Executor executor) {
         java.util.List<java.util.concurrent.CompletableFuture<Void>> out = new ArrayList<>();
         for (ObjectDatabase db : databases.values()) {
-            if (!db.isOpen()) {
-                continue;
-            }
             out.add(java.util.concurrent.CompletableFuture.runAsync(
                     () -> {
                         db.lock.lock();
                         try {
-                            db.rollbackQuietly();
-                            db.closeConnection();
+                            db.shutdown(); // and never again: an event still running must not reopen it
                         } finally {
                             db.lock.unlock();
                         }

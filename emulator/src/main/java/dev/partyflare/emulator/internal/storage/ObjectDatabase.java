@@ -57,10 +57,25 @@ final class ObjectDatabase {
     int pins;
     boolean idleListed;
 
+    /** In a shared state directory: how long opening waits for another emulator's lock; -1 without. */
+    private final long lockWaitMillis;
+    /** Held while the connection is open, in a shared state directory. */
+    private ObjectFileLock fileLock;
+    /**
+     * The engine stopped (closed or crashed): the database is never opened again, so an event still
+     * running after a crash cannot take the file (and its lock) back from the node that now owns it.
+     */
+    private volatile boolean shutdown;
+
     ObjectDatabase(Path file, DatabasePool pool, boolean strictLimits) {
+        this(file, pool, strictLimits, -1);
+    }
+
+    ObjectDatabase(Path file, DatabasePool pool, boolean strictLimits, long lockWaitMillis) {
         this.file = file;
         this.pool = pool;
         this.strictLimits = strictLimits;
+        this.lockWaitMillis = lockWaitMillis;
     }
 
     boolean inMemory() {
@@ -78,10 +93,29 @@ final class ObjectDatabase {
     /** The open connection (opened now if needed); the caller holds {@link #lock}. */
     Connection connection() throws SQLException {
         if (conn == null) {
-            conn = open();
+            if (shutdown) {
+                throw new SQLException("The storage of this emulator was closed (it stopped or crashed)");
+            }
+            if (file != null && lockWaitMillis >= 0 && fileLock == null) {
+                fileLock = ObjectFileLock.acquire(file, lockWaitMillis);
+            }
+            try {
+                conn = open();
+            } catch (SQLException | RuntimeException e) {
+                releaseFileLock();
+                throw e;
+            }
             pool.opened(this);
         }
         return conn;
+    }
+
+    private void releaseFileLock() {
+        ObjectFileLock l = fileLock;
+        fileLock = null;
+        if (l != null) {
+            l.release();
+        }
     }
 
     private Connection open() throws SQLException {
@@ -405,6 +439,13 @@ final class ObjectDatabase {
         }
     }
 
+    /** The engine stops: closes the connection and never opens it again (the caller holds the lock). */
+    void shutdown() {
+        shutdown = true;
+        rollbackQuietly();
+        closeConnection();
+    }
+
     /**
      * Closes the connection (the caller holds the lock); committed data stays in the file. SQLite
      * checkpoints on close: with {@code sync} that checkpoint syncs (a database that is kept), without
@@ -444,6 +485,7 @@ final class ObjectDatabase {
             }
             pool.closed(this);
         }
+        releaseFileLock(); // after the close: its checkpoint still writes the file
     }
 
     /**

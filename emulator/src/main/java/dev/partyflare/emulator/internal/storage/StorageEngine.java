@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * directory ({@code do/<namespace>/<id>.sqlite}) or in memory. Directory names derive from the
  * namespace's key (the Worker's and class's names, sanitized and hashed), file names from object
  * ids only: nothing a request supplies names a file. The directory is locked while in use, so two
- * processes never serve the same objects.
+ * processes never serve the same objects; a <em>shared</em> directory (the nodes of a cluster) is
+ * locked shared instead, and each object's database on its own while open ({@link ObjectFileLock}).
  */
 public final class StorageEngine implements AutoCloseable {
     /** The layout this version writes; a directory with a newer one is refused. */
@@ -45,8 +46,31 @@ public final class StorageEngine implements AutoCloseable {
     private final CommitFaults faults = new CommitFaults();
     private final DatabasePool pool;
     private final boolean strictLimits;
+    private final boolean shared;
     private FileChannel lockChannel;
     private FileLock lock;
+
+    /**
+     * How long opening an object's database in a shared directory waits for another emulator to
+     * close it: {@code -Dpartyflare.storage.lockWaitMillis}, 10 s by default.
+     */
+    static long lockWaitMillis() {
+        return Math.max(0, Long.getLong("partyflare.storage.lockWaitMillis", 10_000L));
+    }
+
+    /** The shared directory locks of this JVM (file locks belong to the process): lock file → holder. */
+    private static final Map<Path, SharedLock> SHARED_LOCKS = new java.util.HashMap<>();
+
+    private static final class SharedLock {
+        final FileChannel channel;
+        final FileLock lock;
+        int users;
+
+        SharedLock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+    }
 
     /**
      * Loads SQLite's native library in the background, once per JVM: it is unpacked and loaded on
@@ -68,8 +92,19 @@ public final class StorageEngine implements AutoCloseable {
      * @param strictLimits apply Cloudflare's production limits to every object's database
      */
     public StorageEngine(Path dir, boolean strictLimits) {
+        this(dir, strictLimits, false);
+    }
+
+    /**
+     * @param dir the state directory, or null for in-memory storage
+     * @param strictLimits apply Cloudflare's production limits to every object's database
+     * @param shared other emulators (cluster nodes) may use {@code dir} at the same time: it is locked
+     *     shared, and each object's database while open
+     */
+    public StorageEngine(Path dir, boolean strictLimits, boolean shared) {
         this.dir = dir;
         this.strictLimits = strictLimits;
+        this.shared = shared && dir != null;
         if (dir != null) {
             prepare(dir);
         }
@@ -99,6 +134,10 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     private void lockDirectory(Path dir) {
+        if (shared) {
+            lockShared(dir);
+            return;
+        }
         Path f = dir.resolve(LOCK_FILE);
         try {
             lockChannel =
@@ -120,6 +159,66 @@ public final class StorageEngine implements AutoCloseable {
                     ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot lock the state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A shared lock on the directory's lock file, one per JVM however many emulators of it use the
+     * directory: other shared users are let in, a process using it alone ({@code partyflare dev}) is not.
+     */
+    private void lockShared(Path dir) {
+        Path f = dir.resolve(LOCK_FILE).toAbsolutePath().normalize();
+        synchronized (SHARED_LOCKS) {
+            SharedLock held = SHARED_LOCKS.get(f);
+            if (held == null) {
+                FileChannel ch = null;
+                FileLock l;
+                try {
+                    ch = FileChannel.open(
+                            f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    try {
+                        l = ch.tryLock(0, Long.MAX_VALUE, true);
+                    } catch (OverlappingFileLockException e) {
+                        l = null;
+                    }
+                    if (l == null) {
+                        ch.close();
+                        throw new IllegalStateException("The state directory " + dir
+                                + " is in use by a partyflare process that does not share it. Stop that"
+                                + " process, or give the cluster another state directory.");
+                    }
+                } catch (IOException e) {
+                    if (ch != null) {
+                        try {
+                            ch.close();
+                        } catch (IOException ignored) {
+                            // already failing
+                        }
+                    }
+                    throw new IllegalStateException(
+                            "Cannot lock the state directory " + dir + ": " + e.getMessage(), e);
+                }
+                held = new SharedLock(ch, l);
+                SHARED_LOCKS.put(f, held);
+            }
+            held.users++;
+        }
+    }
+
+    private void releaseShared() {
+        Path f = dir.resolve(LOCK_FILE).toAbsolutePath().normalize();
+        synchronized (SHARED_LOCKS) {
+            SharedLock held = SHARED_LOCKS.get(f);
+            if (held == null || --held.users > 0) {
+                return;
+            }
+            SHARED_LOCKS.remove(f);
+            try {
+                held.lock.release();
+                held.channel.close();
+            } catch (IOException e) {
+                // the process is ending or the file is gone
+            }
         }
     }
 
@@ -175,7 +274,8 @@ public final class StorageEngine implements AutoCloseable {
                         description,
                         pool,
                         faults,
-                        strictLimits));
+                        strictLimits,
+                        shared ? lockWaitMillis() : -1));
     }
 
     /** A readable, safe directory name for a namespace: its key's safe characters and a hash of the key. */
@@ -249,7 +349,18 @@ public final class StorageEngine implements AutoCloseable {
         releaseLock();
     }
 
+    private boolean sharedLockHeld = true;
+
     private void releaseLock() {
+        if (shared) {
+            synchronized (this) {
+                if (sharedLockHeld) {
+                    sharedLockHeld = false;
+                    releaseShared();
+                }
+            }
+            return;
+        }
         try {
             if (lock != null) {
                 lock.release();
