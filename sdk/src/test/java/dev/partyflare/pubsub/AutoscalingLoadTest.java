@@ -214,13 +214,7 @@ class AutoscalingLoadTest {
     }
 
     static void await(String what, BooleanSupplier condition, java.util.function.Supplier<Object> state) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what + " " + state.get());
-            }
-            sleep(5);
-        }
+        RealTimeWait.await(what, WAIT, condition, () -> " " + state.get());
     }
 
     final long t0 = System.nanoTime();
