@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,8 @@ final class Chromium implements AutoCloseable {
                         "--disable-background-networking",
                         "--disable-component-update",
                         "--disable-sync",
+                        "--disable-crash-reporter",
+                        "--disable-breakpad",
                         "--user-data-dir=" + profile,
                         "--window-size=1280,900",
                         "--remote-debugging-address=127.0.0.1",
@@ -229,21 +232,48 @@ final class Chromium implements AutoCloseable {
         Files.write(file, Base64.getDecoder().decode(r.get("data").asString()));
     }
 
+    /**
+     * Ends the browser and every process it started, and returns only when all of them are gone: a
+     * renderer or utility process that outlives the browser keeps writing into the profile directory,
+     * and the test's temporary directory then cannot be deleted (seen on a busy CI machine as "Failed to
+     * close extension context").
+     */
     @Override
     public void close() {
+        List<ProcessHandle> family = new ArrayList<>();
+        family.add(process.toHandle());
+        process.descendants().forEach(family::add);
         try {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+            // not awaited: the browser may drop the connection before it answers
+            ws.sendText(JSON.writeValueAsString(Map.of("id", ids.incrementAndGet(), "method", "Browser.close")), true)
+                    .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            // the browser goes anyway
+            // not answering: it is ended below anyway
         }
-        process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            ws.abort();
+        } catch (Exception e) {
+            // already closed by the browser
         }
+        process.toHandle().descendants().forEach(family::add);
+        if (!awaitExit(family, 10)) {
+            family.forEach(ProcessHandle::destroyForcibly);
+            awaitExit(family, 10);
+        }
+    }
+
+    private static boolean awaitExit(List<ProcessHandle> processes, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (ProcessHandle p : processes) {
+            try {
+                p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+        return true;
     }
 }

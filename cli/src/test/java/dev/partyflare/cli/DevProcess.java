@@ -106,6 +106,12 @@ final class DevProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // waits for the exit: a JVM still being torn down may hold files of the test's temporary directory
         process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
