@@ -4,20 +4,22 @@
 # prints the wall time of the Maven command and the time inside the tests (the sum of Surefire's
 # per-class times). docs/testing.md quotes its figures.
 #
-#   scripts/harness-suite-benchmark.sh [-r RUNS] [-l "PER_TEST REUSED_IN_CLASS REUSED_IN_RUN"] [-s]
+#   scripts/harness-suite-benchmark.sh [-r RUNS] [-l "PER_TEST REUSED_IN_CLASS REUSED_IN_RUN"] [-j JVM_ARGS] [-s]
 #
 #   -r RUNS       runs per lifetime (default 3)
 #   -l LIFETIMES  the lifetimes to measure (default: all three)
+#   -j JVM_ARGS   more options for the test JVM (Maven's -Dtest.jvmArgs), e.g. "-XX:TieredStopAtLevel=1"
 #   -s            skip installing the emulator first (it must be current in ~/.m2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=3 lifetimes="PER_TEST REUSED_IN_CLASS REUSED_IN_RUN" skip_build=""
-while getopts "r:l:s" opt; do
+runs=3 lifetimes="PER_TEST REUSED_IN_CLASS REUSED_IN_RUN" skip_build="" jvm_args=""
+while getopts "r:l:j:s" opt; do
   case "$opt" in
     r) runs=$OPTARG ;;
     l) lifetimes=$OPTARG ;;
+    j) jvm_args=$OPTARG ;;
     s) skip_build=1 ;;
-    *) echo "usage: $0 [-r RUNS] [-l LIFETIMES] [-s]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-r RUNS] [-l LIFETIMES] [-j JVM_ARGS] [-s]" >&2; exit 2 ;;
   esac
 done
 if [ -z "$skip_build" ]; then
@@ -31,14 +33,15 @@ printf '%-16s %4s %10s %14s %9s %6s  %s\n' lifetime run "wall (s)" "in tests (s)
 for lifetime in $lifetimes; do
   for run in $(seq 1 "$runs"); do
     rm -f "$reports"/TEST-dev.partyflare.emulator.junit5.suite1000.*.xml
-    python3 - "$lifetime" "$run" "$reports" <<'PY'
+    python3 - "$lifetime" "$run" "$reports" "$jvm_args" <<'PY'
 import glob, os, resource, subprocess, sys, time, xml.etree.ElementTree as ET
-lifetime, run, reports = sys.argv[1:]
+lifetime, run, reports, jvm_args = sys.argv[1:]
 start = time.monotonic()
 subprocess.run(["./mvnw", "-o", "-q", "-pl", "junit5", "test",
                 "-Dtest=dev.partyflare.emulator.junit5.suite1000.Suite*",
                 "-Dsurefire.failIfNoSpecifiedTests=false",
-                "-Dpartyflare.suite1000=true", "-Dpartyflare.suite1000.lifetime=" + lifetime],
+                "-Dpartyflare.suite1000=true", "-Dpartyflare.suite1000.lifetime=" + lifetime,
+                "-Dtest.jvmArgs=" + jvm_args],
                check=True, stdout=subprocess.DEVNULL)
 wall = time.monotonic() - start
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
