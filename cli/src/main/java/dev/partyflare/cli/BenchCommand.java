@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
                     + " subscribers, on the emulator only.",
             "Everything runs on 127.0.0.1; the client shares the machine with the servers, each server runs in its own"
                     + " process (the emulator and bare Undertow in a child JVM), and every workload is warmed up once per"
-                    + " target before it is timed."
+                    + " target before it is timed; with --cold, each measurement gets a fresh server process instead"
+                    + " and no warm-up."
         })
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Tiny counts, to check that the benchmark works (CI).")
@@ -40,6 +41,14 @@ final class BenchCommand implements Callable<Integer> {
             description =
                     "Also start real workerd (npm, with the JS bench fixture; needs Node.js) and measure it as a target.")
     boolean workerd;
+
+    @Option(
+            names = "--cold",
+            description = "Cold mode: every measurement on a fresh server process (workerd too) with no warm-up, as a"
+                    + " user meets a JVM after `mvn test` or `partyflare dev` starts one; adds start-up time, and"
+                    + " memory per socket on fresh processes. Without it (warm mode) each target runs once and every"
+                    + " workload is warmed up before it is timed.")
+    boolean cold;
 
     @Option(
             names = "--only",
@@ -72,18 +81,49 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         if (!workerd) {
-            return new Bench(quick, targets, only, json, out).rounds(rounds()).run();
+            return new Bench(quick, targets, only, json, out)
+                    .rounds(rounds())
+                    .cold(cold)
+                    .run();
         }
+        java.nio.file.Path js = WorkerdTarget.locateJs();
         WorkerdTarget w;
         try {
-            w = WorkerdTarget.start(WorkerdTarget.locateJs(), "bench");
+            w = WorkerdTarget.start(js, "bench");
         } catch (java.io.IOException e) {
             spec.commandLine().getErr().println("partyflare bench: cannot start workerd: " + e.getMessage());
             return 2;
         }
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(targets);
+        out.println("workerd target: " + w.version() + ", " + w.baseUrl());
+        if (cold) {
+            w.close(); // it served its version; each measurement starts its own
+            all.put("workerd", "(fresh per measurement)");
+            return new Bench(quick, all, only, json, out)
+                    .rounds(rounds())
+                    .cold(true)
+                    .restartable("workerd", () -> {
+                        WorkerdTarget fresh = WorkerdTarget.start(js, "bench");
+                        return new Bench.Lease() {
+                            @Override
+                            public String hostPort() {
+                                return fresh.baseUrl().getAuthority();
+                            }
+
+                            @Override
+                            public ProcessHandle process() {
+                                return fresh.process();
+                            }
+
+                            @Override
+                            public void close() {
+                                fresh.close();
+                            }
+                        };
+                    })
+                    .run();
+        }
         try (w) {
-            out.println("workerd target: " + w.version() + ", " + w.baseUrl());
-            java.util.Map<String, String> all = new java.util.LinkedHashMap<>(targets);
             all.put("workerd", w.baseUrl().getAuthority());
             return new Bench(quick, all, only, json, out)
                     .rounds(rounds())

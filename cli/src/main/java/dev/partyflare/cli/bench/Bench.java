@@ -5,7 +5,6 @@ import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.Emulator;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,6 +17,7 @@ import java.util.Map;
 public final class Bench {
     /** The workloads. */
     public enum Workload {
+        startup,
         echo,
         fanout,
         fanoutHibernating,
@@ -40,7 +40,51 @@ public final class Bench {
     private final PrintWriter out;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    private final Map<String, ServerFactory> restartable = new LinkedHashMap<>();
     private int rounds = 1;
+    private boolean cold;
+
+    /** A running server of one target, for one measurement: the shared one (warm) or a fresh one (cold). */
+    public interface Lease extends AutoCloseable {
+        /** Where it serves, {@code host:port}. */
+        String hostPort();
+
+        /** Its process (with its descendants, what RSS is measured on), or null if unknown. */
+        ProcessHandle process();
+
+        /** Its used heap after GC in bytes, or -1 where that cannot be asked (not a JVM of ours). */
+        default long heapAfterGc() throws Exception {
+            return -1;
+        }
+
+        /** Stops it if it was started for this measurement; a shared server goes on. */
+        @Override
+        void close();
+
+        /** A server that is not ours to stop. */
+        static Lease shared(String hostPort, ProcessHandle process) {
+            return new Lease() {
+                @Override
+                public String hostPort() {
+                    return hostPort;
+                }
+
+                @Override
+                public ProcessHandle process() {
+                    return process;
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    /** Starts a fresh server process of a target (cold mode). */
+    @FunctionalInterface
+    public interface ServerFactory {
+        Lease start() throws Exception;
+    }
 
     public Bench(boolean quick, Map<String, String> external, List<Workload> only, Path json, PrintWriter out) {
         this.quick = quick;
@@ -56,6 +100,25 @@ public final class Bench {
      */
     public Bench process(String target, ProcessHandle process) {
         processes.put(target, process);
+        return this;
+    }
+
+    /**
+     * How an external target is started afresh for each measurement in cold mode (workerd); external
+     * targets without one are measured as they run.
+     */
+    public Bench restartable(String target, ServerFactory factory) {
+        restartable.put(target, factory);
+        return this;
+    }
+
+    /**
+     * Cold mode: every measurement on a fresh server process with no warm-up (as a user meets the
+     * emulator after {@code mvn test} or {@code partyflare dev} starts a JVM); start-up time and memory
+     * are measured on fresh processes too.
+     */
+    public Bench cold(boolean on) {
+        this.cold = on;
         return this;
     }
 
@@ -96,22 +159,45 @@ public final class Bench {
 
     private int run(Path state) throws Exception {
         out.printf(
-                "partyflare bench%s — %s, %d cores, Java %s; client and servers share this machine, loopback only;"
+                "partyflare bench%s%s — %s, %d cores, Java %s; client and servers share this machine, loopback only;"
                         + " the emulator and bare Undertow run in their own JVM, as workerd in its own process%n",
+                cold ? " --cold" : "",
                 quick ? " (quick)" : "",
                 LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        if (cold) {
+            out.println("cold: every measurement on a fresh server process, timed from its first request, no warm-up");
+            for (String t : external.keySet()) {
+                if (!restartable.containsKey(t)) {
+                    out.println(t + ": an external target cannot be restarted here; measured as it runs (warm)");
+                }
+            }
+        }
         out.flush();
-        try (BenchServer.Child servers = BenchServer.start()) {
-            Map<String, String> targets = new LinkedHashMap<>();
-            targets.put("emulator", "127.0.0.1:" + servers.emulatorPort());
-            targets.put("undertow", "127.0.0.1:" + servers.undertowPort());
-            targets.putAll(external);
+        try (BenchServer.Child servers = cold ? null : BenchServer.start()) {
+            Map<String, ServerFactory> targets = new LinkedHashMap<>();
+            if (cold) {
+                targets.put("emulator", () -> fresh(BenchServer.Servers.emulator));
+                targets.put("undertow", () -> fresh(BenchServer.Servers.undertow));
+            } else {
+                ProcessHandle p = servers.process().toHandle();
+                targets.put("emulator", () -> sharedChild(servers, "127.0.0.1:" + servers.emulatorPort()));
+                targets.put("undertow", () -> Lease.shared("127.0.0.1:" + servers.undertowPort(), p));
+            }
+            for (Map.Entry<String, String> e : external.entrySet()) {
+                ServerFactory restart = cold ? restartable.get(e.getKey()) : null;
+                targets.put(
+                        e.getKey(),
+                        restart != null ? restart : () -> Lease.shared(e.getValue(), processes.get(e.getKey())));
+            }
             int echoN = quick ? 200 : 20_000;
             int fanMessages = quick ? 40 : 2_000;
             int httpN = quick ? 400 : 40_000;
             int rooms = quick ? 50 : 2_000;
+            if (cold && wants(Workload.startup)) {
+                startup(targets);
+            }
             measure(
                     Workload.echo,
                     "round trips/s (32 B, 1 socket)",
@@ -188,31 +274,20 @@ public final class Bench {
                 pubsubScaling(targets.get("emulator"), quick ? new int[] {10, 100} : new int[] {10, 1_000, 5_000});
             }
             if (wants(Workload.memory)) {
-                // heap per socket needs the emulator in this JVM (the client's raw sockets are tiny)
-                try (Emulator emu = Emulator.start(
-                        BenchApp.options().persistTo(state.resolve("memory")).build())) {
-                    memory(emu, quick ? 100 : 2000);
+                if (!cold) {
+                    // live against hibernated heap needs the emulator in this JVM (the clients are tiny raw sockets)
+                    try (Emulator emu = Emulator.start(BenchApp.options()
+                            .persistTo(state.resolve("memory"))
+                            .build())) {
+                        memory(emu, quick ? 100 : 2000);
+                    }
                 }
-                Map<String, ProcessHandle> measured = new LinkedHashMap<>();
-                measured.put("emulator", servers.process().toHandle());
-                measured.putAll(processes);
-                for (Map.Entry<String, ProcessHandle> p : measured.entrySet()) {
+                for (Map.Entry<String, ServerFactory> t : targets.entrySet()) {
+                    if (t.getKey().equals("undertow")) {
+                        continue; // its sockets hold nothing of an object's
+                    }
                     for (String party : new String[] {"room", "hib-room"}) {
-                        try {
-                            memoryRss(p.getKey(), targets.get(p.getKey()), p.getValue(), quick ? 100 : 2000, party);
-                        } catch (Exception e) {
-                            out.printf(
-                                    "%-18s %-46s  %s failed: %s%n",
-                                    "memory", "RSS per socket, " + party, p.getKey(), e);
-                            rows.add(Map.of(
-                                    "workload",
-                                    "memory",
-                                    "metric",
-                                    "RSS per socket, " + party,
-                                    p.getKey(),
-                                    Map.of("error", String.valueOf(e))));
-                            Thread.sleep(5000); // let the server drop what the failed run left open
-                        }
+                        memoryRss(t.getKey(), t.getValue(), quick ? 100 : 2000, party);
                     }
                 }
             }
@@ -220,7 +295,15 @@ public final class Bench {
         if (json != null) {
             Files.writeString(
                     json,
-                    Response.json(Map.of("date", LocalDate.now().toString(), "quick", quick, "results", rows))
+                    Response.json(Map.of(
+                                    "date",
+                                    LocalDate.now().toString(),
+                                    "quick",
+                                    quick,
+                                    "mode",
+                                    cold ? "cold" : "warm",
+                                    "results",
+                                    rows))
                             .text());
             out.println("JSON written to " + json);
         }
@@ -228,11 +311,93 @@ public final class Bench {
         return 0;
     }
 
+    /** A fresh child JVM running one of our servers, stopped when the lease closes. */
+    private static Lease fresh(BenchServer.Servers which) throws Exception {
+        BenchServer.Child child = BenchServer.start(which);
+        int port = which == BenchServer.Servers.undertow ? child.undertowPort() : child.emulatorPort();
+        return childLease(child, "127.0.0.1:" + port, true);
+    }
+
+    private static Lease sharedChild(BenchServer.Child child, String hostPort) {
+        return childLease(child, hostPort, false);
+    }
+
+    private static Lease childLease(BenchServer.Child child, String hostPort, boolean owned) {
+        return new Lease() {
+            @Override
+            public String hostPort() {
+                return hostPort;
+            }
+
+            @Override
+            public ProcessHandle process() {
+                return child.process().toHandle();
+            }
+
+            @Override
+            public long heapAfterGc() throws Exception {
+                return child.heapAfterGc();
+            }
+
+            @Override
+            public void close() {
+                if (owned) {
+                    child.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * Cold only: from starting a target's server process to its first HTTP answer, and the process's
+     * resident memory then; the median of the rounds.
+     */
+    private void startup(Map<String, ServerFactory> targets) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workload", Workload.startup.name());
+        row.put("metric", "process start to first HTTP answer");
+        StringBuilder line =
+                new StringBuilder(String.format("%-18s %-46s", Workload.startup, "process start to first HTTP answer"));
+        for (Map.Entry<String, ServerFactory> t : targets.entrySet()) {
+            if (!cold
+                    || (!t.getKey().equals("emulator")
+                            && !t.getKey().equals("undertow")
+                            && !restartable.containsKey(t.getKey()))) {
+                continue; // not started here
+            }
+            List<Double> millis = new ArrayList<>();
+            List<Long> rss = new ArrayList<>();
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    long start = System.nanoTime();
+                    try (Lease l = t.getValue().start()) {
+                        Workloads.firstAnswer("http://" + l.hostPort() + "/plain/startup");
+                        millis.add((System.nanoTime() - start) / 1e6);
+                        rss.add(l.process() == null ? 0 : rssKiB(l.process()));
+                    }
+                }
+            } catch (Exception e) {
+                row.put(t.getKey(), Map.of("error", String.valueOf(e.getMessage())));
+                line.append("  ").append(t.getKey()).append(" failed: ").append(e.getMessage());
+                continue;
+            }
+            double ms = median(
+                    millis.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+            double kib =
+                    median(rss.stream().mapToDouble(Long::doubleValue).sorted().toArray());
+            row.put(t.getKey(), Map.of("ms", ms, "rssKiB", kib, "rounds", millis));
+            line.append(String.format("  %s %6.0f ms, RSS %5.1f MiB", t.getKey(), ms, kib / 1024));
+        }
+        rows.add(row);
+        out.println(line);
+        out.flush();
+    }
+
     private interface Run {
         Workloads.Result run(String target) throws Exception;
     }
 
-    private void measure(Workload w, String what, Map<String, String> targets, boolean onBaseline, Run run) {
+    private void measure(Workload w, String what, Map<String, ServerFactory> targets, boolean onBaseline, Run run) {
         if (!wants(w)) {
             return;
         }
@@ -242,29 +407,30 @@ public final class Bench {
         Map<String, List<Workloads.Result>> results = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         names.forEach(t -> results.put(t, new ArrayList<>()));
-        if (!quick && w != Workload.wrk1 && w != Workload.wrk1000 && w != Workload.newRooms) {
+        if (!cold && !quick && w != Workload.wrk1 && w != Workload.wrk1000 && w != Workload.newRooms) {
             // a discarded first pass: each server's JIT (the JVMs', V8's) and the client's warm up on this
             // workload's code paths before it is timed. Not for wrk (its 10 s runs are long enough alone)
             // nor new rooms (a second 2,000 fresh rooms made workerd answer 500)
             for (String t : names) {
-                try {
-                    run.run(targets.get(t));
+                try (Lease l = targets.get(t).start()) {
+                    run.run(l.hostPort());
                 } catch (Exception e) {
                     errors.put(t, String.valueOf(e.getMessage()));
                 }
             }
         }
         // rounds interleave the targets, each round starting with the next one, so that a slow spell of
-        // this shared machine falls on all of them rather than on whichever ran then
-        int n = w == Workload.newRooms ? 1 : rounds;
+        // this shared machine falls on all of them rather than on whichever ran then. New rooms run once
+        // on a server that goes on (its rooms exist then), once per fresh server in cold mode
+        int n = w == Workload.newRooms && !cold ? 1 : rounds;
         for (int r = 0; r < n; r++) {
             for (int k = 0; k < names.size(); k++) {
                 String t = names.get((k + r) % names.size());
                 if (errors.containsKey(t)) {
                     continue;
                 }
-                try {
-                    results.get(t).add(run.run(targets.get(t)));
+                try (Lease l = targets.get(t).start()) {
+                    results.get(t).add(run.run(l.hostPort()));
                 } catch (Exception e) {
                     errors.put(t, String.valueOf(e.getMessage()));
                 }
@@ -325,7 +491,7 @@ public final class Bench {
      * second of one publisher's messages, each to every subscriber, about 200,000 deliveries a run.
      * Warmed up once per room kind and size, then timed {@code rounds} times, the two interleaved.
      */
-    private void pubsubScaling(String host, int[] sizes) {
+    private void pubsubScaling(ServerFactory emulator, int[] sizes) {
         String[] parties = {"bus-fixed", "bus-auto"};
         out.printf(
                 "%-18s %-46s  %s%n",
@@ -339,14 +505,14 @@ public final class Bench {
             for (String party : parties) {
                 runs.put(party, new ArrayList<>());
             }
-            for (int r = quick ? 0 : -1; r < rounds; r++) {
+            for (int r = quick || cold ? 0 : -1; r < rounds; r++) {
                 for (int k = 0; k < parties.length; k++) {
                     String party = parties[(k + Math.max(r, 0)) % parties.length];
                     if (errors.containsKey(party)) {
                         continue;
                     }
-                    try {
-                        Workloads.RoomRun run = Workloads.pubsubRoom(host, party, subscribers, messages);
+                    try (Lease l = emulator.start()) {
+                        Workloads.RoomRun run = Workloads.pubsubRoom(l.hostPort(), party, subscribers, messages);
                         if (r >= 0) { // round -1 is the warm-up
                             runs.get(party).add(run);
                         }
@@ -468,36 +634,63 @@ public final class Bench {
     /**
      * Resident memory per open socket of a server process (RSS growth of the process and its
      * children while {@code n} sockets are open, a second after the last one opened): in {@code n}
-     * rooms and in one, of a standard or a hibernating party. A JVM's RSS also grows when its heap
-     * expands, so for the emulator the heap figures above are the sharper measure.
+     * rooms and in one, of a standard or a hibernating party; for our JVMs also the heap after GC per
+     * socket. In cold mode each layout gets a fresh process, so a heap grown by an earlier workload
+     * does not hide what sockets cost (a JVM's RSS grows in heap-sized steps and does not shrink).
      */
-    private void memoryRss(String name, String hostPort, ProcessHandle process, int n, String party) throws Exception {
-        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
-        int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    private void memoryRss(String name, ServerFactory target, int n, String party) throws InterruptedException {
         for (String layout : new String[] {"rooms", "one-room"}) {
-            long before = rssKiB(process);
-            List<java.net.Socket> sockets = new ArrayList<>();
-            try {
-                for (int i = 0; i < n; i++) {
-                    String room = "rss-" + party + "-" + (layout.equals("rooms") ? i : "one");
-                    sockets.add(Workloads.rawWebSocket(host, port, "/parties/" + party + "/" + room));
+            String what = String.format(
+                    "RSS per socket, %d sockets in %s, %s",
+                    n,
+                    layout.equals("rooms") ? n + " rooms" : "1 room",
+                    party.equals("room") ? "standard" : "hibernatable");
+            try (Lease l = target.start()) {
+                String hostPort = l.hostPort();
+                String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+                int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+                if (l.process() == null) {
+                    throw new IllegalStateException("its process is unknown");
                 }
-                Thread.sleep(1000);
-                long after = rssKiB(process);
-                String what = String.format(
-                        "RSS per socket, %d sockets in %s, %s",
-                        n,
-                        layout.equals("rooms") ? n + " rooms" : "1 room",
-                        party.equals("room") ? "standard" : "hibernatable");
-                double kib = (after - before) / (double) n;
-                out.println(String.format("%-18s %-46s  %s %8.1f KiB (process RSS)", "memory", what, name, kib));
-                rows.add(Map.of("workload", "memory", "metric", what, name, Map.of("rssKiBPerSocket", kib)));
-            } finally {
-                for (java.net.Socket s : sockets) {
-                    s.close();
+                long heapBefore = l.heapAfterGc();
+                long before = rssKiB(l.process());
+                List<java.net.Socket> sockets = new ArrayList<>();
+                try {
+                    for (int i = 0; i < n; i++) {
+                        String room = "rss-" + party + "-" + (layout.equals("rooms") ? i : "one");
+                        sockets.add(Workloads.rawWebSocket(host, port, "/parties/" + party + "/" + room));
+                    }
+                    Thread.sleep(1000);
+                    long after = rssKiB(l.process());
+                    long heapAfter = heapBefore < 0 ? -1 : l.heapAfterGc();
+                    double kib = (after - before) / (double) n;
+                    Map<String, Object> figures = new LinkedHashMap<>();
+                    figures.put("rssKiBPerSocket", kib);
+                    figures.put("rssKiBBefore", before);
+                    StringBuilder line = new StringBuilder(
+                            String.format("%-18s %-46s  %s %8.1f KiB (process RSS", "memory", what, name, kib));
+                    if (heapBefore >= 0) {
+                        double heapKib = (heapAfter - heapBefore) / 1024.0 / n;
+                        figures.put("heapKiBPerSocket", heapKib);
+                        line.append(String.format("; heap after GC %.1f KiB", heapKib));
+                    }
+                    out.println(line.append(')'));
+                    rows.add(Map.of("workload", "memory", "metric", what, name, figures));
+                } finally {
+                    for (java.net.Socket s : sockets) {
+                        s.close();
+                    }
+                }
+                if (!cold) {
+                    Thread.sleep(2000); // let the shared server see the closes
+                }
+            } catch (Exception e) {
+                out.printf("%-18s %-46s  %s failed: %s%n", "memory", what, name, e);
+                rows.add(Map.of("workload", "memory", "metric", what, name, Map.of("error", String.valueOf(e))));
+                if (!cold) {
+                    Thread.sleep(5000); // let the server drop what the failed run left open
                 }
             }
-            Thread.sleep(2000); // let the server see the closes
         }
         out.flush();
     }
@@ -522,12 +715,7 @@ public final class Bench {
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        return heap.getUsed();
+        return BenchServer.usedHeapAfterGc();
     }
 
     static Response unused(Request r) {

@@ -1,47 +1,138 @@
 package dev.partyflare.cli.bench;
 
 import dev.partyflare.emulator.Emulator;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's servers in their own JVM: the emulator (with the bench app) and the bare Undertow
- * baseline. Run as a child of {@code partyflare bench}, so that the load generator's allocations,
- * GC pauses and JIT work are not the servers', as workerd runs in its own process. It prints {@code
- * ports <emulator> <undertow>} and serves until its standard input closes (the bench ended or died).
+ * The benchmark's servers in their own JVM: the emulator (with the bench app), the bare Undertow
+ * baseline, or both. Run as a child of {@code partyflare bench}, so that the load generator's
+ * allocations, GC pauses and JIT work are not the servers', as workerd runs in its own process. It
+ * prints {@code ports <emulator> <undertow>} (0 for a server it does not run), answers the line
+ * {@code heap} on its standard input with {@code heap <bytes>} (used heap after GC), and serves until
+ * its standard input closes (the bench ended or died).
  */
 public final class BenchServer {
+    /** Which servers a child runs. */
+    public enum Servers {
+        both,
+        emulator,
+        undertow
+    }
+
+    /** Options of the bench JVM that must not reach its servers: an AOT training run writes one cache. */
+    private static final List<String> NOT_INHERITED =
+            List.of("-agentlib:jdwp", "-javaagent", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration");
+
     private BenchServer() {}
 
     public static void main(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // no startup banners
-        if (!Emulator.eventLoopsAvailable()) {
+        Servers which = args.length > 0 ? Servers.valueOf(args[0]) : Servers.both;
+        if (which != Servers.undertow && !Emulator.eventLoopsAvailable()) {
             System.err.println("partyflare bench: event loops unavailable in the server process (no --add-opens"
                     + " java.base/java.lang); the emulator figures will be lower than partyflare dev's");
         }
         Path state = Files.createTempDirectory("partyflare-bench");
-        try (Emulator emu = Emulator.start(BenchApp.options().persistTo(state).build());
-                UndertowBaseline bare = new UndertowBaseline()) {
-            System.out.println("ports " + emu.port() + " " + bare.port);
+        Emulator emu = null;
+        UndertowBaseline bare = null;
+        try {
+            if (which != Servers.undertow) {
+                emu = Emulator.start(BenchApp.options().persistTo(state).build());
+            }
+            if (which != Servers.emulator) {
+                bare = new UndertowBaseline();
+            }
+            System.out.println("ports " + (emu == null ? 0 : emu.port()) + " " + (bare == null ? 0 : bare.port));
             System.out.flush();
-            InputStream in = System.in;
-            while (in.read() >= 0) {
-                // serve until the parent closes the pipe
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) { // serve until the parent closes the pipe
+                if (line.equals("heap")) {
+                    System.out.println("heap " + usedHeapAfterGc());
+                    System.out.flush();
+                }
             }
         } finally {
+            if (bare != null) {
+                bare.close();
+            }
+            if (emu != null) {
+                emu.close();
+            }
             Bench.deleteTree(state);
         }
         System.exit(0);
     }
 
+    static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100); // reference processing and finalization settle between collections
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     /** A started server process. */
-    record Child(Process process, int emulatorPort, int undertowPort) implements AutoCloseable {
+    static final class Child implements AutoCloseable {
+        private final Process process;
+        private final int emulatorPort;
+        private final int undertowPort;
+        private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
+        private Child(Process process, int emulatorPort, int undertowPort, BufferedReader out) {
+            this.process = process;
+            this.emulatorPort = emulatorPort;
+            this.undertowPort = undertowPort;
+            Thread.ofPlatform().daemon().name("bench-server-output").start(() -> {
+                try { // its later output must not block it
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("heap ")) {
+                            answers.add(line);
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+        }
+
+        Process process() {
+            return process;
+        }
+
+        int emulatorPort() {
+            return emulatorPort;
+        }
+
+        int undertowPort() {
+            return undertowPort;
+        }
+
+        /** The server JVM's used heap after GC, in bytes. */
+        long heapAfterGc() throws IOException, InterruptedException {
+            OutputStream in = process.getOutputStream();
+            in.write("heap\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            String answer = answers.poll(30, TimeUnit.SECONDS);
+            if (answer == null) {
+                throw new IOException("the benchmark server did not report its heap within 30 s");
+            }
+            return Long.parseLong(answer.substring("heap ".length()));
+        }
+
         @Override
         public void close() {
             try {
@@ -52,6 +143,7 @@ public final class BenchServer {
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
@@ -60,18 +152,24 @@ public final class BenchServer {
         }
     }
 
-    /**
-     * Starts the servers in a new JVM with this JVM's java, class path and options (heap, {@code
-     * --add-opens} for event loops); fails with the child's output if it does not come up.
-     */
+    /** Starts both servers in one new JVM. */
     static Child start() throws IOException, InterruptedException {
+        return start(Servers.both);
+    }
+
+    /**
+     * Starts {@code which} servers in a new JVM with this JVM's java, class path and options (heap,
+     * {@code --add-opens} for event loops, an AOT cache), but not those of an AOT training run or a
+     * debugger; fails with the child's output if it does not come up.
+     */
+    static Child start(Servers which) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current()
                 .info()
                 .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent")) {
+            if (NOT_INHERITED.stream().noneMatch(arg::startsWith)) {
                 cmd.add(arg);
             }
         }
@@ -82,33 +180,22 @@ public final class BenchServer {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchServer.class.getName());
+        cmd.add(which.name());
         Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        java.io.BufferedReader out = new java.io.BufferedReader(
-                new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {
             if (line.startsWith("ports ")) {
                 String[] parts = line.split(" ");
-                Thread.ofPlatform().daemon().start(() -> drain(out)); // its later output must not block it
-                return new Child(p, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+                return new Child(p, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), out);
             }
             seen.append(line).append('\n');
         }
         p.waitFor(10, TimeUnit.SECONDS);
         throw new IOException("the benchmark server process did not start (exit " + (p.isAlive() ? "?" : p.exitValue())
                 + "): " + seen);
-    }
-
-    private static void drain(java.io.BufferedReader r) {
-        try {
-            while (r.readLine() != null) {
-                // discard
-            }
-        } catch (IOException e) {
-            // closed
-        }
     }
 }

@@ -73,6 +73,30 @@ final class Workloads {
         }
     }
 
+    /**
+     * Waits for the first successful answer of {@code url} (a server that has just said it listens);
+     * fails after {@link #LIMIT}.
+     */
+    static void firstAnswer(String url) throws Exception {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(url)).timeout(LIMIT).build();
+        while (true) {
+            try {
+                HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() < 300) {
+                    return;
+                }
+                throw new java.io.IOException(url + " answered " + r.statusCode() + ": " + r.body());
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(5); // not listening yet
+            }
+        }
+    }
+
     /** Round trips on one socket, one at a time. */
     static Result echo(String wsBase, int n) throws Exception {
         java.util.concurrent.SynchronousQueue<String> got = new java.util.concurrent.SynchronousQueue<>();
