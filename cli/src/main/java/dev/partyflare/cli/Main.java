@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ConformanceCommand.class,
             CompletionCommand.class,
+            AotTrainCommand.class,
+            BenchServerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

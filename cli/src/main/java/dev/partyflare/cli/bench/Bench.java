@@ -43,6 +43,7 @@ public final class Bench {
     private final Map<String, ServerFactory> restartable = new LinkedHashMap<>();
     private int rounds = 1;
     private boolean cold;
+    private boolean inProcess;
 
     /** A running server of one target, for one measurement: the shared one (warm) or a fresh one (cold). */
     public interface Lease extends AutoCloseable {
@@ -123,6 +124,16 @@ public final class Bench {
     }
 
     /**
+     * Runs the servers in this JVM instead of a child JVM: for the AOT cache's training run, which must
+     * run the servers' code in the JVM that records it. Not a measurement (the load generator then
+     * competes with the servers inside one JVM).
+     */
+    public Bench inProcess(boolean on) {
+        this.inProcess = on;
+        return this;
+    }
+
+    /**
      * Times each workload {@code n} times per target, the targets interleaved, and reports the median
      * round (with the range); new rooms run once (fresh rooms cannot be created twice).
      */
@@ -175,9 +186,18 @@ public final class Bench {
             }
         }
         out.flush();
-        try (BenchServer.Child servers = cold ? null : BenchServer.start()) {
+        try (BenchServer.Child servers = cold || inProcess ? null : BenchServer.start();
+                Emulator local = inProcess
+                        ? Emulator.start(BenchApp.options()
+                                .persistTo(state.resolve("local"))
+                                .build())
+                        : null;
+                UndertowBaseline localBare = inProcess ? new UndertowBaseline() : null) {
             Map<String, ServerFactory> targets = new LinkedHashMap<>();
-            if (cold) {
+            if (inProcess) {
+                targets.put("emulator", () -> Lease.shared("127.0.0.1:" + local.port(), ProcessHandle.current()));
+                targets.put("undertow", () -> Lease.shared("127.0.0.1:" + localBare.port, ProcessHandle.current()));
+            } else if (cold) {
                 targets.put("emulator", () -> fresh(BenchServer.Servers.emulator));
                 targets.put("undertow", () -> fresh(BenchServer.Servers.undertow));
             } else {

@@ -76,6 +76,16 @@ public final class BenchServer {
         System.exit(0);
     }
 
+    /** The runnable partyflare jar this JVM runs from ({@code java -jar}), or null. */
+    private static Path runnableJar() {
+        String cp = System.getProperty("java.class.path", "");
+        if (cp.isEmpty() || cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar")) {
+            return null;
+        }
+        String command = System.getProperty("sun.java.command", "");
+        return command.startsWith(cp) ? Path.of(cp) : null; // -jar: the command is the jar and its arguments
+    }
+
     static long usedHeapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -173,13 +183,22 @@ public final class BenchServer {
                 cmd.add(arg);
             }
         }
-        // what the jar's manifest gives `java -jar` (event loops); a class path launch must ask for it
-        cmd.add("--add-opens");
-        cmd.add("java.base/java.lang=ALL-UNNAMED");
-        cmd.add("--enable-native-access=ALL-UNNAMED"); // SQLite's native library
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BenchServer.class.getName());
+        Path jar = runnableJar();
+        if (jar != null) {
+            // as partyflare dev runs: the jar's manifest opens java.lang (event loops) and allows native
+            // access (SQLite), and an AOT cache trained on `java -jar` fits only the same module options
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+            cmd.add("bench-server");
+        } else {
+            // a class path launch (tests, an IDE) must ask for what the manifest gives
+            cmd.add("--add-opens");
+            cmd.add("java.base/java.lang=ALL-UNNAMED");
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(BenchServer.class.getName());
+        }
         cmd.add(which.name());
         Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
