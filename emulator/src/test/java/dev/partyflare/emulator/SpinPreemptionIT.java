@@ -159,6 +159,51 @@ class SpinPreemptionIT {
         }
     }
 
+    /**
+     * A spin inside code without preemption polls (the JDK, a library) cannot be stopped: the thread
+     * goes on after the watchdog reset the object. The request's client still gets the caller's
+     * error, written by another thread, while the spin goes on (it may hold the connection's I/O
+     * thread); once the library call returns, the object serves again as a new instance.
+     */
+    @Test
+    void aSpinInsideLibraryCodeStillGetsItsClientTheWatchdogsError() throws Exception {
+        LibrarySpin.hold();
+        CompletableFuture<HttpResponse<String>> spin;
+        try {
+            spin = get("/spinner-7/spin-in-library");
+            long before = LibrarySpin.ITERATIONS.get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (LibrarySpin.ITERATIONS.get() == before && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(LibrarySpin.ITERATIONS.get())
+                    .as("the library call started spinning")
+                    .isGreaterThan(before);
+            // the watchdog (0.5 s) and the grace for unwinding (1 s), with room for a busy machine
+            HttpResponse<String> r = spin.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).contains("Durable Object exceeded its CPU time limit and was reset.");
+            assertThat(r.headers().firstValue("connection")).hasValue("close");
+            long during = LibrarySpin.ITERATIONS.get();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (LibrarySpin.ITERATIONS.get() == during && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(LibrarySpin.ITERATIONS.get())
+                    .as("answered while the library call still spun")
+                    .isGreaterThan(during);
+        } finally {
+            LibrarySpin.release();
+        }
+        // the library call returned into the instrumented handler, whose next poll ends the event
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Preemption.pending() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(Preemption.pending()).isZero();
+        assertThat(get("/spinner-7/inc").get().body()).isEqualTo("1");
+    }
+
     private static String spinThread() throws ReflectiveOperationException {
         return (String) spinner.getEnclosingClass().getField("SPIN_THREAD").get(null);
     }

@@ -52,6 +52,11 @@ public final class SpinApp implements Worker {
                         }
                     }
                 }
+                case "spin-in-library" -> {
+                    SPIN_THREAD = Thread.currentThread().toString();
+                    dev.partyflare.emulator.LibrarySpin.spin(); // no preemption polls in there
+                    return Response.text("the library call returned");
+                }
                 case "where" -> {
                     return Response.text(Thread.currentThread().toString()); // VirtualThread[#n]/runnable@carrier
                 }

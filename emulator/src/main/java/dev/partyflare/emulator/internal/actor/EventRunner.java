@@ -3,6 +3,7 @@ package dev.partyflare.emulator.internal.actor;
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.durable.DurableObjectState;
+import dev.partyflare.emulator.internal.exec.Abandonment;
 import dev.partyflare.emulator.internal.exec.Activity;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
@@ -326,5 +327,14 @@ final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
             Preemption.clear(t, this);
         }
         t.interrupt();
+        // spinning inside code without polls (the JDK, a library), the thread goes on: whoever waits on it
+        // for an answer (an HTTP client) gets the error the caller would have seen, from another thread
+        Abandonment.abandonIfStuck(t, () -> Preemption.isStopped(t, this), () -> {
+            ActorBrokenException reason = lifecycle.brokenReason();
+            return dev.partyflare.durable.DurableObjectException.builder(reason.errorType(), reason.getMessage())
+                    .remote(true)
+                    .durableObjectReset(true)
+                    .build();
+        });
     }
 }

@@ -73,6 +73,12 @@ public final class Preemption {
         }
     }
 
+    /** Whether {@code thread} was asked to stop for {@code owner}'s event and that event has not ended yet. */
+    public static boolean isStopped(Thread thread, Object owner) {
+        Stop s = STOPS.get(thread);
+        return s != null && s.owner() == owner;
+    }
+
     /** Threads asked to stop whose event has not ended yet (for tests and the dashboard). */
     public static int pending() {
         return STOPPED.get();

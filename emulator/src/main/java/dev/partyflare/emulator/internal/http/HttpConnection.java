@@ -522,6 +522,16 @@ final class HttpConnection {
                 response);
     }
 
+    /**
+     * Writes a response from the calling thread, for a request whose thread is stuck and may hold this
+     * connection's I/O thread; the connection is closed once the I/O thread is free again (the
+     * response says {@code Connection: close}).
+     */
+    void respondNow(ByteBuffer... response) {
+        respond(true, response);
+        out.flushNow();
+    }
+
     private void afterResponse(boolean ok, boolean close) {
         releaseBudget();
         if (!ok || state == State.CLOSED) {

@@ -3,7 +3,9 @@ package dev.partyflare.emulator.internal.http;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.WebSocket;
+import dev.partyflare.emulator.internal.exec.Abandonment;
 import dev.partyflare.emulator.internal.runtime.DurableRuntime;
+import dev.partyflare.emulator.internal.runtime.ErrorResponses;
 import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +118,25 @@ public final class HttpFrontend implements AutoCloseable {
             log(head.method(), path, 500, start);
             return;
         }
-        Response response = runtime.fetch(request);
+        // the request's Worker and the objects it calls run on this thread; should one of them spin where
+        // the watchdog cannot stop it, the client still gets the answer the Worker would have given
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        Response response;
+        Abandonment.Watch watch = Abandonment.watch(reason -> {
+            if (answered.compareAndSet(false, true)) {
+                // (the watchdog has reported the stuck thread, with its stack)
+                int abandoned = write(c, head, ErrorResponses.internalError(reason), true);
+                log(head.method(), path, abandoned, start);
+            }
+        });
+        try {
+            response = runtime.fetch(request);
+        } finally {
+            watch.close();
+        }
+        if (!answered.compareAndSet(false, true)) {
+            return; // answered for it while it was stuck
+        }
         int status;
         if (response.webSocket().isPresent()) {
             status = upgrade(c, head, request, response);
@@ -154,16 +174,33 @@ public final class HttpFrontend implements AutoCloseable {
 
     /** Writes a Worker's response as workerd does; returns its status. */
     private static int write(HttpConnection c, HttpHead.Request head, Response response) {
+        return write(c, head, response, false);
+    }
+
+    /**
+     * Writes a response; {@code abandoned}: for a request whose thread is stuck (perhaps holding this
+     * connection's I/O thread), written from the calling thread and the connection closed after it.
+     */
+    private static int write(HttpConnection c, HttpHead.Request head, Response response, boolean abandoned) {
         int status = response.status();
         String text = response.statusText().isEmpty() ? HttpWire.statusText(status) : response.statusText();
         boolean noBody = head.method().equals("HEAD") || status == 204 || status == 205 || status == 304;
         byte[] body = noBody ? HttpConnection.NO_BODY : response.bytes();
-        Map<String, String> own = noBody ? Map.of() : Map.of("Content-Length", Integer.toString(body.length));
+        Map<String, String> own = new LinkedHashMap<>();
+        if (abandoned) {
+            own.put("Connection", "close");
+        }
+        if (!noBody) {
+            own.put("Content-Length", Integer.toString(body.length));
+        }
         byte[] bytes = HttpWire.head(status, text, own, response.headers().asMap(), response.headers());
-        if (body.length == 0) {
-            c.respond(false, ByteBuffer.wrap(bytes));
+        ByteBuffer[] buffers = body.length == 0
+                ? new ByteBuffer[] {ByteBuffer.wrap(bytes)}
+                : new ByteBuffer[] {ByteBuffer.wrap(bytes), ByteBuffer.wrap(body)};
+        if (abandoned) {
+            c.respondNow(buffers);
         } else {
-            c.respond(false, ByteBuffer.wrap(bytes), ByteBuffer.wrap(body));
+            c.respond(false, buffers);
         }
         return status;
     }

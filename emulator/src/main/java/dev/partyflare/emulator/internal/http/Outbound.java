@@ -110,6 +110,14 @@ final class Outbound {
         }
     }
 
+    /**
+     * Writes what is queued from the calling thread, without waiting for the I/O thread (which may be
+     * held by code that spins); a socket that is full goes on when the I/O thread is back.
+     */
+    void flushNow() {
+        flushTask();
+    }
+
     private void flushTask() {
         flushPosted.set(false);
         List<Written> done;
