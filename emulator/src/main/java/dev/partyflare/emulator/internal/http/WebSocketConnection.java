@@ -43,7 +43,13 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
     private final AtomicLong queuedBytes = new AtomicLong();
 
     private ConduitStreamSourceChannel source;
-    private byte[] buffer;
+    /**
+     * The read buffer of the I/O thread this code runs on (reads happen only there): the decoder copies
+     * what it keeps out of it, so one buffer serves every socket of the thread instead of 16 KiB per
+     * socket (two thirds of an idle socket's heap in a room of thousands).
+     */
+    private static final ThreadLocal<byte[]> READ_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
     private volatile boolean closeSent;
     private volatile boolean closeReceived;
     /** The connection outlives the socket until the object hibernates (see the class comment). */
@@ -80,7 +86,6 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
     /** Starts reading frames (I/O thread), beginning with the bytes that came with the handshake. */
     void start(HttpConnection.Upgraded up) {
         source = connection.getSourceChannel();
-        buffer = new byte[16 * 1024];
         source.getReadSetter().set(ch -> onReadable());
         if (up.leftover().length > 0) {
             decoder.feed(up.leftover(), 0, up.leftover().length, this);
@@ -109,6 +114,7 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
             source.suspendReads();
             return;
         }
+        byte[] buffer = READ_BUFFER.get();
         try {
             for (int round = 0; round < 64; round++) {
                 ByteBuffer direct = decoder.directTarget(1 << 20);
@@ -201,7 +207,7 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
      */
     private void drainOnceAndClose() {
         try {
-            ByteBuffer b = ByteBuffer.wrap(buffer == null ? new byte[16 * 1024] : buffer);
+            ByteBuffer b = ByteBuffer.wrap(READ_BUFFER.get());
             for (int i = 0; i < 4; i++) {
                 b.clear();
                 if (connection.getSourceChannel().read(b) <= 0) {
