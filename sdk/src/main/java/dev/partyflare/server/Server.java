@@ -141,7 +141,10 @@ public abstract class Server extends DurableObject {
     }
 
     public final void broadcast(WebSocketMessage message, Collection<String> without) {
-        Set<String> skip = without == null ? Set.of() : Set.copyOf(without);
+        // a copy (the caller may change its collection), but no hash set for the usual one or two ids
+        Collection<String> skip = without == null || without.isEmpty()
+                ? List.of()
+                : without.size() <= 4 ? List.copyOf(without) : Set.copyOf(without);
         for (Connection c : getConnections()) {
             if (!skip.contains(c.id())) {
                 try {

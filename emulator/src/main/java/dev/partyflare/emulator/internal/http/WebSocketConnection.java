@@ -271,7 +271,7 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
         }
         boolean text = message instanceof WebSocketMessage.Text;
         byte[] payload = switch (message) {
-            case WebSocketMessage.Text t -> t.text().getBytes(StandardCharsets.UTF_8);
+            case WebSocketMessage.Text t -> utf8(t.text());
             case WebSocketMessage.Binary b -> b.data();
         };
         long size = payload.length;
@@ -284,6 +284,25 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
         boolean compress = deflate != null;
         ByteBuffer[] frame = frame(text ? 0x1 : 0x2, compress, compress ? deflate.deflate(payload) : payload);
         out.send(ok -> queuedBytes.addAndGet(-size), frame);
+    }
+
+    /** The last text encoded, by identity: a broadcast sends one String to every socket of a room. */
+    private record Encoded(String text, byte[] bytes) {}
+
+    private static volatile Encoded lastEncoded;
+
+    /**
+     * The UTF-8 bytes of {@code text}, encoded once for all the sockets a broadcast sends it to (the
+     * bytes are only read: framed, compressed, written).
+     */
+    static byte[] utf8(String text) {
+        Encoded last = lastEncoded;
+        if (last != null && last.text() == text) {
+            return last.bytes();
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        lastEncoded = new Encoded(text, bytes);
+        return bytes;
     }
 
     private void overflow(long queued) {
