@@ -838,15 +838,17 @@ public final class Emulator implements AutoCloseable {
     private void configureWorkers(EmulatorOptions o) {
         List<DurableRuntime.OtherWorker> others = new ArrayList<>();
         for (EmulatorOptions.NamedWorker w : o.workers()) {
-            others.add(new DurableRuntime.OtherWorker(w.name(), w.worker(), w.vars(), serviceMap(w.services())));
+            others.add(new DurableRuntime.OtherWorker(
+                    w.name(), w.worker(), w.vars(), serviceMap(w.services()), w.entrypoints()));
         }
-        runtime.configureWorkers(serviceMap(o.services()), others);
+        runtime.configureWorkers(serviceMap(o.services()), o.entrypoints(), others);
     }
 
-    private static java.util.Map<String, String> serviceMap(List<EmulatorOptions.ServiceBindingSpec> specs) {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    private static java.util.Map<String, DurableRuntime.ServiceTarget> serviceMap(
+            List<EmulatorOptions.ServiceBindingSpec> specs) {
+        java.util.Map<String, DurableRuntime.ServiceTarget> m = new java.util.LinkedHashMap<>();
         for (EmulatorOptions.ServiceBindingSpec s : specs) {
-            m.put(s.binding(), s.service());
+            m.put(s.binding(), new DurableRuntime.ServiceTarget(s.service(), s.entrypoint(), s.props()));
         }
         return m;
     }

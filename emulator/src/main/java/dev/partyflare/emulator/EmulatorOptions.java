@@ -2,6 +2,7 @@ package dev.partyflare.emulator;
 
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.Worker;
+import dev.partyflare.durable.WorkerEntrypoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class EmulatorOptions {
     private final ObjectRouter objectRouter;
     private final List<ServiceBindingSpec> services;
     private final List<NamedWorker> workers;
+    private final Map<String, Class<? extends WorkerEntrypoint>> entrypoints;
     private final boolean sharedStateDirectory;
 
     /**
@@ -100,31 +102,65 @@ public final class EmulatorOptions {
      * A service binding: {@code env.service(binding)} reaches the Worker named {@code service} (the
      * main Worker's name or one added with {@link Builder#worker(NamedWorker)}).
      *
+     * @param entrypoint the named entrypoint of that Worker ({@code entrypoint = "Admin"}), or null for
+     *     its default one
+     * @param props what the target sees as {@code ctx.props} ({@code props = {...}}), copied per call
      * @param file the configuration file that declared it, or null; with {@code line}, where errors
      *     about it point
      */
-    public record ServiceBindingSpec(String binding, String service, Path file, int line) {
+    public record ServiceBindingSpec(
+            String binding, String service, String entrypoint, Map<String, Object> props, Path file, int line) {
         public ServiceBindingSpec {
             Objects.requireNonNull(binding, "binding");
             Objects.requireNonNull(service, "service");
+            props = props == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(props));
+        }
+
+        /** A binding to the default entrypoint, declared in a file. */
+        public ServiceBindingSpec(String binding, String service, Path file, int line) {
+            this(binding, service, null, Map.of(), file, line);
         }
 
         /** A binding declared in code. */
         public ServiceBindingSpec(String binding, String service) {
-            this(binding, service, null, 0);
+            this(binding, service, null, Map.of(), null, 0);
+        }
+
+        /** A binding to a named entrypoint, declared in code. */
+        public ServiceBindingSpec(String binding, String service, String entrypoint) {
+            this(binding, service, entrypoint, Map.of(), null, 0);
+        }
+
+        /** This binding with {@code ctx.props} set to {@code newProps}. */
+        public ServiceBindingSpec withProps(Map<String, Object> newProps) {
+            return new ServiceBindingSpec(binding, service, entrypoint, newProps, file, line);
         }
     }
 
     /**
      * A Worker besides the main one, reached only through service bindings (the main Worker keeps
-     * serving HTTP). It has its own vars and service bindings; no Durable Object bindings yet.
+     * serving HTTP). It has its own vars, service bindings, named entrypoints ({@code export class
+     * Admin extends WorkerEntrypoint}) and Durable Object bindings (classes of its own, which other
+     * Workers bind with {@code script_name}).
      */
-    public record NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
+    public record NamedWorker(
+            String name,
+            Worker worker,
+            Map<String, Object> vars,
+            List<ServiceBindingSpec> services,
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<DurableObjectBinding> durableObjects) {
         public NamedWorker {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(worker, "worker");
             vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
             services = List.copyOf(services);
+            entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entrypoints));
+            durableObjects = List.copyOf(durableObjects);
+        }
+
+        public NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
+            this(name, worker, vars, services, Map.of(), List.of());
         }
 
         /** A Worker with no bindings. */
@@ -132,18 +168,53 @@ public final class EmulatorOptions {
             return new NamedWorker(name, worker, Map.of(), List.of());
         }
 
+        /** A Worker whose default export is the {@link WorkerEntrypoint} {@code type}. */
+        public static NamedWorker of(String name, Class<? extends WorkerEntrypoint> type) {
+            return of(name, WorkerEntrypoint.asWorker(type));
+        }
+
         /** This Worker with the var {@code name} added. */
         public NamedWorker withVar(String varName, Object value) {
             Map<String, Object> v = new LinkedHashMap<>(vars);
             v.put(varName, value);
-            return new NamedWorker(name, worker, v, services);
+            return new NamedWorker(name, worker, v, services, entrypoints, durableObjects);
         }
 
         /** This Worker with a service binding {@code binding} to Worker {@code service} added. */
         public NamedWorker withService(String binding, String service) {
+            return withService(new ServiceBindingSpec(binding, service));
+        }
+
+        /** This Worker with the service binding {@code spec} added. */
+        public NamedWorker withService(ServiceBindingSpec spec) {
             List<ServiceBindingSpec> s = new ArrayList<>(services);
-            s.add(new ServiceBindingSpec(binding, service));
-            return new NamedWorker(name, worker, vars, s);
+            s.add(Objects.requireNonNull(spec, "spec"));
+            return new NamedWorker(name, worker, vars, s, entrypoints, durableObjects);
+        }
+
+        /** This Worker with the named entrypoint {@code type} added under its simple class name. */
+        public NamedWorker withEntrypoint(Class<? extends WorkerEntrypoint> type) {
+            return withEntrypoint(type.getSimpleName(), type);
+        }
+
+        /** This Worker with the named entrypoint {@code type} added under {@code entrypointName}. */
+        public NamedWorker withEntrypoint(String entrypointName, Class<? extends WorkerEntrypoint> type) {
+            WorkerEntrypoint.asWorker(type); // checks the class now
+            Map<String, Class<? extends WorkerEntrypoint>> e = new LinkedHashMap<>(entrypoints);
+            e.put(Objects.requireNonNull(entrypointName, "entrypointName"), type);
+            return new NamedWorker(name, worker, vars, services, e, durableObjects);
+        }
+
+        /** This Worker with the Durable Object binding {@code b} (a class of this Worker) added. */
+        public NamedWorker withDurableObject(DurableObjectBinding b) {
+            List<DurableObjectBinding> d = new ArrayList<>(durableObjects);
+            d.add(Objects.requireNonNull(b, "binding"));
+            return new NamedWorker(name, worker, vars, services, entrypoints, d);
+        }
+
+        /** This Worker with {@code type} bound under {@code binding} (SQLite-backed). */
+        public NamedWorker withDurableObject(String binding, Class<? extends DurableObject> type) {
+            return withDurableObject(new DurableObjectBinding(binding, type.getName(), type, true));
         }
     }
 
@@ -182,6 +253,7 @@ public final class EmulatorOptions {
         this.objectRouter = b.objectRouter;
         this.services = List.copyOf(b.services);
         this.workers = List.copyOf(b.workers);
+        this.entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.entrypoints));
         checkWorkers();
         this.sharedStateDirectory = b.sharedStateDirectory;
     }
@@ -199,14 +271,29 @@ public final class EmulatorOptions {
         }
         List<String> doBindings =
                 durableObjects.stream().map(DurableObjectBinding::binding).toList();
-        checkServices(workerName, services, doBindings, names);
+        Map<String, java.util.Set<String>> entrypointsOf = new LinkedHashMap<>();
+        entrypointsOf.put(workerName, entrypoints.keySet());
         for (NamedWorker w : workers) {
-            checkServices(w.name(), w.services(), List.of(), names);
+            entrypointsOf.put(w.name(), w.entrypoints().keySet());
+        }
+        checkServices(workerName, services, doBindings, entrypointsOf);
+        for (NamedWorker w : workers) {
+            checkServices(
+                    w.name(),
+                    w.services(),
+                    w.durableObjects().stream()
+                            .map(DurableObjectBinding::binding)
+                            .toList(),
+                    entrypointsOf);
         }
     }
 
     private static void checkServices(
-            String owner, List<ServiceBindingSpec> specs, List<String> taken, List<String> workerNames) {
+            String owner,
+            List<ServiceBindingSpec> specs,
+            List<String> taken,
+            Map<String, java.util.Set<String>> entrypointsOf) {
+        List<String> workerNames = new ArrayList<>(entrypointsOf.keySet());
         List<String> seen = new ArrayList<>(taken);
         for (ServiceBindingSpec s : specs) {
             String problem = null;
@@ -219,6 +306,13 @@ public final class EmulatorOptions {
                         + "\", which this emulator does not run; its Workers are " + workerNames;
                 hint = "Add the Worker with EmulatorOptions.Builder.worker(\"" + s.service()
                         + "\", ...) (@PartyflareTest(workers = ...) in tests), or fix the name in service = \"...\"";
+            } else if (s.entrypoint() != null && !entrypointsOf.get(s.service()).contains(s.entrypoint())) {
+                problem = "Service binding \"" + s.binding() + "\" names the entrypoint \"" + s.entrypoint()
+                        + "\" of Worker \"" + s.service()
+                        + "\", which has none of that name; its named entrypoints are "
+                        + entrypointsOf.get(s.service());
+                hint = "Add it with NamedWorker.withEntrypoint(" + s.entrypoint()
+                        + ".class) (Builder.entrypoint for the main Worker), or fix the name in entrypoint = \"...\"";
             } else {
                 hint = null;
             }
@@ -264,6 +358,11 @@ public final class EmulatorOptions {
     /** The main Worker's service bindings, in declaration order. */
     public List<ServiceBindingSpec> services() {
         return services;
+    }
+
+    /** The main Worker's named entrypoints, by name. */
+    public Map<String, Class<? extends WorkerEntrypoint>> entrypoints() {
+        return entrypoints;
     }
 
     /** The Workers besides the main one. */
@@ -458,6 +557,7 @@ public final class EmulatorOptions {
         b.objectRouter = objectRouter;
         b.services.addAll(services);
         b.workers.addAll(workers);
+        b.entrypoints.putAll(entrypoints);
         b.sharedStateDirectory = sharedStateDirectory;
         return b;
     }
@@ -498,6 +598,7 @@ public final class EmulatorOptions {
         private ObjectRouter objectRouter;
         private final List<ServiceBindingSpec> services = new ArrayList<>();
         private final List<NamedWorker> workers = new ArrayList<>();
+        private final Map<String, Class<? extends WorkerEntrypoint>> entrypoints = new LinkedHashMap<>();
         private boolean sharedStateDirectory;
 
         private Builder() {}
@@ -511,6 +612,31 @@ public final class EmulatorOptions {
         /** The Worker that serves every request. */
         public Builder worker(Worker w) {
             this.worker = w;
+            return this;
+        }
+
+        /**
+         * The main Worker as a class: each event runs on a new instance of {@code type}, whose public
+         * methods are callable over RPC through service bindings ({@code export default class extends
+         * WorkerEntrypoint}).
+         */
+        public Builder worker(Class<? extends WorkerEntrypoint> type) {
+            return worker(WorkerEntrypoint.asWorker(type));
+        }
+
+        /**
+         * Adds a named entrypoint of the main Worker under the simple name of {@code type} ({@code
+         * export class Admin extends WorkerEntrypoint}); service bindings reach it with {@code
+         * entrypoint = "Admin"}.
+         */
+        public Builder entrypoint(Class<? extends WorkerEntrypoint> type) {
+            return entrypoint(type.getSimpleName(), type);
+        }
+
+        /** Adds a named entrypoint of the main Worker under {@code name}. */
+        public Builder entrypoint(String name, Class<? extends WorkerEntrypoint> type) {
+            WorkerEntrypoint.asWorker(type); // checks the class now
+            entrypoints.put(Objects.requireNonNull(name, "name"), type);
             return this;
         }
 
@@ -535,6 +661,11 @@ public final class EmulatorOptions {
          */
         public Builder service(String binding, String service) {
             return service(new ServiceBindingSpec(binding, service));
+        }
+
+        /** A service binding to the named entrypoint {@code entrypoint} of Worker {@code service}. */
+        public Builder service(String binding, String service, String entrypoint) {
+            return service(new ServiceBindingSpec(binding, service, entrypoint));
         }
 
         public Builder service(ServiceBindingSpec spec) {

@@ -5,6 +5,7 @@ import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
+import dev.partyflare.durable.WorkerEntrypoint;
 import dev.partyflare.emulator.internal.actor.ActorNamespace;
 import dev.partyflare.emulator.internal.actor.ActorServices;
 import dev.partyflare.emulator.internal.actor.AlarmScheduler;
@@ -31,8 +32,10 @@ public final class DurableRuntime implements AutoCloseable {
     private volatile Env env;
     private volatile Worker worker;
     private final String workerName;
-    /** The main Worker's service bindings (binding to Worker name); replaced whole. */
-    private volatile Map<String, String> mainServices = Map.of();
+    /** The main Worker's service bindings; replaced whole. */
+    private volatile Map<String, ServiceTarget> mainServices = Map.of();
+    /** The main Worker's named entrypoints; replaced whole. */
+    private volatile Map<String, WorkerEntrypoint.Exported> mainEntrypoints = Map.of();
     /** The other Workers by name; replaced whole. */
     private volatile Map<String, WorkerUnit> otherWorkers = Map.of();
 
@@ -59,13 +62,25 @@ public final class DurableRuntime implements AutoCloseable {
     public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
 
     /**
+     * What a service binding reaches: Worker {@code service}, its named {@code entrypoint} (null: the
+     * default export), with {@code props} as the target's {@code ctx.props}.
+     */
+    public record ServiceTarget(String service, String entrypoint, Map<String, Object> props) {}
+
+    /**
      * A Worker other than the main one, reached through service bindings only.
      *
-     * @param services its service bindings: binding name to Worker name
+     * @param services its service bindings by binding name
+     * @param entrypoints its named entrypoints by name
      */
-    public record OtherWorker(String name, Worker worker, Map<String, Object> vars, Map<String, String> services) {}
+    public record OtherWorker(
+            String name,
+            Worker worker,
+            Map<String, Object> vars,
+            Map<String, ServiceTarget> services,
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints) {}
 
-    private record WorkerUnit(Worker worker, Env env) {}
+    private record WorkerUnit(Worker worker, Env env, Map<String, WorkerEntrypoint.Exported> entrypoints) {}
 
     /** Receives errors that reach no caller (and 500s), for logs. */
     @FunctionalInterface
@@ -250,7 +265,10 @@ public final class DurableRuntime implements AutoCloseable {
      * Sets the main Worker's service bindings and the other Workers (replacing earlier ones); targets
      * must have been checked: a binding to a Worker that is not here fails when called.
      */
-    public void configureWorkers(Map<String, String> services, List<OtherWorker> others) {
+    public void configureWorkers(
+            Map<String, ServiceTarget> services,
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<OtherWorker> others) {
         Map<String, WorkerUnit> units = new LinkedHashMap<>();
         for (OtherWorker o : others) {
             if (o.name().equals(workerName) || units.containsKey(o.name())) {
@@ -258,16 +276,27 @@ public final class DurableRuntime implements AutoCloseable {
             }
             units.put(
                     o.name(),
-                    new WorkerUnit(o.worker(), new EnvImpl(Map.of(), serviceBindings(o.services()), o.vars())));
+                    new WorkerUnit(
+                            o.worker(),
+                            new EnvImpl(Map.of(), serviceBindings(o.services()), o.vars()),
+                            exported(o.entrypoints())));
         }
         this.otherWorkers = java.util.Collections.unmodifiableMap(units);
+        this.mainEntrypoints = exported(entrypoints);
         this.mainServices = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
         this.env = ((EnvImpl) env).withServices(serviceBindings(this.mainServices));
     }
 
-    private Map<String, ServiceBindingImpl> serviceBindings(Map<String, String> services) {
+    private static Map<String, WorkerEntrypoint.Exported> exported(
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints) {
+        Map<String, WorkerEntrypoint.Exported> out = new LinkedHashMap<>();
+        entrypoints.forEach((name, type) -> out.put(name, WorkerEntrypoint.asWorker(type)));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private Map<String, ServiceBindingImpl> serviceBindings(Map<String, ServiceTarget> services) {
         Map<String, ServiceBindingImpl> out = new LinkedHashMap<>();
-        services.forEach((binding, service) -> out.put(binding, new ServiceBindingImpl(this, binding, service)));
+        services.forEach((binding, target) -> out.put(binding, new ServiceBindingImpl(this, binding, target)));
         return out;
     }
 
@@ -279,42 +308,95 @@ public final class DurableRuntime implements AutoCloseable {
         return names;
     }
 
-    /**
-     * Runs Worker {@code service}'s {@code fetch} on the calling thread for a service binding, as an
-     * event of its own (its own {@code ctx}). An exception of the target is reported and thrown to the
-     * caller as a remote {@link dev.partyflare.durable.DurableObjectException}, as workerd rejects the
-     * caller's {@code fetch()} with the target's error.
-     */
-    Response serviceFetch(String service, Request request) {
+    /** The handler a service binding reaches and the env it runs with. */
+    private record Target(Worker worker, Env env) {}
+
+    private Target target(ServiceTarget t) {
         Worker w;
         Env e;
-        if (service.equals(workerName)) {
+        Map<String, WorkerEntrypoint.Exported> named;
+        if (t.service().equals(workerName)) {
             w = worker;
             e = env;
+            named = mainEntrypoints;
         } else {
-            WorkerUnit u = otherWorkers.get(service);
+            WorkerUnit u = otherWorkers.get(t.service());
             if (u == null) {
-                throw new IllegalStateException("The service binding's Worker \"" + service
+                throw new IllegalStateException("The service binding's Worker \"" + t.service()
                         + "\" is not running in this emulator; the Workers are " + workerNames());
             }
             w = u.worker();
             e = u.env();
+            named = u.entrypoints();
         }
-        dev.partyflare.emulator.internal.exec.Activity.Work work =
-                activity.enter("Service fetch", () -> service + " " + request.method() + " " + request.path());
+        if (t.entrypoint() != null) {
+            w = named.get(t.entrypoint());
+            if (w == null) {
+                throw new IllegalStateException("The Worker \"" + t.service() + "\" has no entrypoint named \""
+                        + t.entrypoint() + "\"; its named entrypoints are " + named.keySet());
+            }
+        }
+        return new Target(w, e);
+    }
+
+    /**
+     * Runs the {@code fetch} of the Worker (or named entrypoint) {@code t} on the calling thread for a
+     * service binding, as an event of its own (its own {@code ctx}). An exception of the target is
+     * reported and thrown to the caller as a remote {@link dev.partyflare.durable.DurableObjectException},
+     * as workerd rejects the caller's {@code fetch()} with the target's error.
+     */
+    Response serviceFetch(ServiceTarget t, Request request) {
+        return serviceEvent(
+                t, "Service fetch " + describe(t) + " " + request.method() + " " + request.path(), (target, ctx) -> {
+                    Response r = target.worker().fetch(request, target.env(), ctx);
+                    if (r == null) {
+                        throw new IllegalStateException(
+                                "The fetch() of Worker \"" + t.service() + "\" returned null instead of a Response");
+                    }
+                    return r;
+                });
+    }
+
+    /**
+     * Runs RPC method {@code method} of the entrypoint {@code t} on a new instance, for a service
+     * binding; arguments and result are serialized copies. A target that is not a {@link
+     * WorkerEntrypoint} has no RPC methods.
+     */
+    byte[] serviceRpc(ServiceTarget t, String method, byte[][] args) {
+        return serviceEvent(t, "Service RPC " + describe(t) + " " + method + "()", (target, ctx) -> {
+            if (!(target.worker() instanceof WorkerEntrypoint.Exported exported)) {
+                throw new dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException(
+                        "The RPC receiver does not implement the method \"" + method + "\".");
+            }
+            return dev.partyflare.emulator.internal.actor.RpcInvoker.invoke(
+                    exported.instantiate(ctx, target.env()), method, args);
+        });
+    }
+
+    private static String describe(ServiceTarget t) {
+        return t.entrypoint() == null ? t.service() : t.service() + "#" + t.entrypoint();
+    }
+
+    @FunctionalInterface
+    private interface ServiceCall<T> {
+        T run(Target target, ExecutionContextImpl ctx) throws Exception;
+    }
+
+    private <T> T serviceEvent(ServiceTarget t, String where, ServiceCall<T> call) {
+        Target target = target(t);
+        dev.partyflare.emulator.internal.exec.Activity.Work work = activity.enter("Service call", () -> where);
         EventContext previous = EventContext.enterWorker();
         try {
-            Response r = w.fetch(request, e, new ExecutionContextImpl(this));
-            if (r == null) {
-                throw new IllegalStateException(
-                        "The fetch() of Worker \"" + service + "\" returned null instead of a Response");
-            }
-            return r;
+            return call.run(target, new ExecutionContextImpl(this, false, t.props()));
         } catch (Exception | Error ex) {
             if (ex instanceof VirtualMachineError vme && !(ex instanceof StackOverflowError)) {
                 throw vme;
             }
-            reportError("Service fetch " + service + " " + request.method() + " " + request.path(), ex);
+            if (ex instanceof dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException) {
+                throw dev.partyflare.durable.DurableObjectException.remote(
+                        "java.lang.NoSuchMethodException", ex.getMessage(), "");
+            }
+            reportError(where, ex);
             if (ex instanceof dev.partyflare.durable.DurableObjectException de) {
                 throw de;
             }

@@ -24,8 +24,21 @@ final class ExecutionContextImpl implements ExecutionContext {
         this(runtime, false);
     }
 
+    /** {@code ctx.props}: the calling service binding's props, or empty. */
+    private final java.util.Map<String, Object> props;
+
     ExecutionContextImpl(DurableRuntime runtime, boolean trackWaitUntil) {
+        this(runtime, trackWaitUntil, java.util.Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    ExecutionContextImpl(DurableRuntime runtime, boolean trackWaitUntil, java.util.Map<String, Object> props) {
         this.runtime = runtime;
+        // a copy per event, as workerd gives each call its own deserialized props
+        this.props = props.isEmpty()
+                ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap((java.util.Map<String, Object>)
+                        dev.partyflare.emulator.internal.json.Json.copy(props, java.util.Map.class));
         this.tracked = trackWaitUntil ? new java.util.concurrent.CopyOnWriteArrayList<>() : null;
         RuntimeClock clock = runtime.clock();
         this.eventClock = RuntimeClock.asJavaClock(() -> EventContext.eventMillis(clock::millis));
@@ -107,6 +120,11 @@ final class ExecutionContextImpl implements ExecutionContext {
             }
         }));
         return out;
+    }
+
+    @Override
+    public java.util.Map<String, Object> props() {
+        return props;
     }
 
     @Override
