@@ -62,7 +62,9 @@ await build({
   logLevel: "warning",
 });
 
-// The conformance fixture has a second Worker, "svc-target", bound in the main one as TARGET.
+// The conformance fixture has a second Worker, "svc-target", bound in the main one as TARGET (its
+// default export), ADMIN and ADMIN_PROPS (its named entrypoint Admin) and NOFETCH.
+const ADMIN_PROPS = { user: "ann", level: 3 };
 const twoWorkers = fixture === "conformance";
 if (twoWorkers) copyFileSync(join(here, "src/target.js"), join(state, "target.js"));
 
@@ -83,7 +85,10 @@ ${CLASSES.map(([, c, sql]) => `    (className = "${c}", uniqueKey = "${WORKER_NA
   durableObjectStorage = (localDisk = "do-disk"),
   bindings = [
 ${CLASSES.map(([b, c]) => `    (name = "${b}", durableObjectNamespace = "${c}"),`).join("\n")}
-${twoWorkers ? '    (name = "TARGET", service = "svc-target"),' : ""}
+${twoWorkers ? `    (name = "TARGET", service = "svc-target"),
+    (name = "ADMIN", service = (name = "svc-target", entrypoint = "Admin")),
+    (name = "ADMIN_PROPS", service = (name = "svc-target", entrypoint = "Admin", props = (json = ${JSON.stringify(JSON.stringify(ADMIN_PROPS))}))),
+    (name = "NOFETCH", service = (name = "svc-target", entrypoint = "NoFetch")),` : ""}
   ],
 );
 ${twoWorkers ? `const target :Workerd.Worker = (
