@@ -56,10 +56,7 @@ public final class Emulator implements AutoCloseable {
         this.clock = options.manualClockStart() != null
                 ? new ManualRuntimeClock(options.manualClockStart())
                 : new SystemRuntimeClock();
-        List<DurableRuntime.Binding> bindings = new ArrayList<>();
-        for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
-            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
-        }
+        List<DurableRuntime.Binding> bindings = ownBindings(options.workerName(), options.durableObjects());
         this.runtime = new DurableRuntime(
                 clock,
                 options.workerName(),
@@ -820,10 +817,7 @@ public final class Emulator implements AutoCloseable {
             throw new IllegalArgumentException("The Worker name changed from \"" + options.workerName() + "\" to \""
                     + newOptions.workerName() + "\": every id would change. Restart partyflare dev to apply it.");
         }
-        List<DurableRuntime.Binding> bindings = new ArrayList<>();
-        for (EmulatorOptions.DurableObjectBinding b : newOptions.durableObjects()) {
-            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
-        }
+        List<DurableRuntime.Binding> bindings = ownBindings(newOptions.workerName(), newOptions.durableObjects());
         runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
         configureWorkers(newOptions);
         runtime.setTestScheduled(newOptions.testScheduled());
@@ -834,14 +828,44 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
-    /** Hands the service bindings and the other Workers of {@code o} to the runtime. */
+    /** The Durable Object bindings of {@code worker} to classes of its own. */
+    private static List<DurableRuntime.Binding> ownBindings(
+            String worker, List<EmulatorOptions.DurableObjectBinding> all) {
+        List<DurableRuntime.Binding> out = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : all) {
+            if (!b.isOfOtherWorker(worker)) {
+                out.add(runtimeBinding(b));
+            }
+        }
+        return out;
+    }
+
+    private static DurableRuntime.Binding runtimeBinding(EmulatorOptions.DurableObjectBinding b) {
+        return new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite(), b.scriptName());
+    }
+
+    /**
+     * Hands the service bindings, the other Workers and every binding to another Worker's class
+     * ({@code script_name}) of {@code o} to the runtime.
+     */
     private void configureWorkers(EmulatorOptions o) {
         List<DurableRuntime.OtherWorker> others = new ArrayList<>();
         for (EmulatorOptions.NamedWorker w : o.workers()) {
             others.add(new DurableRuntime.OtherWorker(
-                    w.name(), w.worker(), w.vars(), serviceMap(w.services()), w.entrypoints()));
+                    w.name(),
+                    w.worker(),
+                    w.vars(),
+                    serviceMap(w.services()),
+                    w.entrypoints(),
+                    w.durableObjects().stream().map(Emulator::runtimeBinding).toList()));
         }
-        runtime.configureWorkers(serviceMap(o.services()), o.entrypoints(), others);
+        List<DurableRuntime.Binding> foreign = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : o.durableObjects()) {
+            if (b.isOfOtherWorker(o.workerName())) {
+                foreign.add(runtimeBinding(b));
+            }
+        }
+        runtime.configureWorkers(serviceMap(o.services()), o.entrypoints(), foreign, others);
     }
 
     private static java.util.Map<String, DurableRuntime.ServiceTarget> serviceMap(

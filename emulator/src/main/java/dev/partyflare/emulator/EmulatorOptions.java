@@ -88,13 +88,43 @@ public final class EmulatorOptions {
      * @param sqlite true for {@code new_sqlite_classes}
      */
     public record DurableObjectBinding(
-            String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+            String binding, String className, Class<? extends DurableObject> type, boolean sqlite, String scriptName) {
         public DurableObjectBinding {
             Objects.requireNonNull(binding, "binding");
-            Objects.requireNonNull(type, "type");
-            if (className == null) {
-                className = type.getName();
+            if (type == null && scriptName == null) {
+                throw new NullPointerException("type");
             }
+            if (className == null) {
+                className = Objects.requireNonNull(type, "type or className").getName();
+            }
+        }
+
+        /**
+         * @param sqlite true for {@code new_sqlite_classes}
+         */
+        public DurableObjectBinding(
+                String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+            this(binding, className, type, sqlite, null);
+        }
+
+        /**
+         * A binding to the class {@code className} of the Worker {@code scriptName} ({@code script_name}):
+         * that Worker binds the class itself; its objects run with that Worker's {@code env} and ids
+         * derive from {@code "<scriptName>-<class>"}. {@link Builder#build()} resolves the class (by its
+         * simple name or its full name) and the storage backend from that Worker.
+         */
+        public static DurableObjectBinding ofWorker(String binding, String className, String scriptName) {
+            return new DurableObjectBinding(
+                    binding,
+                    Objects.requireNonNull(className, "className"),
+                    null,
+                    true,
+                    Objects.requireNonNull(scriptName, "scriptName"));
+        }
+
+        /** True when the class belongs to another Worker than {@code ownWorker}. */
+        public boolean isOfOtherWorker(String ownWorker) {
+            return scriptName != null && !scriptName.equals(ownWorker);
         }
     }
 
@@ -221,7 +251,8 @@ public final class EmulatorOptions {
     private EmulatorOptions(Builder b) {
         this.workerName = b.workerName;
         this.worker = b.worker;
-        this.durableObjects = List.copyOf(b.durableObjects);
+        this.durableObjects =
+                resolveScriptNames(b.workerName, b.durableObjects, b.workerName, b.workers, b.durableObjects);
         this.vars = Map.copyOf(b.vars);
         this.http = b.http;
         this.host = b.host;
@@ -252,10 +283,87 @@ public final class EmulatorOptions {
         this.testScheduled = b.testScheduled;
         this.objectRouter = b.objectRouter;
         this.services = List.copyOf(b.services);
-        this.workers = List.copyOf(b.workers);
+        List<NamedWorker> resolved = new ArrayList<>();
+        for (NamedWorker w : b.workers) {
+            resolved.add(new NamedWorker(
+                    w.name(),
+                    w.worker(),
+                    w.vars(),
+                    w.services(),
+                    w.entrypoints(),
+                    resolveScriptNames(w.name(), w.durableObjects(), b.workerName, b.workers, b.durableObjects)));
+        }
+        this.workers = List.copyOf(resolved);
         this.entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.entrypoints));
         checkWorkers();
         this.sharedStateDirectory = b.sharedStateDirectory;
+    }
+
+    /**
+     * {@code owner}'s bindings with each {@code script_name} binding resolved to the class, its name and
+     * its backend as the Worker {@code scriptName} binds it.
+     */
+    private static List<DurableObjectBinding> resolveScriptNames(
+            String owner,
+            List<DurableObjectBinding> bindings,
+            String mainName,
+            List<NamedWorker> others,
+            List<DurableObjectBinding> mainBindings) {
+        List<DurableObjectBinding> out = new ArrayList<>();
+        for (DurableObjectBinding b : bindings) {
+            if (!b.isOfOtherWorker(owner)) {
+                if (b.type() == null) {
+                    throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \""
+                            + owner + "\" has no class; give the class, or script_name for a class of another Worker");
+                }
+                out.add(b);
+                continue;
+            }
+            List<DurableObjectBinding> ownersBindings = null;
+            List<String> names = new ArrayList<>();
+            names.add(mainName);
+            if (b.scriptName().equals(mainName)) {
+                ownersBindings = mainBindings;
+            }
+            for (NamedWorker w : others) {
+                names.add(w.name());
+                if (w.name().equals(b.scriptName())) {
+                    ownersBindings = w.durableObjects();
+                }
+            }
+            if (ownersBindings == null) {
+                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner
+                        + "\" has script_name \"" + b.scriptName() + "\", a Worker this emulator does not run; its"
+                        + " Workers are " + names + ". Add that Worker with EmulatorOptions.Builder.worker(...)"
+                        + " (@PartyflareTest(workers = ...) in tests), or fix script_name");
+            }
+            DurableObjectBinding found = null;
+            List<String> classes = new ArrayList<>();
+            for (DurableObjectBinding candidate : ownersBindings) {
+                if (candidate.type() == null || candidate.isOfOtherWorker(b.scriptName())) {
+                    continue;
+                }
+                classes.add(simpleName(candidate.className()));
+                if (simpleName(candidate.className()).equals(simpleName(b.className()))) {
+                    found = candidate;
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner
+                        + "\" names the class \"" + b.className() + "\" of Worker \"" + b.scriptName()
+                        + "\", which does not bind such a class; its classes are " + classes
+                        + ". Bind the class in that Worker (NamedWorker.withDurableObject), or fix class_name");
+            }
+            out.add(new DurableObjectBinding(
+                    b.binding(), found.className(), found.type(), found.sqlite(), b.scriptName()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The class name as a JS export would be named: the simple name. */
+    private static String simpleName(String className) {
+        int cut = Math.max(className.lastIndexOf('.'), className.lastIndexOf('$'));
+        return className.substring(cut + 1);
     }
 
     /** Worker names unique, service bindings unique per Worker and pointing at a Worker here. */
@@ -676,6 +784,15 @@ public final class EmulatorOptions {
         /** Binds {@code type} under {@code binding} (SQLite-backed, as {@code new_sqlite_classes}). */
         public Builder durableObject(String binding, Class<? extends DurableObject> type) {
             return durableObject(new DurableObjectBinding(binding, type.getName(), type, true));
+        }
+
+        /**
+         * Binds the class {@code className} of the Worker {@code scriptName} under {@code binding}
+         * ({@code [[durable_objects.bindings]] script_name = "..."}); see {@link
+         * DurableObjectBinding#ofWorker}.
+         */
+        public Builder durableObject(String binding, String className, String scriptName) {
+            return durableObject(DurableObjectBinding.ofWorker(binding, className, scriptName));
         }
 
         /** Binds a KV-backed class ({@code new_classes}): no SQL API. */

@@ -483,7 +483,7 @@ public final class PartyflareExtension
                 b.durableObject(bindingName(t), t);
             }
             for (PartyflareTest.Binding x : ann.bindings()) {
-                b.durableObject(new EmulatorOptions.DurableObjectBinding(x.name(), null, x.type(), x.sqlite()));
+                b.durableObject(binding(x));
             }
             for (String v : ann.vars()) {
                 String[] kv = pair(v, "vars", "NAME=value");
@@ -497,6 +497,12 @@ public final class PartyflareExtension
                 for (Class<? extends WorkerEntrypoint> e : w.entrypoints()) {
                     nw = nw.withEntrypoint(e);
                 }
+                for (Class<? extends DurableObject> t : w.durableObjects()) {
+                    nw = nw.withDurableObject(bindingName(t), t);
+                }
+                for (PartyflareTest.Binding x : w.bindings()) {
+                    nw = nw.withDurableObject(binding(x));
+                }
                 for (String v : w.vars()) {
                     String[] kv = pair(v, "vars of Worker " + w.name(), "NAME=value");
                     nw = nw.withVar(kv[0], kv[1]);
@@ -509,6 +515,11 @@ public final class PartyflareExtension
             return b.build();
         };
         return new Setup(options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on, ann);
+    }
+
+    private static EmulatorOptions.DurableObjectBinding binding(PartyflareTest.Binding x) {
+        return new EmulatorOptions.DurableObjectBinding(
+                x.name(), null, x.type(), x.sqlite(), x.scriptName().isEmpty() ? null : x.scriptName());
     }
 
     /** {@code BINDING=worker-name} or {@code BINDING=worker-name#Entrypoint}. */

@@ -130,6 +130,15 @@ public @interface PartyflareTest {
         /** Its named entrypoints, each under its simple class name. */
         Class<? extends dev.partyflare.durable.WorkerEntrypoint>[] entrypoints() default {};
 
+        /** Its Durable Object classes, each bound under its simple name in upper snake case. */
+        Class<? extends DurableObject>[] durableObjects() default {};
+
+        /**
+         * Its Durable Object bindings under names of your choice; with {@code scriptName}, classes of
+         * another Worker.
+         */
+        Binding[] bindings() default {};
+
         /** Its vars, each {@code NAME=value}. */
         String[] vars() default {};
 
@@ -150,5 +159,12 @@ public @interface PartyflareTest {
 
         /** SQLite-backed ({@code new_sqlite_classes}, the default) or KV-backed ({@code new_classes}). */
         boolean sqlite() default true;
+
+        /**
+         * The Worker that defines the class ({@code script_name}), when it is another Worker: the
+         * objects are that Worker's (its env, its storage, ids from its name), which must bind {@code
+         * type} itself; {@code sqlite} is then taken from there.
+         */
+        String scriptName() default "";
     }
 }

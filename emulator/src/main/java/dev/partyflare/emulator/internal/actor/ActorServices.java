@@ -50,6 +50,30 @@ public record ActorServices(
         boolean honourRetryAlarm,
         Supplier<dev.partyflare.emulator.ObjectRouter> router) {
 
+    /** These services with {@code newEnv} as the env objects are built with (another Worker's). */
+    public ActorServices withEnv(Supplier<Env> newEnv) {
+        return new ActorServices(
+                clock,
+                newEnv,
+                outbound,
+                defaultLocation,
+                strictLimits,
+                blockConcurrencyTimeoutMillis,
+                errors,
+                alarms,
+                idleTimeoutMillis,
+                attachmentLimit,
+                compatibility,
+                pointInTimeRecovery,
+                timeline,
+                activity,
+                journal,
+                chaosHibernation,
+                faults,
+                honourRetryAlarm,
+                router);
+    }
+
     /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
     public boolean deleteAllDeletesAlarm() {
         return compatibility.enabled(Compatibility.Flag.DELETE_ALL_DELETES_ALARM);

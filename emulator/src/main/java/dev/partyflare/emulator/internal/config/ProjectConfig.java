@@ -81,11 +81,10 @@ public record ProjectConfig(
             BindingConfig bc = bindings.get(i);
             int line = classNameLine(i);
             if (bc.scriptName() != null && !bc.scriptName().equals(name)) {
-                throw error(
-                        lineOfKey("script_name", bc.scriptName(), 0),
-                        "Binding \"" + bc.name() + "\" uses script_name \"" + bc.scriptName()
-                                + "\": Durable Objects of other Workers are not supported yet",
-                        "Bind classes of this project only (leave out script_name)");
+                // a class of another Worker: resolved against that Worker when the options are built
+                b.durableObject(
+                        EmulatorOptions.DurableObjectBinding.ofWorker(bc.name(), bc.className(), bc.scriptName()));
+                continue;
             }
             Class<?> c = loadClass(
                     loader,

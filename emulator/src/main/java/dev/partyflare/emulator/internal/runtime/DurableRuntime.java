@@ -26,8 +26,11 @@ public final class DurableRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
 
     private final RuntimeClock clock;
-    /** Replaced whole on reload, never changed in place: readers need no lock. */
-    private volatile Map<String, ActorNamespace> namespaces = Map.of();
+    /**
+     * The main Worker's bindings to its own classes. Replaced whole on reload, never changed in place:
+     * readers need no lock.
+     */
+    private volatile Map<String, ActorNamespace> ownNamespaces = Map.of();
 
     private volatile Env env;
     private volatile Worker worker;
@@ -58,8 +61,16 @@ public final class DurableRuntime implements AutoCloseable {
     /** Answers outbound fetch in place of the network when set (tests). */
     private volatile java.util.function.Function<Request, Response> outboundHandler;
 
-    /** A Durable Object class bound under {@code binding}. */
-    public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
+    /**
+     * A Durable Object class bound under {@code binding}; {@code scriptName} names the Worker that
+     * defines it when that is another Worker ({@code script_name}), else null.
+     */
+    public record Binding(
+            String binding, String className, Class<? extends DurableObject> type, boolean sqlite, String scriptName) {
+        public Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+            this(binding, className, type, sqlite, null);
+        }
+    }
 
     /**
      * What a service binding reaches: Worker {@code service}, its named {@code entrypoint} (null: the
@@ -78,9 +89,19 @@ public final class DurableRuntime implements AutoCloseable {
             Worker worker,
             Map<String, Object> vars,
             Map<String, ServiceTarget> services,
-            Map<String, Class<? extends WorkerEntrypoint>> entrypoints) {}
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<Binding> durableObjects) {}
 
     private record WorkerUnit(Worker worker, Env env, Map<String, WorkerEntrypoint.Exported> entrypoints) {}
+
+    /**
+     * The namespaces of classes that other Workers define, by Worker and then by class (simple) name;
+     * replaced whole. A namespace keeps its objects, storage and alarms across reloads.
+     */
+    private volatile Map<String, Map<String, ActorNamespace>> workerNamespaces = Map.of();
+
+    /** The main Worker's bindings to classes of other Workers ({@code script_name}); replaced whole. */
+    private volatile Map<String, ActorNamespace> mainForeign = Map.of();
 
     /** Receives errors that reach no caller (and 500s), for logs. */
     @FunctionalInterface
@@ -154,11 +175,11 @@ public final class DurableRuntime implements AutoCloseable {
                                     "binding " + b.binding() + " (" + b.className() + ")"),
                             b.sqlite()));
         }
-        this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
+        this.ownNamespaces = java.util.Collections.unmodifiableMap(namespaces);
         for (ActorNamespace ns : namespaces.values()) {
             ns.scheduleStoredAlarms();
         }
-        this.env = new EnvImpl(this.namespaces, vars);
+        this.env = new EnvImpl(this.ownNamespaces, vars);
         this.worker = worker != null
                 ? worker
                 : (req, e, ctx) -> Response.text("No Worker is configured for this emulator.", 404);
@@ -178,8 +199,9 @@ public final class DurableRuntime implements AutoCloseable {
         return env;
     }
 
+    /** The main Worker's namespaces by binding, those of other Workers' classes it binds included. */
     public Map<String, ActorNamespace> namespaces() {
-        return namespaces;
+        return mainNamespaces();
     }
 
     Response outbound(Request request) {
@@ -265,26 +287,135 @@ public final class DurableRuntime implements AutoCloseable {
      * Sets the main Worker's service bindings and the other Workers (replacing earlier ones); targets
      * must have been checked: a binding to a Worker that is not here fails when called.
      */
-    public void configureWorkers(
+    public synchronized void configureWorkers(
             Map<String, ServiceTarget> services,
             Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<Binding> foreign,
             List<OtherWorker> others) {
+        for (OtherWorker o : others) {
+            if (o.name().equals(workerName)) {
+                throw new IllegalArgumentException("The Worker name \"" + o.name() + "\" is used twice");
+            }
+        }
+        // the classes each other Worker defines: kept (with a new class) or created, the rest dropped
+        Map<String, Map<String, ActorNamespace>> old = this.workerNamespaces;
+        Map<String, Map<String, ActorNamespace>> defined = new LinkedHashMap<>();
+        for (OtherWorker o : others) {
+            Map<String, ActorNamespace> classes = new LinkedHashMap<>();
+            Map<String, ActorNamespace> before = old.getOrDefault(o.name(), Map.of());
+            ActorServices forWorker =
+                    this.services.withEnv(() -> otherWorkers.get(o.name()).env());
+            for (Binding b : o.durableObjects()) {
+                if (b.scriptName() != null && !b.scriptName().equals(o.name())) {
+                    continue;
+                }
+                String className = simpleName(b.className());
+                if (classes.containsKey(className)) {
+                    continue;
+                }
+                ActorNamespace ns = before.get(className);
+                if (ns != null) {
+                    ns.replaceClass(b.type());
+                } else {
+                    ns = new ActorNamespace(
+                            b.binding(),
+                            b.type(),
+                            o.name(),
+                            className,
+                            forWorker,
+                            storage.namespace(
+                                    o.name() + "-" + className,
+                                    "binding " + b.binding() + " (" + b.className() + ") of Worker " + o.name()),
+                            b.sqlite());
+                    ns.scheduleStoredAlarms();
+                }
+                classes.put(className, ns);
+            }
+            defined.put(o.name(), java.util.Collections.unmodifiableMap(classes));
+        }
+        for (Map.Entry<String, Map<String, ActorNamespace>> w : old.entrySet()) {
+            Map<String, ActorNamespace> now = defined.getOrDefault(w.getKey(), Map.of());
+            w.getValue().forEach((className, ns) -> {
+                if (now.get(className) != ns) {
+                    ns.dropAll();
+                }
+            });
+        }
+        this.workerNamespaces = java.util.Collections.unmodifiableMap(defined);
         Map<String, WorkerUnit> units = new LinkedHashMap<>();
         for (OtherWorker o : others) {
-            if (o.name().equals(workerName) || units.containsKey(o.name())) {
+            if (units.containsKey(o.name())) {
                 throw new IllegalArgumentException("The Worker name \"" + o.name() + "\" is used twice");
+            }
+            Map<String, ActorNamespace> bound = new LinkedHashMap<>();
+            for (Binding b : o.durableObjects()) {
+                bound.put(b.binding(), resolve(b, o.name()));
             }
             units.put(
                     o.name(),
                     new WorkerUnit(
                             o.worker(),
-                            new EnvImpl(Map.of(), serviceBindings(o.services()), o.vars()),
+                            new EnvImpl(
+                                    java.util.Collections.unmodifiableMap(bound),
+                                    serviceBindings(o.services()),
+                                    o.vars()),
                             exported(o.entrypoints())));
         }
         this.otherWorkers = java.util.Collections.unmodifiableMap(units);
+        Map<String, ActorNamespace> mainBound = new LinkedHashMap<>();
+        for (Binding b : foreign) {
+            mainBound.put(b.binding(), resolve(b, workerName));
+        }
+        this.mainForeign = java.util.Collections.unmodifiableMap(mainBound);
         this.mainEntrypoints = exported(entrypoints);
         this.mainServices = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
-        this.env = ((EnvImpl) env).withServices(serviceBindings(this.mainServices));
+        this.env = ((EnvImpl) env).with(mainNamespaces(), serviceBindings(this.mainServices));
+    }
+
+    /** The namespace binding {@code b} of Worker {@code owner} reaches. */
+    private ActorNamespace resolve(Binding b, String owner) {
+        String definer = b.scriptName() == null ? owner : b.scriptName();
+        String className = simpleName(b.className());
+        ActorNamespace ns;
+        if (definer.equals(workerName)) {
+            ns = ownNamespaces.values().stream()
+                    .filter(n -> simpleName(n.className()).equals(className))
+                    .findFirst()
+                    .orElse(null);
+        } else {
+            ns = workerNamespaces.getOrDefault(definer, Map.of()).get(className);
+        }
+        if (ns == null) {
+            throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner
+                    + "\" names the class " + className + " of Worker \"" + definer + "\", which does not bind it");
+        }
+        return ns;
+    }
+
+    /** The main Worker's namespaces by binding: its own classes, then other Workers' it binds. */
+    private Map<String, ActorNamespace> mainNamespaces() {
+        Map<String, ActorNamespace> all = new LinkedHashMap<>(ownNamespaces);
+        all.putAll(mainForeign);
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    /** Every namespace of the emulator, each once (a class bound by several Workers too). */
+    private List<ActorNamespace> allNamespaces() {
+        java.util.Set<ActorNamespace> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<ActorNamespace> out = new java.util.ArrayList<>();
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            if (all.add(ns)) {
+                out.add(ns);
+            }
+        }
+        for (Map<String, ActorNamespace> w : workerNamespaces.values()) {
+            for (ActorNamespace ns : w.values()) {
+                if (all.add(ns)) {
+                    out.add(ns);
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, WorkerEntrypoint.Exported> exported(
@@ -513,7 +644,7 @@ public final class DurableRuntime implements AutoCloseable {
         for (Binding b : bindings) {
             wanted.put(b.binding(), b);
         }
-        Map<String, ActorNamespace> old = this.namespaces;
+        Map<String, ActorNamespace> old = this.ownNamespaces;
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Map.Entry<String, ActorNamespace> e : old.entrySet()) {
             if (!wanted.containsKey(e.getKey())) {
@@ -540,15 +671,15 @@ public final class DurableRuntime implements AutoCloseable {
                 created.scheduleStoredAlarms();
             }
         }
-        this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
-        this.env = new EnvImpl(this.namespaces, serviceBindings(mainServices), vars);
+        this.ownNamespaces = java.util.Collections.unmodifiableMap(namespaces);
+        this.env = new EnvImpl(mainNamespaces(), serviceBindings(mainServices), vars);
         this.worker = newWorker != null ? newWorker : this.worker;
     }
 
     /** Closes every WebSocket with {@code code}; returns how many. */
     public int closeAllSockets(int code, String reason) {
         int n = 0;
-        for (ActorNamespace ns : namespaces.values()) {
+        for (ActorNamespace ns : allNamespaces()) {
             n += ns.closeAllSockets(code, reason);
         }
         return n;
@@ -556,7 +687,7 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** The namespace that made {@code stub}. */
     public ActorNamespace namespaceOf(dev.partyflare.durable.DurableObjectStub stub) {
-        for (ActorNamespace candidate : namespaces.values()) {
+        for (ActorNamespace candidate : allNamespaces()) {
             if (candidate.owns(stub)) {
                 return candidate;
             }
@@ -574,7 +705,7 @@ public final class DurableRuntime implements AutoCloseable {
     public <O extends DurableObject, T> T runInObject(
             dev.partyflare.durable.DurableObjectStub stub, ObjectCode<O, T> code) throws Exception {
         ActorNamespace ns = null;
-        for (ActorNamespace candidate : namespaces.values()) {
+        for (ActorNamespace candidate : allNamespaces()) {
             if (candidate.owns(stub)) {
                 ns = candidate;
             }
@@ -600,7 +731,7 @@ public final class DurableRuntime implements AutoCloseable {
                 () -> {
                     try {
                         long now = System.nanoTime();
-                        for (ActorNamespace ns : namespaces.values()) {
+                        for (ActorNamespace ns : allNamespaces()) {
                             ns.checkRunningTimes(now, limitNanos);
                         }
                     } catch (RuntimeException | Error e) {
@@ -636,7 +767,7 @@ public final class DurableRuntime implements AutoCloseable {
         if (alarms.running() > 0) {
             return false;
         }
-        for (ActorNamespace ns : namespaces.values()) {
+        for (ActorNamespace ns : allNamespaces()) {
             for (dev.partyflare.emulator.internal.actor.Actor a : ns.liveActors()) {
                 if (a.gate().active() > 0 || a.gate().queued() > 0) {
                     return false;
