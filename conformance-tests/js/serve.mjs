@@ -63,7 +63,8 @@ await build({
 });
 
 // The conformance fixture has a second Worker, "svc-target", bound in the main one as TARGET (its
-// default export), ADMIN and ADMIN_PROPS (its named entrypoint Admin) and NOFETCH.
+// default export), ADMIN and ADMIN_PROPS (its named entrypoint Admin) and NOFETCH; its Durable
+// Object class TargetRoom is bound there as ROOM and here as TARGET_ROOM (script_name).
 const ADMIN_PROPS = { user: "ann", level: 3 };
 const twoWorkers = fixture === "conformance";
 if (twoWorkers) copyFileSync(join(here, "src/target.js"), join(state, "target.js"));
@@ -88,13 +89,16 @@ ${CLASSES.map(([b, c]) => `    (name = "${b}", durableObjectNamespace = "${c}"),
 ${twoWorkers ? `    (name = "TARGET", service = "svc-target"),
     (name = "ADMIN", service = (name = "svc-target", entrypoint = "Admin")),
     (name = "ADMIN_PROPS", service = (name = "svc-target", entrypoint = "Admin", props = (json = ${JSON.stringify(JSON.stringify(ADMIN_PROPS))}))),
-    (name = "NOFETCH", service = (name = "svc-target", entrypoint = "NoFetch")),` : ""}
+    (name = "NOFETCH", service = (name = "svc-target", entrypoint = "NoFetch")),
+    (name = "TARGET_ROOM", durableObjectNamespace = (className = "TargetRoom", serviceName = "svc-target")),` : ""}
   ],
 );
 ${twoWorkers ? `const target :Workerd.Worker = (
   modules = [ (name = "target.js", esModule = embed "target.js") ],
   compatibilityDate = "${COMPATIBILITY_DATE}",
-  bindings = [ (name = "GREETING", text = "hello") ],
+  durableObjectNamespaces = [ (className = "TargetRoom", uniqueKey = "svc-target-TargetRoom", enableSql = true) ],
+  durableObjectStorage = (localDisk = "do-disk"),
+  bindings = [ (name = "GREETING", text = "hello"), (name = "ROOM", durableObjectNamespace = "TargetRoom") ],
 );` : ""}
 `;
 const configFile = join(state, "config.capnp");

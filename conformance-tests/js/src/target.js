@@ -1,7 +1,19 @@
 // The second Worker of the conformance fixture ("svc-target"), reached from the main Worker
 // through the service bindings TARGET (its default export), ADMIN and ADMIN_PROPS (the named
 // entrypoint Admin, the latter with props) and NOFETCH. Its Java twin is fixtures/TargetWorker.java.
-import { WorkerEntrypoint } from "cloudflare:workers";
+import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+
+// A class of this Worker, bound here as ROOM and in the main Worker as TARGET_ROOM (script_name).
+export class TargetRoom extends DurableObject {
+  async incr() {
+    const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
+    await this.ctx.storage.put("n", n);
+    return `${n} ${this.env.GREETING}`;
+  }
+  async count() {
+    return (await this.ctx.storage.get("n")) ?? 0;
+  }
+}
 
 export default class extends WorkerEntrypoint {
   async fetch(request) {
@@ -24,6 +36,12 @@ export default class extends WorkerEntrypoint {
   nothing() {}
   props() {
     return this.ctx.props;
+  }
+  roomCount(name) {
+    return this.env.ROOM.getByName(name).count();
+  }
+  roomId(name) {
+    return this.env.ROOM.idFromName(name).toString();
   }
 }
 

@@ -311,6 +311,21 @@ public final class BasicScenarios {
                     answer(p, "default", p.postJson("/svc-rpc/TARGET/props", List.of()));
                 }));
 
+        out.add(s(
+                "services.script-name",
+                "service bindings",
+                "a Durable Object binding with script_name: the other Worker's class, its env, its ids;"
+                        + " both Workers reach the same object",
+                p -> {
+                    String name = p.unique("room");
+                    String o = "/rpc/TARGET_ROOM/" + name;
+                    answer(p, "incr1", p.postJson(o + "/incr", List.of()));
+                    answer(p, "incr2", p.postJson(o + "/incr", List.of()));
+                    answer(p, "countThere", p.postJson("/svc-rpc/TARGET/roomCount", List.of(name)));
+                    answer(p, "idThere", p.postJson("/svc-rpc/TARGET/roomId", List.of("fixed-room")));
+                    answer(p, "idHere", p.get("/ids/name?ns=TARGET_ROOM&name=fixed-room"));
+                }));
+
         // ---- RPC
         out.add(s("rpc.call", "RPC", "RPC methods: arguments and results are copied", p -> {
             String o = "/rpc/RAW/" + p.unique("o");
