@@ -43,6 +43,15 @@ export default class extends WorkerEntrypoint {
   roomId(name) {
     return this.env.ROOM.idFromName(name).toString();
   }
+  async exportsInfo() {
+    const e = this.ctx.exports;
+    return {
+      names: Object.keys(e).sort(),
+      admin: await e.Admin.whoami("x"),
+      adminProps: await e.Admin({ props: { a: 1 } }).props(),
+      roomId: e.TargetRoom.idFromName("fixed-room").toString(),
+    };
+  }
 }
 
 export class Admin extends WorkerEntrypoint {

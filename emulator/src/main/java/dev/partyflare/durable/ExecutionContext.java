@@ -28,4 +28,12 @@ public interface ExecutionContext extends RuntimeContext {
     default java.util.Map<String, Object> props() {
         return java.util.Map.of();
     }
+
+    /**
+     * The Worker's own exports as bindings ({@code ctx.exports}): its entrypoints and Durable Object
+     * classes, reachable without a binding.
+     */
+    default WorkerExports exports() {
+        throw new UnsupportedOperationException("ctx.exports is not available in this context");
+    }
 }

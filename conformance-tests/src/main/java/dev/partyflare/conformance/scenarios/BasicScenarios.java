@@ -326,6 +326,13 @@ public final class BasicScenarios {
                     answer(p, "idHere", p.get("/ids/name?ns=TARGET_ROOM&name=fixed-room"));
                 }));
 
+        out.add(s(
+                "services.ctx-exports",
+                "service bindings",
+                "ctx.exports in the other Worker: its export names, a named entrypoint with and without props,"
+                        + " its Durable Object class's namespace (same ids as its binding)",
+                p -> answer(p, "exports", p.postJson("/svc-rpc/TARGET/exportsInfo", List.of()))));
+
         // ---- RPC
         out.add(s("rpc.call", "RPC", "RPC methods: arguments and results are copied", p -> {
             String o = "/rpc/RAW/" + p.unique("o");

@@ -155,7 +155,8 @@ public final class DurableRuntime implements AutoCloseable {
                 chaosHibernation,
                 faults,
                 honourRetryAlarm,
-                () -> router);
+                () -> router,
+                () -> exportsOf(workerName));
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -267,7 +268,7 @@ public final class DurableRuntime implements AutoCloseable {
         }
         EventContext previous = EventContext.enterWorker();
         try {
-            Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
+            Response r = worker.fetch(request, env, new ExecutionContextImpl(this, workerName));
             if (r == null) {
                 throw new IllegalStateException("The Worker's fetch() returned null instead of a Response");
             }
@@ -304,7 +305,7 @@ public final class DurableRuntime implements AutoCloseable {
             Map<String, ActorNamespace> classes = new LinkedHashMap<>();
             Map<String, ActorNamespace> before = old.getOrDefault(o.name(), Map.of());
             ActorServices forWorker =
-                    this.services.withEnv(() -> otherWorkers.get(o.name()).env());
+                    this.services.forWorker(() -> otherWorkers.get(o.name()).env(), () -> exportsOf(o.name()));
             for (Binding b : o.durableObjects()) {
                 if (b.scriptName() != null && !b.scriptName().equals(o.name())) {
                     continue;
@@ -390,6 +391,32 @@ public final class DurableRuntime implements AutoCloseable {
                     + "\" names the class " + className + " of Worker \"" + definer + "\", which does not bind it");
         }
         return ns;
+    }
+
+    /** The exports of Worker {@code worker} ({@code ctx.exports}), read at each use. */
+    dev.partyflare.durable.WorkerExports exportsOf(String worker) {
+        return new WorkerExportsImpl(this, worker);
+    }
+
+    /** The named entrypoints of Worker {@code worker}, in declaration order. */
+    java.util.Set<String> entrypointNames(String worker) {
+        if (worker.equals(workerName)) {
+            return mainEntrypoints.keySet();
+        }
+        WorkerUnit u = otherWorkers.get(worker);
+        return u == null ? java.util.Set.of() : u.entrypoints().keySet();
+    }
+
+    /** The Durable Object classes Worker {@code worker} defines, by simple name. */
+    Map<String, ActorNamespace> classesOf(String worker) {
+        if (!worker.equals(workerName)) {
+            return workerNamespaces.getOrDefault(worker, Map.of());
+        }
+        Map<String, ActorNamespace> out = new LinkedHashMap<>();
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            out.putIfAbsent(simpleName(ns.className()), ns);
+        }
+        return out;
     }
 
     /** The main Worker's namespaces by binding: its own classes, then other Workers' it binds. */
@@ -518,7 +545,7 @@ public final class DurableRuntime implements AutoCloseable {
         dev.partyflare.emulator.internal.exec.Activity.Work work = activity.enter("Service call", () -> where);
         EventContext previous = EventContext.enterWorker();
         try {
-            return call.run(target, new ExecutionContextImpl(this, false, t.props()));
+            return call.run(target, new ExecutionContextImpl(this, false, t.props(), t.service()));
         } catch (Exception | Error ex) {
             if (ex instanceof VirtualMachineError vme && !(ex instanceof StackOverflowError)) {
                 throw vme;
@@ -552,7 +579,7 @@ public final class DurableRuntime implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<ScheduledRun> scheduled(String cron, long scheduledTime) {
         dev.partyflare.durable.ScheduledController controller =
                 new dev.partyflare.durable.ScheduledController(cron, scheduledTime);
-        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true);
+        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true, Map.of(), workerName);
         String where = "Worker scheduled \"" + cron + "\"";
         Throwable failure = null;
         EventContext previous = EventContext.enterWorker();
@@ -588,7 +615,7 @@ public final class DurableRuntime implements AutoCloseable {
             worker.scheduled(
                     new dev.partyflare.durable.ScheduledController(cron, scheduledTime),
                     env,
-                    new ExecutionContextImpl(this));
+                    new ExecutionContextImpl(this, workerName));
         } catch (UnsupportedOperationException e) {
             // Worker's default: no handler (also behind a wrapper such as the dev dashboard)
             if (!Worker.NO_SCHEDULED_HANDLER.equals(e.getMessage())) {

@@ -20,20 +20,21 @@ final class ExecutionContextImpl implements ExecutionContext {
     /** The waitUntil work of a scheduled event, whose outcome waits for it; null for fetch. */
     private final java.util.List<java.util.concurrent.CompletableFuture<?>> tracked;
 
-    ExecutionContextImpl(DurableRuntime runtime) {
-        this(runtime, false);
+    /** The Worker this event runs in, whose exports {@code ctx.exports} gives. */
+    private final String worker;
+
+    ExecutionContextImpl(DurableRuntime runtime, String worker) {
+        this(runtime, false, java.util.Map.of(), worker);
     }
 
     /** {@code ctx.props}: the calling service binding's props, or empty. */
     private final java.util.Map<String, Object> props;
 
-    ExecutionContextImpl(DurableRuntime runtime, boolean trackWaitUntil) {
-        this(runtime, trackWaitUntil, java.util.Map.of());
-    }
-
     @SuppressWarnings("unchecked")
-    ExecutionContextImpl(DurableRuntime runtime, boolean trackWaitUntil, java.util.Map<String, Object> props) {
+    ExecutionContextImpl(
+            DurableRuntime runtime, boolean trackWaitUntil, java.util.Map<String, Object> props, String worker) {
         this.runtime = runtime;
+        this.worker = worker;
         // a copy per event, as workerd gives each call its own deserialized props
         this.props = props.isEmpty()
                 ? java.util.Map.of()
@@ -120,6 +121,11 @@ final class ExecutionContextImpl implements ExecutionContext {
             }
         }));
         return out;
+    }
+
+    @Override
+    public dev.partyflare.durable.WorkerExports exports() {
+        return runtime.exportsOf(worker);
     }
 
     @Override
