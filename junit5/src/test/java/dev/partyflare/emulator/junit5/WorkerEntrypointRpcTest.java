@@ -245,6 +245,15 @@ class WorkerEntrypointRpcTest {
         }
     }
 
+    @Nested
+    @PartyflareTest(config = "settings/entrypoint-main.toml")
+    class MainFromConfig {
+        @Test
+        void aWorkerEntrypointAsMainServesHttp(PartyflareEnv env) {
+            assertThat(env.fetch("/x").text()).isEqualTo("auth fetch /x from config");
+        }
+    }
+
     @Test
     void aBindingToAMissingEntrypointFailsWhenBuilt() {
         assertThatThrownBy(() -> EmulatorOptions.builder()
