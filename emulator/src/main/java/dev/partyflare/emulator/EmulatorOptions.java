@@ -88,7 +88,13 @@ public final class EmulatorOptions {
      * @param sqlite true for {@code new_sqlite_classes}
      */
     public record DurableObjectBinding(
-            String binding, String className, Class<? extends DurableObject> type, boolean sqlite, String scriptName) {
+            String binding,
+            String className,
+            Class<? extends DurableObject> type,
+            boolean sqlite,
+            String scriptName,
+            Path file,
+            int line) {
         public DurableObjectBinding {
             Objects.requireNonNull(binding, "binding");
             if (type == null && scriptName == null) {
@@ -97,6 +103,19 @@ public final class EmulatorOptions {
             if (className == null) {
                 className = Objects.requireNonNull(type, "type or className").getName();
             }
+        }
+
+        /**
+         * @param scriptName the Worker that defines the class ({@code script_name}), or null for this
+         *     Worker's own
+         */
+        public DurableObjectBinding(
+                String binding,
+                String className,
+                Class<? extends DurableObject> type,
+                boolean sqlite,
+                String scriptName) {
+            this(binding, className, type, sqlite, scriptName, null, 0);
         }
 
         /**
@@ -114,12 +133,20 @@ public final class EmulatorOptions {
          * simple name or its full name) and the storage backend from that Worker.
          */
         public static DurableObjectBinding ofWorker(String binding, String className, String scriptName) {
+            return ofWorker(binding, className, scriptName, null, 0);
+        }
+
+        /** {@link #ofWorker(String, String, String)} declared at {@code line} of {@code file}. */
+        public static DurableObjectBinding ofWorker(
+                String binding, String className, String scriptName, Path file, int line) {
             return new DurableObjectBinding(
                     binding,
                     Objects.requireNonNull(className, "className"),
                     null,
                     true,
-                    Objects.requireNonNull(scriptName, "scriptName"));
+                    Objects.requireNonNull(scriptName, "scriptName"),
+                    file,
+                    line);
         }
 
         /** True when the class belongs to another Worker than {@code ownWorker}. */
@@ -332,10 +359,12 @@ public final class EmulatorOptions {
                 }
             }
             if (ownersBindings == null) {
-                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner
-                        + "\" has script_name \"" + b.scriptName() + "\", a Worker this emulator does not run; its"
-                        + " Workers are " + names + ". Add that Worker with EmulatorOptions.Builder.worker(...)"
-                        + " (@PartyflareTest(workers = ...) in tests), or fix script_name");
+                throw bindingError(
+                        b,
+                        "Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner + "\" has script_name \""
+                                + b.scriptName() + "\", a Worker this emulator does not run; its Workers are " + names,
+                        "Add that Worker with EmulatorOptions.Builder.worker(...) (@PartyflareTest(workers = ...) in"
+                                + " tests), or fix script_name");
             }
             DurableObjectBinding found = null;
             List<String> classes = new ArrayList<>();
@@ -349,15 +378,25 @@ public final class EmulatorOptions {
                 }
             }
             if (found == null) {
-                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner
-                        + "\" names the class \"" + b.className() + "\" of Worker \"" + b.scriptName()
-                        + "\", which does not bind such a class; its classes are " + classes
-                        + ". Bind the class in that Worker (NamedWorker.withDurableObject), or fix class_name");
+                throw bindingError(
+                        b,
+                        "Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner + "\" names the class \""
+                                + b.className() + "\" of Worker \"" + b.scriptName()
+                                + "\", which does not bind such a class; its classes are " + classes,
+                        "Bind the class in that Worker (NamedWorker.withDurableObject), or fix class_name");
             }
             out.add(new DurableObjectBinding(
-                    b.binding(), found.className(), found.type(), found.sqlite(), b.scriptName()));
+                    b.binding(), found.className(), found.type(), found.sqlite(), b.scriptName(), b.file(), b.line()));
         }
         return List.copyOf(out);
+    }
+
+    /** A {@link ConfigException} at the binding's line when it came from a file, else an IAE. */
+    private static RuntimeException bindingError(DurableObjectBinding b, String problem, String hint) {
+        if (b.file() != null) {
+            return new ConfigException(b.file(), b.line(), problem, hint, null);
+        }
+        return new IllegalArgumentException(problem + ". " + hint);
     }
 
     /** The class name as a JS export would be named: the simple name. */

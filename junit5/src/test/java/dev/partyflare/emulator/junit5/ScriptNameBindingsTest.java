@@ -2,6 +2,7 @@ package dev.partyflare.emulator.junit5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.DurableObjectState;
@@ -11,10 +12,14 @@ import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
 import dev.partyflare.durable.WorkerEntrypoint;
+import dev.partyflare.emulator.ConfigException;
 import dev.partyflare.emulator.Emulator;
 import dev.partyflare.emulator.EmulatorOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Durable Object bindings to another Worker's class ({@code script_name}) and Durable Object
@@ -186,6 +191,39 @@ class ScriptNameBindingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names the class \"Lobby\" of Worker \"rooms\", which does not bind such a class;"
                         + " its classes are [Room]");
+    }
+
+    @Test
+    void aScriptNameErrorFromAConfigNamesItsLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("wrangler.toml");
+        Files.writeString(file, """
+                name = "front"
+                main = "dev.partyflare.emulator.junit5.ScriptNameBindingsTest$Front"
+
+                [[durable_objects.bindings]]
+                name = "ROOM"
+                class_name = "Room"
+                script_name = "rooms"
+
+                [[durable_objects.bindings]]
+                name = "LOBBY"
+                class_name = "Lobby"
+                script_name = "rooms"
+                """);
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> EmulatorOptions.fromConfig(file)
+                        .worker(EmulatorOptions.NamedWorker.of("rooms", Rooms.class)
+                                .withDurableObject("ROOM", Room.class))
+                        .build());
+        assertThat(e.line()).isEqualTo(12);
+        assertThat(e.getMessage())
+                .startsWith(file + ":12: Durable Object binding \"LOBBY\" of Worker \"front\" names the class"
+                        + " \"Lobby\" of Worker \"rooms\"");
+        e = catchThrowableOfType(
+                ConfigException.class, () -> EmulatorOptions.fromConfig(file).build());
+        assertThat(e.line()).isEqualTo(7);
+        assertThat(e.getMessage()).contains("has script_name \"rooms\", a Worker this emulator does not run");
     }
 
     @Test

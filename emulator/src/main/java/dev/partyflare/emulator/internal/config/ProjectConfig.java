@@ -77,13 +77,19 @@ public record ProjectConfig(
                     "Set main to the Java class of your Worker, e.g. main = \"com.example.App\"");
         }
         b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class", lineOfKey("main", main, 0))));
+        java.util.Map<String, Integer> scriptOccurrences = new java.util.HashMap<>();
         for (int i = 0; i < bindings.size(); i++) {
             BindingConfig bc = bindings.get(i);
             int line = classNameLine(i);
             if (bc.scriptName() != null && !bc.scriptName().equals(name)) {
                 // a class of another Worker: resolved against that Worker when the options are built
-                b.durableObject(
-                        EmulatorOptions.DurableObjectBinding.ofWorker(bc.name(), bc.className(), bc.scriptName()));
+                int occurrence = scriptOccurrences.merge(bc.scriptName(), 1, Integer::sum) - 1;
+                b.durableObject(EmulatorOptions.DurableObjectBinding.ofWorker(
+                        bc.name(),
+                        bc.className(),
+                        bc.scriptName(),
+                        file,
+                        lineOfKey("script_name", bc.scriptName(), occurrence)));
                 continue;
             }
             Class<?> c = loadClass(
