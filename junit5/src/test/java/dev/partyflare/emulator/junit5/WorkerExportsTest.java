@@ -8,7 +8,11 @@ import dev.partyflare.durable.Env;
 import dev.partyflare.durable.ExecutionContext;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
+import dev.partyflare.durable.Worker;
 import dev.partyflare.durable.WorkerEntrypoint;
+import dev.partyflare.emulator.Emulator;
+import dev.partyflare.emulator.EmulatorOptions;
+import dev.partyflare.emulator.ForwardingWorker;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -166,5 +170,41 @@ class WorkerExportsTest {
                 .isEqualTo("The Worker \"home\" exports no entrypoint named \"Nope\"; its exports are [default,"
                         + " Local, Counter]\nThe Worker \"home\" exports no Durable Object class named \"Local\"; its"
                         + " exports are [default, Local, Counter]");
+    }
+
+    @Test
+    void behindAForwardingWorkerRpcReachesTheDefaultEntrypoint() {
+        Worker inner = WorkerEntrypoint.asWorker(Home.class);
+        ForwardingWorker dashboard = new ForwardingWorker() {
+            @Override
+            public Worker target() {
+                return inner;
+            }
+
+            @Override
+            public Response fetch(Request request, Env env, ExecutionContext ctx) throws Exception {
+                return inner.fetch(request, env, ctx);
+            }
+        };
+        try (Emulator emu = Emulator.start(EmulatorOptions.builder()
+                .workerName("home")
+                .worker(dashboard)
+                .entrypoint(Local.class)
+                .durableObject("COUNTER", Counter.class)
+                .http(false)
+                .build())) {
+            assertThat(emu.fetch("/from-object").text()).isEqualTo("[default, Local, Counter] home default");
+        }
+        // a wrapper that does not say what it forwards to has no RPC methods
+        Worker opaque = inner::fetch;
+        try (Emulator emu = Emulator.start(EmulatorOptions.builder()
+                .workerName("home")
+                .worker(opaque)
+                .entrypoint(Local.class)
+                .durableObject("COUNTER", Counter.class)
+                .http(false)
+                .build())) {
+            assertThat(emu.fetch("/from-object").status()).isEqualTo(500);
+        }
     }
 }

@@ -522,7 +522,11 @@ public final class DurableRuntime implements AutoCloseable {
      */
     byte[] serviceRpc(ServiceTarget t, String method, byte[][] args) {
         return serviceEvent(t, "Service RPC " + describe(t) + " " + method + "()", (target, ctx) -> {
-            if (!(target.worker() instanceof WorkerEntrypoint.Exported exported)) {
+            Worker w = target.worker();
+            for (int hops = 0; w instanceof dev.partyflare.emulator.ForwardingWorker f && hops < 8; hops++) {
+                w = f.target();
+            }
+            if (!(w instanceof WorkerEntrypoint.Exported exported)) {
                 throw new dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException(
                         "The RPC receiver does not implement the method \"" + method + "\".");
             }
