@@ -461,12 +461,13 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
-     * Every live or hibernated object of every namespace (names as far as they are known); {@link
-     * #allObjects()} adds the evicted ones that have stored data or a pending alarm.
+     * Every live or hibernated object of every namespace, other Workers' classes included (names as far
+     * as they are known); {@link #allObjects()} adds the evicted ones that have stored data or a
+     * pending alarm.
      */
     public List<ObjectInfo> objects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.inspector().describe(false)));
+        runtime.allNamespaces().forEach(ns -> out.addAll(ns.inspector().describe(false)));
         return out;
     }
 
@@ -478,7 +479,7 @@ public final class Emulator implements AutoCloseable {
      */
     public List<ObjectInfo> allObjects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.inspector().describeAll()));
+        runtime.allNamespaces().forEach(ns -> out.addAll(ns.inspector().describeAll()));
         return out;
     }
 
@@ -503,10 +504,13 @@ public final class Emulator implements AutoCloseable {
      * or fail; send none meanwhile.
      */
     public void reset() {
-        for (String binding : runtime.namespaces().keySet()) {
-            reset(binding);
+        // every namespace, those of other Workers' classes too
+        for (dev.partyflare.emulator.internal.actor.ActorNamespace ns : runtime.allNamespaces()) {
+            ns.resetAll(RESET_REASON);
         }
     }
+
+    private static final String RESET_REASON = "The Durable Object was reset by partyflare (reset of all state).";
 
     /**
      * Everything {@link #reset()} does, and what else a fresh emulator would not have: the manual
@@ -538,7 +542,7 @@ public final class Emulator implements AutoCloseable {
             throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"; the bindings are "
                     + runtime.namespaces().keySet());
         }
-        ns.resetAll("The Durable Object was reset by partyflare (reset of all state).");
+        ns.resetAll(RESET_REASON);
     }
 
     /**

@@ -227,6 +227,24 @@ class ScriptNameBindingsTest {
     }
 
     @Test
+    void inspectionAndResetCoverTheOtherWorkersClasses() {
+        try (Emulator emu = Emulator.start(EmulatorOptions.builder()
+                .workerName("front")
+                .worker(new Front())
+                .service("ROOMS", "rooms")
+                .worker(EmulatorOptions.NamedWorker.of("rooms", Rooms.class).withDurableObject("TALLY", Tally.class))
+                .http(false)
+                .manualClock(0)
+                .build())) {
+            var rooms = emu.env().service("ROOMS");
+            assertThat(rooms.call(Long.class, "tally", 2L)).isEqualTo(2L);
+            assertThat(emu.allObjects()).anySatisfy(o -> assertThat(o.binding()).isEqualTo("TALLY"));
+            emu.reset();
+            assertThat(rooms.call(Long.class, "tally", 1L)).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void reloadKeepsTheOtherWorkersObjects() {
         EmulatorOptions options = EmulatorOptions.builder()
                 .workerName("front")

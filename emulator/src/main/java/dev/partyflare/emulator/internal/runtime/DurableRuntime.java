@@ -426,8 +426,11 @@ public final class DurableRuntime implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(all);
     }
 
-    /** Every namespace of the emulator, each once (a class bound by several Workers too). */
-    private List<ActorNamespace> allNamespaces() {
+    /**
+     * Every namespace of the emulator, each once: the main Worker's and those of other Workers' classes
+     * (a class bound by several Workers too).
+     */
+    public List<ActorNamespace> allNamespaces() {
         java.util.Set<ActorNamespace> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<ActorNamespace> out = new java.util.ArrayList<>();
         for (ActorNamespace ns : ownNamespaces.values()) {
