@@ -84,8 +84,13 @@ public final class EmulatorOptions {
      * @param binding the name in {@code env} (e.g. {@code COUNTER})
      * @param className the class name as configured; its simple name is the JS export name that ids
      *     derive from
-     * @param type the class
+     * @param type the class (null only until {@link Builder#build()} resolves a {@code scriptName}
+     *     binding)
      * @param sqlite true for {@code new_sqlite_classes}
+     * @param scriptName the Worker that defines the class ({@code script_name}) when it is another
+     *     Worker, else null
+     * @param file the configuration file that declared it, or null; with {@code line}, where errors
+     *     about it point
      */
     public record DurableObjectBinding(
             String binding,
@@ -105,10 +110,7 @@ public final class EmulatorOptions {
             }
         }
 
-        /**
-         * @param scriptName the Worker that defines the class ({@code script_name}), or null for this
-         *     Worker's own
-         */
+        /** A binding declared in code. */
         public DurableObjectBinding(
                 String binding,
                 String className,
@@ -118,9 +120,7 @@ public final class EmulatorOptions {
             this(binding, className, type, sqlite, scriptName, null, 0);
         }
 
-        /**
-         * @param sqlite true for {@code new_sqlite_classes}
-         */
+        /** A binding to a class of this Worker, declared in code. */
         public DurableObjectBinding(
                 String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
             this(binding, className, type, sqlite, null);
@@ -130,7 +130,7 @@ public final class EmulatorOptions {
          * A binding to the class {@code className} of the Worker {@code scriptName} ({@code script_name}):
          * that Worker binds the class itself; its objects run with that Worker's {@code env} and ids
          * derive from {@code "<scriptName>-<class>"}. {@link Builder#build()} resolves the class (by its
-         * simple name or its full name) and the storage backend from that Worker.
+         * simple name) and the storage backend from that Worker.
          */
         public static DurableObjectBinding ofWorker(String binding, String className, String scriptName) {
             return ofWorker(binding, className, scriptName, null, 0);
