@@ -62,7 +62,10 @@ await build({
   logLevel: "warning",
 });
 
-// The conformance fixture has a second Worker, "svc-target", bound in the main one as TARGET.
+// The conformance fixture has a second Worker, "svc-target", bound in the main one as TARGET (its
+// default export), ADMIN and ADMIN_PROPS (its named entrypoint Admin) and NOFETCH; its Durable
+// Object class TargetRoom is bound there as ROOM and here as TARGET_ROOM (script_name).
+const ADMIN_PROPS = { user: "ann", level: 3 };
 const twoWorkers = fixture === "conformance";
 if (twoWorkers) copyFileSync(join(here, "src/target.js"), join(state, "target.js"));
 
@@ -83,13 +86,19 @@ ${CLASSES.map(([, c, sql]) => `    (className = "${c}", uniqueKey = "${WORKER_NA
   durableObjectStorage = (localDisk = "do-disk"),
   bindings = [
 ${CLASSES.map(([b, c]) => `    (name = "${b}", durableObjectNamespace = "${c}"),`).join("\n")}
-${twoWorkers ? '    (name = "TARGET", service = "svc-target"),' : ""}
+${twoWorkers ? `    (name = "TARGET", service = "svc-target"),
+    (name = "ADMIN", service = (name = "svc-target", entrypoint = "Admin")),
+    (name = "ADMIN_PROPS", service = (name = "svc-target", entrypoint = "Admin", props = (json = ${JSON.stringify(JSON.stringify(ADMIN_PROPS))}))),
+    (name = "NOFETCH", service = (name = "svc-target", entrypoint = "NoFetch")),
+    (name = "TARGET_ROOM", durableObjectNamespace = (className = "TargetRoom", serviceName = "svc-target")),` : ""}
   ],
 );
 ${twoWorkers ? `const target :Workerd.Worker = (
   modules = [ (name = "target.js", esModule = embed "target.js") ],
   compatibilityDate = "${COMPATIBILITY_DATE}",
-  bindings = [ (name = "GREETING", text = "hello") ],
+  durableObjectNamespaces = [ (className = "TargetRoom", uniqueKey = "svc-target-TargetRoom", enableSql = true) ],
+  durableObjectStorage = (localDisk = "do-disk"),
+  bindings = [ (name = "GREETING", text = "hello"), (name = "ROOM", durableObjectNamespace = "TargetRoom") ],
 );` : ""}
 `;
 const configFile = join(state, "config.capnp");

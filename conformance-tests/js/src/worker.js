@@ -837,6 +837,25 @@ export default {
           return json({ caught: { message: errText(e), remote: e.remote === true } });
         }
       }
+      case "svc-rpc": {
+        // RPC through the service binding parts[2]: the result, or the error it rejects with
+        const args = request.method === "POST" ? await request.json() : [];
+        try {
+          const result = await env[parts[2]][parts[3]](...args);
+          return json({ result: result === undefined ? null : result });
+        } catch (e) {
+          return json({ error: { message: errText(e), remote: e.remote === true } });
+        }
+      }
+      case "svc-to": {
+        // fetch through the service binding parts[2] (a named entrypoint)
+        try {
+          const r = await env[parts[2]].fetch(`http://svc-target/${parts.slice(3).join("/")}`);
+          return json({ status: r.status, body: await r.text() });
+        } catch (e) {
+          return json({ caught: { message: errText(e), remote: e.remote === true } });
+        }
+      }
       case "svc-uncaught":
         return env.TARGET.fetch(`http://svc-target/${parts.slice(2).join("/")}`);
       case "worker-echo":

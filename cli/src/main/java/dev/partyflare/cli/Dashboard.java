@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * make (another origin, a host name that is not loopback) are refused. Everything else goes to the
  * project's Worker.
  */
-final class Dashboard implements Worker {
+final class Dashboard implements dev.partyflare.emulator.ForwardingWorker {
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8",
@@ -47,6 +47,12 @@ final class Dashboard implements Worker {
     /** True for a path the dashboard serves (so the request log leaves it out). */
     static boolean owns(String dashboardPath, String requestPath) {
         return requestPath.equals(dashboardPath) || requestPath.startsWith(dashboardPath + "/");
+    }
+
+    /** The project's Worker: RPC to the default entrypoint goes there. */
+    @Override
+    public Worker target() {
+        return next.get();
     }
 
     /** Cron triggers and scheduled events are the user's Worker's. */

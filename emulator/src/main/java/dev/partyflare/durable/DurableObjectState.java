@@ -96,4 +96,12 @@ public interface DurableObjectState extends RuntimeContext {
     interface ThrowingRunnable {
         void run() throws Exception;
     }
+
+    /**
+     * The exports of the Worker that defines this class as bindings ({@code ctx.exports}): its
+     * entrypoints and Durable Object classes.
+     */
+    default WorkerExports exports() {
+        throw new UnsupportedOperationException("ctx.exports is not available in this context");
+    }
 }

@@ -19,4 +19,21 @@ public interface ExecutionContext extends RuntimeContext {
      * origin, so (as in {@code wrangler dev} without a route) the request still fails with a 500.
      */
     void passThroughOnException();
+
+    /**
+     * The props of the service binding that called this entrypoint ({@code ctx.props}: {@code
+     * [[services]] props = {...}}), a copy; empty for HTTP requests and bindings without props, as
+     * workerd gives {@code {}}.
+     */
+    default java.util.Map<String, Object> props() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * The Worker's own exports as bindings ({@code ctx.exports}): its entrypoints and Durable Object
+     * classes, reachable without a binding.
+     */
+    default WorkerExports exports() {
+        throw new UnsupportedOperationException("ctx.exports is not available in this context");
+    }
 }

@@ -56,10 +56,7 @@ public final class Emulator implements AutoCloseable {
         this.clock = options.manualClockStart() != null
                 ? new ManualRuntimeClock(options.manualClockStart())
                 : new SystemRuntimeClock();
-        List<DurableRuntime.Binding> bindings = new ArrayList<>();
-        for (EmulatorOptions.DurableObjectBinding b : options.durableObjects()) {
-            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
-        }
+        List<DurableRuntime.Binding> bindings = ownBindings(options.workerName(), options.durableObjects());
         this.runtime = new DurableRuntime(
                 clock,
                 options.workerName(),
@@ -464,12 +461,13 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
-     * Every live or hibernated object of every namespace (names as far as they are known); {@link
-     * #allObjects()} adds the evicted ones that have stored data or a pending alarm.
+     * Every live or hibernated object of every namespace, other Workers' classes included (names as far
+     * as they are known); {@link #allObjects()} adds the evicted ones that have stored data or a
+     * pending alarm.
      */
     public List<ObjectInfo> objects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.inspector().describe(false)));
+        runtime.allNamespaces().forEach(ns -> out.addAll(ns.inspector().describe(false)));
         return out;
     }
 
@@ -481,7 +479,7 @@ public final class Emulator implements AutoCloseable {
      */
     public List<ObjectInfo> allObjects() {
         List<ObjectInfo> out = new ArrayList<>();
-        runtime.namespaces().values().forEach(ns -> out.addAll(ns.inspector().describeAll()));
+        runtime.allNamespaces().forEach(ns -> out.addAll(ns.inspector().describeAll()));
         return out;
     }
 
@@ -506,10 +504,13 @@ public final class Emulator implements AutoCloseable {
      * or fail; send none meanwhile.
      */
     public void reset() {
-        for (String binding : runtime.namespaces().keySet()) {
-            reset(binding);
+        // every namespace, those of other Workers' classes too
+        for (dev.partyflare.emulator.internal.actor.ActorNamespace ns : runtime.allNamespaces()) {
+            ns.resetAll(RESET_REASON);
         }
     }
+
+    private static final String RESET_REASON = "The Durable Object was reset by partyflare (reset of all state).";
 
     /**
      * Everything {@link #reset()} does, and what else a fresh emulator would not have: the manual
@@ -541,7 +542,7 @@ public final class Emulator implements AutoCloseable {
             throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"; the bindings are "
                     + runtime.namespaces().keySet());
         }
-        ns.resetAll("The Durable Object was reset by partyflare (reset of all state).");
+        ns.resetAll(RESET_REASON);
     }
 
     /**
@@ -820,10 +821,7 @@ public final class Emulator implements AutoCloseable {
             throw new IllegalArgumentException("The Worker name changed from \"" + options.workerName() + "\" to \""
                     + newOptions.workerName() + "\": every id would change. Restart partyflare dev to apply it.");
         }
-        List<DurableRuntime.Binding> bindings = new ArrayList<>();
-        for (EmulatorOptions.DurableObjectBinding b : newOptions.durableObjects()) {
-            bindings.add(new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite()));
-        }
+        List<DurableRuntime.Binding> bindings = ownBindings(newOptions.workerName(), newOptions.durableObjects());
         runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
         configureWorkers(newOptions);
         runtime.setTestScheduled(newOptions.testScheduled());
@@ -834,19 +832,51 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
-    /** Hands the service bindings and the other Workers of {@code o} to the runtime. */
+    /** The Durable Object bindings of {@code worker} to classes of its own. */
+    private static List<DurableRuntime.Binding> ownBindings(
+            String worker, List<EmulatorOptions.DurableObjectBinding> all) {
+        List<DurableRuntime.Binding> out = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : all) {
+            if (!b.isOfOtherWorker(worker)) {
+                out.add(runtimeBinding(b));
+            }
+        }
+        return out;
+    }
+
+    private static DurableRuntime.Binding runtimeBinding(EmulatorOptions.DurableObjectBinding b) {
+        return new DurableRuntime.Binding(b.binding(), b.className(), b.type(), b.sqlite(), b.scriptName());
+    }
+
+    /**
+     * Hands the service bindings, the other Workers and every binding to another Worker's class
+     * ({@code script_name}) of {@code o} to the runtime.
+     */
     private void configureWorkers(EmulatorOptions o) {
         List<DurableRuntime.OtherWorker> others = new ArrayList<>();
         for (EmulatorOptions.NamedWorker w : o.workers()) {
-            others.add(new DurableRuntime.OtherWorker(w.name(), w.worker(), w.vars(), serviceMap(w.services())));
+            others.add(new DurableRuntime.OtherWorker(
+                    w.name(),
+                    w.worker(),
+                    w.vars(),
+                    serviceMap(w.services()),
+                    w.entrypoints(),
+                    w.durableObjects().stream().map(Emulator::runtimeBinding).toList()));
         }
-        runtime.configureWorkers(serviceMap(o.services()), others);
+        List<DurableRuntime.Binding> foreign = new ArrayList<>();
+        for (EmulatorOptions.DurableObjectBinding b : o.durableObjects()) {
+            if (b.isOfOtherWorker(o.workerName())) {
+                foreign.add(runtimeBinding(b));
+            }
+        }
+        runtime.configureWorkers(serviceMap(o.services()), o.entrypoints(), foreign, others);
     }
 
-    private static java.util.Map<String, String> serviceMap(List<EmulatorOptions.ServiceBindingSpec> specs) {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    private static java.util.Map<String, DurableRuntime.ServiceTarget> serviceMap(
+            List<EmulatorOptions.ServiceBindingSpec> specs) {
+        java.util.Map<String, DurableRuntime.ServiceTarget> m = new java.util.LinkedHashMap<>();
         for (EmulatorOptions.ServiceBindingSpec s : specs) {
-            m.put(s.binding(), s.service());
+            m.put(s.binding(), new DurableRuntime.ServiceTarget(s.service(), s.entrypoint(), s.props()));
         }
         return m;
     }

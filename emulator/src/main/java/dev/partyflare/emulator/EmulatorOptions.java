@@ -2,6 +2,7 @@ package dev.partyflare.emulator;
 
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.Worker;
+import dev.partyflare.durable.WorkerEntrypoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class EmulatorOptions {
     private final ObjectRouter objectRouter;
     private final List<ServiceBindingSpec> services;
     private final List<NamedWorker> workers;
+    private final Map<String, Class<? extends WorkerEntrypoint>> entrypoints;
     private final boolean sharedStateDirectory;
 
     /**
@@ -82,17 +84,74 @@ public final class EmulatorOptions {
      * @param binding the name in {@code env} (e.g. {@code COUNTER})
      * @param className the class name as configured; its simple name is the JS export name that ids
      *     derive from
-     * @param type the class
+     * @param type the class (null only until {@link Builder#build()} resolves a {@code scriptName}
+     *     binding)
      * @param sqlite true for {@code new_sqlite_classes}
+     * @param scriptName the Worker that defines the class ({@code script_name}) when it is another
+     *     Worker, else null
+     * @param file the configuration file that declared it, or null; with {@code line}, where errors
+     *     about it point
      */
     public record DurableObjectBinding(
-            String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+            String binding,
+            String className,
+            Class<? extends DurableObject> type,
+            boolean sqlite,
+            String scriptName,
+            Path file,
+            int line) {
         public DurableObjectBinding {
             Objects.requireNonNull(binding, "binding");
-            Objects.requireNonNull(type, "type");
-            if (className == null) {
-                className = type.getName();
+            if (type == null && scriptName == null) {
+                throw new NullPointerException("type");
             }
+            if (className == null) {
+                className = Objects.requireNonNull(type, "type or className").getName();
+            }
+        }
+
+        /** A binding declared in code. */
+        public DurableObjectBinding(
+                String binding,
+                String className,
+                Class<? extends DurableObject> type,
+                boolean sqlite,
+                String scriptName) {
+            this(binding, className, type, sqlite, scriptName, null, 0);
+        }
+
+        /** A binding to a class of this Worker, declared in code. */
+        public DurableObjectBinding(
+                String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+            this(binding, className, type, sqlite, null);
+        }
+
+        /**
+         * A binding to the class {@code className} of the Worker {@code scriptName} ({@code script_name}):
+         * that Worker binds the class itself; its objects run with that Worker's {@code env} and ids
+         * derive from {@code "<scriptName>-<class>"}. {@link Builder#build()} resolves the class (by its
+         * simple name) and the storage backend from that Worker.
+         */
+        public static DurableObjectBinding ofWorker(String binding, String className, String scriptName) {
+            return ofWorker(binding, className, scriptName, null, 0);
+        }
+
+        /** {@link #ofWorker(String, String, String)} declared at {@code line} of {@code file}. */
+        public static DurableObjectBinding ofWorker(
+                String binding, String className, String scriptName, Path file, int line) {
+            return new DurableObjectBinding(
+                    binding,
+                    Objects.requireNonNull(className, "className"),
+                    null,
+                    true,
+                    Objects.requireNonNull(scriptName, "scriptName"),
+                    file,
+                    line);
+        }
+
+        /** True when the class belongs to another Worker than {@code ownWorker}. */
+        public boolean isOfOtherWorker(String ownWorker) {
+            return scriptName != null && !scriptName.equals(ownWorker);
         }
     }
 
@@ -100,31 +159,65 @@ public final class EmulatorOptions {
      * A service binding: {@code env.service(binding)} reaches the Worker named {@code service} (the
      * main Worker's name or one added with {@link Builder#worker(NamedWorker)}).
      *
+     * @param entrypoint the named entrypoint of that Worker ({@code entrypoint = "Admin"}), or null for
+     *     its default one
+     * @param props what the target sees as {@code ctx.props} ({@code props = {...}}), copied per call
      * @param file the configuration file that declared it, or null; with {@code line}, where errors
      *     about it point
      */
-    public record ServiceBindingSpec(String binding, String service, Path file, int line) {
+    public record ServiceBindingSpec(
+            String binding, String service, String entrypoint, Map<String, Object> props, Path file, int line) {
         public ServiceBindingSpec {
             Objects.requireNonNull(binding, "binding");
             Objects.requireNonNull(service, "service");
+            props = props == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(props));
+        }
+
+        /** A binding to the default entrypoint, declared in a file. */
+        public ServiceBindingSpec(String binding, String service, Path file, int line) {
+            this(binding, service, null, Map.of(), file, line);
         }
 
         /** A binding declared in code. */
         public ServiceBindingSpec(String binding, String service) {
-            this(binding, service, null, 0);
+            this(binding, service, null, Map.of(), null, 0);
+        }
+
+        /** A binding to a named entrypoint, declared in code. */
+        public ServiceBindingSpec(String binding, String service, String entrypoint) {
+            this(binding, service, entrypoint, Map.of(), null, 0);
+        }
+
+        /** This binding with {@code ctx.props} set to {@code newProps}. */
+        public ServiceBindingSpec withProps(Map<String, Object> newProps) {
+            return new ServiceBindingSpec(binding, service, entrypoint, newProps, file, line);
         }
     }
 
     /**
      * A Worker besides the main one, reached only through service bindings (the main Worker keeps
-     * serving HTTP). It has its own vars and service bindings; no Durable Object bindings yet.
+     * serving HTTP). It has its own vars, service bindings, named entrypoints ({@code export class
+     * Admin extends WorkerEntrypoint}) and Durable Object bindings (classes of its own, which other
+     * Workers bind with {@code script_name}).
      */
-    public record NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
+    public record NamedWorker(
+            String name,
+            Worker worker,
+            Map<String, Object> vars,
+            List<ServiceBindingSpec> services,
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<DurableObjectBinding> durableObjects) {
         public NamedWorker {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(worker, "worker");
             vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
             services = List.copyOf(services);
+            entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entrypoints));
+            durableObjects = List.copyOf(durableObjects);
+        }
+
+        public NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
+            this(name, worker, vars, services, Map.of(), List.of());
         }
 
         /** A Worker with no bindings. */
@@ -132,25 +225,61 @@ public final class EmulatorOptions {
             return new NamedWorker(name, worker, Map.of(), List.of());
         }
 
+        /** A Worker whose default export is the {@link WorkerEntrypoint} {@code type}. */
+        public static NamedWorker of(String name, Class<? extends WorkerEntrypoint> type) {
+            return of(name, WorkerEntrypoint.asWorker(type));
+        }
+
         /** This Worker with the var {@code name} added. */
         public NamedWorker withVar(String varName, Object value) {
             Map<String, Object> v = new LinkedHashMap<>(vars);
             v.put(varName, value);
-            return new NamedWorker(name, worker, v, services);
+            return new NamedWorker(name, worker, v, services, entrypoints, durableObjects);
         }
 
         /** This Worker with a service binding {@code binding} to Worker {@code service} added. */
         public NamedWorker withService(String binding, String service) {
+            return withService(new ServiceBindingSpec(binding, service));
+        }
+
+        /** This Worker with the service binding {@code spec} added. */
+        public NamedWorker withService(ServiceBindingSpec spec) {
             List<ServiceBindingSpec> s = new ArrayList<>(services);
-            s.add(new ServiceBindingSpec(binding, service));
-            return new NamedWorker(name, worker, vars, s);
+            s.add(Objects.requireNonNull(spec, "spec"));
+            return new NamedWorker(name, worker, vars, s, entrypoints, durableObjects);
+        }
+
+        /** This Worker with the named entrypoint {@code type} added under its simple class name. */
+        public NamedWorker withEntrypoint(Class<? extends WorkerEntrypoint> type) {
+            return withEntrypoint(type.getSimpleName(), type);
+        }
+
+        /** This Worker with the named entrypoint {@code type} added under {@code entrypointName}. */
+        public NamedWorker withEntrypoint(String entrypointName, Class<? extends WorkerEntrypoint> type) {
+            WorkerEntrypoint.asWorker(type); // checks the class now
+            Map<String, Class<? extends WorkerEntrypoint>> e = new LinkedHashMap<>(entrypoints);
+            e.put(Objects.requireNonNull(entrypointName, "entrypointName"), type);
+            return new NamedWorker(name, worker, vars, services, e, durableObjects);
+        }
+
+        /** This Worker with the Durable Object binding {@code b} (a class of this Worker) added. */
+        public NamedWorker withDurableObject(DurableObjectBinding b) {
+            List<DurableObjectBinding> d = new ArrayList<>(durableObjects);
+            d.add(Objects.requireNonNull(b, "binding"));
+            return new NamedWorker(name, worker, vars, services, entrypoints, d);
+        }
+
+        /** This Worker with {@code type} bound under {@code binding} (SQLite-backed). */
+        public NamedWorker withDurableObject(String binding, Class<? extends DurableObject> type) {
+            return withDurableObject(new DurableObjectBinding(binding, type.getName(), type, true));
         }
     }
 
     private EmulatorOptions(Builder b) {
         this.workerName = b.workerName;
         this.worker = b.worker;
-        this.durableObjects = List.copyOf(b.durableObjects);
+        this.durableObjects =
+                resolveScriptNames(b.workerName, b.durableObjects, b.workerName, b.workers, b.durableObjects);
         this.vars = Map.copyOf(b.vars);
         this.http = b.http;
         this.host = b.host;
@@ -181,9 +310,99 @@ public final class EmulatorOptions {
         this.testScheduled = b.testScheduled;
         this.objectRouter = b.objectRouter;
         this.services = List.copyOf(b.services);
-        this.workers = List.copyOf(b.workers);
+        List<NamedWorker> resolved = new ArrayList<>();
+        for (NamedWorker w : b.workers) {
+            resolved.add(new NamedWorker(
+                    w.name(),
+                    w.worker(),
+                    w.vars(),
+                    w.services(),
+                    w.entrypoints(),
+                    resolveScriptNames(w.name(), w.durableObjects(), b.workerName, b.workers, b.durableObjects)));
+        }
+        this.workers = List.copyOf(resolved);
+        this.entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.entrypoints));
         checkWorkers();
         this.sharedStateDirectory = b.sharedStateDirectory;
+    }
+
+    /**
+     * {@code owner}'s bindings with each {@code script_name} binding resolved to the class, its name and
+     * its backend as the Worker {@code scriptName} binds it.
+     */
+    private static List<DurableObjectBinding> resolveScriptNames(
+            String owner,
+            List<DurableObjectBinding> bindings,
+            String mainName,
+            List<NamedWorker> others,
+            List<DurableObjectBinding> mainBindings) {
+        List<DurableObjectBinding> out = new ArrayList<>();
+        for (DurableObjectBinding b : bindings) {
+            if (!b.isOfOtherWorker(owner)) {
+                if (b.type() == null) {
+                    throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \""
+                            + owner + "\" has no class; give the class, or script_name for a class of another Worker");
+                }
+                out.add(b);
+                continue;
+            }
+            List<DurableObjectBinding> ownersBindings = null;
+            List<String> names = new ArrayList<>();
+            names.add(mainName);
+            if (b.scriptName().equals(mainName)) {
+                ownersBindings = mainBindings;
+            }
+            for (NamedWorker w : others) {
+                names.add(w.name());
+                if (w.name().equals(b.scriptName())) {
+                    ownersBindings = w.durableObjects();
+                }
+            }
+            if (ownersBindings == null) {
+                throw bindingError(
+                        b,
+                        "Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner + "\" has script_name \""
+                                + b.scriptName() + "\", a Worker this emulator does not run; its Workers are " + names,
+                        "Add that Worker with EmulatorOptions.Builder.worker(...) (@PartyflareTest(workers = ...) in"
+                                + " tests), or fix script_name");
+            }
+            DurableObjectBinding found = null;
+            List<String> classes = new ArrayList<>();
+            for (DurableObjectBinding candidate : ownersBindings) {
+                if (candidate.type() == null || candidate.isOfOtherWorker(b.scriptName())) {
+                    continue;
+                }
+                classes.add(simpleName(candidate.className()));
+                if (simpleName(candidate.className()).equals(simpleName(b.className()))) {
+                    found = candidate;
+                }
+            }
+            if (found == null) {
+                throw bindingError(
+                        b,
+                        "Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner + "\" names the class \""
+                                + b.className() + "\" of Worker \"" + b.scriptName()
+                                + "\", which does not bind such a class; its classes are " + classes,
+                        "Bind the class in that Worker (NamedWorker.withDurableObject), or fix class_name");
+            }
+            out.add(new DurableObjectBinding(
+                    b.binding(), found.className(), found.type(), found.sqlite(), b.scriptName(), b.file(), b.line()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A {@link ConfigException} at the binding's line when it came from a file, else an IAE. */
+    private static RuntimeException bindingError(DurableObjectBinding b, String problem, String hint) {
+        if (b.file() != null) {
+            return new ConfigException(b.file(), b.line(), problem, hint, null);
+        }
+        return new IllegalArgumentException(problem + ". " + hint);
+    }
+
+    /** The class name as a JS export would be named: the simple name. */
+    private static String simpleName(String className) {
+        int cut = Math.max(className.lastIndexOf('.'), className.lastIndexOf('$'));
+        return className.substring(cut + 1);
     }
 
     /** Worker names unique, service bindings unique per Worker and pointing at a Worker here. */
@@ -199,14 +418,29 @@ public final class EmulatorOptions {
         }
         List<String> doBindings =
                 durableObjects.stream().map(DurableObjectBinding::binding).toList();
-        checkServices(workerName, services, doBindings, names);
+        Map<String, java.util.Set<String>> entrypointsOf = new LinkedHashMap<>();
+        entrypointsOf.put(workerName, entrypoints.keySet());
         for (NamedWorker w : workers) {
-            checkServices(w.name(), w.services(), List.of(), names);
+            entrypointsOf.put(w.name(), w.entrypoints().keySet());
+        }
+        checkServices(workerName, services, doBindings, entrypointsOf);
+        for (NamedWorker w : workers) {
+            checkServices(
+                    w.name(),
+                    w.services(),
+                    w.durableObjects().stream()
+                            .map(DurableObjectBinding::binding)
+                            .toList(),
+                    entrypointsOf);
         }
     }
 
     private static void checkServices(
-            String owner, List<ServiceBindingSpec> specs, List<String> taken, List<String> workerNames) {
+            String owner,
+            List<ServiceBindingSpec> specs,
+            List<String> taken,
+            Map<String, java.util.Set<String>> entrypointsOf) {
+        List<String> workerNames = new ArrayList<>(entrypointsOf.keySet());
         List<String> seen = new ArrayList<>(taken);
         for (ServiceBindingSpec s : specs) {
             String problem = null;
@@ -219,6 +453,13 @@ public final class EmulatorOptions {
                         + "\", which this emulator does not run; its Workers are " + workerNames;
                 hint = "Add the Worker with EmulatorOptions.Builder.worker(\"" + s.service()
                         + "\", ...) (@PartyflareTest(workers = ...) in tests), or fix the name in service = \"...\"";
+            } else if (s.entrypoint() != null && !entrypointsOf.get(s.service()).contains(s.entrypoint())) {
+                problem = "Service binding \"" + s.binding() + "\" names the entrypoint \"" + s.entrypoint()
+                        + "\" of Worker \"" + s.service()
+                        + "\", which has none of that name; its named entrypoints are "
+                        + entrypointsOf.get(s.service());
+                hint = "Add it with NamedWorker.withEntrypoint(" + s.entrypoint()
+                        + ".class) (Builder.entrypoint for the main Worker), or fix the name in entrypoint = \"...\"";
             } else {
                 hint = null;
             }
@@ -264,6 +505,11 @@ public final class EmulatorOptions {
     /** The main Worker's service bindings, in declaration order. */
     public List<ServiceBindingSpec> services() {
         return services;
+    }
+
+    /** The main Worker's named entrypoints, by name. */
+    public Map<String, Class<? extends WorkerEntrypoint>> entrypoints() {
+        return entrypoints;
     }
 
     /** The Workers besides the main one. */
@@ -458,6 +704,7 @@ public final class EmulatorOptions {
         b.objectRouter = objectRouter;
         b.services.addAll(services);
         b.workers.addAll(workers);
+        b.entrypoints.putAll(entrypoints);
         b.sharedStateDirectory = sharedStateDirectory;
         return b;
     }
@@ -498,6 +745,7 @@ public final class EmulatorOptions {
         private ObjectRouter objectRouter;
         private final List<ServiceBindingSpec> services = new ArrayList<>();
         private final List<NamedWorker> workers = new ArrayList<>();
+        private final Map<String, Class<? extends WorkerEntrypoint>> entrypoints = new LinkedHashMap<>();
         private boolean sharedStateDirectory;
 
         private Builder() {}
@@ -511,6 +759,31 @@ public final class EmulatorOptions {
         /** The Worker that serves every request. */
         public Builder worker(Worker w) {
             this.worker = w;
+            return this;
+        }
+
+        /**
+         * The main Worker as a class: each event runs on a new instance of {@code type}, whose public
+         * methods are callable over RPC through service bindings ({@code export default class extends
+         * WorkerEntrypoint}).
+         */
+        public Builder worker(Class<? extends WorkerEntrypoint> type) {
+            return worker(WorkerEntrypoint.asWorker(type));
+        }
+
+        /**
+         * Adds a named entrypoint of the main Worker under the simple name of {@code type} ({@code
+         * export class Admin extends WorkerEntrypoint}); service bindings reach it with {@code
+         * entrypoint = "Admin"}.
+         */
+        public Builder entrypoint(Class<? extends WorkerEntrypoint> type) {
+            return entrypoint(type.getSimpleName(), type);
+        }
+
+        /** Adds a named entrypoint of the main Worker under {@code name}. */
+        public Builder entrypoint(String name, Class<? extends WorkerEntrypoint> type) {
+            WorkerEntrypoint.asWorker(type); // checks the class now
+            entrypoints.put(Objects.requireNonNull(name, "name"), type);
             return this;
         }
 
@@ -537,6 +810,11 @@ public final class EmulatorOptions {
             return service(new ServiceBindingSpec(binding, service));
         }
 
+        /** A service binding to the named entrypoint {@code entrypoint} of Worker {@code service}. */
+        public Builder service(String binding, String service, String entrypoint) {
+            return service(new ServiceBindingSpec(binding, service, entrypoint));
+        }
+
         public Builder service(ServiceBindingSpec spec) {
             services.add(Objects.requireNonNull(spec, "spec"));
             return this;
@@ -545,6 +823,15 @@ public final class EmulatorOptions {
         /** Binds {@code type} under {@code binding} (SQLite-backed, as {@code new_sqlite_classes}). */
         public Builder durableObject(String binding, Class<? extends DurableObject> type) {
             return durableObject(new DurableObjectBinding(binding, type.getName(), type, true));
+        }
+
+        /**
+         * Binds the class {@code className} of the Worker {@code scriptName} under {@code binding}
+         * ({@code [[durable_objects.bindings]] script_name = "..."}); see {@link
+         * DurableObjectBinding#ofWorker}.
+         */
+        public Builder durableObject(String binding, String className, String scriptName) {
+            return durableObject(DurableObjectBinding.ofWorker(binding, className, scriptName));
         }
 
         /** Binds a KV-backed class ({@code new_classes}): no SQL API. */

@@ -272,11 +272,20 @@ class ServiceBindingTest {
         Path entrypoint = dir.resolve("b.toml");
         Files.writeString(
                 entrypoint,
-                "name = \"x\"\n[[services]]\nbinding = \"AUTH\"\nservice = \"auth\"\nentrypoint = \"Admin\"\n");
+                "name = \"x\"\n[[services]]\nbinding = \"AUTH\"\nservice = \"auth\"\nentrypoint = \"Admin\"\n"
+                        + "props = \"ann\"\n");
         e = catchThrowableOfType(
                 ConfigException.class, () -> dev.partyflare.emulator.internal.config.WranglerConfig.load(entrypoint));
-        assertThat(e.line()).isEqualTo(5);
-        assertThat(e.getMessage()).contains("RPC to named WorkerEntrypoints is not supported yet");
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.getMessage()).contains("\"props\" of service binding \"AUTH\" must be a table");
+        Files.writeString(
+                entrypoint,
+                "name = \"x\"\n[[services]]\nbinding = \"AUTH\"\nservice = \"auth\"\nentrypoint = \"Admin\"\n"
+                        + "props = { user = \"ann\", n = 1 }\n");
+        assertThat(dev.partyflare.emulator.internal.config.WranglerConfig.load(entrypoint)
+                        .services())
+                .containsExactly(new dev.partyflare.emulator.internal.config.ProjectConfig.ServiceConfig(
+                        "AUTH", "auth", "Admin", java.util.Map.of("user", "ann", "n", 1)));
         Path json = dir.resolve("wrangler.json");
         Files.writeString(json, """
                 {

@@ -257,6 +257,82 @@ public final class BasicScenarios {
                     p.observe("uncaughtStatus", p.get("/svc-uncaught/throw").status());
                 }));
 
+        out.add(s(
+                "services.rpc.call",
+                "service bindings",
+                "RPC to the other Worker's default WorkerEntrypoint: arguments and results are copied",
+                p -> {
+                    answer(p, "add", p.postJson("/svc-rpc/TARGET/add", List.of(2, 40)));
+                    answer(
+                            p,
+                            "decorate",
+                            p.postJson("/svc-rpc/TARGET/decorate", List.of(Map.of("a", 1, "b", List.of("x")))));
+                    answer(p, "void", p.postJson("/svc-rpc/TARGET/nothing", List.of()));
+                }));
+        out.add(s(
+                "services.rpc.throws",
+                "service bindings",
+                "an error thrown by a WorkerEntrypoint's RPC method reaches the caller with its message, remote",
+                p -> answer(p, "boom", p.postJson("/svc-rpc/TARGET/boom", List.of()))));
+        out.add(s(
+                "services.rpc.missing-method",
+                "service bindings",
+                "calling a method the entrypoint does not have, or a handler (fetch's sibling scheduled) as RPC",
+                p -> {
+                    answer(p, "missing", p.postJson("/svc-rpc/TARGET/noSuchMethod", List.of()));
+                    answer(p, "missingNamed", p.postJson("/svc-rpc/ADMIN/noSuchMethod", List.of()));
+                    answer(p, "scheduled", p.postJson("/svc-rpc/TARGET/scheduled", List.of()));
+                }));
+        out.add(s(
+                "services.entrypoint.fetch",
+                "service bindings",
+                "entrypoint = \"Admin\": fetch reaches the named entrypoint's own fetch handler",
+                p -> answer(p, "admin", p.get("/svc-to/ADMIN/a/b"))));
+        out.add(s(
+                "services.entrypoint.rpc",
+                "service bindings",
+                "RPC to a named entrypoint, which sees its Worker's env",
+                p -> {
+                    answer(p, "whoami", p.postJson("/svc-rpc/ADMIN/whoami", List.of("z")));
+                    answer(p, "ping", p.postJson("/svc-rpc/NOFETCH/ping", List.of()));
+                }));
+        out.add(s(
+                "services.entrypoint.no-fetch",
+                "service bindings",
+                "fetch to a named entrypoint that has no fetch handler rejects the caller's fetch()",
+                p -> answer(p, "nofetch", p.get("/svc-to/NOFETCH/a"))));
+        out.add(s(
+                "services.props",
+                "service bindings",
+                "ctx.props: the binding's props (a copy per call), {} for a binding without props",
+                p -> {
+                    answer(p, "withProps", p.postJson("/svc-rpc/ADMIN_PROPS/props", List.of()));
+                    answer(p, "withoutProps", p.postJson("/svc-rpc/ADMIN/props", List.of()));
+                    answer(p, "default", p.postJson("/svc-rpc/TARGET/props", List.of()));
+                }));
+
+        out.add(s(
+                "services.script-name",
+                "service bindings",
+                "a Durable Object binding with script_name: the other Worker's class, its env, its ids;"
+                        + " both Workers reach the same object",
+                p -> {
+                    String name = p.unique("room");
+                    String o = "/rpc/TARGET_ROOM/" + name;
+                    answer(p, "incr1", p.postJson(o + "/incr", List.of()));
+                    answer(p, "incr2", p.postJson(o + "/incr", List.of()));
+                    answer(p, "countThere", p.postJson("/svc-rpc/TARGET/roomCount", List.of(name)));
+                    answer(p, "idThere", p.postJson("/svc-rpc/TARGET/roomId", List.of("fixed-room")));
+                    answer(p, "idHere", p.get("/ids/name?ns=TARGET_ROOM&name=fixed-room"));
+                }));
+
+        out.add(s(
+                "services.ctx-exports",
+                "service bindings",
+                "ctx.exports in the other Worker: its export names, a named entrypoint with and without props,"
+                        + " its Durable Object class's namespace (same ids as its binding)",
+                p -> answer(p, "exports", p.postJson("/svc-rpc/TARGET/exportsInfo", List.of()))));
+
         // ---- RPC
         out.add(s("rpc.call", "RPC", "RPC methods: arguments and results are copied", p -> {
             String o = "/rpc/RAW/" + p.unique("o");

@@ -3,6 +3,7 @@ package dev.partyflare.emulator.junit5;
 import dev.partyflare.durable.DurableObject;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Worker;
+import dev.partyflare.durable.WorkerEntrypoint;
 import dev.partyflare.emulator.Emulator;
 import dev.partyflare.emulator.EmulatorOptions;
 import dev.partyflare.emulator.TimeControl;
@@ -475,35 +476,59 @@ public final class PartyflareExtension
             if (ann.worker() != Worker.class) {
                 b.worker(instantiate(ann.worker(), where));
             }
+            for (Class<? extends WorkerEntrypoint> e : ann.entrypoints()) {
+                b.entrypoint(e);
+            }
             for (Class<? extends DurableObject> t : ann.durableObjects()) {
                 b.durableObject(bindingName(t), t);
             }
             for (PartyflareTest.Binding x : ann.bindings()) {
-                b.durableObject(new EmulatorOptions.DurableObjectBinding(x.name(), null, x.type(), x.sqlite()));
+                b.durableObject(binding(x));
             }
             for (String v : ann.vars()) {
                 String[] kv = pair(v, "vars", "NAME=value");
                 b.var(kv[0], kv[1]);
             }
             for (String sv : ann.services()) {
-                String[] kv = pair(sv, "services", "BINDING=worker-name");
-                b.service(kv[0], kv[1]);
+                b.service(serviceSpec(sv, "services"));
             }
             for (PartyflareTest.OtherWorker w : ann.workers()) {
                 EmulatorOptions.NamedWorker nw = EmulatorOptions.NamedWorker.of(w.name(), instantiate(w.type(), where));
+                for (Class<? extends WorkerEntrypoint> e : w.entrypoints()) {
+                    nw = nw.withEntrypoint(e);
+                }
+                for (Class<? extends DurableObject> t : w.durableObjects()) {
+                    nw = nw.withDurableObject(bindingName(t), t);
+                }
+                for (PartyflareTest.Binding x : w.bindings()) {
+                    nw = nw.withDurableObject(binding(x));
+                }
                 for (String v : w.vars()) {
                     String[] kv = pair(v, "vars of Worker " + w.name(), "NAME=value");
                     nw = nw.withVar(kv[0], kv[1]);
                 }
                 for (String sv : w.services()) {
-                    String[] kv = pair(sv, "services of Worker " + w.name(), "BINDING=worker-name");
-                    nw = nw.withService(kv[0], kv[1]);
+                    nw = nw.withService(serviceSpec(sv, "services of Worker " + w.name()));
                 }
                 b.worker(nw);
             }
             return b.build();
         };
         return new Setup(options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on, ann);
+    }
+
+    private static EmulatorOptions.DurableObjectBinding binding(PartyflareTest.Binding x) {
+        return new EmulatorOptions.DurableObjectBinding(
+                x.name(), null, x.type(), x.sqlite(), x.scriptName().isEmpty() ? null : x.scriptName());
+    }
+
+    /** {@code BINDING=worker-name} or {@code BINDING=worker-name#Entrypoint}. */
+    private static EmulatorOptions.ServiceBindingSpec serviceSpec(String entry, String what) {
+        String[] kv = pair(entry, what, "BINDING=worker-name or BINDING=worker-name#Entrypoint");
+        int hash = kv[1].indexOf('#');
+        return hash < 0
+                ? new EmulatorOptions.ServiceBindingSpec(kv[0], kv[1])
+                : new EmulatorOptions.ServiceBindingSpec(kv[0], kv[1].substring(0, hash), kv[1].substring(hash + 1));
     }
 
     /** {@code NAME=value} split at the first {@code =}. */
@@ -552,7 +577,20 @@ public final class PartyflareExtension
                 + p.toAbsolutePath() + " and on the class path)");
     }
 
-    private static Worker instantiate(Class<? extends Worker> type, String where) {
+    @SuppressWarnings("unchecked")
+    private static Worker instantiate(Class<?> any, String where) {
+        if (WorkerEntrypoint.class.isAssignableFrom(any)) {
+            try {
+                return WorkerEntrypoint.asWorker((Class<? extends WorkerEntrypoint>) any);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+        }
+        if (!Worker.class.isAssignableFrom(any)) {
+            throw new IllegalArgumentException(where + ": " + any.getName() + " is neither a " + Worker.class.getName()
+                    + " nor a " + WorkerEntrypoint.class.getName());
+        }
+        Class<? extends Worker> type = (Class<? extends Worker>) any;
         try {
             Constructor<? extends Worker> c = type.getDeclaredConstructor();
             return c.newInstance();

@@ -46,8 +46,18 @@ public @interface PartyflareTest {
      */
     String config() default "";
 
-    /** The Worker class (public, no-argument constructor), instantiated for every emulator. */
-    Class<? extends Worker> worker() default Worker.class;
+    /**
+     * The Worker class: a {@link Worker} (public, no-argument constructor, instantiated for every
+     * emulator) or a {@link dev.partyflare.durable.WorkerEntrypoint} (a new instance per event, its
+     * public methods callable over RPC through service bindings).
+     */
+    Class<?> worker() default Worker.class;
+
+    /**
+     * Named entrypoints of the main Worker ({@code export class Admin extends WorkerEntrypoint}), each
+     * under its simple class name; a service binding reaches one with {@code BINDING=worker#Admin}.
+     */
+    Class<? extends dev.partyflare.durable.WorkerEntrypoint>[] entrypoints() default {};
 
     /**
      * Durable Object classes, each bound under its simple name in upper snake case ({@code
@@ -63,8 +73,9 @@ public @interface PartyflareTest {
 
     /**
      * The main Worker's service bindings, each {@code BINDING=worker-name} (as {@code [[services]]
-     * binding = "BINDING", service = "worker-name"}); the name is the main Worker's or one of {@link
-     * #workers()}.
+     * binding = "BINDING", service = "worker-name"}), or {@code BINDING=worker-name#Entrypoint} for a
+     * named entrypoint ({@code entrypoint = "Entrypoint"}); the name is the main Worker's or one of
+     * {@link #workers()}.
      */
     String[] services() default {};
 
@@ -110,13 +121,28 @@ public @interface PartyflareTest {
         /** The name service bindings use ({@code service = "..."}). */
         String name();
 
-        /** The Worker class (public, no-argument constructor). */
-        Class<? extends Worker> type();
+        /**
+         * The Worker class: a {@link Worker} (public, no-argument constructor) or a {@link
+         * dev.partyflare.durable.WorkerEntrypoint}.
+         */
+        Class<?> type();
+
+        /** Its named entrypoints, each under its simple class name. */
+        Class<? extends dev.partyflare.durable.WorkerEntrypoint>[] entrypoints() default {};
+
+        /** Its Durable Object classes, each bound under its simple name in upper snake case. */
+        Class<? extends DurableObject>[] durableObjects() default {};
+
+        /**
+         * Its Durable Object bindings under names of your choice; with {@code scriptName}, classes of
+         * another Worker.
+         */
+        Binding[] bindings() default {};
 
         /** Its vars, each {@code NAME=value}. */
         String[] vars() default {};
 
-        /** Its service bindings, each {@code BINDING=worker-name}. */
+        /** Its service bindings, each {@code BINDING=worker-name} or {@code BINDING=worker-name#Entrypoint}. */
         String[] services() default {};
     }
 
@@ -133,5 +159,12 @@ public @interface PartyflareTest {
 
         /** SQLite-backed ({@code new_sqlite_classes}, the default) or KV-backed ({@code new_classes}). */
         boolean sqlite() default true;
+
+        /**
+         * The Worker that defines the class ({@code script_name}), when it is another Worker: the
+         * objects are that Worker's (its env, its storage, ids from its name), which must bind {@code
+         * type} itself; {@code sqlite} is then taken from there.
+         */
+        String scriptName() default "";
     }
 }

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  * @param honourRetryAlarm {@code ctx.abort(reason, {retryAlarm: false})} in {@code alarm()} drops
  *     the alarm (production since August 2026); false retries it anyway (local workerd 1.20260426)
  * @param router where stub calls are delivered (its value null: every object runs here)
+ * @param exports the defining Worker's exports ({@code ctx.exports})
  */
 public record ActorServices(
         RuntimeClock clock,
@@ -48,7 +49,36 @@ public record ActorServices(
         boolean chaosHibernation,
         ObjectFaults faults,
         boolean honourRetryAlarm,
-        Supplier<dev.partyflare.emulator.ObjectRouter> router) {
+        Supplier<dev.partyflare.emulator.ObjectRouter> router,
+        Supplier<dev.partyflare.durable.WorkerExports> exports) {
+
+    /**
+     * These services for the classes of another Worker: {@code newEnv} as the env objects are built
+     * with, {@code newExports} as their {@code ctx.exports}.
+     */
+    public ActorServices forWorker(Supplier<Env> newEnv, Supplier<dev.partyflare.durable.WorkerExports> newExports) {
+        return new ActorServices(
+                clock,
+                newEnv,
+                outbound,
+                defaultLocation,
+                strictLimits,
+                blockConcurrencyTimeoutMillis,
+                errors,
+                alarms,
+                idleTimeoutMillis,
+                attachmentLimit,
+                compatibility,
+                pointInTimeRecovery,
+                timeline,
+                activity,
+                journal,
+                chaosHibernation,
+                faults,
+                honourRetryAlarm,
+                router,
+                newExports);
+    }
 
     /** {@code deleteAll()} deletes the alarm too (compatibility date 2026-02-24 on). */
     public boolean deleteAllDeletesAlarm() {

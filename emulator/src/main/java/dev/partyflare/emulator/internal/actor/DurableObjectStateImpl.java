@@ -297,4 +297,9 @@ final class DurableObjectStateImpl implements DurableObjectState {
             throw new IllegalStateException(e);
         }
     }
+
+    @Override
+    public dev.partyflare.durable.WorkerExports exports() {
+        return namespace.services().exports().get();
+    }
 }

@@ -11,20 +11,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs an RPC call inside an object: finds the public method by name and arity, deserializes the
+ * Runs an RPC call inside an object or a {@link dev.partyflare.durable.WorkerEntrypoint}: finds the public method by name and arity, deserializes the
  * caller's arguments into its parameter types, invokes it, and serializes the result before the
  * event ends, so neither side ever holds the other's references.
  */
-final class RpcInvoker {
+public final class RpcInvoker {
     private static final Map<Class<?>, Map<String, List<Method>>> METHODS = new ConcurrentHashMap<>();
 
     /** Handlers the runtime calls itself; not callable over RPC (as {@code stub.fetch} is not). */
     private static final java.util.Set<String> HANDLERS =
             java.util.Set.of("fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError");
 
+    /** A Worker entrypoint's handlers (workerd: calling {@code scheduled} over RPC is a missing method). */
+    private static final java.util.Set<String> ENTRYPOINT_HANDLERS = java.util.Set.of("fetch", "scheduled");
+
     private RpcInvoker() {}
 
-    static byte[] invoke(DurableObject target, String name, byte[][] args) throws Exception {
+    public static byte[] invoke(Object target, String name, byte[][] args) throws Exception {
         Method m = find(target.getClass(), name, args.length);
         Object[] values = new Object[args.length];
         java.lang.reflect.Type[] types = m.getGenericParameterTypes();
@@ -73,14 +76,16 @@ final class RpcInvoker {
 
     private static Map<String, List<Method>> callableMethods(Class<?> type) {
         Map<String, List<Method>> byName = new ConcurrentHashMap<>();
+        boolean entrypoint = dev.partyflare.durable.WorkerEntrypoint.class.isAssignableFrom(type);
         for (Method m : type.getMethods()) {
             Class<?> declaring = m.getDeclaringClass();
             if (declaring == Object.class
                     || declaring == DurableObject.class
+                    || declaring == dev.partyflare.durable.WorkerEntrypoint.class
                     || Modifier.isStatic(m.getModifiers())
                     || m.isSynthetic()
                     || m.isBridge()
-                    || HANDLERS.contains(m.getName())) {
+                    || (entrypoint ? ENTRYPOINT_HANDLERS : HANDLERS).contains(m.getName())) {
                 continue;
             }
             m.setAccessible(true);
@@ -90,8 +95,8 @@ final class RpcInvoker {
     }
 
     /** NoSuchMethodException unchecked, so it can cross the event body. */
-    static final class NoSuchMethodException extends RuntimeException {
-        NoSuchMethodException(String message) {
+    public static final class NoSuchMethodException extends RuntimeException {
+        public NoSuchMethodException(String message) {
             super(message);
         }
     }

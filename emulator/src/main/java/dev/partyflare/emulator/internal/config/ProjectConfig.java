@@ -35,8 +35,11 @@ public record ProjectConfig(
         List<String> crons,
         List<ServiceConfig> services) {
 
-    /** One {@code [[services]]} entry: {@code binding} reaches the Worker named {@code service}. */
-    public record ServiceConfig(String binding, String service) {}
+    /**
+     * One {@code [[services]]} entry: {@code binding} reaches the Worker named {@code service}, its
+     * named {@code entrypoint} (null: the default export), with {@code props} as its {@code ctx.props}.
+     */
+    public record ServiceConfig(String binding, String service, String entrypoint, Map<String, Object> props) {}
 
     /** One {@code [[durable_objects.bindings]]} entry. */
     public record BindingConfig(String name, String className, String scriptName) {}
@@ -60,7 +63,12 @@ public record ProjectConfig(
         for (ServiceConfig sc : services) {
             int occurrence = occurrences.merge(sc.service(), 1, Integer::sum) - 1;
             b.service(new EmulatorOptions.ServiceBindingSpec(
-                    sc.binding(), sc.service(), file, lineOfKey("service", sc.service(), occurrence)));
+                    sc.binding(),
+                    sc.service(),
+                    sc.entrypoint(),
+                    sc.props(),
+                    file,
+                    lineOfKey("service", sc.service(), occurrence)));
         }
         if (main == null) {
             throw error(
@@ -69,15 +77,20 @@ public record ProjectConfig(
                     "Set main to the Java class of your Worker, e.g. main = \"com.example.App\"");
         }
         b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class", lineOfKey("main", main, 0))));
+        java.util.Map<String, Integer> scriptOccurrences = new java.util.HashMap<>();
         for (int i = 0; i < bindings.size(); i++) {
             BindingConfig bc = bindings.get(i);
             int line = classNameLine(i);
             if (bc.scriptName() != null && !bc.scriptName().equals(name)) {
-                throw error(
-                        lineOfKey("script_name", bc.scriptName(), 0),
-                        "Binding \"" + bc.name() + "\" uses script_name \"" + bc.scriptName()
-                                + "\": Durable Objects of other Workers are not supported yet",
-                        "Bind classes of this project only (leave out script_name)");
+                // a class of another Worker: resolved against that Worker when the options are built
+                int occurrence = scriptOccurrences.merge(bc.scriptName(), 1, Integer::sum) - 1;
+                b.durableObject(EmulatorOptions.DurableObjectBinding.ofWorker(
+                        bc.name(),
+                        bc.className(),
+                        bc.scriptName(),
+                        file,
+                        lineOfKey("script_name", bc.scriptName(), occurrence)));
+                continue;
             }
             Class<?> c = loadClass(
                     loader,
@@ -130,11 +143,24 @@ public record ProjectConfig(
     }
 
     private Worker instantiateWorker(Class<?> c) {
+        if (dev.partyflare.durable.WorkerEntrypoint.class.isAssignableFrom(c)) {
+            try {
+                return dev.partyflare.durable.WorkerEntrypoint.asWorker(
+                        c.asSubclass(dev.partyflare.durable.WorkerEntrypoint.class));
+            } catch (IllegalArgumentException e) {
+                throw error(
+                        lineOfKey("main", main, 0),
+                        e.getMessage(),
+                        "Add: public " + c.getSimpleName() + "(ExecutionContext ctx, Env env) { super(ctx, env); }");
+            }
+        }
         if (!Worker.class.isAssignableFrom(c)) {
             throw error(
                     lineOfKey("main", main, 0),
-                    "Class " + c.getName() + " (main) does not implement " + Worker.class.getName(),
-                    "The Worker class implements dev.partyflare.durable.Worker");
+                    "Class " + c.getName() + " (main) does not implement " + Worker.class.getName()
+                            + " nor extend dev.partyflare.durable.WorkerEntrypoint",
+                    "The Worker class implements dev.partyflare.durable.Worker or extends"
+                            + " dev.partyflare.durable.WorkerEntrypoint");
         }
         try {
             Constructor<?> ctor = c.getConstructor();

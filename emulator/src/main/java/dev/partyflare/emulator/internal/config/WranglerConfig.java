@@ -320,15 +320,22 @@ public final class WranglerConfig {
                 }
                 String binding = string(s, "binding");
                 String service = string(s, "service");
-                for (String k : s.propertyNames()) {
-                    if (k.equals("entrypoint")) {
+                String entrypoint = string(s, "entrypoint");
+                Map<String, Object> props = Map.of();
+                JsonNode p = s.get("props");
+                if (p != null && !p.isNull()) {
+                    if (!p.isObject()) {
                         throw fail(
-                                string(s, "entrypoint"),
-                                "Service binding \"" + binding + "\" names an entrypoint: RPC to named"
-                                        + " WorkerEntrypoints is not supported yet",
-                                "Bind the Worker's default export (leave out entrypoint)");
+                                "props",
+                                "\"props\" of service binding \"" + binding + "\" must be a table, not " + p,
+                                "props = { user = \"ann\" }");
                     }
-                    if (!k.equals("binding") && !k.equals("service")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) toJava(p);
+                    props = m;
+                }
+                for (String k : s.propertyNames()) {
+                    if (!Set.of("binding", "service", "entrypoint", "props").contains(k)) {
                         warnings.add(at(k) + "unknown key \"" + k + "\" in a service binding (ignored)");
                     }
                 }
@@ -344,7 +351,7 @@ public final class WranglerConfig {
                             "Binding name \"" + binding + "\" is not a valid identifier",
                             "Use letters, digits and _ only, e.g. AUTH");
                 }
-                out.add(new ProjectConfig.ServiceConfig(binding, service));
+                out.add(new ProjectConfig.ServiceConfig(binding, service, entrypoint, props));
             }
             return out;
         }

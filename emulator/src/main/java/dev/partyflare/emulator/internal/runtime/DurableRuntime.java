@@ -5,6 +5,7 @@ import dev.partyflare.durable.Env;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
+import dev.partyflare.durable.WorkerEntrypoint;
 import dev.partyflare.emulator.internal.actor.ActorNamespace;
 import dev.partyflare.emulator.internal.actor.ActorServices;
 import dev.partyflare.emulator.internal.actor.AlarmScheduler;
@@ -25,14 +26,19 @@ public final class DurableRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
 
     private final RuntimeClock clock;
-    /** Replaced whole on reload, never changed in place: readers need no lock. */
-    private volatile Map<String, ActorNamespace> namespaces = Map.of();
+    /**
+     * The main Worker's bindings to its own classes. Replaced whole on reload, never changed in place:
+     * readers need no lock.
+     */
+    private volatile Map<String, ActorNamespace> ownNamespaces = Map.of();
 
     private volatile Env env;
     private volatile Worker worker;
     private final String workerName;
-    /** The main Worker's service bindings (binding to Worker name); replaced whole. */
-    private volatile Map<String, String> mainServices = Map.of();
+    /** The main Worker's service bindings; replaced whole. */
+    private volatile Map<String, ServiceTarget> mainServices = Map.of();
+    /** The main Worker's named entrypoints; replaced whole. */
+    private volatile Map<String, WorkerEntrypoint.Exported> mainEntrypoints = Map.of();
     /** The other Workers by name; replaced whole. */
     private volatile Map<String, WorkerUnit> otherWorkers = Map.of();
 
@@ -55,17 +61,47 @@ public final class DurableRuntime implements AutoCloseable {
     /** Answers outbound fetch in place of the network when set (tests). */
     private volatile java.util.function.Function<Request, Response> outboundHandler;
 
-    /** A Durable Object class bound under {@code binding}. */
-    public record Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {}
+    /**
+     * A Durable Object class bound under {@code binding}; {@code scriptName} names the Worker that
+     * defines it when that is another Worker ({@code script_name}), else null.
+     */
+    public record Binding(
+            String binding, String className, Class<? extends DurableObject> type, boolean sqlite, String scriptName) {
+        public Binding(String binding, String className, Class<? extends DurableObject> type, boolean sqlite) {
+            this(binding, className, type, sqlite, null);
+        }
+    }
+
+    /**
+     * What a service binding reaches: Worker {@code service}, its named {@code entrypoint} (null: the
+     * default export), with {@code props} as the target's {@code ctx.props}.
+     */
+    public record ServiceTarget(String service, String entrypoint, Map<String, Object> props) {}
 
     /**
      * A Worker other than the main one, reached through service bindings only.
      *
-     * @param services its service bindings: binding name to Worker name
+     * @param services its service bindings by binding name
+     * @param entrypoints its named entrypoints by name
      */
-    public record OtherWorker(String name, Worker worker, Map<String, Object> vars, Map<String, String> services) {}
+    public record OtherWorker(
+            String name,
+            Worker worker,
+            Map<String, Object> vars,
+            Map<String, ServiceTarget> services,
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<Binding> durableObjects) {}
 
-    private record WorkerUnit(Worker worker, Env env) {}
+    private record WorkerUnit(Worker worker, Env env, Map<String, WorkerEntrypoint.Exported> entrypoints) {}
+
+    /**
+     * The namespaces of classes that other Workers define, by Worker and then by class (simple) name;
+     * replaced whole. A namespace keeps its objects, storage and alarms across reloads.
+     */
+    private volatile Map<String, Map<String, ActorNamespace>> workerNamespaces = Map.of();
+
+    /** The main Worker's bindings to classes of other Workers ({@code script_name}); replaced whole. */
+    private volatile Map<String, ActorNamespace> mainForeign = Map.of();
 
     /** Receives errors that reach no caller (and 500s), for logs. */
     @FunctionalInterface
@@ -119,7 +155,8 @@ public final class DurableRuntime implements AutoCloseable {
                 chaosHibernation,
                 faults,
                 honourRetryAlarm,
-                () -> router);
+                () -> router,
+                () -> exportsOf(workerName));
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
@@ -139,11 +176,11 @@ public final class DurableRuntime implements AutoCloseable {
                                     "binding " + b.binding() + " (" + b.className() + ")"),
                             b.sqlite()));
         }
-        this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
+        this.ownNamespaces = java.util.Collections.unmodifiableMap(namespaces);
         for (ActorNamespace ns : namespaces.values()) {
             ns.scheduleStoredAlarms();
         }
-        this.env = new EnvImpl(this.namespaces, vars);
+        this.env = new EnvImpl(this.ownNamespaces, vars);
         this.worker = worker != null
                 ? worker
                 : (req, e, ctx) -> Response.text("No Worker is configured for this emulator.", 404);
@@ -163,8 +200,9 @@ public final class DurableRuntime implements AutoCloseable {
         return env;
     }
 
+    /** The main Worker's namespaces by binding, those of other Workers' classes it binds included. */
     public Map<String, ActorNamespace> namespaces() {
-        return namespaces;
+        return mainNamespaces();
     }
 
     Response outbound(Request request) {
@@ -230,7 +268,7 @@ public final class DurableRuntime implements AutoCloseable {
         }
         EventContext previous = EventContext.enterWorker();
         try {
-            Response r = worker.fetch(request, env, new ExecutionContextImpl(this));
+            Response r = worker.fetch(request, env, new ExecutionContextImpl(this, workerName));
             if (r == null) {
                 throw new IllegalStateException("The Worker's fetch() returned null instead of a Response");
             }
@@ -250,24 +288,176 @@ public final class DurableRuntime implements AutoCloseable {
      * Sets the main Worker's service bindings and the other Workers (replacing earlier ones); targets
      * must have been checked: a binding to a Worker that is not here fails when called.
      */
-    public void configureWorkers(Map<String, String> services, List<OtherWorker> others) {
+    public synchronized void configureWorkers(
+            Map<String, ServiceTarget> services,
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+            List<Binding> foreign,
+            List<OtherWorker> others) {
+        for (OtherWorker o : others) {
+            if (o.name().equals(workerName)) {
+                throw new IllegalArgumentException("The Worker name \"" + o.name() + "\" is used twice");
+            }
+        }
+        // the classes each other Worker defines: kept (with a new class) or created, the rest dropped
+        Map<String, Map<String, ActorNamespace>> old = this.workerNamespaces;
+        Map<String, Map<String, ActorNamespace>> defined = new LinkedHashMap<>();
+        for (OtherWorker o : others) {
+            Map<String, ActorNamespace> classes = new LinkedHashMap<>();
+            Map<String, ActorNamespace> before = old.getOrDefault(o.name(), Map.of());
+            ActorServices forWorker =
+                    this.services.forWorker(() -> otherWorkers.get(o.name()).env(), () -> exportsOf(o.name()));
+            for (Binding b : o.durableObjects()) {
+                if (b.scriptName() != null && !b.scriptName().equals(o.name())) {
+                    continue;
+                }
+                String className = simpleName(b.className());
+                if (classes.containsKey(className)) {
+                    continue;
+                }
+                ActorNamespace ns = before.get(className);
+                if (ns != null) {
+                    ns.replaceClass(b.type());
+                } else {
+                    ns = new ActorNamespace(
+                            b.binding(),
+                            b.type(),
+                            o.name(),
+                            className,
+                            forWorker,
+                            storage.namespace(
+                                    o.name() + "-" + className,
+                                    "binding " + b.binding() + " (" + b.className() + ") of Worker " + o.name()),
+                            b.sqlite());
+                    ns.scheduleStoredAlarms();
+                }
+                classes.put(className, ns);
+            }
+            defined.put(o.name(), java.util.Collections.unmodifiableMap(classes));
+        }
+        for (Map.Entry<String, Map<String, ActorNamespace>> w : old.entrySet()) {
+            Map<String, ActorNamespace> now = defined.getOrDefault(w.getKey(), Map.of());
+            w.getValue().forEach((className, ns) -> {
+                if (now.get(className) != ns) {
+                    ns.dropAll();
+                }
+            });
+        }
+        this.workerNamespaces = java.util.Collections.unmodifiableMap(defined);
         Map<String, WorkerUnit> units = new LinkedHashMap<>();
         for (OtherWorker o : others) {
-            if (o.name().equals(workerName) || units.containsKey(o.name())) {
+            if (units.containsKey(o.name())) {
                 throw new IllegalArgumentException("The Worker name \"" + o.name() + "\" is used twice");
+            }
+            Map<String, ActorNamespace> bound = new LinkedHashMap<>();
+            for (Binding b : o.durableObjects()) {
+                bound.put(b.binding(), resolve(b, o.name()));
             }
             units.put(
                     o.name(),
-                    new WorkerUnit(o.worker(), new EnvImpl(Map.of(), serviceBindings(o.services()), o.vars())));
+                    new WorkerUnit(
+                            o.worker(),
+                            new EnvImpl(
+                                    java.util.Collections.unmodifiableMap(bound),
+                                    serviceBindings(o.services()),
+                                    o.vars()),
+                            exported(o.entrypoints())));
         }
         this.otherWorkers = java.util.Collections.unmodifiableMap(units);
+        Map<String, ActorNamespace> mainBound = new LinkedHashMap<>();
+        for (Binding b : foreign) {
+            mainBound.put(b.binding(), resolve(b, workerName));
+        }
+        this.mainForeign = java.util.Collections.unmodifiableMap(mainBound);
+        this.mainEntrypoints = exported(entrypoints);
         this.mainServices = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
-        this.env = ((EnvImpl) env).withServices(serviceBindings(this.mainServices));
+        this.env = ((EnvImpl) env).with(mainNamespaces(), serviceBindings(this.mainServices));
     }
 
-    private Map<String, ServiceBindingImpl> serviceBindings(Map<String, String> services) {
+    /** The namespace binding {@code b} of Worker {@code owner} reaches. */
+    private ActorNamespace resolve(Binding b, String owner) {
+        String definer = b.scriptName() == null ? owner : b.scriptName();
+        String className = simpleName(b.className());
+        ActorNamespace ns;
+        if (definer.equals(workerName)) {
+            ns = ownNamespaces.values().stream()
+                    .filter(n -> simpleName(n.className()).equals(className))
+                    .findFirst()
+                    .orElse(null);
+        } else {
+            ns = workerNamespaces.getOrDefault(definer, Map.of()).get(className);
+        }
+        if (ns == null) {
+            throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \"" + owner
+                    + "\" names the class " + className + " of Worker \"" + definer + "\", which does not bind it");
+        }
+        return ns;
+    }
+
+    /** The exports of Worker {@code worker} ({@code ctx.exports}), read at each use. */
+    dev.partyflare.durable.WorkerExports exportsOf(String worker) {
+        return new WorkerExportsImpl(this, worker);
+    }
+
+    /** The named entrypoints of Worker {@code worker}, in declaration order. */
+    java.util.Set<String> entrypointNames(String worker) {
+        if (worker.equals(workerName)) {
+            return mainEntrypoints.keySet();
+        }
+        WorkerUnit u = otherWorkers.get(worker);
+        return u == null ? java.util.Set.of() : u.entrypoints().keySet();
+    }
+
+    /** The Durable Object classes Worker {@code worker} defines, by simple name. */
+    Map<String, ActorNamespace> classesOf(String worker) {
+        if (!worker.equals(workerName)) {
+            return workerNamespaces.getOrDefault(worker, Map.of());
+        }
+        Map<String, ActorNamespace> out = new LinkedHashMap<>();
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            out.putIfAbsent(simpleName(ns.className()), ns);
+        }
+        return out;
+    }
+
+    /** The main Worker's namespaces by binding: its own classes, then other Workers' it binds. */
+    private Map<String, ActorNamespace> mainNamespaces() {
+        Map<String, ActorNamespace> all = new LinkedHashMap<>(ownNamespaces);
+        all.putAll(mainForeign);
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Every namespace of the emulator, each once: the main Worker's and those of other Workers' classes
+     * (a class bound by several Workers too).
+     */
+    public List<ActorNamespace> allNamespaces() {
+        java.util.Set<ActorNamespace> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<ActorNamespace> out = new java.util.ArrayList<>();
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            if (all.add(ns)) {
+                out.add(ns);
+            }
+        }
+        for (Map<String, ActorNamespace> w : workerNamespaces.values()) {
+            for (ActorNamespace ns : w.values()) {
+                if (all.add(ns)) {
+                    out.add(ns);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, WorkerEntrypoint.Exported> exported(
+            Map<String, Class<? extends WorkerEntrypoint>> entrypoints) {
+        Map<String, WorkerEntrypoint.Exported> out = new LinkedHashMap<>();
+        entrypoints.forEach((name, type) -> out.put(name, WorkerEntrypoint.asWorker(type)));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private Map<String, ServiceBindingImpl> serviceBindings(Map<String, ServiceTarget> services) {
         Map<String, ServiceBindingImpl> out = new LinkedHashMap<>();
-        services.forEach((binding, service) -> out.put(binding, new ServiceBindingImpl(this, binding, service)));
+        services.forEach((binding, target) -> out.put(binding, new ServiceBindingImpl(this, binding, target)));
         return out;
     }
 
@@ -279,42 +469,99 @@ public final class DurableRuntime implements AutoCloseable {
         return names;
     }
 
-    /**
-     * Runs Worker {@code service}'s {@code fetch} on the calling thread for a service binding, as an
-     * event of its own (its own {@code ctx}). An exception of the target is reported and thrown to the
-     * caller as a remote {@link dev.partyflare.durable.DurableObjectException}, as workerd rejects the
-     * caller's {@code fetch()} with the target's error.
-     */
-    Response serviceFetch(String service, Request request) {
+    /** The handler a service binding reaches and the env it runs with. */
+    private record Target(Worker worker, Env env) {}
+
+    private Target target(ServiceTarget t) {
         Worker w;
         Env e;
-        if (service.equals(workerName)) {
+        Map<String, WorkerEntrypoint.Exported> named;
+        if (t.service().equals(workerName)) {
             w = worker;
             e = env;
+            named = mainEntrypoints;
         } else {
-            WorkerUnit u = otherWorkers.get(service);
+            WorkerUnit u = otherWorkers.get(t.service());
             if (u == null) {
-                throw new IllegalStateException("The service binding's Worker \"" + service
+                throw new IllegalStateException("The service binding's Worker \"" + t.service()
                         + "\" is not running in this emulator; the Workers are " + workerNames());
             }
             w = u.worker();
             e = u.env();
+            named = u.entrypoints();
         }
-        dev.partyflare.emulator.internal.exec.Activity.Work work =
-                activity.enter("Service fetch", () -> service + " " + request.method() + " " + request.path());
+        if (t.entrypoint() != null) {
+            w = named.get(t.entrypoint());
+            if (w == null) {
+                throw new IllegalStateException("The Worker \"" + t.service() + "\" has no entrypoint named \""
+                        + t.entrypoint() + "\"; its named entrypoints are " + named.keySet());
+            }
+        }
+        return new Target(w, e);
+    }
+
+    /**
+     * Runs the {@code fetch} of the Worker (or named entrypoint) {@code t} on the calling thread for a
+     * service binding, as an event of its own (its own {@code ctx}). An exception of the target is
+     * reported and thrown to the caller as a remote {@link dev.partyflare.durable.DurableObjectException},
+     * as workerd rejects the caller's {@code fetch()} with the target's error.
+     */
+    Response serviceFetch(ServiceTarget t, Request request) {
+        return serviceEvent(
+                t, "Service fetch " + describe(t) + " " + request.method() + " " + request.path(), (target, ctx) -> {
+                    Response r = target.worker().fetch(request, target.env(), ctx);
+                    if (r == null) {
+                        throw new IllegalStateException(
+                                "The fetch() of Worker \"" + t.service() + "\" returned null instead of a Response");
+                    }
+                    return r;
+                });
+    }
+
+    /**
+     * Runs RPC method {@code method} of the entrypoint {@code t} on a new instance, for a service
+     * binding; arguments and result are serialized copies. A target that is not a {@link
+     * WorkerEntrypoint} has no RPC methods.
+     */
+    byte[] serviceRpc(ServiceTarget t, String method, byte[][] args) {
+        return serviceEvent(t, "Service RPC " + describe(t) + " " + method + "()", (target, ctx) -> {
+            Worker w = target.worker();
+            for (int hops = 0; w instanceof dev.partyflare.emulator.ForwardingWorker f && hops < 8; hops++) {
+                w = f.target();
+            }
+            if (!(w instanceof WorkerEntrypoint.Exported exported)) {
+                throw new dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException(
+                        "The RPC receiver does not implement the method \"" + method + "\".");
+            }
+            return dev.partyflare.emulator.internal.actor.RpcInvoker.invoke(
+                    exported.instantiate(ctx, target.env()), method, args);
+        });
+    }
+
+    private static String describe(ServiceTarget t) {
+        return t.entrypoint() == null ? t.service() : t.service() + "#" + t.entrypoint();
+    }
+
+    @FunctionalInterface
+    private interface ServiceCall<T> {
+        T run(Target target, ExecutionContextImpl ctx) throws Exception;
+    }
+
+    private <T> T serviceEvent(ServiceTarget t, String where, ServiceCall<T> call) {
+        Target target = target(t);
+        dev.partyflare.emulator.internal.exec.Activity.Work work = activity.enter("Service call", () -> where);
         EventContext previous = EventContext.enterWorker();
         try {
-            Response r = w.fetch(request, e, new ExecutionContextImpl(this));
-            if (r == null) {
-                throw new IllegalStateException(
-                        "The fetch() of Worker \"" + service + "\" returned null instead of a Response");
-            }
-            return r;
+            return call.run(target, new ExecutionContextImpl(this, false, t.props(), t.service()));
         } catch (Exception | Error ex) {
             if (ex instanceof VirtualMachineError vme && !(ex instanceof StackOverflowError)) {
                 throw vme;
             }
-            reportError("Service fetch " + service + " " + request.method() + " " + request.path(), ex);
+            if (ex instanceof dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException) {
+                throw dev.partyflare.durable.DurableObjectException.remote(
+                        "java.lang.NoSuchMethodException", ex.getMessage(), "");
+            }
+            reportError(where, ex);
             if (ex instanceof dev.partyflare.durable.DurableObjectException de) {
                 throw de;
             }
@@ -339,7 +586,7 @@ public final class DurableRuntime implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<ScheduledRun> scheduled(String cron, long scheduledTime) {
         dev.partyflare.durable.ScheduledController controller =
                 new dev.partyflare.durable.ScheduledController(cron, scheduledTime);
-        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true);
+        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true, Map.of(), workerName);
         String where = "Worker scheduled \"" + cron + "\"";
         Throwable failure = null;
         EventContext previous = EventContext.enterWorker();
@@ -375,7 +622,7 @@ public final class DurableRuntime implements AutoCloseable {
             worker.scheduled(
                     new dev.partyflare.durable.ScheduledController(cron, scheduledTime),
                     env,
-                    new ExecutionContextImpl(this));
+                    new ExecutionContextImpl(this, workerName));
         } catch (UnsupportedOperationException e) {
             // Worker's default: no handler (also behind a wrapper such as the dev dashboard)
             if (!Worker.NO_SCHEDULED_HANDLER.equals(e.getMessage())) {
@@ -431,7 +678,7 @@ public final class DurableRuntime implements AutoCloseable {
         for (Binding b : bindings) {
             wanted.put(b.binding(), b);
         }
-        Map<String, ActorNamespace> old = this.namespaces;
+        Map<String, ActorNamespace> old = this.ownNamespaces;
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Map.Entry<String, ActorNamespace> e : old.entrySet()) {
             if (!wanted.containsKey(e.getKey())) {
@@ -458,15 +705,15 @@ public final class DurableRuntime implements AutoCloseable {
                 created.scheduleStoredAlarms();
             }
         }
-        this.namespaces = java.util.Collections.unmodifiableMap(namespaces);
-        this.env = new EnvImpl(this.namespaces, serviceBindings(mainServices), vars);
+        this.ownNamespaces = java.util.Collections.unmodifiableMap(namespaces);
+        this.env = new EnvImpl(mainNamespaces(), serviceBindings(mainServices), vars);
         this.worker = newWorker != null ? newWorker : this.worker;
     }
 
     /** Closes every WebSocket with {@code code}; returns how many. */
     public int closeAllSockets(int code, String reason) {
         int n = 0;
-        for (ActorNamespace ns : namespaces.values()) {
+        for (ActorNamespace ns : allNamespaces()) {
             n += ns.closeAllSockets(code, reason);
         }
         return n;
@@ -474,7 +721,7 @@ public final class DurableRuntime implements AutoCloseable {
 
     /** The namespace that made {@code stub}. */
     public ActorNamespace namespaceOf(dev.partyflare.durable.DurableObjectStub stub) {
-        for (ActorNamespace candidate : namespaces.values()) {
+        for (ActorNamespace candidate : allNamespaces()) {
             if (candidate.owns(stub)) {
                 return candidate;
             }
@@ -492,7 +739,7 @@ public final class DurableRuntime implements AutoCloseable {
     public <O extends DurableObject, T> T runInObject(
             dev.partyflare.durable.DurableObjectStub stub, ObjectCode<O, T> code) throws Exception {
         ActorNamespace ns = null;
-        for (ActorNamespace candidate : namespaces.values()) {
+        for (ActorNamespace candidate : allNamespaces()) {
             if (candidate.owns(stub)) {
                 ns = candidate;
             }
@@ -518,7 +765,7 @@ public final class DurableRuntime implements AutoCloseable {
                 () -> {
                     try {
                         long now = System.nanoTime();
-                        for (ActorNamespace ns : namespaces.values()) {
+                        for (ActorNamespace ns : allNamespaces()) {
                             ns.checkRunningTimes(now, limitNanos);
                         }
                     } catch (RuntimeException | Error e) {
@@ -554,7 +801,7 @@ public final class DurableRuntime implements AutoCloseable {
         if (alarms.running() > 0) {
             return false;
         }
-        for (ActorNamespace ns : namespaces.values()) {
+        for (ActorNamespace ns : allNamespaces()) {
             for (dev.partyflare.emulator.internal.actor.Actor a : ns.liveActors()) {
                 if (a.gate().active() > 0 || a.gate().queued() > 0) {
                     return false;

@@ -30,6 +30,13 @@ final class EnvImpl implements Env {
         this.vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
     }
 
+    /** This env with {@code newNamespaces} and {@code newServices} in place of its bindings. */
+    EnvImpl with(
+            Map<String, ? extends DurableObjectNamespace> newNamespaces,
+            Map<String, ? extends ServiceBinding> newServices) {
+        return new EnvImpl(newNamespaces, newServices, vars);
+    }
+
     /** This env with {@code newServices} in place of its service bindings. */
     EnvImpl withServices(Map<String, ? extends ServiceBinding> newServices) {
         return new EnvImpl(namespaces, newServices, vars);

@@ -20,12 +20,26 @@ final class ExecutionContextImpl implements ExecutionContext {
     /** The waitUntil work of a scheduled event, whose outcome waits for it; null for fetch. */
     private final java.util.List<java.util.concurrent.CompletableFuture<?>> tracked;
 
-    ExecutionContextImpl(DurableRuntime runtime) {
-        this(runtime, false);
+    /** The Worker this event runs in, whose exports {@code ctx.exports} gives. */
+    private final String worker;
+
+    ExecutionContextImpl(DurableRuntime runtime, String worker) {
+        this(runtime, false, java.util.Map.of(), worker);
     }
 
-    ExecutionContextImpl(DurableRuntime runtime, boolean trackWaitUntil) {
+    /** {@code ctx.props}: the calling service binding's props, or empty. */
+    private final java.util.Map<String, Object> props;
+
+    @SuppressWarnings("unchecked")
+    ExecutionContextImpl(
+            DurableRuntime runtime, boolean trackWaitUntil, java.util.Map<String, Object> props, String worker) {
         this.runtime = runtime;
+        this.worker = worker;
+        // a copy per event, as workerd gives each call its own deserialized props
+        this.props = props.isEmpty()
+                ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap((java.util.Map<String, Object>)
+                        dev.partyflare.emulator.internal.json.Json.copy(props, java.util.Map.class));
         this.tracked = trackWaitUntil ? new java.util.concurrent.CopyOnWriteArrayList<>() : null;
         RuntimeClock clock = runtime.clock();
         this.eventClock = RuntimeClock.asJavaClock(() -> EventContext.eventMillis(clock::millis));
@@ -107,6 +121,16 @@ final class ExecutionContextImpl implements ExecutionContext {
             }
         }));
         return out;
+    }
+
+    @Override
+    public dev.partyflare.durable.WorkerExports exports() {
+        return runtime.exportsOf(worker);
+    }
+
+    @Override
+    public java.util.Map<String, Object> props() {
+        return props;
     }
 
     @Override

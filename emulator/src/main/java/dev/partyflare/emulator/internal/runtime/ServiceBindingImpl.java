@@ -4,29 +4,90 @@ import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.ServiceBinding;
 import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.json.Json;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 
-/** A service binding: the target Worker is looked up at each call, so a reload takes effect. */
+/**
+ * A service binding: the target Worker is looked up at each call, so a reload takes effect. Each
+ * call is outbound I/O for the caller (an object's input gate opens while it waits); RPC arguments
+ * and results are copied as JSON, as a Durable Object stub copies them.
+ */
 final class ServiceBindingImpl implements ServiceBinding {
     private final DurableRuntime runtime;
     private final String binding;
-    private final String service;
+    private final DurableRuntime.ServiceTarget target;
 
-    ServiceBindingImpl(DurableRuntime runtime, String binding, String service) {
+    ServiceBindingImpl(DurableRuntime runtime, String binding, DurableRuntime.ServiceTarget target) {
         this.runtime = runtime;
         this.binding = binding;
-        this.service = service;
+        this.target = target;
     }
 
     @Override
     public String service() {
-        return service;
+        return target.service();
+    }
+
+    @Override
+    public Optional<String> entrypoint() {
+        return Optional.ofNullable(target.entrypoint());
     }
 
     @Override
     public Response fetch(Request request) {
         java.util.Objects.requireNonNull(request, "request");
+        return awaitIo(() -> runtime.serviceFetch(target, request));
+    }
+
+    @Override
+    public <R> R call(Class<R> resultType, String method, Object... args) {
+        return resultType.cast(callTyped(resultType, method, args == null ? new Object[0] : args));
+    }
+
+    private Object callTyped(Type resultType, String method, Object[] args) {
+        byte[][] serialized = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            serialized[i] = args[i] == null ? null : Json.write(args[i]);
+        }
+        byte[] result = awaitIo(() -> runtime.serviceRpc(target, method, serialized));
+        if (result == null || resultType == void.class || resultType == Void.class) {
+            return null;
+        }
+        return Json.read(result, resultType);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T rpc(Class<T> api) {
+        if (!api.isInterface()) {
+            throw new IllegalArgumentException(
+                    "rpc() takes an interface that the entrypoint implements; " + api.getName() + " is not one");
+        }
+        return (T) Proxy.newProxyInstance(
+                api.getClassLoader(),
+                new Class<?>[] {api},
+                (proxy, m, args) -> invokeProxy(proxy, m, args == null ? new Object[0] : args));
+    }
+
+    private Object invokeProxy(Object proxy, Method m, Object[] args) {
+        if (m.getDeclaringClass() == Object.class) {
+            return switch (m.getName()) {
+                case "toString" -> "RPC stub of " + this;
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException(m.getName());
+            };
+        }
+        return callTyped(m.getGenericReturnType(), m.getName(), args);
+    }
+
+    private static <T> T awaitIo(Callable<T> call) {
         try {
-            return EventContext.awaitIo(() -> runtime.serviceFetch(service, request));
+            return EventContext.awaitIo(call);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
@@ -36,6 +97,7 @@ final class ServiceBindingImpl implements ServiceBinding {
 
     @Override
     public String toString() {
-        return "ServiceBinding[" + binding + " -> " + service + "]";
+        return "ServiceBinding[" + binding + " -> " + service()
+                + (target.entrypoint() == null ? "" : "#" + target.entrypoint()) + "]";
     }
 }
