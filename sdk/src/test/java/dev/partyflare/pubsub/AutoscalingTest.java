@@ -50,7 +50,13 @@ class AutoscalingTest {
      * real time after each step for the events the step started), at most {@code maxSeconds}.
      */
     void advanceUntil(String what, int maxSeconds, BooleanSupplier condition) {
+        advanceUntil(what, maxSeconds, condition, () -> {});
+    }
+
+    /** The same, running {@code eachStep} before each step of the clock. */
+    void advanceUntil(String what, int maxSeconds, BooleanSupplier condition, Runnable eachStep) {
         for (int i = 0; i <= maxSeconds; i++) {
+            eachStep.run();
             long settle = System.nanoTime() + Duration.ofMillis(15).toNanos();
             while (System.nanoTime() < settle) {
                 if (condition.getAsBoolean()) {
@@ -96,32 +102,37 @@ class AutoscalingTest {
         return b.toString();
     }
 
-    /** Publishes on another thread until stopped: by POST (counted when OK) and over a socket. */
+    /**
+     * Publishes a few messages per step of the runtime clock: by POST (counted when OK) and over a
+     * socket. In step with the clock, not free-running on another thread: settled time waits for the
+     * runtime to be quiet before it moves the clock, and a publisher that never pauses (its socket
+     * publish still in flight when its next POST arrives) kept a busy machine from ever being quiet
+     * (NotSettledException after 10 s).
+     */
     final class Publishing {
-        private final List<String> posted = java.util.Collections.synchronizedList(new ArrayList<>());
-        private volatile boolean stop;
-        private final Thread thread;
+        private final List<String> posted = new ArrayList<>();
+        private final String room;
+        private final Subscriber socketPublisher;
+        private int next;
 
         Publishing(String room, Subscriber socketPublisher) {
-            thread = Thread.ofVirtual().start(() -> {
-                for (int i = 0; i < 5_000 && !stop; i++) {
-                    post(room, "t", "p" + i);
-                    posted.add("p" + i);
-                    if (socketPublisher != null) {
-                        socketPublisher.publish("t", "w" + i);
-                    }
-                }
-            });
+            this.room = room;
+            this.socketPublisher = socketPublisher;
         }
 
-        List<String> stop() {
-            stop = true;
-            try {
-                thread.join(WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        void step() {
+            for (int k = 0; k < 3; k++) {
+                int i = next++;
+                post(room, "t", "p" + i);
+                posted.add("p" + i);
+                if (socketPublisher != null) {
+                    socketPublisher.publish("t", "w" + i);
+                }
             }
-            return new ArrayList<>(posted);
+        }
+
+        List<String> posted() {
+            return List.copyOf(posted);
         }
     }
 
@@ -236,8 +247,8 @@ class AutoscalingTest {
         // subscribers move
         Publishing publishing = new Publishing("shrink", publisher);
         // 10 subscribers and a publisher fit in 2 nodes at 70 % of 10 each: 3 of 5 nodes are retired
-        advanceUntil("two nodes left", 120, () -> metrics("shrink").nodes().size() == 2);
-        List<String> posted = publishing.stop();
+        advanceUntil("two nodes left", 120, () -> metrics("shrink").nodes().size() == 2, publishing::step);
+        List<String> posted = publishing.posted();
         assertThat(metrics("shrink").activeNodes()).hasSize(2);
         assertThat(staying.stream().mapToInt(s -> s.moves.get()).sum()).isPositive();
         for (Subscriber s : staying) {
