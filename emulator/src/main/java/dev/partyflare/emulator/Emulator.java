@@ -923,6 +923,7 @@ public final class Emulator implements AutoCloseable {
     /** Stops serving: every WebSocket is closed with 1001 (going away), then threads are released. */
     @Override
     public void close() {
+        runtime.beginShutdown();
         if (http != null && runtime.closeAllSockets(1001, "Going Away") > 0) {
             try {
                 Thread.sleep(100); // let the close frames leave before the server stops

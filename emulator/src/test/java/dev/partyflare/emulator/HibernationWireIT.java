@@ -117,4 +117,64 @@ class HibernationWireIT {
             assertThat(List.of(Hib.ctor(hex("wire-auto")))).containsExactly(1);
         }
     }
+
+    /**
+     * Stopping the server closes its sockets (1001 Going Away) and the clients answer; no handler runs
+     * for those closes, as none runs once workerd's process ends: they would meet closed storage and
+     * print its errors while the server stops (seen with partysub rooms in `partyflare bench --cold`).
+     */
+    @Test
+    void stoppingTheServerRunsNoHandlerForTheClosesItCauses() throws Exception {
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Emulator stopping = Emulator.start(TestEmulators.probe().build(), null, (where, error) -> errors.add(where));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<Integer>> closed = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = "stopping-" + i;
+            ids.add(stopping.namespace("HIB").idFromName(name).toString());
+            java.util.concurrent.CompletableFuture<Integer> code = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+            java.net.http.WebSocket ws = http.newWebSocketBuilder()
+                    .buildAsync(
+                            java.net.URI.create("ws://127.0.0.1:" + stopping.port() + "/do/HIB/" + name + "/ws"),
+                            new java.net.http.WebSocket.Listener() {
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onText(
+                                        java.net.http.WebSocket w, CharSequence data, boolean last) {
+                                    first.complete(data.toString());
+                                    w.request(1);
+                                    return null;
+                                }
+
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onClose(
+                                        java.net.http.WebSocket w, int status, String reason) {
+                                    code.complete(status); // the client answers the close
+                                    return null;
+                                }
+                            })
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            ws.sendText("a", true).join();
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).startsWith("echo:a");
+            closed.add(code);
+        }
+
+        stopping.close();
+
+        for (var code : closed) {
+            assertThat(code.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+        }
+        // a handler dispatched for a close would run within moments: give it a second of real time
+        long until = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < until) {
+            for (String id : ids) {
+                assertThat(Hib.events(id))
+                        .as("handlers after the server stopped")
+                        .noneMatch(e -> e.startsWith("close"));
+            }
+            Thread.sleep(20);
+        }
+        assertThat(errors).isEmpty();
+    }
 }

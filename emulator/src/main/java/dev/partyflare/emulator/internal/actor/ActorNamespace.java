@@ -27,6 +27,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private static final System.Logger LOG = System.getLogger("dev.partyflare.emulator");
 
     private final String binding;
+    private volatile boolean stopping;
     private volatile Class<? extends DurableObject> type;
     private volatile Constructor<? extends DurableObject> constructor;
     private final String uniqueKey;
@@ -447,8 +448,25 @@ public final class ActorNamespace implements DurableObjectNamespace {
                 + hex.substring(0, Math.min(12, hex.length())) + "…)";
     }
 
+    /**
+     * The runtime stops: events queued from now on (socket closes its own shutdown causes, timers,
+     * waitUntil tasks) are dropped, as no handler runs once workerd's process ends; they would only
+     * meet closed storage and print its errors while the server stops.
+     */
+    public void stopAcceptingEvents() {
+        stopping = true;
+    }
+
+    /** Whether the runtime is stopping (see {@link #stopAcceptingEvents()}). */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** Queues an event of object {@code id} now (in call order) and runs it on its own thread. */
     void dispatchToInstance(DurableObjectId id, String description, EventRunner.ObjectEvent event, long timeoutMillis) {
+        if (stopping) {
+            return;
+        }
         dev.partyflare.emulator.internal.exec.Activity.Work work =
                 services.activity().begin(description, () -> describe(id));
         try {

@@ -216,6 +216,9 @@ final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
 
     /** Queues {@code event} now, in call order, and runs it as an event of this object on its own thread. */
     void dispatch(String description, Runnable event) {
+        if (namespace.stopping()) {
+            return; // the runtime stops: see ActorNamespace.stopAcceptingEvents
+        }
         Activity.Work work = services().activity().begin(description, () -> namespace.describe(id));
         InputGate.Ticket ticket = gate.enqueueEvent();
         if (ticket == null) {

@@ -710,6 +710,13 @@ public final class DurableRuntime implements AutoCloseable {
         this.worker = newWorker != null ? newWorker : this.worker;
     }
 
+    /** Stops: events queued from now on are dropped (the socket closes the shutdown itself causes among them). */
+    public void beginShutdown() {
+        for (ActorNamespace ns : allNamespaces()) {
+            ns.stopAcceptingEvents();
+        }
+    }
+
     /** Closes every WebSocket with {@code code}; returns how many. */
     public int closeAllSockets(int code, String reason) {
         int n = 0;
