@@ -42,6 +42,13 @@ public final class ShardedRouter implements ObjectRouter {
         return send(call, EntityCommand.RPC, Codec.rpcCall(method, jsonArgs));
     }
 
+    /** A due alarm goes to the entity of its id like a call; its node runs it if still due there. */
+    @Override
+    public boolean alarm(Call<Boolean> call) {
+        byte[] ran = send(call, EntityCommand.ALARM, new byte[0]);
+        return ran != null && ran.length == 1 && ran[0] == 1;
+    }
+
     private byte[] send(Call<?> call, byte kind, byte[] payload) {
         DurableObjectId id = call.id();
         EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
