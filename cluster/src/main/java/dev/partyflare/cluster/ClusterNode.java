@@ -148,6 +148,8 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(Options o) {
         Config config = ConfigFactory.parseString("pekko.remote.artery.canonical.hostname = \"" + o.host + "\"\n"
                         + "pekko.remote.artery.canonical.port = " + o.port + "\n")
+                // -Dpekko...=... on the command line wins, as with Pekko's own ConfigFactory.load()
+                .withFallback(ConfigFactory.systemProperties())
                 .withFallback(ConfigFactory.parseString(o.config))
                 .withFallback(
                         ConfigFactory.parseResources(ClusterNode.class.getClassLoader(), "partyflare-cluster.conf"))
