@@ -271,6 +271,11 @@ final class DevCommand implements Callable<Integer> {
                                 : "--cluster and --cluster-node exclude each other");
             }
             java.nio.file.Files.createDirectories(state);
+            Path config = WranglerProject.find(dir).orElse(null);
+            if (config != null && classpath.isEmpty()) {
+                // the project's Maven classpath, resolved and cached once here, not by N nodes at once
+                new ProjectLoader(dir, config, classpath, err).classpath();
+            }
             return new LocalCluster(cluster, port, state, nodeArguments(), out, err, term).run();
         }
         StateLock lock = null;
