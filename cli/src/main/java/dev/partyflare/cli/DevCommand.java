@@ -155,6 +155,57 @@ final class DevCommand implements Callable<Integer> {
                     + " moves it (POST /__partyflare/api/v1/clock/advance), for tests that control time.")
     ClockMode clock = ClockMode.real;
 
+    @Option(
+            names = "--cluster",
+            paramLabel = "N",
+            description = "Run N cluster nodes on this machine, each a JVM of its own serving HTTP on its own port (the"
+                    + " first on --port), on one shared state directory; objects are placed by Apache Pekko Cluster"
+                    + " Sharding (docs/cluster.md). Ctrl-C stops them all.")
+    Integer cluster;
+
+    @Option(
+            names = "--cluster-node",
+            description = "Run this process as one node of a cluster (one per machine): it joins the --seed nodes, or"
+                    + " starts a new cluster when none is given. Every node must serve the same project and share"
+                    + " the state directory (--persist-to).")
+    boolean clusterNode;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "HOST:PORT",
+            description = "With --cluster-node: the cluster address of a node to join (a seed's --cluster-port);"
+                    + " repeatable. None: this node starts the cluster.")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(
+            names = "--cluster-host",
+            paramLabel = "HOST",
+            description = "With --cluster-node: the address other nodes reach this one at (default: ${DEFAULT-VALUE}).")
+    String clusterHost = "127.0.0.1";
+
+    @Option(
+            names = "--cluster-port",
+            paramLabel = "PORT",
+            description = "With --cluster-node: the port of this node's cluster traffic (default: ${DEFAULT-VALUE}; 0"
+                    + " picks a free one).")
+    int clusterPort = 2552;
+
+    @Option(
+            names = "--node-name",
+            paramLabel = "NAME",
+            description = "With --cluster-node: this node's name in logs (default: HOST:PORT of the cluster address).")
+    String nodeName;
+
+    @Option(
+            names = "--call-timeout",
+            paramLabel = "MS",
+            description = "With a cluster: how long a call waits for the node that owns the object before it fails"
+                    + " as retryable (default: ${DEFAULT-VALUE}; a call to a node that died waits this long).")
+    long callTimeoutMs = 30_000;
+
+    @Option(names = "--exit-with", paramLabel = "PID", hidden = true, description = "Stop when process PID ends.")
+    Long exitWith;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -169,6 +220,9 @@ final class DevCommand implements Callable<Integer> {
 
     private Dashboard dashboard;
     private volatile Emulator emulator;
+    /** This process's cluster node, with --cluster-node. */
+    private volatile dev.partyflare.cluster.ClusterNode node;
+
     private ProjectLoader project;
     /** The version being served: 1 at the start, one more for each reload. */
     private int version = 1;
@@ -196,8 +250,36 @@ final class DevCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dashboard-path must start with /");
         }
         Path state = inMemory ? null : (persistTo != null ? persistTo : dir.resolve(".partyflare/state"));
+        if (cluster != null || clusterNode) {
+            if (state == null) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "a cluster's nodes share their storage: --in-memory cannot be used with it");
+            }
+            if (clock == ClockMode.manual) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--clock manual cannot be used with a cluster: each node has its own clock");
+            }
+        }
+        if (cluster != null) {
+            if (cluster < 1 || clusterNode) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        cluster < 1
+                                ? "--cluster needs at least 1 node"
+                                : "--cluster and --cluster-node exclude each other");
+            }
+            java.nio.file.Files.createDirectories(state);
+            Path config = WranglerProject.find(dir).orElse(null);
+            if (config != null && classpath.isEmpty()) {
+                // the project's Maven classpath, resolved and cached once here, not by N nodes at once
+                new ProjectLoader(dir, config, classpath, err).classpath();
+            }
+            return new LocalCluster(cluster, port, state, nodeArguments(), out, err, term).run();
+        }
         StateLock lock = null;
-        if (state != null) {
+        if (state != null && !clusterNode) {
             try {
                 lock = StateLock.acquire(state);
             } catch (StateLock.InUseException e) {
@@ -245,8 +327,12 @@ final class DevCommand implements Callable<Integer> {
         current = options;
         warnIfExposed();
 
-        emulator = Emulator.start(options, traffic(), this::uncaught);
-        ReloadWatcher watcher = project != null && !noReload
+        if (clusterNode) {
+            startNode(options);
+        } else {
+            emulator = Emulator.start(options, traffic(), this::uncaught);
+        }
+        ReloadWatcher watcher = project != null && !noReload && !clusterNode
                 ? new ReloadWatcher(
                         project.watched(), config, project::configuredClasses, new ReloadWatcher.Listener() {
                             @Override
@@ -261,7 +347,16 @@ final class DevCommand implements Callable<Integer> {
                         })
                 : null;
         CountDownLatch stopped = new CountDownLatch(1);
-        StopSignals.install(err);
+        if (exitWith == null) {
+            StopSignals.install(err);
+        } else {
+            // a node of `dev --cluster N`: the terminal's Ctrl-C and the supervisor's SIGTERM both reach it, and the
+            // JVM's own handling (shutdown hooks, a second signal ignored) stops it once; so does its supervisor's end
+            ProcessHandle.of(exitWith)
+                    .ifPresentOrElse(
+                            h -> h.onExit().thenRun(() -> System.exit(0)),
+                            () -> Thread.ofPlatform().start(() -> System.exit(0)));
+        }
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -281,7 +376,11 @@ final class DevCommand implements Callable<Integer> {
                                     Thread.currentThread().interrupt();
                                 }
                             }
-                            emulator.close();
+                            if (node != null) {
+                                node.close(); // leaves the cluster: its objects are handed off to the others
+                            } else {
+                                emulator.close();
+                            }
                             if (stateLock != null) {
                                 try {
                                     stateLock.close();
@@ -297,11 +396,79 @@ final class DevCommand implements Callable<Integer> {
 
         printBanner(options, source, state, watcher != null);
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        if (node != null) {
+            out.println("Cluster node " + node.name() + " (pid "
+                    + ProcessHandle.current().pid() + ") at "
+                    + node.address() + ", " + node.upMembers()
+                    + " node(s) Up; objects run on whichever node owns them");
+        }
         out.println(term.green("Ready on " + emulator.url().orElseThrow()) + term.dim("  (" + ms + " ms)"));
         out.flush();
         events.add("ready", "Ready on " + emulator.url().orElseThrow());
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Starts this process's cluster node and waits (at most 2 minutes) until it is an Up member:
+     * the seed forms the cluster, the others join it.
+     */
+    private void startNode(EmulatorOptions options) throws InterruptedException {
+        String name = nodeName != null ? nodeName : clusterPort == 0 ? "node" : clusterHost + ":" + clusterPort;
+        dev.partyflare.cluster.ClusterNode n = dev.partyflare.cluster.ClusterNode.start(
+                new dev.partyflare.cluster.ClusterNode.Options(name, options.toBuilder())
+                        .host(clusterHost)
+                        .port(clusterPort)
+                        .seeds(seeds)
+                        .callTimeout(Duration.ofMillis(callTimeoutMs))
+                        .traffic(traffic())
+                        .onUncaught(this::uncaught));
+        node = n;
+        emulator = n.emulator();
+        if (seeds.isEmpty()) {
+            n.join(n); // no seed given: this node starts the cluster
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long nextNote = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!n.isUp()) {
+            if (System.nanoTime() > deadline) {
+                n.close();
+                throw new IllegalStateException("node " + name + " did not join the cluster through " + seeds
+                        + " within 2 minutes: is a seed running, and reachable from here?");
+            }
+            if (System.nanoTime() > nextNote) {
+                out.println(term.dim("Waiting to join the cluster through " + seeds + "..."));
+                out.flush();
+                nextNote = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            // waiting on the cluster's membership gossip (other threads, other processes)
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The {@code dev} arguments of this command line for the nodes of {@code --cluster N}: all but
+     * the cluster size, the port and the state directory, which each node gets its own of.
+     */
+    private List<String> nodeArguments() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int start = all.indexOf("dev") + 1;
+        List<String> args = new ArrayList<>();
+        for (int i = start; i < all.size(); i++) {
+            String a = all.get(i);
+            String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (flag.equals("--cluster") || flag.equals("--port") || flag.equals("--persist-to")) {
+                if (!a.contains("=")) {
+                    i++; // its value
+                }
+                continue;
+            }
+            args.add(a);
+        }
+        if (!args.contains("--no-reload")) {
+            args.add("--no-reload");
+        }
+        return args;
     }
 
     /**

@@ -26,6 +26,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCliUsesNoClusterInternals() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.partyflare.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.partyflare.cluster.internal..", "org.apache.pekko..")
+                .because("partyflare dev --cluster-node starts a ClusterNode through the cluster's public API")
+                .check(CLI);
+    }
+
+    @Test
     void theSdksUseNoEmulatorInternals() {
         JavaClasses sdk = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

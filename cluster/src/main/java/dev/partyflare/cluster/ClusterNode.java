@@ -2,6 +2,7 @@ package dev.partyflare.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.partyflare.cluster.internal.AlarmTakeover;
 import dev.partyflare.cluster.internal.EntityCommand;
 import dev.partyflare.cluster.internal.ObjectEntity;
 import dev.partyflare.cluster.internal.ShardedRouter;
@@ -63,6 +64,8 @@ public final class ClusterNode implements AutoCloseable {
         private BiConsumer<String, String> entityStarted = (binding, id) -> {};
         private BiConsumer<String, String> entityStopped = (binding, id) -> {};
         private String config = "";
+        private Emulator.TrafficListener traffic;
+        private Emulator.ErrorListener errors;
 
         /**
          * @param name this node's name (logs, tests)
@@ -115,6 +118,19 @@ public final class ClusterNode implements AutoCloseable {
             return this;
         }
 
+        /** Told of every HTTP request and WebSocket this node's emulator serves (a dev server's log). */
+        public Options traffic(Emulator.TrafficListener listener) {
+            this.traffic = listener;
+            return this;
+        }
+
+        /** Told of errors in user code that no caller sees (as {@link Emulator#start(EmulatorOptions,
+         * Emulator.TrafficListener, Emulator.ErrorListener)}). */
+        public Options onUncaught(Emulator.ErrorListener listener) {
+            this.errors = listener;
+            return this;
+        }
+
         /**
          * Pekko settings (HOCON) over partyflare's defaults, e.g. {@code
          * pekko.cluster.split-brain-resolver.stable-after = 5s}.
@@ -132,6 +148,8 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(Options o) {
         Config config = ConfigFactory.parseString("pekko.remote.artery.canonical.hostname = \"" + o.host + "\"\n"
                         + "pekko.remote.artery.canonical.port = " + o.port + "\n")
+                // -Dpekko...=... on the command line wins, as with Pekko's own ConfigFactory.load()
+                .withFallback(ConfigFactory.systemProperties())
                 .withFallback(ConfigFactory.parseString(o.config))
                 .withFallback(
                         ConfigFactory.parseResources(ClusterNode.class.getClassLoader(), "partyflare-cluster.conf"))
@@ -144,10 +162,13 @@ public final class ClusterNode implements AutoCloseable {
             ClusterSharding sharding = ClusterSharding.get(system);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
-            emulator = Emulator.start(o.emulator
-                    .objectRouter(new ShardedRouter(sharding, o.callTimeout))
-                    .sharedStateDirectory(true)
-                    .build());
+            emulator = Emulator.start(
+                    o.emulator
+                            .objectRouter(new ShardedRouter(sharding, o.callTimeout))
+                            .sharedStateDirectory(true)
+                            .build(),
+                    o.traffic,
+                    o.errors);
             ObjectEntity.Host host = new ObjectEntity.Host() {
                 @Override
                 public Emulator emulator() {
@@ -175,6 +196,11 @@ public final class ClusterNode implements AutoCloseable {
                                 ctx -> ObjectEntity.create(b.binding(), ctx.getEntityId(), host))
                         .withStopMessage(EntityCommand.Stop.INSTANCE));
             }
+            // alarms are routed to their owners; this node learns those of removed nodes (docs/cluster.md)
+            system.systemActorOf(
+                    AlarmTakeover.create(emulator),
+                    "partyflare-alarm-takeover",
+                    org.apache.pekko.actor.typed.Props.empty());
         } catch (RuntimeException | Error e) {
             system.terminate();
             throw e;

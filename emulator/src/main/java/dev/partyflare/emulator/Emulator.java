@@ -88,6 +88,8 @@ public final class Emulator implements AutoCloseable {
             setOutbound(options.outbound());
         }
         runtime.setObjectRouter(options.objectRouter());
+        // after the router: with one, an alarm due at once is routed, never run here
+        runtime.scheduleStoredAlarms();
         HttpFrontend frontend = null;
         if (options.http()) {
             try {
@@ -348,6 +350,28 @@ public final class Emulator implements AutoCloseable {
      */
     public byte[] rpcHere(DurableObjectStub here, String method, byte[][] jsonArgs) {
         return dev.partyflare.emulator.internal.actor.ActorNamespace.rpcHere(here, method, jsonArgs);
+    }
+
+    /**
+     * SPI ({@link ObjectRouter#alarm}): where a routed alarm enters the node that owns the object.
+     * Runs the object's stored alarm if it is due on this emulator's clock; one stored for later is
+     * scheduled here instead, and none (it ran already, or was deleted) does nothing, constructing
+     * nothing. Returns whether the alarm ran.
+     */
+    public boolean runDueAlarm(String binding, dev.partyflare.durable.DurableObjectId id) {
+        if (!(namespace(binding) instanceof dev.partyflare.emulator.internal.actor.ActorNamespace ns)) {
+            throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"");
+        }
+        return ns.runDueAlarm(id);
+    }
+
+    /**
+     * SPI ({@link ObjectRouter}): reads every namespace's stored alarms again from the (shared) state
+     * directory and schedules them, so alarms that other nodes' objects stored are routed when due:
+     * how a cluster node takes over the alarms of a node that left or crashed.
+     */
+    public void rescheduleStoredAlarms() {
+        runtime.rescheduleStoredAlarms();
     }
 
     /**

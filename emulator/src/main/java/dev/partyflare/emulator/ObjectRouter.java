@@ -27,6 +27,16 @@ public interface ObjectRouter {
      */
     byte[] rpc(Call<byte[]> call, String method, byte[][] jsonArgs);
 
+    /**
+     * A stored alarm came due on this node's clock: deliver it to the node that owns the id, which
+     * runs it ({@link Emulator#runDueAlarm} there) only if it is still due, and answers whether it
+     * ran. Several nodes may deliver the same alarm; all but one find nothing due. The default runs
+     * it here ({@link Call#runHere()}), as without a router.
+     */
+    default boolean alarm(Call<Boolean> call) {
+        return call.runHere();
+    }
+
     /** What a routed call addresses, and the way to run it on this node. */
     interface Call<T> {
         /** The namespace's binding name (e.g. {@code COUNTER}). */

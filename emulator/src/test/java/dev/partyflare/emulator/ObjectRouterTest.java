@@ -36,6 +36,12 @@ class ObjectRouterTest {
             }
 
             @Override
+            public boolean alarm(Call<Boolean> call) {
+                routed.add("alarm " + call.binding());
+                return owner.runDueAlarm(call.binding(), call.id());
+            }
+
+            @Override
             public byte[] rpc(Call<byte[]> call, String method, byte[][] jsonArgs) {
                 routed.add("rpc " + method);
                 DurableObjectStub here = owner.stubHere(
@@ -94,5 +100,34 @@ class ObjectRouterTest {
         assertThat(routed).contains("fetch PROBE via-worker");
         assertThat(owner.objectIds("PROBE"))
                 .contains(front.namespace("PROBE").idFromName("via-worker").toString());
+    }
+
+    @Test
+    void aRoutedAlarmRunsOnTheOwnerOnlyWhileItIsDue() {
+        DurableObjectStub stub = owner.namespace("STORE").getByName("routed-alarm");
+        String id = stub.id().toString();
+        owner.runInDurableObject(
+                stub, (dev.partyflare.fixtures.Store o, dev.partyflare.durable.DurableObjectState ctx) -> {
+                    ctx.storage().setAlarm(ctx.now() + 60_000);
+                    return null;
+                });
+        owner.evict(stub, true);
+        int constructed =
+                dev.partyflare.fixtures.Store.CONSTRUCTIONS.get("routed-alarm").get();
+
+        // routed before it is due (a node running ahead): nothing runs, nothing is constructed
+        assertThat(owner.runDueAlarm("STORE", stub.id())).isFalse();
+        assertThat(dev.partyflare.fixtures.Store.alarmsOf(id)).isEmpty();
+        assertThat(dev.partyflare.fixtures.Store.CONSTRUCTIONS
+                        .get("routed-alarm")
+                        .get())
+                .isEqualTo(constructed);
+
+        owner.time().advance(java.time.Duration.ofSeconds(60));
+        assertThat(dev.partyflare.fixtures.Store.alarmsOf(id)).hasSize(1);
+
+        // the same alarm routed again by another node: it ran already, so nothing runs
+        assertThat(owner.runDueAlarm("STORE", stub.id())).isFalse();
+        assertThat(dev.partyflare.fixtures.Store.alarmsOf(id)).hasSize(1);
     }
 }

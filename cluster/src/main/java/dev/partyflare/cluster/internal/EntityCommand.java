@@ -10,11 +10,14 @@ public sealed interface EntityCommand permits EntityCommand.Deliver, EntityComma
 
     byte RPC = 2;
 
+    /** A due alarm: the owner runs the object's stored alarm if it is still due (payload: empty). */
+    byte ALARM = 3;
+
     /**
      * A stub call for the entity's object, sent from any node.
      *
-     * @param kind {@link #FETCH} (payload: {@link Codec#request}) or {@link #RPC} (payload: {@link
-     *     Codec#rpcCall})
+     * @param kind {@link #FETCH} (payload: {@link Codec#request}), {@link #RPC} (payload: {@link
+     *     Codec#rpcCall}) or {@link #ALARM} (payload: empty; the reply: one byte, 1 when it ran)
      * @param idName the id's name when made by {@code idFromName}, or null
      * @param jurisdiction the id's jurisdiction, or null
      * @param locationHint the stub's location hint, or null

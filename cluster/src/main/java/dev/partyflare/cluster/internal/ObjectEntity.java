@@ -88,6 +88,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         if (d.kind() == EntityCommand.FETCH) {
             return Codec.response(stub.fetch(Codec.request(d.payload())));
         }
+        if (d.kind() == EntityCommand.ALARM) {
+            return new byte[] {(byte) (host.emulator().runDueAlarm(binding, stub.id()) ? 1 : 0)};
+        }
         Codec.RpcCall call = Codec.rpcCall(d.payload());
         return host.emulator().rpcHere(stub, call.method(), call.jsonArgs());
     }

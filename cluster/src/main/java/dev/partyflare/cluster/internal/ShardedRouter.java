@@ -8,6 +8,7 @@ import dev.partyflare.emulator.ObjectRouter;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -42,6 +43,26 @@ public final class ShardedRouter implements ObjectRouter {
         return send(call, EntityCommand.RPC, Codec.rpcCall(method, jsonArgs));
     }
 
+    /** A due alarm goes to the entity of its id like a call; its node runs it if still due there. */
+    @Override
+    public boolean alarm(Call<Boolean> call) {
+        byte[] ran = send(call, EntityCommand.ALARM, new byte[0]);
+        return ran != null && ran.length == 1 && ran[0] == 1;
+    }
+
+    /** How much longer than the ask's own timeout a caller waits before giving up by itself. */
+    private static final long GRACE_MILLIS = 1_000;
+
+    private DurableObjectException didNotAnswer(Call<?> call, DurableObjectId id) {
+        return DurableObjectException.builder(
+                        "Error",
+                        "The Durable Object " + call.binding() + " " + id + " did not answer within "
+                                + timeout.toMillis() + " ms (its node may be gone; the call may"
+                                + " or may not have run)")
+                .retryable(true)
+                .build();
+    }
+
     private byte[] send(Call<?> call, byte kind, byte[] payload) {
         DurableObjectId id = call.id();
         EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
@@ -57,20 +78,19 @@ public final class ShardedRouter implements ObjectRouter {
                 timeout);
         EntityCommand.Reply reply;
         try {
-            reply = answer.toCompletableFuture().get();
+            // bounded here too, not only by the ask's timer: the timer belongs to this node's actor
+            // system, and an ask in flight when that system terminates (a crash, a close) is never
+            // completed by it
+            reply = answer.toCompletableFuture().get(timeout.toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while calling " + call.binding() + " " + id, e);
+        } catch (TimeoutException e) {
+            throw didNotAnswer(call, id);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TimeoutException) {
-                throw DurableObjectException.builder(
-                                "Error",
-                                "The Durable Object " + call.binding() + " " + id + " did not answer within "
-                                        + timeout.toMillis() + " ms (its node may be gone; the call may"
-                                        + " or may not have run)")
-                        .retryable(true)
-                        .build();
+                throw didNotAnswer(call, id);
             }
             throw new IllegalStateException("Cluster call to " + call.binding() + " " + id + " failed", cause);
         }

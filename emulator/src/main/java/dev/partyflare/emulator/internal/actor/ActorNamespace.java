@@ -162,8 +162,27 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
+    /**
+     * Reads the stored alarms of this namespace again from the shared state directory and schedules
+     * them (the nodes of a cluster: alarms other nodes' objects set since this node read them). With
+     * a router each is routed to its object's owner when due, and runs there only if still due.
+     */
+    public void rescheduleStoredAlarms() {
+        for (NamespaceStorage.StoredAlarm a : store.reloadAlarms()) {
+            services.alarms().set(this, a.objectId(), a.jurisdiction(), a.at());
+        }
+    }
+
     /** Runs the alarm of object {@code idHex}, creating it if needed; then {@code done}. */
     void fireAlarm(String idHex, String jurisdiction, Runnable done) {
+        fireAlarm(idHex, jurisdiction, done, 0);
+    }
+
+    /**
+     * Runs the alarm of object {@code idHex} here or, with a router, on the node that owns it;
+     * then {@code done}. {@code deliveries} counts the routed attempts that found no owner before.
+     */
+    void fireAlarm(String idHex, String jurisdiction, Runnable done, int deliveries) {
         ActorNamespace ns = jurisdiction == null ? this : (ActorNamespace) jurisdiction(jurisdiction);
         DurableObjectId id = new DurableObjectId(idHex, null, jurisdiction);
         dev.partyflare.emulator.internal.exec.Activity.Work work =
@@ -171,12 +190,96 @@ public final class ActorNamespace implements DurableObjectNamespace {
         Thread.ofVirtual().name("partyflare-alarm").start(() -> {
             work.attach();
             try {
-                ns.actorFor(id, null).alarms().run(false);
+                dev.partyflare.emulator.ObjectRouter router = services.router().get();
+                if (router == null) {
+                    ns.actorFor(id, null).alarms().run(false);
+                } else {
+                    ns.routeAlarm(id, router, deliveries);
+                }
             } finally {
                 done.run();
                 work.end();
             }
         });
+    }
+
+    /**
+     * A due alarm, handed to the router like a call: it runs on the node that owns the id, only if
+     * still due there (so the same alarm routed by several nodes runs once). When no owner answers
+     * (its node may be gone), the delivery is tried again after the alarm backoff.
+     */
+    private void routeAlarm(DurableObjectId id, dev.partyflare.emulator.ObjectRouter router, int deliveries) {
+        try {
+            router.alarm(new dev.partyflare.emulator.ObjectRouter.Call<>() {
+                @Override
+                public String binding() {
+                    return binding;
+                }
+
+                @Override
+                public DurableObjectId id() {
+                    return id;
+                }
+
+                @Override
+                public java.util.Optional<String> locationHint() {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public Boolean runHere() {
+                    return runDueAlarm(id);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "The alarm of {0} could not be delivered to its owner (try {1}): {2}",
+                    describe(id),
+                    deliveries + 1,
+                    e.getMessage());
+            services.alarms()
+                    .deliverAgain(
+                            this,
+                            id.toString(),
+                            id.jurisdiction().orElse(null),
+                            services.clock().millis() + AlarmScheduler.retryDelayMillis(deliveries),
+                            deliveries + 1);
+        }
+    }
+
+    /**
+     * Where a routed alarm enters the node that owns the object: runs its stored alarm if it is due
+     * now; one stored for later is taken over by this node's scheduler instead (the node that routed
+     * it may run ahead, or know of an alarm that moved), and none (it ran, or was deleted) is a no-op.
+     * The check is a storage event, so a duplicate constructs nothing. True when the alarm ran.
+     */
+    public boolean runDueAlarm(DurableObjectId id) {
+        ActorNamespace ns = id.jurisdiction().isPresent() && jurisdiction == null
+                ? (ActorNamespace) jurisdiction(id.jurisdiction().get())
+                : this;
+        NamespaceStorage.StoredAlarm stored;
+        try {
+            stored = ns.run(id, null, (Actor.StorageEventBody<NamespaceStorage.StoredAlarm>)
+                    actor -> actor.storage().store().alarm());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Actor a = ns.liveActor(id);
+            if (a != null) {
+                a.lifecycle().retireIfNeverStarted();
+            }
+        }
+        if (stored == null) {
+            return false;
+        }
+        if (stored.at() > services.clock().millis()) {
+            services.alarms().set(ns, id.toString(), id.jurisdiction().orElse(null), stored.at(), stored.retryCount());
+            return false;
+        }
+        return ns.actorFor(id, null).alarms().run(false);
     }
 
     /** A committed write changed the alarm of {@code id}: the scheduler wakes the object then (or no more). */

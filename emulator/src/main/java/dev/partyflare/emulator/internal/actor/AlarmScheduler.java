@@ -41,6 +41,19 @@ public final class AlarmScheduler {
 
     /** Makes {@code at} (or nothing, when null) the pending alarm of the object, run {@code retryCount}. */
     void set(ActorNamespace namespace, String idHex, String jurisdiction, Long at, int retryCount) {
+        set(namespace, idHex, jurisdiction, at, retryCount, 0);
+    }
+
+    /**
+     * A routed alarm found no owner ({@code deliveries} attempts so far): route it again at {@code at}.
+     * The owner runs it only if it is still due then, so a retry never runs an alarm twice.
+     */
+    void deliverAgain(ActorNamespace namespace, String idHex, String jurisdiction, long at, int deliveries) {
+        set(namespace, idHex, jurisdiction, at, 0, deliveries);
+    }
+
+    private void set(
+            ActorNamespace namespace, String idHex, String jurisdiction, Long at, int retryCount, int deliveries) {
         String key = namespace.uniqueKey() + "/" + idHex;
         Pending previous;
         if (at == null) {
@@ -54,7 +67,7 @@ public final class AlarmScheduler {
                     pending.remove(key, self[0]);
                 }
                 running.incrementAndGet();
-                namespace.fireAlarm(idHex, jurisdiction, running::decrementAndGet);
+                namespace.fireAlarm(idHex, jurisdiction, running::decrementAndGet, deliveries);
             });
             Pending p = new Pending(at, retryCount, s);
             self[0] = p;

@@ -177,9 +177,6 @@ public final class DurableRuntime implements AutoCloseable {
                             b.sqlite()));
         }
         this.ownNamespaces = java.util.Collections.unmodifiableMap(namespaces);
-        for (ActorNamespace ns : namespaces.values()) {
-            ns.scheduleStoredAlarms();
-        }
         this.env = new EnvImpl(this.ownNamespaces, vars);
         this.worker = worker != null
                 ? worker
@@ -215,6 +212,23 @@ public final class DurableRuntime implements AutoCloseable {
             return r;
         }
         return outbound.send(request);
+    }
+
+    /**
+     * Schedules the stored alarms of this Worker's own namespaces (once, at start, after the router
+     * is set; other Workers' classes schedule theirs when they are configured).
+     */
+    public void scheduleStoredAlarms() {
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            ns.scheduleStoredAlarms();
+        }
+    }
+
+    /** Reads every own namespace's stored alarms again from the state directory and schedules them. */
+    public void rescheduleStoredAlarms() {
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            ns.rescheduleStoredAlarms();
+        }
     }
 
     /** Hands every stub call to {@code r} (null: run every object here). */

@@ -41,7 +41,18 @@ final class NamespaceIndex implements AutoCloseable {
     private final Map<String, ObjectRecord> objects = new ConcurrentHashMap<>();
     private final Map<String, NamespaceStorage.StoredAlarm> alarms = new ConcurrentHashMap<>();
 
+    /**
+     * Other emulators write the same file (a shared state directory): the alarms in memory may be
+     * stale, so alarm notes always go to the file instead of being skipped when memory agrees.
+     */
+    private final boolean shared;
+
     NamespaceIndex(Path file) throws SQLException {
+        this(file, false);
+    }
+
+    NamespaceIndex(Path file, boolean shared) throws SQLException {
+        this.shared = shared;
         conn = DriverManager.getConnection(file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
         try (Statement s = conn.createStatement()) {
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
@@ -215,10 +226,26 @@ final class NamespaceIndex implements AutoCloseable {
         return new ArrayList<>(alarms.values());
     }
 
+    /** Reads the alarms from the file again (other emulators write it too) and returns them. */
+    synchronized List<NamespaceStorage.StoredAlarm> reloadAlarms() throws SQLException {
+        Map<String, NamespaceStorage.StoredAlarm> now = new java.util.HashMap<>();
+        try (Statement s = conn.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, jurisdiction, at FROM alarms")) {
+            while (rs.next()) {
+                now.put(
+                        rs.getString(1),
+                        new NamespaceStorage.StoredAlarm(rs.getString(1), rs.getString(2), rs.getLong(3), 0, 0));
+            }
+        }
+        alarms.keySet().retainAll(now.keySet());
+        alarms.putAll(now);
+        return new ArrayList<>(now.values());
+    }
+
     /** Notes that {@code id} has an alarm at {@code at} (before the object commits it). */
     void alarmSet(String id, String jurisdiction, long at) throws SQLException {
         NamespaceStorage.StoredAlarm old = alarms.get(id);
-        if (old != null && old.at() == at && Objects.equals(old.jurisdiction(), jurisdiction)) {
+        if (!shared && old != null && old.at() == at && Objects.equals(old.jurisdiction(), jurisdiction)) {
             return;
         }
         synchronized (this) {
@@ -234,7 +261,7 @@ final class NamespaceIndex implements AutoCloseable {
 
     /** Notes that {@code id} has no alarm (after the object committed its deletion). */
     void alarmCleared(String id) throws SQLException {
-        if (!alarms.containsKey(id)) {
+        if (!shared && !alarms.containsKey(id)) {
             return;
         }
         synchronized (this) {

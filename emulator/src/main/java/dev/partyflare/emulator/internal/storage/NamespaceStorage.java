@@ -72,7 +72,7 @@ public final class NamespaceStorage implements AutoCloseable {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            return new NamespaceIndex(dir == null ? null : dir.resolve(INDEX_FILE));
+            return new NamespaceIndex(dir == null ? null : dir.resolve(INDEX_FILE), lockWaitMillis >= 0);
         } catch (IOException | SQLException e) {
             throw new IllegalStateException(
                     "Cannot open the storage of " + description + " in " + dir + ": " + e.getMessage(), e);
@@ -164,6 +164,26 @@ public final class NamespaceStorage implements AutoCloseable {
     public List<StoredAlarm> alarms() {
         NamespaceIndex idx = existingIndex();
         return idx == null ? List.of() : idx.alarms();
+    }
+
+    /**
+     * Every alarm the index file names now, read again (a shared state directory: other emulators
+     * write it too); the index is opened if another emulator created it since.
+     */
+    public List<StoredAlarm> reloadAlarms() {
+        NamespaceIndex idx = existingIndex();
+        if (idx == null) {
+            if (dir == null || !Files.exists(dir.resolve(INDEX_FILE))) {
+                return List.of();
+            }
+            idx = index();
+        }
+        try {
+            return idx.reloadAlarms();
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "Cannot read the alarms of " + description + " in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** The stored placement of an object, or null. */
