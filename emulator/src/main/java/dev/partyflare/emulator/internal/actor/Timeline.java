@@ -208,9 +208,17 @@ public final class Timeline {
             if (logs.size() <= MAX_OBJECTS && retained.get() <= MAX_EVENTS) {
                 return;
             }
-            List<Log> byAge = new ArrayList<>(logs.values());
-            byAge.sort(Comparator.comparingLong(l -> l.lastSeq));
-            for (Log l : byAge) {
+            // sorted on a snapshot of each log's last activity: events of other threads move lastSeq while
+            // this sorts, and a key that changes under TimSort breaks its contract (seen: a 500 for the
+            // request whose event happened to trim, "Comparison method violates its general contract!")
+            record Aged(long lastSeq, Log log) {}
+            List<Aged> byAge = new ArrayList<>(logs.size());
+            for (Log l : logs.values()) {
+                byAge.add(new Aged(l.lastSeq, l));
+            }
+            byAge.sort(Comparator.comparingLong(Aged::lastSeq));
+            for (Aged aged : byAge) {
+                Log l = aged.log();
                 if (logs.size() <= MAX_OBJECTS * 9 / 10 && retained.get() <= MAX_EVENTS * 9 / 10) {
                     break;
                 }
