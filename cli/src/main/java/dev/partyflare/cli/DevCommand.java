@@ -599,6 +599,16 @@ final class DevCommand implements Callable<Integer> {
                         + (b.sqlite() ? " (SQLite-backed)" : " (KV-backed)"));
             }
         }
+        if (!options.services().isEmpty()) {
+            if (options.durableObjects().isEmpty()) {
+                out.println("Your Worker has access to the following bindings:");
+            }
+            out.println("- Services:");
+            for (EmulatorOptions.ServiceBindingSpec b : options.services()) {
+                out.println("  - " + b.binding() + ": " + b.service()
+                        + (b.entrypoint() == null ? "" : "#" + b.entrypoint()));
+            }
+        }
         if (!options.vars().isEmpty()) {
             out.println("- Vars:");
             options.vars().forEach((k, v) -> out.println("  - " + k + ": " + v));

@@ -80,7 +80,10 @@ class DevServerIT {
         Path state = tmp.resolve("state");
         try (DevProcess dev = DevProcess.start(tmp, "--port", "0", "--persist-to", state.toString())
                 .ready()) {
-            assertThat(dev.output()).contains("embedded demo").contains("ChatRoom: dev.partyflare.cli.demo.ChatRoom");
+            assertThat(dev.output())
+                    .contains("embedded demo")
+                    .contains("ChatRoom: dev.partyflare.cli.demo.ChatRoom")
+                    .contains("- Services:\n  - MODERATION: moderation");
             HttpResponse<String> page = get(dev.port, "/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("partyflare demo");
@@ -91,6 +94,9 @@ class DevServerIT {
             b.awaitContaining("\"join\"");
             a.ws.sendText("hello from ann", true).join();
             assertThat(b.awaitContaining("hello from ann")).contains("\"name\":\"ann\"");
+            // through the demo's second Worker: RPC over the MODERATION service binding
+            a.ws.sendText("oh darn, Heck", true).join();
+            assertThat(b.awaitContaining("oh ****")).contains("oh ****, ****");
             assertThat(get(dev.port, "/__partyflare/api/v1/objects").body()).contains("\"binding\":\"ChatRoom\"");
             dev.interrupt();
             dev.await("Stopped\\.", 15);

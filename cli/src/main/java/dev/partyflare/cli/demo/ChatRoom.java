@@ -50,6 +50,8 @@ public final class ChatRoom extends Server {
         if (text.length() > 2000) {
             text = text.substring(0, 2000);
         }
+        // the other Worker of the demo, over the service binding: RPC to its WorkerEntrypoint
+        text = env.service("MODERATION").rpc(ModerationApi.class).clean(text);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "message");
         m.put("name", nameOf(connection));

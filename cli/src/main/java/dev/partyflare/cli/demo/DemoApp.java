@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * The demo served by {@code partyflare dev} when a directory has no wrangler config: a chat room
  * on partyflare ({@code /parties/chat-room/<room>}), a live board on partysub ({@code
  * /parties/board/<room>}, 4 nodes in two locations) and a hit counter on a raw Durable Object,
- * behind one web page.
+ * behind one web page; chat messages pass through a second Worker, {@code moderation} ({@link
+ * Moderation}), over the service binding {@code MODERATION}.
  */
 public final class DemoApp implements Worker {
     static final PubSub BOARD = PubSub.create(
@@ -34,7 +35,9 @@ public final class DemoApp implements Worker {
                 .worker(new DemoApp())
                 .durableObject("ChatRoom", ChatRoom.class)
                 .durableObject("Board", PubSubServer.class)
-                .durableObject("COUNTERS", Counter.class);
+                .durableObject("COUNTERS", Counter.class)
+                .worker(EmulatorOptions.NamedWorker.of("moderation", Moderation.class))
+                .service("MODERATION", "moderation");
     }
 
     @Override
