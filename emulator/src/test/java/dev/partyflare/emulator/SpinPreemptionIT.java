@@ -183,6 +183,10 @@ class SpinPreemptionIT {
             HttpResponse<String> r = spin.get(15, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(500);
             assertThat(r.body()).contains("Durable Object exceeded its CPU time limit and was reset.");
+            // the user's line first, then where inside the library the thread spins
+            assertThat(r.body())
+                    .contains(" in dev.partyflare.spinfixture.SpinApp$Spinner.fetch(SpinApp.java:")
+                    .contains(", inside dev.partyflare.emulator.LibrarySpin.spin(LibrarySpin.java:");
             assertThat(r.headers().firstValue("connection")).hasValue("close");
             long during = LibrarySpin.ITERATIONS.get();
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();

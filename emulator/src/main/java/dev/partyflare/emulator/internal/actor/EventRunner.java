@@ -301,6 +301,30 @@ final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
     // ---- the watchdog ----
 
     /**
+     * {@code " in <the user's frame>"}, and the frame the thread is in when that is library or JDK
+     * code (a spin inside a regex, say): the message names the user's line first, where the stack
+     * would start with the library's.
+     */
+    static String codeLocation(StackTraceElement[] stack) {
+        Throwable probe = new Throwable(null, null, false, true) {};
+        probe.setStackTrace(stack);
+        String users = Timeline.userFrames(probe);
+        String top = stack.length == 0 ? "" : frame(stack[0].toString());
+        if (users.isEmpty()) {
+            return top.isEmpty() ? "" : " in " + top;
+        }
+        String user = frame(users.lines().findFirst().orElseThrow());
+        return " in " + user + (top.isEmpty() || top.equals(user) ? "" : ", inside " + top);
+    }
+
+    /** {@code Class.method(File.java:1)}, without the class loader and module a stack frame names first. */
+    private static String frame(String element) {
+        int paren = element.indexOf('(');
+        int slash = element.lastIndexOf('/', paren < 0 ? element.length() : paren);
+        return element.substring(slash + 1);
+    }
+
+    /**
      * Resets this object if the event holding its gate has run longer than {@code limitNanos} (real
      * time): its callers get a clear error instead of waiting for ever, and its thread is interrupted
      * and stopped at its next preemption poll (user classes loaded through {@code
@@ -315,12 +339,13 @@ final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
         long ms = limitNanos / 1_000_000L;
         String limit = ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
         // Cloudflare's text first, so code that matches on it works here too; then what partyflare measured
+        StackTraceElement[] stack = t.getStackTrace();
         String message = "Durable Object exceeded its CPU time limit and was reset. (partyflare: an event of "
-                + namespace.binding() + " " + id + " ran for more than " + limit
-                + " without waiting on the runtime: spinning or blocked code? --event-timeout sets the limit)";
+                + namespace.binding() + " " + id + " ran for more than " + limit + " without waiting on the runtime"
+                + codeLocation(stack) + ": spinning or blocked code? --event-timeout sets the limit)";
         // reported with the stuck thread's stack, so the log shows the user's line that spins or blocks
         TimeoutException stuck = new TimeoutException(message);
-        stuck.setStackTrace(t.getStackTrace());
+        stuck.setStackTrace(stack);
         services().errors().report(namespace.where(id, log, "watchdog"), stuck);
         lifecycle.reset("java.util.concurrent.TimeoutException", message);
         // blocked code sees the interrupt; spinning user code stops at its next loop back edge
