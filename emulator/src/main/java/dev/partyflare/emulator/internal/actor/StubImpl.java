@@ -11,8 +11,6 @@ import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.util.Optional;
 
@@ -228,28 +226,8 @@ final class StubImpl implements DurableObjectStub {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T rpc(Class<T> api) {
-        if (!api.isInterface()) {
-            throw new IllegalArgumentException(
-                    "rpc() takes an interface that the object implements; " + api.getName() + " is not one");
-        }
-        return (T) Proxy.newProxyInstance(
-                api.getClassLoader(),
-                new Class<?>[] {api},
-                (proxy, m, args) -> invokeProxy(proxy, m, args == null ? new Object[0] : args));
-    }
-
-    private Object invokeProxy(Object proxy, Method m, Object[] args) {
-        if (m.getDeclaringClass() == Object.class) {
-            return switch (m.getName()) {
-                case "toString" -> "RPC stub of " + namespace.binding() + " " + id;
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "equals" -> proxy == args[0];
-                default -> throw new UnsupportedOperationException(m.getName());
-            };
-        }
-        return callTyped(m.getGenericReturnType(), m.getName(), args);
+        return RpcProxy.of(api, "object", () -> "RPC stub of " + namespace.binding() + " " + id, this::callTyped);
     }
 
     private <T> T send(boolean isFetch, EventRunner.EventBody<T> body) {

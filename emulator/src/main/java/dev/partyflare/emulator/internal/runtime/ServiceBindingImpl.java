@@ -3,10 +3,9 @@ package dev.partyflare.emulator.internal.runtime;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.ServiceBinding;
+import dev.partyflare.emulator.internal.actor.RpcProxy;
 import dev.partyflare.emulator.internal.exec.EventContext;
 import dev.partyflare.emulator.internal.json.Json;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -61,28 +60,8 @@ final class ServiceBindingImpl implements ServiceBinding {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T rpc(Class<T> api) {
-        if (!api.isInterface()) {
-            throw new IllegalArgumentException(
-                    "rpc() takes an interface that the entrypoint implements; " + api.getName() + " is not one");
-        }
-        return (T) Proxy.newProxyInstance(
-                api.getClassLoader(),
-                new Class<?>[] {api},
-                (proxy, m, args) -> invokeProxy(proxy, m, args == null ? new Object[0] : args));
-    }
-
-    private Object invokeProxy(Object proxy, Method m, Object[] args) {
-        if (m.getDeclaringClass() == Object.class) {
-            return switch (m.getName()) {
-                case "toString" -> "RPC stub of " + this;
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "equals" -> proxy == args[0];
-                default -> throw new UnsupportedOperationException(m.getName());
-            };
-        }
-        return callTyped(m.getGenericReturnType(), m.getName(), args);
+        return RpcProxy.of(api, "entrypoint", () -> "RPC stub of " + this, this::callTyped);
     }
 
     private static <T> T awaitIo(Callable<T> call) {
