@@ -62,6 +62,7 @@ public final class Emulator implements AutoCloseable {
                 options.workerName(),
                 options.worker(),
                 bindings,
+                options.migrations(),
                 options.vars(),
                 options.defaultLocation(),
                 options.strictLimits(),
@@ -846,7 +847,8 @@ public final class Emulator implements AutoCloseable {
                     + newOptions.workerName() + "\": every id would change. Restart partyflare dev to apply it.");
         }
         List<DurableRuntime.Binding> bindings = ownBindings(newOptions.workerName(), newOptions.durableObjects());
-        runtime.reload(newOptions.worker(), bindings, newOptions.vars(), newOptions.workerName());
+        runtime.reload(
+                newOptions.worker(), bindings, newOptions.migrations(), newOptions.vars(), newOptions.workerName());
         configureWorkers(newOptions);
         runtime.setTestScheduled(newOptions.testScheduled());
         if (!newOptions
@@ -885,7 +887,8 @@ public final class Emulator implements AutoCloseable {
                     w.vars(),
                     serviceMap(w.services()),
                     w.entrypoints(),
-                    w.durableObjects().stream().map(Emulator::runtimeBinding).toList()));
+                    w.durableObjects().stream().map(Emulator::runtimeBinding).toList(),
+                    w.migrations()));
         }
         List<DurableRuntime.Binding> foreign = new ArrayList<>();
         for (EmulatorOptions.DurableObjectBinding b : o.durableObjects()) {

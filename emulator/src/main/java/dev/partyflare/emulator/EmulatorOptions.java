@@ -77,6 +77,7 @@ public final class EmulatorOptions {
     private final List<NamedWorker> workers;
     private final Map<String, Class<? extends WorkerEntrypoint>> entrypoints;
     private final boolean sharedStateDirectory;
+    private final Migrations migrations;
 
     /**
      * A Durable Object class under a binding name.
@@ -206,18 +207,35 @@ public final class EmulatorOptions {
             Map<String, Object> vars,
             List<ServiceBindingSpec> services,
             Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
-            List<DurableObjectBinding> durableObjects) {
+            List<DurableObjectBinding> durableObjects,
+            Migrations migrations) {
         public NamedWorker {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(worker, "worker");
+            migrations = migrations == null ? Migrations.none() : migrations;
             vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
             services = List.copyOf(services);
             entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entrypoints));
             durableObjects = List.copyOf(durableObjects);
         }
 
+        public NamedWorker(
+                String name,
+                Worker worker,
+                Map<String, Object> vars,
+                List<ServiceBindingSpec> services,
+                Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
+                List<DurableObjectBinding> durableObjects) {
+            this(name, worker, vars, services, entrypoints, durableObjects, Migrations.none());
+        }
+
         public NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
-            this(name, worker, vars, services, Map.of(), List.of());
+            this(name, worker, vars, services, Map.of(), List.of(), Migrations.none());
+        }
+
+        /** This Worker with its class history set (which stored objects its classes own). */
+        public NamedWorker withMigrations(Migrations m) {
+            return new NamedWorker(name, worker, vars, services, entrypoints, durableObjects, m);
         }
 
         /** A Worker with no bindings. */
@@ -234,7 +252,7 @@ public final class EmulatorOptions {
         public NamedWorker withVar(String varName, Object value) {
             Map<String, Object> v = new LinkedHashMap<>(vars);
             v.put(varName, value);
-            return new NamedWorker(name, worker, v, services, entrypoints, durableObjects);
+            return new NamedWorker(name, worker, v, services, entrypoints, durableObjects, migrations);
         }
 
         /** This Worker with a service binding {@code binding} to Worker {@code service} added. */
@@ -246,7 +264,7 @@ public final class EmulatorOptions {
         public NamedWorker withService(ServiceBindingSpec spec) {
             List<ServiceBindingSpec> s = new ArrayList<>(services);
             s.add(Objects.requireNonNull(spec, "spec"));
-            return new NamedWorker(name, worker, vars, s, entrypoints, durableObjects);
+            return new NamedWorker(name, worker, vars, s, entrypoints, durableObjects, migrations);
         }
 
         /** This Worker with the named entrypoint {@code type} added under its simple class name. */
@@ -259,14 +277,14 @@ public final class EmulatorOptions {
             WorkerEntrypoint.asWorker(type); // checks the class now
             Map<String, Class<? extends WorkerEntrypoint>> e = new LinkedHashMap<>(entrypoints);
             e.put(Objects.requireNonNull(entrypointName, "entrypointName"), type);
-            return new NamedWorker(name, worker, vars, services, e, durableObjects);
+            return new NamedWorker(name, worker, vars, services, e, durableObjects, migrations);
         }
 
         /** This Worker with the Durable Object binding {@code b} (a class of this Worker) added. */
         public NamedWorker withDurableObject(DurableObjectBinding b) {
             List<DurableObjectBinding> d = new ArrayList<>(durableObjects);
             d.add(Objects.requireNonNull(b, "binding"));
-            return new NamedWorker(name, worker, vars, services, entrypoints, d);
+            return new NamedWorker(name, worker, vars, services, entrypoints, d, migrations);
         }
 
         /** This Worker with {@code type} bound under {@code binding} (SQLite-backed). */
@@ -324,6 +342,7 @@ public final class EmulatorOptions {
         this.entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.entrypoints));
         checkWorkers();
         this.sharedStateDirectory = b.sharedStateDirectory;
+        this.migrations = b.migrations;
     }
 
     /**
@@ -668,6 +687,11 @@ public final class EmulatorOptions {
         return sharedStateDirectory;
     }
 
+    /** The main Worker's class history: which stored objects its classes own. */
+    public Migrations migrations() {
+        return migrations;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.workerName = workerName;
@@ -706,6 +730,7 @@ public final class EmulatorOptions {
         b.workers.addAll(workers);
         b.entrypoints.putAll(entrypoints);
         b.sharedStateDirectory = sharedStateDirectory;
+        b.migrations = migrations;
         return b;
     }
 
@@ -747,6 +772,7 @@ public final class EmulatorOptions {
         private final List<NamedWorker> workers = new ArrayList<>();
         private final Map<String, Class<? extends WorkerEntrypoint>> entrypoints = new LinkedHashMap<>();
         private boolean sharedStateDirectory;
+        private Migrations migrations = Migrations.none();
 
         private Builder() {}
 
@@ -958,6 +984,16 @@ public final class EmulatorOptions {
          */
         public Builder sharedStateDirectory(boolean shared) {
             this.sharedStateDirectory = shared;
+            return this;
+        }
+
+        /**
+         * The main Worker's class history ({@code [[migrations]]} or {@code exports} of its config):
+         * a renamed or transferred class keeps the stored objects and ids of the class it replaces;
+         * the stored objects of a deleted class are deleted at start and reload.
+         */
+        public Builder migrations(Migrations m) {
+            this.migrations = Objects.requireNonNull(m, "migrations");
             return this;
         }
 

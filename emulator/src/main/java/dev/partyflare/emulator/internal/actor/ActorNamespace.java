@@ -43,14 +43,14 @@ public final class ActorNamespace implements DurableObjectNamespace {
     private final HibernationManager hibernation;
 
     /**
-     * @param workerName the Worker's name, part of every id ({@code "<worker>-<class>"})
-     * @param className the class name as a JS export would have it: the simple Java name
+     * @param uniqueKey what every id derives from: {@code "<worker>-<class>"} of the class that
+     *     created the namespace (a renamed or transferred class keeps it), the class name as a JS
+     *     export would have it (the simple Java name)
      */
     public ActorNamespace(
             String binding,
             Class<? extends DurableObject> type,
-            String workerName,
-            String className,
+            String uniqueKey,
             ActorServices services,
             NamespaceStorage store,
             boolean sqlite) {
@@ -58,7 +58,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
                 binding,
                 type,
                 constructorOf(type),
-                workerName + "-" + className,
+                uniqueKey,
                 null,
                 services,
                 new ConcurrentHashMap<>(),
@@ -135,7 +135,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return binding;
     }
 
-    String uniqueKey() {
+    public String uniqueKey() {
         return uniqueKey;
     }
 

@@ -30,6 +30,7 @@ public record ProjectConfig(
         Map<String, Object> vars,
         List<BindingConfig> bindings,
         List<MigrationConfig> migrations,
+        List<ExportConfig> exports,
         Map<String, Object> partyflare,
         List<String> warnings,
         List<String> crons,
@@ -46,7 +47,79 @@ public record ProjectConfig(
 
     /** One {@code [[migrations]]} entry. */
     public record MigrationConfig(
-            String tag, List<String> newClasses, List<String> newSqliteClasses, List<String> deletedClasses) {}
+            String tag,
+            List<String> newClasses,
+            List<String> newSqliteClasses,
+            List<Rename> renamedClasses,
+            List<Transfer> transferredClasses,
+            List<String> deletedClasses) {}
+
+    /** {@code renamed_classes = [{from, to}]}. */
+    public record Rename(String from, String to) {}
+
+    /** {@code transferred_classes = [{from, from_script, to}]}. */
+    public record Transfer(String from, String fromScript, String to) {}
+
+    /**
+     * One entry of the declarative {@code exports} map: {@code type} {@code durable-object} or
+     * {@code worker}; for a Durable Object its {@code state} ({@code created}, {@code deleted},
+     * {@code renamed}, {@code transferred}, {@code expecting-transfer}) and {@code storage}
+     * ({@code sqlite}, {@code legacy-kv}).
+     */
+    public record ExportConfig(
+            String name,
+            String type,
+            String state,
+            String storage,
+            String renamedTo,
+            String transferredTo,
+            String transferFrom) {
+        boolean live() {
+            return state.equals("created") || state.equals("expecting-transfer");
+        }
+    }
+
+    /**
+     * The Worker's class history, from {@code [[migrations]]} in order or from {@code exports}
+     * (tombstones first, so a rename's target takes over before it would be created).
+     */
+    public dev.partyflare.emulator.Migrations classHistory() {
+        dev.partyflare.emulator.Migrations m = dev.partyflare.emulator.Migrations.none();
+        for (MigrationConfig mc : migrations) {
+            for (String c : mc.newClasses()) {
+                m = m.created(c);
+            }
+            for (String c : mc.newSqliteClasses()) {
+                m = m.created(c);
+            }
+            for (Rename r : mc.renamedClasses()) {
+                m = m.renamed(r.from(), r.to());
+            }
+            for (Transfer t : mc.transferredClasses()) {
+                m = m.transferred(t.fromScript(), t.from(), t.to());
+            }
+            for (String c : mc.deletedClasses()) {
+                m = m.deleted(c);
+            }
+        }
+        for (ExportConfig e : exports) {
+            if (!e.type().equals("durable-object")) {
+                continue;
+            }
+            switch (e.state()) {
+                case "renamed" -> m = m.created(e.name()).renamed(e.name(), e.renamedTo());
+                case "deleted" -> m = m.created(e.name()).deleted(e.name());
+                case "expecting-transfer" -> m = m.transferred(e.transferFrom(), e.name(), e.name());
+                default -> {}
+            }
+        }
+        for (ExportConfig e : exports) {
+            if (e.type().equals("durable-object") && e.state().equals("created")) {
+                m = m.created(e.name());
+            }
+        }
+        return m;
+    }
 
     /** Resolves classes through {@code loader} and fills {@code b}. */
     public EmulatorOptions.Builder toOptions(EmulatorOptions.Builder b, ClassLoader loader) {
@@ -77,6 +150,43 @@ public record ProjectConfig(
                     "Set main to the Java class of your Worker, e.g. main = \"com.example.App\"");
         }
         b.worker(instantiateWorker(loadClass(loader, main, "main", "the Worker class", lineOfKey("main", main, 0))));
+        dev.partyflare.emulator.Migrations history = classHistory();
+        b.migrations(history);
+        dev.partyflare.emulator.internal.runtime.NamespaceLineage lineage =
+                dev.partyflare.emulator.internal.runtime.NamespaceLineage.of(
+                        name == null ? "worker" : name, history, Map.of());
+        for (int i = 0; i < bindings.size(); i++) {
+            BindingConfig bc = bindings.get(i);
+            String why =
+                    bc.scriptName() == null || bc.scriptName().equals(name) ? lineage.whyGone(bc.className()) : null;
+            if (why != null) {
+                throw error(
+                        classNameLine(i),
+                        "Binding \"" + bc.name() + "\" names class " + bc.className() + ", but " + why,
+                        "Bind the class that exists now, or remove the binding");
+            }
+        }
+        for (ExportConfig e : exports) {
+            if (e.type().equals("worker")) {
+                Class<?> c = loadClass(loader, e.name(), "exports", "a Worker entrypoint", lineOf(e.name()));
+                if (!dev.partyflare.durable.WorkerEntrypoint.class.isAssignableFrom(c)) {
+                    throw error(
+                            lineOf(e.name()),
+                            "Class " + c.getName() + " (exports, type \"worker\") does not extend "
+                                    + dev.partyflare.durable.WorkerEntrypoint.class.getName(),
+                            "A named entrypoint extends dev.partyflare.durable.WorkerEntrypoint");
+                }
+                try {
+                    b.entrypoint(c.getSimpleName(), c.asSubclass(dev.partyflare.durable.WorkerEntrypoint.class));
+                } catch (IllegalArgumentException ex) {
+                    throw error(
+                            lineOf(e.name()),
+                            ex.getMessage(),
+                            "Add: public " + c.getSimpleName()
+                                    + "(ExecutionContext ctx, Env env) { super(ctx, env); }");
+                }
+            }
+        }
         java.util.Map<String, Integer> scriptOccurrences = new java.util.HashMap<>();
         for (int i = 0; i < bindings.size(); i++) {
             BindingConfig bc = bindings.get(i);
@@ -121,13 +231,23 @@ public record ProjectConfig(
         return PartyflareSettings.apply(partyflare, b);
     }
 
+    /** Whether {@code className} is SQLite-backed: as created, or as the class it took over. */
     private boolean isSqlite(String className) {
-        for (MigrationConfig m : migrations) {
-            if (m.newSqliteClasses().contains(className)) {
-                return true;
+        for (ExportConfig e : exports) {
+            if (e.name().equals(className) && e.live()) {
+                return "sqlite".equals(e.storage());
             }
         }
-        return false;
+        java.util.Map<String, Boolean> backend = new java.util.HashMap<>();
+        for (MigrationConfig m : migrations) {
+            m.newClasses().forEach(c -> backend.put(c, false));
+            m.newSqliteClasses().forEach(c -> backend.put(c, true));
+            m.renamedClasses().forEach(r -> backend.put(r.to(), backend.getOrDefault(r.from(), false)));
+            // a transferred class keeps its backend; the other Worker's config is not read here
+            m.transferredClasses().forEach(t -> backend.putIfAbsent(t.to(), true));
+            m.deletedClasses().forEach(backend::remove);
+        }
+        return backend.getOrDefault(className, false);
     }
 
     private Class<?> loadClass(ClassLoader loader, String className, String key, String what, int line) {

@@ -36,6 +36,7 @@ public final class WranglerConfig {
             "durable_objects",
             "services",
             "migrations",
+            "exports",
             "partyflare",
             "account_id",
             "workers_dev",
@@ -248,16 +249,36 @@ public final class WranglerConfig {
                             string(m, "tag"),
                             strings(m, "new_classes"),
                             strings(m, "new_sqlite_classes"),
+                            renames(m),
+                            transfers(m),
                             strings(m, "deleted_classes")));
                 }
             }
+            List<ProjectConfig.ExportConfig> exports = exports(root.get("exports"));
+            if (!exports.isEmpty() && !migrations.isEmpty()) {
+                throw fail(
+                        "exports",
+                        "\"exports\" and \"migrations\" cannot both be set: the declarative exports replace the"
+                                + " migrations list",
+                        "Declare each class once in exports, e.g. \"exports\": {\"com.example.Room\": {\"type\":"
+                                + " \"durable-object\", \"storage\": \"sqlite\"}}, and remove \"migrations\"");
+            }
             for (ProjectConfig.BindingConfig b : bindings) {
+                if (b.scriptName() != null && !b.scriptName().equals(name)) {
+                    continue;
+                }
                 boolean migrated = migrations.stream()
-                        .anyMatch(m -> m.newClasses().contains(b.className())
-                                || m.newSqliteClasses().contains(b.className()));
+                                .anyMatch(m -> m.newClasses().contains(b.className())
+                                        || m.newSqliteClasses().contains(b.className())
+                                        || m.renamedClasses().stream().anyMatch(r -> r.to().equals(b.className()))
+                                        || m.transferredClasses().stream().anyMatch(t -> t.to().equals(b.className())))
+                        || exports.stream().anyMatch(e -> e.name().equals(b.className()) && e.live());
                 if (!migrated) {
                     warnings.add(at(b.className()) + "class " + b.className()
-                            + " has no migration; add it to new_sqlite_classes (or new_classes) in [[migrations]]");
+                            + (exports.isEmpty()
+                                    ? " has no migration; add it to new_sqlite_classes (or new_classes) in [[migrations]]"
+                                    : " is not in \"exports\"; add \"" + b.className()
+                                            + "\": {\"type\": \"durable-object\", \"storage\": \"sqlite\"}"));
                 }
             }
             Map<String, Object> partyflare = new LinkedHashMap<>();
@@ -298,10 +319,196 @@ public final class WranglerConfig {
                     vars,
                     bindings,
                     migrations,
+                    exports,
                     partyflare,
                     warnings,
                     crons,
                     services(root.get("services")));
+        }
+
+        /** {@code renamed_classes = [{from = "A", to = "B"}]} of one migration. */
+        private List<ProjectConfig.Rename> renames(JsonNode migration) {
+            List<ProjectConfig.Rename> out = new ArrayList<>();
+            for (JsonNode r :
+                    objects(migration, "renamed_classes", "renamed_classes = [{from = \"Counter\", to = \"Tally\"}]")) {
+                String from = string(r, "from");
+                String to = string(r, "to");
+                if (from == null || to == null) {
+                    throw fail(
+                            "renamed_classes",
+                            "Each entry of renamed_classes needs \"from\" and \"to\"",
+                            "renamed_classes = [{from = \"com.example.Counter\", to = \"com.example.Tally\"}]");
+                }
+                out.add(new ProjectConfig.Rename(from, to));
+            }
+            return out;
+        }
+
+        /** {@code transferred_classes = [{from = "A", from_script = "w", to = "B"}]} of one migration. */
+        private List<ProjectConfig.Transfer> transfers(JsonNode migration) {
+            String example = "transferred_classes = [{from = \"com.example.Room\", from_script = \"old-worker\", to ="
+                    + " \"com.example.Room\"}]";
+            List<ProjectConfig.Transfer> out = new ArrayList<>();
+            for (JsonNode t : objects(migration, "transferred_classes", example)) {
+                String from = string(t, "from");
+                String fromScript = string(t, "from_script");
+                String to = string(t, "to");
+                if (from == null || fromScript == null || to == null) {
+                    throw fail(
+                            "transferred_classes",
+                            "Each entry of transferred_classes needs \"from\", \"from_script\" and \"to\"",
+                            example);
+                }
+                out.add(new ProjectConfig.Transfer(from, fromScript, to));
+            }
+            return out;
+        }
+
+        private List<JsonNode> objects(JsonNode node, String key, String example) {
+            JsonNode n = node.get(key);
+            if (n == null || n.isNull()) {
+                return List.of();
+            }
+            if (!n.isArray()) {
+                throw fail(key, "\"" + key + "\" must be a list of tables", example);
+            }
+            List<JsonNode> out = new ArrayList<>();
+            for (JsonNode e : n) {
+                if (!e.isObject()) {
+                    throw fail(key, "Each entry of \"" + key + "\" must be a table, not " + e, example);
+                }
+                out.add(e);
+            }
+            return out;
+        }
+
+        private static final Set<String> EXPORT_STATES =
+                Set.of("created", "deleted", "renamed", "transferred", "expecting-transfer");
+
+        /**
+         * The declarative {@code exports}: Durable Object classes with their lifecycle, and named
+         * Worker entrypoints; checked as Cloudflare checks them at deploy.
+         */
+        private List<ProjectConfig.ExportConfig> exports(JsonNode map) {
+            if (map == null || map.isNull()) {
+                return List.of();
+            }
+            String example =
+                    "\"exports\": {\"com.example.Room\": {\"type\": \"durable-object\", \"storage\": \"sqlite\"}}";
+            if (!map.isObject()) {
+                throw fail("exports", "\"exports\" must be a table keyed by class name", example);
+            }
+            List<ProjectConfig.ExportConfig> out = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> entry : map.properties()) {
+                String cls = entry.getKey();
+                JsonNode e = entry.getValue();
+                if (!e.isObject()) {
+                    throw fail(cls, "Export \"" + cls + "\" must be a table with a \"type\"", example);
+                }
+                String type = string(e, "type");
+                if (type == null) {
+                    throw fail(
+                            cls,
+                            "Export \"" + cls + "\" has no \"type\"",
+                            "\"type\": \"durable-object\" (or \"worker\")");
+                }
+                if (type.equals("workflow")) {
+                    warnings.add(
+                            at(cls) + "export \"" + cls + "\" is a Workflow, which partyflare does not run (ignored)");
+                    continue;
+                }
+                if (!type.equals("durable-object") && !type.equals("worker")) {
+                    throw fail(
+                            type,
+                            "Export \"" + cls + "\" has type \"" + type + "\"; it is \"durable-object\" or \"worker\"",
+                            example);
+                }
+                String state = string(e, "state");
+                String storage = string(e, "storage");
+                String renamedTo = string(e, "renamed_to");
+                String transferredTo = string(e, "transferred_to");
+                String transferFrom = string(e, "transfer_from");
+                for (String k : e.propertyNames()) {
+                    if (!Set.of(
+                                    "type",
+                                    "state",
+                                    "storage",
+                                    "renamed_to",
+                                    "transferred_to",
+                                    "transfer_from",
+                                    "cache",
+                                    "container")
+                            .contains(k)) {
+                        warnings.add(at(k) + "unknown key \"" + k + "\" in export \"" + cls + "\" (ignored)");
+                    }
+                }
+                if (type.equals("worker")) {
+                    out.add(new ProjectConfig.ExportConfig(cls, type, "created", null, null, null, null));
+                    continue;
+                }
+                state = state == null ? "created" : state;
+                if (!EXPORT_STATES.contains(state)) {
+                    throw fail(
+                            state,
+                            "Export \"" + cls + "\" has state \"" + state
+                                    + "\"; it is one of created, deleted, renamed,"
+                                    + " transferred, expecting-transfer",
+                            "Leave \"state\" out for a live class");
+                }
+                boolean live = state.equals("created") || state.equals("expecting-transfer");
+                if (live && storage == null) {
+                    throw fail(
+                            cls,
+                            "Durable Object export \"" + cls + "\" has no \"storage\"",
+                            "\"storage\": \"sqlite\" (or \"legacy-kv\" for the key-value backend)");
+                }
+                if (storage != null && !storage.equals("sqlite") && !storage.equals("legacy-kv")) {
+                    throw fail(
+                            storage,
+                            "\"storage\" of export \"" + cls + "\" is \"" + storage + "\"",
+                            "\"storage\": \"sqlite\" or \"legacy-kv\"");
+                }
+                if (!live && storage != null) {
+                    throw fail(
+                            storage,
+                            "Export \"" + cls + "\" is " + state + " and cannot set \"storage\"",
+                            "Remove \"storage\"");
+                }
+                if (state.equals("renamed") && renamedTo == null) {
+                    throw fail(
+                            cls,
+                            "Export \"" + cls + "\" is renamed but has no \"renamed_to\"",
+                            "\"renamed_to\": \"com.example.NewName\"");
+                }
+                if (state.equals("transferred") && transferredTo == null) {
+                    throw fail(
+                            cls,
+                            "Export \"" + cls + "\" is transferred but has no \"transferred_to\"",
+                            "\"transferred_to\": \"target-worker\"");
+                }
+                if (state.equals("expecting-transfer") && transferFrom == null) {
+                    throw fail(
+                            cls,
+                            "Export \"" + cls + "\" expects a transfer but has no \"transfer_from\"",
+                            "\"transfer_from\": \"source-worker\"");
+                }
+                out.add(new ProjectConfig.ExportConfig(
+                        cls, type, state, storage, renamedTo, transferredTo, transferFrom));
+            }
+            for (ProjectConfig.ExportConfig e : out) {
+                if (e.renamedTo() != null
+                        && out.stream()
+                                .noneMatch(o -> o.name().equals(e.renamedTo())
+                                        && o.type().equals("durable-object")
+                                        && o.state().equals("created"))) {
+                    throw fail(
+                            e.renamedTo(),
+                            "Export \"" + e.name() + "\" is renamed to \"" + e.renamedTo()
+                                    + "\", which must also appear as a live entry of \"exports\"",
+                            "\"" + e.renamedTo() + "\": {\"type\": \"durable-object\", \"storage\": \"sqlite\"}");
+                }
+            }
+            return out;
         }
 
         /** {@code [[services]]}: each a {@code binding} name and the {@code service} (Worker) it reaches. */

@@ -90,7 +90,8 @@ public final class DurableRuntime implements AutoCloseable {
             Map<String, Object> vars,
             Map<String, ServiceTarget> services,
             Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
-            List<Binding> durableObjects) {}
+            List<Binding> durableObjects,
+            dev.partyflare.emulator.Migrations migrations) {}
 
     private record WorkerUnit(Worker worker, Env env, Map<String, WorkerEntrypoint.Exported> entrypoints) {}
 
@@ -114,6 +115,7 @@ public final class DurableRuntime implements AutoCloseable {
             String workerName,
             Worker worker,
             List<Binding> bindings,
+            dev.partyflare.emulator.Migrations migrations,
             Map<String, Object> vars,
             String defaultLocation,
             boolean strictLimits,
@@ -157,23 +159,22 @@ public final class DurableRuntime implements AutoCloseable {
                 honourRetryAlarm,
                 () -> router,
                 () -> exportsOf(workerName));
+        applyMigrations(workerName, migrations, bindings);
         Map<String, ActorNamespace> namespaces = new LinkedHashMap<>();
         for (Binding b : bindings) {
             if (namespaces.containsKey(b.binding())) {
                 throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" is declared twice");
             }
-            String className = simpleName(b.className());
+            String key = keyOf(workerName, b);
+            checkUnique(namespaces.values(), key, b);
             namespaces.put(
                     b.binding(),
                     new ActorNamespace(
                             b.binding(),
                             b.type(),
-                            workerName,
-                            className,
+                            key,
                             services,
-                            storage.namespace(
-                                    workerName + "-" + className,
-                                    "binding " + b.binding() + " (" + b.className() + ")"),
+                            storage.namespace(key, "binding " + b.binding() + " (" + b.className() + ")"),
                             b.sqlite()));
         }
         this.ownNamespaces = java.util.Collections.unmodifiableMap(namespaces);
@@ -181,6 +182,61 @@ public final class DurableRuntime implements AutoCloseable {
         this.worker = worker != null
                 ? worker
                 : (req, e, ctx) -> Response.text("No Worker is configured for this emulator.", 404);
+    }
+
+    /** Each Worker's lineage: which stored namespace each of its classes owns. */
+    private final Map<String, NamespaceLineage> lineages = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The key of the namespace binding {@code b}'s class owns in Worker {@code worker}. */
+    private String keyOf(String worker, Binding b) {
+        NamespaceLineage l = lineages.get(worker);
+        return l != null ? l.keyOf(b.className()) : worker + "-" + simpleName(b.className());
+    }
+
+    /**
+     * Applies Worker {@code worker}'s class history: refuses a binding to a class that is gone,
+     * deletes the stored objects of deleted classes (dropping their live objects first) and remembers
+     * which classes took over other classes' objects.
+     */
+    private void applyMigrations(String worker, dev.partyflare.emulator.Migrations m, List<Binding> bound) {
+        NamespaceLineage l = NamespaceLineage.of(worker, m, storage.lineage(worker));
+        for (Binding b : bound) {
+            if (b.scriptName() != null && !b.scriptName().equals(worker)) {
+                continue;
+            }
+            String why = l.whyGone(b.className());
+            if (why != null) {
+                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" of Worker \""
+                        + worker + "\" names class " + b.className() + ", but " + why
+                        + "; bind the class that exists now, or remove the binding");
+            }
+        }
+        for (String key : l.deletedKeys()) {
+            for (ActorNamespace ns : allNamespaces()) {
+                if (ns.uniqueKey().equals(key)) {
+                    ns.dropAll();
+                }
+            }
+            if (storage.deleteNamespace(key)) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Deleted the stored objects of " + key + ": its class is deleted (deleted_classes)");
+            }
+        }
+        storage.rememberLineage(worker, l.aliases());
+        lineages.put(worker, l);
+    }
+
+    /** Two bindings of one Worker may name one class, never two classes that own the same objects. */
+    private static void checkUnique(java.util.Collection<ActorNamespace> made, String key, Binding b) {
+        for (ActorNamespace other : made) {
+            if (other.uniqueKey().equals(key) && other.type() != b.type()) {
+                throw new IllegalArgumentException("Durable Object binding \"" + b.binding() + "\" (class "
+                        + b.className() + ") and binding \"" + other.binding() + "\" (class " + other.className()
+                        + ") would own the same stored objects (" + key + "); a class takes over another's objects"
+                        + " only through a migration that renames or transfers it, after which the old class is gone");
+            }
+        }
     }
 
     /** The class name as a JS export would be named: the simple name. */
@@ -316,6 +372,9 @@ public final class DurableRuntime implements AutoCloseable {
         Map<String, Map<String, ActorNamespace>> old = this.workerNamespaces;
         Map<String, Map<String, ActorNamespace>> defined = new LinkedHashMap<>();
         for (OtherWorker o : others) {
+            applyMigrations(o.name(), o.migrations(), o.durableObjects());
+        }
+        for (OtherWorker o : others) {
             Map<String, ActorNamespace> classes = new LinkedHashMap<>();
             Map<String, ActorNamespace> before = old.getOrDefault(o.name(), Map.of());
             ActorServices forWorker =
@@ -332,21 +391,35 @@ public final class DurableRuntime implements AutoCloseable {
                 if (ns != null) {
                     ns.replaceClass(b.type());
                 } else {
+                    String key = keyOf(o.name(), b);
                     ns = new ActorNamespace(
                             b.binding(),
                             b.type(),
-                            o.name(),
-                            className,
+                            key,
                             forWorker,
                             storage.namespace(
-                                    o.name() + "-" + className,
-                                    "binding " + b.binding() + " (" + b.className() + ") of Worker " + o.name()),
+                                    key, "binding " + b.binding() + " (" + b.className() + ") of Worker " + o.name()),
                             b.sqlite());
                     ns.scheduleStoredAlarms();
                 }
                 classes.put(className, ns);
             }
             defined.put(o.name(), java.util.Collections.unmodifiableMap(classes));
+        }
+        Map<String, String> owners = new java.util.HashMap<>();
+        for (ActorNamespace ns : ownNamespaces.values()) {
+            owners.put(ns.uniqueKey(), workerName + "'s class " + ns.className());
+        }
+        for (Map.Entry<String, Map<String, ActorNamespace>> w : defined.entrySet()) {
+            for (ActorNamespace ns : w.getValue().values()) {
+                String other = owners.put(ns.uniqueKey(), w.getKey() + "'s class " + ns.className());
+                if (other != null) {
+                    throw new IllegalArgumentException("Worker " + other + " and Worker " + w.getKey() + "'s class "
+                            + ns.className() + " would own the same stored objects (" + ns.uniqueKey()
+                            + "); after a class is transferred (transferred_classes), only the Worker it went to"
+                            + " defines it: bind it elsewhere with script_name");
+                }
+            }
         }
         for (Map.Entry<String, Map<String, ActorNamespace>> w : old.entrySet()) {
             Map<String, ActorNamespace> now = defined.getOrDefault(w.getKey(), Map.of());
@@ -687,7 +760,12 @@ public final class DurableRuntime implements AutoCloseable {
      * their next event. A new binding starts empty; a removed one drops its objects and sockets.
      */
     public synchronized void reload(
-            Worker newWorker, List<Binding> bindings, Map<String, Object> vars, String workerName) {
+            Worker newWorker,
+            List<Binding> bindings,
+            dev.partyflare.emulator.Migrations migrations,
+            Map<String, Object> vars,
+            String workerName) {
+        applyMigrations(workerName, migrations, bindings);
         Map<String, Binding> wanted = new LinkedHashMap<>();
         for (Binding b : bindings) {
             wanted.put(b.binding(), b);
@@ -700,20 +778,22 @@ public final class DurableRuntime implements AutoCloseable {
             }
         }
         for (Binding b : bindings) {
+            String key = keyOf(workerName, b);
             ActorNamespace ns = old.get(b.binding());
-            if (ns != null) {
+            if (ns != null && ns.uniqueKey().equals(key)) {
                 ns.replaceClass(b.type());
                 namespaces.put(b.binding(), ns);
             } else {
-                String className = simpleName(b.className());
+                if (ns != null) {
+                    ns.dropAll(); // the binding now reaches another class's objects
+                }
+                checkUnique(namespaces.values(), key, b);
                 ActorNamespace created = new ActorNamespace(
                         b.binding(),
                         b.type(),
-                        workerName,
-                        className,
+                        key,
                         services,
-                        storage.namespace(
-                                workerName + "-" + className, "binding " + b.binding() + " (" + b.className() + ")"),
+                        storage.namespace(key, "binding " + b.binding() + " (" + b.className() + ")"),
                         b.sqlite());
                 namespaces.put(b.binding(), created);
                 created.scheduleStoredAlarms();

@@ -287,7 +287,7 @@ public final class NamespaceStorage implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    static void deleteTree(Path p) throws IOException {
         if (Files.isDirectory(p)) {
             try (Stream<Path> children = Files.list(p)) {
                 for (Path c : children.toList()) {

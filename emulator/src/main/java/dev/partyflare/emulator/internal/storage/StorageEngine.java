@@ -278,6 +278,98 @@ public final class StorageEngine implements AutoCloseable {
                         shared ? lockWaitMillis() : -1));
     }
 
+    /**
+     * Deletes every object namespace {@code uniqueKey} stored (a deleted class): its databases, index
+     * and directory. The caller has dropped the namespace's live objects. Returns whether anything
+     * was stored.
+     */
+    public boolean deleteNamespace(String uniqueKey) {
+        NamespaceStorage open = namespaces.remove(uniqueKey);
+        Path nsDir = dir == null ? null : dir.resolve("do").resolve(dirName(uniqueKey));
+        boolean existed = open != null || nsDir != null && Files.isDirectory(nsDir);
+        NamespaceStorage s = open != null
+                ? open
+                : new NamespaceStorage(nsDir, "deleted class " + uniqueKey, pool, faults, strictLimits, -1);
+        try {
+            s.deleteAll();
+        } finally {
+            s.close();
+        }
+        if (nsDir != null) {
+            try {
+                NamespaceStorage.deleteTree(nsDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot delete " + nsDir + ": " + e.getMessage(), e);
+            }
+        }
+        return existed;
+    }
+
+    private static final String LINEAGE_FILE = "lineage.json";
+    private static final tools.jackson.databind.json.JsonMapper LINEAGE_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
+    private final Map<String, Map<String, String>> memoryLineage = new ConcurrentHashMap<>();
+
+    /**
+     * The namespace keys that classes of Worker {@code worker} took over from other classes (renamed,
+     * transferred), as applied by an earlier run: class → key.
+     */
+    public synchronized Map<String, String> lineage(String worker) {
+        Map<String, String> found = readLineage().get(worker);
+        return found == null ? Map.of() : Map.copyOf(found);
+    }
+
+    /** Remembers {@link #lineage} of {@code worker} (written only when it changed). */
+    public synchronized void rememberLineage(String worker, Map<String, String> aliases) {
+        Map<String, Map<String, String>> all = readLineage();
+        Map<String, String> before = all.getOrDefault(worker, Map.of());
+        if (before.equals(aliases)) {
+            return;
+        }
+        if (aliases.isEmpty()) {
+            all.remove(worker);
+        } else {
+            all.put(worker, new java.util.TreeMap<>(aliases));
+        }
+        if (dir == null) {
+            memoryLineage.clear();
+            memoryLineage.putAll(all);
+            return;
+        }
+        Path file = dir.resolve("do").resolve(LINEAGE_FILE);
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), LINEAGE_FILE, ".tmp");
+            Files.write(tmp, LINEAGE_JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | tools.jackson.core.JacksonException e) {
+            throw new IllegalStateException("Cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Map<String, String>> readLineage() {
+        if (dir == null) {
+            return new java.util.TreeMap<>(memoryLineage);
+        }
+        Path file = dir.resolve("do").resolve(LINEAGE_FILE);
+        if (!Files.exists(file)) {
+            return new java.util.TreeMap<>();
+        }
+        try {
+            return LINEAGE_JSON.readValue(
+                    Files.readAllBytes(file),
+                    new tools.jackson.core.type.TypeReference<java.util.TreeMap<String, Map<String, String>>>() {});
+        } catch (IOException | tools.jackson.core.JacksonException e) {
+            throw new IllegalStateException(
+                    "Cannot read " + file + " (which classes took over which stored objects): " + e.getMessage()
+                            + ". Fix or delete the file; renamed classes then use their own names.",
+                    e);
+        }
+    }
+
     /** A readable, safe directory name for a namespace: its key's safe characters and a hash of the key. */
     static String dirName(String uniqueKey) {
         StringBuilder b = new StringBuilder();
