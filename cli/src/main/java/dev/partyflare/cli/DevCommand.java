@@ -53,6 +53,14 @@ final class DevCommand implements Callable<Integer> {
             description = "Project directory (default: the current one).")
     Path dir = Path.of(".");
 
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "A wrangler config to serve; repeatable, as wrangler dev -c a -c b: the first is the"
+                    + " Worker that serves HTTP, the others are reached through its service bindings and"
+                    + " script_name bindings. Each project's classes are beside its config (default: DIR's config).")
+    List<Path> configs = new ArrayList<>();
+
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port = EmulatorOptions.DEFAULT_DEV_PORT;
 
@@ -223,7 +231,8 @@ final class DevCommand implements Callable<Integer> {
     /** This process's cluster node, with --cluster-node. */
     private volatile dev.partyflare.cluster.ClusterNode node;
 
-    private ProjectLoader project;
+    /** The project that serves HTTP, then the other Workers' ({@code -c}), each with its own classes. */
+    private final List<ProjectLoader> projects = new ArrayList<>();
     /** The version being served: 1 at the start, one more for each reload. */
     private int version = 1;
 
@@ -300,17 +309,28 @@ final class DevCommand implements Callable<Integer> {
 
     /** Loads the project, starts the server and waits until it is stopped. */
     private int serve(Path state, StateLock stateLock, long startNanos) throws Exception {
-        Path config = WranglerProject.find(dir).orElse(null);
+        List<Path> files = new ArrayList<>(configs);
+        if (files.isEmpty()) {
+            WranglerProject.find(dir).ifPresent(files::add);
+        }
         EmulatorOptions.Builder builder;
         String source;
-        if (config == null) {
+        if (files.isEmpty()) {
             builder = DemoApp.options();
             source = "embedded demo (no wrangler config in "
                     + dir.toAbsolutePath().normalize() + ")";
         } else {
-            project = new ProjectLoader(dir, config, classpath, err);
-            builder = project.load(term);
-            source = config.toString();
+            for (Path f : files) {
+                if (!Files.isRegularFile(f)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--config: no such file: " + f);
+                }
+                Path projectDir = configs.isEmpty() ? dir : f.toAbsolutePath().getParent();
+                projects.add(new ProjectLoader(projectDir, f, classpath, err));
+            }
+            builder = loadProjects();
+            source = files.size() == 1
+                    ? files.get(0).toString()
+                    : String.join(", ", files.stream().map(Path::toString).toList());
         }
         userWorker.set(builder.build().worker());
         AdminApi api = new AdminApi(() -> emulator, () -> current, journal, events);
@@ -332,9 +352,11 @@ final class DevCommand implements Callable<Integer> {
         } else {
             emulator = Emulator.start(options, traffic(), this::uncaught);
         }
-        ReloadWatcher watcher = project != null && !noReload && !clusterNode
-                ? new ReloadWatcher(
-                        project.watched(), config, project::configuredClasses, new ReloadWatcher.Listener() {
+        List<ReloadWatcher> watchers = new ArrayList<>();
+        if (!noReload && !clusterNode) {
+            for (ProjectLoader p : projects) {
+                watchers.add(
+                        new ReloadWatcher(p.watched(), p.config(), p::configuredClasses, new ReloadWatcher.Listener() {
                             @Override
                             public boolean reload() {
                                 return DevCommand.this.reload();
@@ -344,8 +366,9 @@ final class DevCommand implements Callable<Integer> {
                             public void buildFailed(String missing) {
                                 DevCommand.this.buildFailed(missing);
                             }
-                        })
-                : null;
+                        }));
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         if (exitWith == null) {
             StopSignals.install(err);
@@ -360,12 +383,12 @@ final class DevCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            try {
-                                if (watcher != null) {
-                                    watcher.close();
+                            for (ReloadWatcher w : watchers) {
+                                try {
+                                    w.close();
+                                } catch (java.io.IOException e) {
+                                    // stopping anyway
                                 }
-                            } catch (java.io.IOException e) {
-                                // stopping anyway
                             }
                             // tests of the second Ctrl-C make the graceful stop slow on purpose
                             long delay = Long.getLong("partyflare.dev.stopDelayMs", 0);
@@ -394,7 +417,7 @@ final class DevCommand implements Callable<Integer> {
                         },
                         "partyflare-shutdown"));
 
-        printBanner(options, source, state, watcher != null);
+        printBanner(options, source, state, !watchers.isEmpty());
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
         if (node != null) {
             out.println("Cluster node " + node.name() + " (pid "
@@ -556,7 +579,7 @@ final class DevCommand implements Callable<Integer> {
     private synchronized boolean reload() {
         long start = System.nanoTime();
         try {
-            EmulatorOptions.Builder b = project.load(term);
+            EmulatorOptions.Builder b = loadProjects();
             EmulatorOptions fresh = withSettings(b).build();
             userWorker.set(fresh.worker());
             EmulatorOptions served = fresh.toBuilder().worker(dashboard).build();
@@ -578,6 +601,23 @@ final class DevCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Loads every project in a fresh class loader: the first is the Worker that serves HTTP, each
+     * other one is added as a Worker beside it.
+     */
+    private EmulatorOptions.Builder loadProjects() throws java.net.MalformedURLException {
+        EmulatorOptions.Builder main = projects.get(0).load(term);
+        for (ProjectLoader p : projects.subList(1, projects.size())) {
+            try {
+                main.worker(p.load(term).toNamedWorker());
+            } catch (IllegalStateException e) {
+                throw new dev.partyflare.emulator.ConfigException(
+                        p.config(), 0, e.getMessage(), "name = \"my-other-worker\"", e);
+            }
+        }
+        return main;
     }
 
     /** A build deleted class files and did not write them back (a compile error): said once per build. */
@@ -609,6 +649,16 @@ final class DevCommand implements Callable<Integer> {
                         + (b.entrypoint() == null ? "" : "#" + b.entrypoint()));
             }
         }
+        if (!options.workers().isEmpty()) {
+            out.println("Other Workers (reached through service bindings and script_name):");
+            for (int i = 0; i < options.workers().size(); i++) {
+                EmulatorOptions.NamedWorker w = options.workers().get(i);
+                String from = i + 1 < projects.size()
+                        ? "  " + term.dim(projects.get(i + 1).config().toString())
+                        : "";
+                out.println("  - " + w.name() + from);
+            }
+        }
         if (!options.vars().isEmpty()) {
             out.println("- Vars:");
             options.vars().forEach((k, v) -> out.println("  - " + k + ": " + v));
@@ -618,8 +668,9 @@ final class DevCommand implements Callable<Integer> {
                         ? "in memory (lost on exit)"
                         : state.toAbsolutePath().normalize()));
         if (watching) {
-            out.println(
-                    "Watching " + project.watched() + " and " + project.config().getFileName() + " for changes");
+            for (ProjectLoader p : projects) {
+                out.println("Watching " + p.watched() + " and " + p.config().getFileName() + " for changes");
+            }
         }
         if (!emulator.cronTriggers().isEmpty()) {
             out.println("Cron triggers (UTC, on the runtime clock):");

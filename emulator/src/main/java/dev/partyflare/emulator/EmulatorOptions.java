@@ -38,6 +38,9 @@ public final class EmulatorOptions {
      */
     public static final long DEFAULT_WEBSOCKET_SEND_QUEUE = 64L * 1024 * 1024;
 
+    /** The Worker name when none is given. */
+    static final String DEFAULT_WORKER_NAME = "worker";
+
     /** Events each object's timeline keeps by default. */
     public static final int DEFAULT_TIMELINE_SIZE = 500;
 
@@ -736,7 +739,7 @@ public final class EmulatorOptions {
 
     /** Builder of {@link EmulatorOptions}. */
     public static final class Builder {
-        private String workerName = "worker";
+        private String workerName = DEFAULT_WORKER_NAME;
         private Worker worker;
         private final List<DurableObjectBinding> durableObjects = new ArrayList<>();
         private final Map<String, Object> vars = new LinkedHashMap<>();
@@ -1173,6 +1176,26 @@ public final class EmulatorOptions {
 
         public EmulatorOptions build() {
             return new EmulatorOptions(this);
+        }
+
+        /**
+         * This builder's Worker as one of several in another emulator ({@code wrangler dev -c main -c
+         * this}): its name, Worker, vars, service bindings, named entrypoints, Durable Object bindings
+         * and class history. The settings of the emulator itself (port, clock, storage, limits,
+         * compatibility, cron triggers) are the main Worker's and are not carried.
+         *
+         * @throws IllegalStateException when it has no name or no Worker
+         */
+        public NamedWorker toNamedWorker() {
+            if (workerName == null || workerName.equals(DEFAULT_WORKER_NAME)) {
+                throw new IllegalStateException(
+                        "A Worker beside the main one needs a name (set \"name\" in its config): service bindings"
+                                + " and script_name reach it by that name");
+            }
+            if (worker == null) {
+                throw new IllegalStateException("Worker \"" + workerName + "\" has no Worker class (\"main\")");
+            }
+            return new NamedWorker(workerName, worker, vars, services, entrypoints, durableObjects, migrations);
         }
     }
 }
