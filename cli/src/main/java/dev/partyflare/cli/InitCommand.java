@@ -99,7 +99,8 @@ final class InitCommand implements Callable<Integer> {
         }
 
         out.println("Created " + dir + ": a Worker (App), a chat room (Room, a partyflare Server), a Durable Object"
-                + " with SQL storage (Guestbook), a test (AppTest) and a Maven wrapper.");
+                + " with SQL storage (Guestbook), an RPC entrypoint behind a service binding (Greeter), a test (AppTest)"
+                + " and a Maven wrapper.");
         out.println("Next:");
         out.println("  cd " + shellQuote(dir.toString()) + " && ./mvnw -q test && partyflare dev .");
         if (!onPath("partyflare")) {
@@ -151,9 +152,25 @@ final class InitCommand implements Callable<Integer> {
         name = "GUESTBOOK"
         class_name = "%2$s.Guestbook"
 
-        [[migrations]]
-        tag = "v1"
-        new_sqlite_classes = ["%2$s.Room", "%2$s.Guestbook"]
+        # a service binding: env.service("GREETER") calls the Greeter entrypoint over RPC
+        # (http://127.0.0.1:8787/hello/<name>); service = another Worker's name reaches that Worker
+        [[services]]
+        binding = "GREETER"
+        service = "%1$s"
+        entrypoint = "Greeter"
+
+        # what the Worker exports: its Durable Object classes (with their storage) and named entrypoints;
+        # renaming or deleting a class later is a change here (state = "renamed" / "deleted")
+        [exports."%2$s.Room"]
+        type = "durable-object"
+        storage = "sqlite"
+
+        [exports."%2$s.Guestbook"]
+        type = "durable-object"
+        storage = "sqlite"
+
+        [exports."%2$s.Greeter"]
+        type = "worker"
         """.formatted(worker, pkg, java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
         files.put("src/main/java/" + pkgPath + "/App.java", """
         package %s;
@@ -178,6 +195,10 @@ final class InitCommand implements Callable<Integer> {
             String[] parts = request.path().split("/");
             if (parts.length == 3 && parts[1].equals("guestbook")) {
               return env.namespace("GUESTBOOK").getByName(parts[2]).fetch(request);
+            }
+            // /hello/<name>: an RPC call through the GREETER service binding
+            if (parts.length == 3 && parts[1].equals("hello")) {
+              return Response.text(env.service("GREETER").call(String.class, "greet", parts[2]));
             }
             return Response.text("Not found", 404);
           }
@@ -219,6 +240,24 @@ final class InitCommand implements Callable<Integer> {
           @Override
           public Response onRequest(Request request) {
             return Response.text("messages so far: " + ctx.storage().get("count", Long.class).orElse(0L));
+          }
+        }
+        """.formatted(pkg));
+        files.put("src/main/java/" + pkgPath + "/Greeter.java", """
+        package %s;
+
+        import dev.partyflare.durable.Env;
+        import dev.partyflare.durable.ExecutionContext;
+        import dev.partyflare.durable.WorkerEntrypoint;
+
+        /** A named entrypoint: its public methods are callable over RPC through service bindings. */
+        public class Greeter extends WorkerEntrypoint {
+          public Greeter(ExecutionContext ctx, Env env) {
+            super(ctx, env);
+          }
+
+          public String greet(String name) {
+            return "Hello, " + name + "!";
           }
         }
         """.formatted(pkg));
@@ -290,6 +329,11 @@ final class InitCommand implements Callable<Integer> {
             assertThat(env.storage(env.stub("GUESTBOOK", "main")).sql("SELECT count(*) AS n FROM entries"))
                 .containsExactly(Map.of("n", 2L));
           }
+
+          @Test
+          void theGreeterAnswersThroughItsServiceBinding(PartyflareEnv env) {
+            assertThat(env.fetch("/hello/ann")).hasStatus(200).hasBody("Hello, ann!");
+          }
         }
         """.formatted(pkg));
         files.put(".gitignore", "target/\n.partyflare/\n");
@@ -306,6 +350,7 @@ final class InitCommand implements Callable<Integer> {
         `./mvnw` finds a JDK 21 or newer by itself (JAVA_HOME, the PATH, /usr/lib/jvm).
         Chat: connect WebSockets to `ws://127.0.0.1:8787/parties/room/lobby`.
         Guestbook: `curl -d hello http://127.0.0.1:8787/guestbook/main`.
+        Service binding (RPC to the Greeter entrypoint): `curl http://127.0.0.1:8787/hello/ann`.
         """.formatted(worker));
         return files;
     }

@@ -56,7 +56,9 @@ class InitCommandTest {
         assertThat(Files.readString(app.resolve("wrangler.toml")))
                 .contains("name = \"myapp\"")
                 .contains("class_name = \"com.example.Room\"")
-                .contains("class_name = \"com.example.Guestbook\"");
+                .contains("class_name = \"com.example.Guestbook\"")
+                .contains("entrypoint = \"Greeter\"")
+                .contains("[exports.\"com.example.Greeter\"]");
         assertThat(Files.readString(app.resolve("src/main/java/com/example/Room.java")))
                 .contains("extends Server");
         assertThat(Files.readString(app.resolve("src/main/java/com/example/Guestbook.java")))
@@ -73,6 +75,36 @@ class InitCommandTest {
         assertThat(out).contains("  cd '" + app + "' && ./mvnw -q test && partyflare dev .");
         assertThat(app.resolve("src/main/java/org/acme/chat/App.java")).exists();
         assertThat(Files.readString(app.resolve("wrangler.toml"))).contains("name = \"my-app\"");
+    }
+
+    /** The generated sources compile, and its config serves them: chat, SQL and the service binding. */
+    @Test
+    void theGeneratedProjectServesItsRoutes() throws Exception {
+        Path app = tmp.resolve("served");
+        init("init", app.toString());
+        Path classes = Files.createDirectories(app.resolve("target/classes"));
+        java.util.List<String> args = new java.util.ArrayList<>(
+                java.util.List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")));
+        try (var sources = Files.walk(app.resolve("src/main/java"))) {
+            sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+        }
+        assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)))
+                .isZero();
+        try (var loader = new java.net.URLClassLoader(
+                        new java.net.URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
+                var emu = dev.partyflare.emulator.Emulator.start(
+                        dev.partyflare.emulator.EmulatorOptions.fromConfig(app.resolve("wrangler.toml"), loader)
+                                .http(false)
+                                .build())) {
+            assertThat(dev.partyflare.emulator.WranglerProject.load(app.resolve("wrangler.toml"))
+                            .warnings())
+                    .isEmpty();
+            assertThat(emu.fetch("http://x/hello/ann").text()).isEqualTo("Hello, ann!");
+            assertThat(emu.fetch(dev.partyflare.durable.Request.post("http://x/guestbook/main", "hi"))
+                            .text())
+                    .isEqualTo("1: hi\n");
+            assertThat(emu.options().durableObjects()).allMatch(b -> b.sqlite());
+        }
     }
 
     @Test
