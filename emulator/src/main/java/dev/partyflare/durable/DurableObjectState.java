@@ -104,4 +104,14 @@ public interface DurableObjectState extends RuntimeContext {
     default WorkerExports exports() {
         throw new UnsupportedOperationException("ctx.exports is not available in this context");
     }
+
+    /**
+     * {@code ctx.props} of a Durable Object: always empty, as on workerd 1.20260426, where it is
+     * {@code {}} for every object however it is reached (a stub's {@code fetch}, RPC, {@code
+     * ctx.exports}); no API gives a Durable Object props. Props of a service binding reach a
+     * {@link WorkerEntrypoint}'s {@link ExecutionContext#props()}.
+     */
+    default java.util.Map<String, Object> props() {
+        return java.util.Map.of();
+    }
 }
