@@ -180,7 +180,7 @@ class PublishedArtifactsIT {
         Result test = ok(run(app, userEnv(settings), 600, "./mvnw", "-q", "test"), "./mvnw -q test");
         assertThat(test.output()).as("a quiet build is quiet").doesNotContain("WARNING");
         assertThat(Files.readString(app.resolve("target/surefire-reports/com.example.AppTest.txt")))
-                .contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
+                .contains("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0");
         for (String a : List.of("partyflare-bom", "partyflare-emulator", "partyflare-sdk", "partyflare-junit5")) {
             // where each came from, as Maven recorded it
             assertThat(Files.readString(
@@ -200,6 +200,7 @@ class PublishedArtifactsIT {
         try (Served dev = serve(app, userEnv(settings))) {
             assertThat(dev.output()).doesNotContain("Resolving");
             assertThat(DevServerIT.get(dev.port, "/guestbook/main").body()).isEqualTo("1: hello\n");
+            assertThat(DevServerIT.get(dev.port, "/hello/ann").body()).isEqualTo("Hello, ann!");
         }
         lap("two starts of partyflare dev");
     }
