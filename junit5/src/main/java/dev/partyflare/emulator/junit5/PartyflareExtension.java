@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -452,6 +453,10 @@ public final class PartyflareExtension
                     where + ": waitTimeoutMillis must be positive, got " + ann.waitTimeoutMillis());
         }
         Path config = ann.config().isEmpty() ? null : resolveConfig(ann.config(), on, where);
+        List<Path> workerConfigs = new ArrayList<>();
+        for (String c : ann.workerConfigs()) {
+            workerConfigs.add(resolveConfig(c, on, where));
+        }
         if (config == null
                 && ann.worker() == Worker.class
                 && ann.durableObjects().length == 0
@@ -511,6 +516,14 @@ public final class PartyflareExtension
                     nw = nw.withService(serviceSpec(sv, "services of Worker " + w.name()));
                 }
                 b.worker(nw);
+            }
+            for (Path c : workerConfigs) {
+                try {
+                    b.worker(EmulatorOptions.fromConfig(c, on.getClassLoader()).toNamedWorker());
+                } catch (IllegalStateException e) {
+                    throw new ExtensionConfigurationException(
+                            where + ": workerConfigs " + c + ": " + e.getMessage(), e);
+                }
             }
             return b.build();
         };

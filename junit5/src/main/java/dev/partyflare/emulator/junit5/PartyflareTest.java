@@ -82,6 +82,14 @@ public @interface PartyflareTest {
     /** Workers besides the main one, reached through service bindings. */
     OtherWorker[] workers() default {};
 
+    /**
+     * Workers besides the main one, each from its wrangler configuration (its {@code name}, {@code
+     * main}, vars, service bindings, Durable Object bindings and migrations or {@code exports}), as
+     * {@code wrangler dev -c main -c other} and the auxiliary Workers of Cloudflare's Vitest pool; paths
+     * as {@link #config()}, classes from the test's class path.
+     */
+    String[] workerConfigs() default {};
+
     /** The Worker's name (part of every id); default: the config's, else {@code worker}. */
     String workerName() default "";
 
