@@ -1,6 +1,7 @@
 package dev.partyflare.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.partyflare.durable.DurableObjectException;
@@ -91,6 +92,16 @@ class ObjectRouterTest {
         assertThat(e.errorType()).isEqualTo("java.lang.IllegalStateException");
         assertThat(e.getMessage()).isEqualTo("rpc boom");
         assertThat(e.remote()).isTrue();
+    }
+
+    @Test
+    void aFunctionPassedByReferenceIsRefusedWithTheLimitNamed() {
+        DurableObjectStub stub = front.namespace("PROBE").getByName("routed-by-reference");
+        java.util.function.IntSupplier callback = () -> 1;
+        assertThatThrownBy(() -> stub.call("add", callback, 2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RPC by reference does not cross cluster nodes");
+        assertThat(routed).doesNotContain("rpc add"); // refused before anything left
     }
 
     @Test

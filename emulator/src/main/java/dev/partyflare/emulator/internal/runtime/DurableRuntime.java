@@ -544,10 +544,10 @@ public final class DurableRuntime implements AutoCloseable {
                 w = f.target();
             }
             if (!(w instanceof WorkerEntrypoint.Exported exported)) {
-                throw new dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException(
+                throw new dev.partyflare.emulator.internal.rpc.RpcInvoker.NoSuchMethodException(
                         "The RPC receiver does not implement the method \"" + method + "\".");
             }
-            return dev.partyflare.emulator.internal.actor.RpcInvoker.invoke(
+            return dev.partyflare.emulator.internal.rpc.RpcInvoker.invoke(
                     exported.instantiate(ctx, target.env()), method, args);
         });
     }
@@ -571,7 +571,7 @@ public final class DurableRuntime implements AutoCloseable {
             if (ex instanceof VirtualMachineError vme && !(ex instanceof StackOverflowError)) {
                 throw vme;
             }
-            if (ex instanceof dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException) {
+            if (ex instanceof dev.partyflare.emulator.internal.rpc.RpcInvoker.NoSuchMethodException) {
                 throw dev.partyflare.durable.DurableObjectException.remote(
                         "java.lang.NoSuchMethodException", ex.getMessage(), "");
             }

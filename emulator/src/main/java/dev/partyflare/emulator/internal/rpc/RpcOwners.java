@@ -1,0 +1,31 @@
+package dev.partyflare.emulator.internal.rpc;
+
+import dev.partyflare.emulator.internal.exec.EventContext;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/** Finds the {@link RpcOwner} of the code running now: its Durable Object, or its Worker event. */
+final class RpcOwners {
+    /** Worker events (or, outside any event, threads) and their owners; gone with them. */
+    private static final Map<Object, WorkerRpcOwner> WORKERS = new WeakHashMap<>();
+
+    private RpcOwners() {}
+
+    static RpcOwner current() {
+        EventContext ec = EventContext.current();
+        if (ec != null && ec.owner() instanceof RpcOwner.Source source) {
+            return source.rpcOwner();
+        }
+        Object key = ec != null ? ec : Thread.currentThread();
+        synchronized (WORKERS) {
+            return WORKERS.computeIfAbsent(key, k -> new WorkerRpcOwner());
+        }
+    }
+
+    /** The Worker context a call back runs in belongs to {@code owner}: what it exports, it owns. */
+    static void bind(EventContext ec, WorkerRpcOwner owner) {
+        synchronized (WORKERS) {
+            WORKERS.put(ec, owner);
+        }
+    }
+}
