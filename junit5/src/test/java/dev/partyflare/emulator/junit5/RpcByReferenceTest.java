@@ -1,5 +1,6 @@
 package dev.partyflare.emulator.junit5;
 
+import static dev.partyflare.emulator.junit5.PartyflareAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -15,6 +16,9 @@ import dev.partyflare.durable.RpcTarget;
 import dev.partyflare.durable.WorkerEntrypoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -107,6 +111,8 @@ class RpcByReferenceTest {
         };
         private IntUnaryOperator kept;
         private IntUnaryOperator keptDup;
+        static volatile CountDownLatch entered = new CountDownLatch(1);
+        static volatile CountDownLatch release = new CountDownLatch(1);
 
         public Holder(DurableObjectState ctx, Env env) {
             super(ctx, env);
@@ -170,6 +176,13 @@ class RpcByReferenceTest {
 
         public int countedByCounter() {
             return ctx.storage().get("counted", Integer.class).orElse(0);
+        }
+
+        /** An event that holds the gate (it waits on no runtime I/O) until the test releases it. */
+        public String block() throws InterruptedException {
+            entered.countDown();
+            release.await();
+            return "done";
         }
 
         @Override
@@ -266,6 +279,8 @@ class RpcByReferenceTest {
         assertThat(holder(env, "target").incrOn(mine, 4)).isEqualTo(7);
         assertThat(mine.n).isEqualTo(7);
         assertThat(mine.log).containsExactly("incr 3", "incr 4");
+        // the journal notes a by-reference argument as "<stub>": it has no JSON
+        assertThat(env.journal(env.stub("HOLDER", "target"))).hasReceivedRpc("incrOn", "<stub>", 4);
     }
 
     @Test
@@ -329,6 +344,31 @@ class RpcByReferenceTest {
         // Holder waits on the Relay (its gate open), the Relay calls Holder's callback: an event of Holder
         assertThat(stub.call(Integer.class, "viaRelay")).isEqualTo(42);
         assertThat(holder(env, "gate").storedByCallback()).isEqualTo(21);
+    }
+
+    @Test
+    void callsOnAnObjectsStubWaitBehindItsInputGate(PartyflareEnv env) throws Exception {
+        Holder.entered = new CountDownLatch(1);
+        Holder.release = new CountDownLatch(1);
+        Counter c = holder(env, "gate-order").counter();
+        DurableObjectStub stub = env.env().namespace("HOLDER").getByName("gate-order");
+        CompletableFuture<Object> blocking = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> blocking.complete(stub.call("block")));
+        assertThat(Holder.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Integer> incr = new CompletableFuture<>();
+        Thread caller = Thread.ofVirtual().start(() -> incr.complete(c.incr(1)));
+        // bounded wait on state: the call parks, queued behind the event that holds the gate
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(caller.getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(incr).isNotDone();
+
+        Holder.release.countDown();
+        assertThat(blocking.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(incr.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
     @Test
