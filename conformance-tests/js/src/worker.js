@@ -48,13 +48,13 @@ class FixtureCounter extends RpcTarget {
     throw new Error("counter boom");
   }
 }
-// {ok} or {error, remote}: what a by-reference call answered
+// {ok} or {error, remote, reset}: what a by-reference call answered
 const refAttempt = async (fn) => {
   try {
     const v = await fn();
     return { ok: v === undefined ? null : v };
   } catch (e) {
-    return { error: errText(e), remote: e.remote === true };
+    return { error: errText(e), remote: e.remote === true, reset: e.durableObjectReset === true };
   }
 };
 
@@ -441,6 +441,15 @@ export class RawObject extends DurableObject {
 
   refAbort() {
     this.ctx.abort("bye");
+  }
+
+  refGetAborter() {
+    const ctx = this.ctx;
+    return new (class extends RpcTarget {
+      go() {
+        ctx.abort("from target");
+      }
+    })();
   }
 
   async kvOps(ops) {
@@ -929,6 +938,9 @@ async function byReference(what, name, env) {
       out.before = await refAttempt(() => c.incr(1));
       out.abort = await refAttempt(() => o.refAbort());
       out.after = await refAttempt(() => c.incr(1));
+      const a = await env.RAW.getByName(`${name}-t`).refGetAborter();
+      out.resetByTarget = await refAttempt(() => a.go());
+      out.afterResetByTarget = await refAttempt(() => a.go());
       break;
     }
   }

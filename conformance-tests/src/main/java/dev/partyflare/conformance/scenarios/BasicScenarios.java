@@ -308,7 +308,7 @@ public final class BasicScenarios {
                 "unclonable", "a Durable Object stub, an id or a service binding cannot be passed as an argument"));
         out.add(byReference(
                 "owner-reset",
-                "a stub whose owning object was reset fails with \"The execution context which hosts this"
+                "a stub whose owning object was reset (by the owner, or by a call on the stub) fails with \"The execution context which hosts this"
                         + " callback is no longer running.\""));
 
         out.add(s(

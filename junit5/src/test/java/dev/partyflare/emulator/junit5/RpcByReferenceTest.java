@@ -64,7 +64,14 @@ class RpcByReferenceTest {
         }
     }
 
+    /** An RpcTarget whose call resets its owner. */
+    public interface Aborter extends RpcTarget {
+        void go();
+    }
+
     public interface HolderApi {
+        Aborter aborter();
+
         List<Integer> callTwice(Function<Integer, Integer> cb);
 
         String keep(IntUnaryOperator cb);
@@ -194,6 +201,11 @@ class RpcByReferenceTest {
         public String abort() {
             ctx.abort("bye");
             return "unreachable";
+        }
+
+        @Override
+        public Aborter aborter() {
+            return () -> ctx.abort("from target");
         }
 
         @Override
@@ -411,6 +423,14 @@ class RpcByReferenceTest {
                 .hasMessage("The execution context which hosts this callback is no longer running.");
         // the object itself comes back, with a new counter
         assertThat(h.counter().incr(1)).isEqualTo(1);
+
+        // a call on the stub that resets its owner: the caller sees the reset, later calls the owner gone
+        Aborter a = h.aborter();
+        DurableObjectException reset = catchThrowableOfType(DurableObjectException.class, a::go);
+        assertThat(reset.getMessage()).isEqualTo("from target");
+        assertThat(reset.remote()).isTrue();
+        assertThat(reset.durableObjectReset()).isTrue();
+        assertThatThrownBy(a::go).hasMessage("The execution context which hosts this callback is no longer running.");
     }
 
     @Test
