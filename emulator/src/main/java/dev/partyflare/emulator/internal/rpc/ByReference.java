@@ -4,11 +4,9 @@ import dev.partyflare.durable.RpcStub;
 import dev.partyflare.durable.RpcTarget;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which RPC values travel by reference: those declared as an interface extending {@link RpcTarget}
@@ -16,7 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * untyped call, where nothing is declared, an {@link RpcTarget}, a received stub or a lambda.
  */
 final class ByReference {
-    private static final ConcurrentHashMap<Class<?>, List<Class<?>>> API = new ConcurrentHashMap<>();
+    private static final ClassValue<List<Class<?>>> API = new ClassValue<>() {
+        @Override
+        protected List<Class<?>> computeValue(Class<?> type) {
+            Set<Class<?>> found = new LinkedHashSet<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Class<?> i : c.getInterfaces()) {
+                    if (remoteInterface(i) && i != RpcTarget.class && i != RpcStub.class) {
+                        found.add(i);
+                    }
+                }
+            }
+            return List.copyOf(found);
+        }
+    };
 
     private ByReference() {}
 
@@ -44,17 +55,7 @@ final class ByReference {
 
     /** The interfaces of {@code type} a stub of it offers: its RpcTarget and functional interfaces. */
     static List<Class<?>> api(Class<?> type) {
-        return API.computeIfAbsent(type, t -> {
-            Set<Class<?>> found = new LinkedHashSet<>();
-            for (Class<?> c = t; c != null; c = c.getSuperclass()) {
-                for (Class<?> i : c.getInterfaces()) {
-                    if (remoteInterface(i) && i != RpcTarget.class && i != RpcStub.class) {
-                        found.add(i);
-                    }
-                }
-            }
-            return List.copyOf(new ArrayList<>(found));
-        });
+        return API.get(type);
     }
 
     static Class<?> raw(Type t) {
@@ -68,9 +69,17 @@ final class ByReference {
     }
 
     private static boolean remoteInterface(Class<?> c) {
-        return c.isInterface()
-                && (RpcTarget.class.isAssignableFrom(c)
-                        || c.isAnnotationPresent(FunctionalInterface.class)
-                        || "java.util.function".equals(c.getPackageName()));
+        return REMOTE.get(c);
     }
+
+    /** Per class, once: an interface extending RpcTarget, or a functional interface. */
+    private static final ClassValue<Boolean> REMOTE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> c) {
+            return c.isInterface()
+                    && (RpcTarget.class.isAssignableFrom(c)
+                            || c.isAnnotationPresent(FunctionalInterface.class)
+                            || "java.util.function".equals(c.getPackageName()));
+        }
+    };
 }

@@ -56,7 +56,7 @@ final class Export {
             byte[] result;
             try {
                 result = EventContext.awaitIo(
-                        () -> owner.run(() -> RpcInvoker.invokeExported(target, api, method.getName(), encoded)));
+                        () -> owner.run(() -> RpcInvoker.invokeExported(target, method.getName(), encoded)));
             } catch (RpcOwner.GoneException e) {
                 throw new IllegalStateException(RpcOwner.GONE);
             } catch (DurableObjectException | ActorResetError e) {

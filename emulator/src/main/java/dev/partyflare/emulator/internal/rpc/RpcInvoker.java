@@ -21,7 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RpcInvoker {
     private static final Map<Class<?>, Map<String, List<Method>>> METHODS = new ConcurrentHashMap<>();
     /** The methods an exported target's class offers: those of its RpcTarget and functional interfaces. */
-    private static final Map<Class<?>, Map<String, List<Method>>> EXPORTED = new ConcurrentHashMap<>();
+    private static final ClassValue<Map<String, List<Method>>> EXPORTED = new ClassValue<>() {
+        @Override
+        protected Map<String, List<Method>> computeValue(Class<?> type) {
+            return exportedMethods(ByReference.api(type));
+        }
+    };
 
     /** Handlers the runtime calls itself; not callable over RPC (as {@code stub.fetch} is not). */
     private static final java.util.Set<String> HANDLERS =
@@ -44,16 +49,9 @@ public final class RpcInvoker {
                 args);
     }
 
-    /** Calls a method of {@code api} (the interfaces an export offers) on an exported target. */
-    static byte[] invokeExported(Object target, List<Class<?>> api, String name, byte[][] args) throws Exception {
-        return invoke(
-                target,
-                find(
-                        target.getClass(),
-                        EXPORTED.computeIfAbsent(target.getClass(), t -> exportedMethods(api)),
-                        name,
-                        args.length),
-                args);
+    /** Calls a method of the interfaces an exported target offers ({@link ByReference#api}). */
+    static byte[] invokeExported(Object target, String name, byte[][] args) throws Exception {
+        return invoke(target, find(target.getClass(), EXPORTED.get(target.getClass()), name, args.length), args);
     }
 
     private static byte[] invoke(Object target, Method m, byte[][] args) throws Exception {

@@ -1,6 +1,7 @@
 package dev.partyflare.emulator.internal.rpc;
 
 import dev.partyflare.durable.RpcStub;
+import java.lang.ref.Cleaner;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -15,6 +16,9 @@ import java.util.Set;
  * methods here, as the interface's own code.
  */
 final class StubHandle implements InvocationHandler {
+    /** Disposes a stub its holder dropped without closing, so its export does not outlive it. */
+    private static final Cleaner DROPPED = Cleaner.create();
+
     private final Export export;
     private final List<Class<?>> interfaces;
     private volatile boolean disposed;
@@ -46,7 +50,9 @@ final class StubHandle implements InvocationHandler {
                 break;
             }
         }
-        return Proxy.newProxyInstance(loader, types, h);
+        Object proxy = Proxy.newProxyInstance(loader, types, h);
+        DROPPED.register(proxy, h::dispose);
+        return proxy;
     }
 
     /** The handle behind {@code value} when it is a stub, else null. */
