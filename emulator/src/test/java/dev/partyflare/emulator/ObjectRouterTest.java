@@ -102,6 +102,16 @@ class ObjectRouterTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("RPC by reference does not cross cluster nodes");
         assertThat(routed).doesNotContain("rpc add"); // refused before anything left
+        // a function as a result is refused where it is made, on the owner
+        assertThatThrownBy(() -> stub.call(java.util.function.IntSupplier.class, "counterFunction"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RPC by reference does not cross cluster nodes");
+        // without a router, the same call gives a stub of the owner's function
+        java.util.function.IntSupplier counter = owner.namespace("PROBE")
+                .getByName("routed-by-reference")
+                .call(java.util.function.IntSupplier.class, "counterFunction");
+        assertThat(counter.getAsInt()).isEqualTo(1);
+        assertThat(counter.getAsInt()).isEqualTo(2);
     }
 
     @Test
