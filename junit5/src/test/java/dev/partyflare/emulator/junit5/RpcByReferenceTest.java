@@ -384,6 +384,40 @@ class RpcByReferenceTest {
     }
 
     @Test
+    void aWorkersCallbacksRunOneAtATimeButInterleaveWhereOneWaitsOnIo(PartyflareEnv env) throws Exception {
+        Holder.entered = new CountDownLatch(1);
+        Holder.release = new CountDownLatch(1);
+        var holders = env.env().namespace("HOLDER");
+        DurableObjectStub blocker = holders.getByName("interleave-blocker");
+        DurableObjectStub slowKeeper = holders.getByName("interleave-slow");
+        DurableObjectStub quickKeeper = holders.getByName("interleave-quick");
+        // both callbacks belong to this test's context (exported from this thread)
+        IntUnaryOperator slow = x -> {
+            blocker.call("block"); // a stub call: I/O, as an await in JS
+            return x;
+        };
+        IntUnaryOperator quick = x -> x + 1;
+        assertThat(slowKeeper.call("keepDup", slow)).isEqualTo("kept");
+        assertThat(quickKeeper.call("keepDup", quick)).isEqualTo("kept");
+        try {
+            CompletableFuture<Integer> slowDone = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> slowDone.complete(slowKeeper.call(Integer.class, "useKeptDup")));
+            assertThat(Holder.entered.await(10, TimeUnit.SECONDS)).isTrue(); // slow waits inside block()
+
+            // while slow waits, another call back into the same context runs
+            CompletableFuture<Integer> quickDone = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> quickDone.complete(quickKeeper.call(Integer.class, "useKeptDup")));
+            assertThat(quickDone.get(10, TimeUnit.SECONDS)).isEqualTo(7);
+            assertThat(slowDone).isNotDone();
+
+            Holder.release.countDown();
+            assertThat(slowDone.get(10, TimeUnit.SECONDS)).isEqualTo(6);
+        } finally {
+            Holder.release.countDown();
+        }
+    }
+
+    @Test
     void errorsCrossACallbackAsTheyCrossRpc(PartyflareEnv env) {
         Object answer = holder(env, "errors").callBoom(() -> {
             throw new IllegalArgumentException("cb bad");

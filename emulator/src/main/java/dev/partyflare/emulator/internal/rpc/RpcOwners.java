@@ -4,7 +4,10 @@ import dev.partyflare.emulator.internal.exec.EventContext;
 import java.util.Map;
 import java.util.WeakHashMap;
 
-/** Finds the {@link RpcOwner} of the code running now: its Durable Object, or its Worker event. */
+/**
+ * Finds the {@link RpcOwner} of the code running now: its Durable Object, the Worker owner whose
+ * call it is, or (one per Worker event, or per thread outside any event) a new Worker owner.
+ */
 final class RpcOwners {
     /** Worker events (or, outside any event, threads) and their owners; gone with them. */
     private static final Map<Object, WorkerRpcOwner> WORKERS = new WeakHashMap<>();
@@ -19,13 +22,6 @@ final class RpcOwners {
         Object key = ec != null ? ec : Thread.currentThread();
         synchronized (WORKERS) {
             return WORKERS.computeIfAbsent(key, k -> new WorkerRpcOwner());
-        }
-    }
-
-    /** The Worker context a call back runs in belongs to {@code owner}: what it exports, it owns. */
-    static void bind(EventContext ec, WorkerRpcOwner owner) {
-        synchronized (WORKERS) {
-            WORKERS.put(ec, owner);
         }
     }
 }

@@ -1,30 +1,44 @@
 package dev.partyflare.emulator.internal.rpc;
 
 import dev.partyflare.emulator.internal.exec.EventContext;
+import dev.partyflare.emulator.internal.exec.InputGate;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The owner of what a Worker event (a request, an entrypoint's RPC call, test code outside any
- * event) passed by reference: calls run in a Worker context of their own, one at a time in arrival
- * order. A call made from inside one of them (a nested call back) runs at once on the same thread.
+ * event) passed by reference. As a Worker's single-threaded context runs them in JS, calls run one
+ * at a time in arrival order, and another may run while one waits on I/O (a stub call, a timer):
+ * each call holds this owner's gate, which {@link EventContext#awaitIo} opens while it waits. What
+ * such a call passes on by reference belongs to this owner too.
  */
-final class WorkerRpcOwner implements RpcOwner {
-    private final ReentrantLock order = new ReentrantLock(true);
+final class WorkerRpcOwner implements RpcOwner, RpcOwner.Source, EventContext.GateOwner {
+    private final InputGate gate = new InputGate();
 
     @Override
     public <T> T run(Callable<T> call) throws Exception {
-        order.lock();
+        InputGate.Ticket ticket = gate.enqueue();
+        ticket.await();
+        EventContext previous = EventContext.enterObject(this, ticket);
         try {
-            EventContext previous = EventContext.enterWorker();
-            RpcOwners.bind(EventContext.current(), this);
-            try {
-                return call.call();
-            } finally {
-                EventContext.exit(previous);
-            }
+            return call.call();
         } finally {
-            order.unlock();
+            EventContext.exit(previous); // releases the gate
         }
+    }
+
+    @Override
+    public RpcOwner rpcOwner() {
+        return this;
+    }
+
+    @Override
+    public InputGate gate() {
+        return gate;
+    }
+
+    /** This gate is never broken: a Worker context is not reset. */
+    @Override
+    public RuntimeException resetWhileAway() {
+        return new GoneException();
     }
 }
