@@ -418,6 +418,18 @@ class RpcByReferenceTest {
     }
 
     @Test
+    void aStubCallsReplyWaitsForItsOwnersWriteAndAFailedWriteResetsTheOwner(PartyflareEnv env) {
+        Counter c = holder(env, "output-gate").counter();
+        assertThat(c.incr(1)).isEqualTo(1); // incr writes in the owner's storage
+        env.faults(env.stub("HOLDER", "output-gate")).failNextCommits(1);
+        DurableObjectException e = catchThrowableOfType(DurableObjectException.class, () -> c.incr(1));
+        assertThat(e).hasMessage("Internal error in Durable Object storage write caused object to be reset.");
+        assertThat(e.durableObjectReset()).isTrue(); // the reply that depended on the write never left
+        assertThatThrownBy(() -> c.incr(1))
+                .hasMessage("The execution context which hosts this callback is no longer running.");
+    }
+
+    @Test
     void errorsCrossACallbackAsTheyCrossRpc(PartyflareEnv env) {
         Object answer = holder(env, "errors").callBoom(() -> {
             throw new IllegalArgumentException("cb bad");
