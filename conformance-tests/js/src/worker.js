@@ -933,6 +933,14 @@ async function byReference(what, name, env) {
       out.service = await refAttempt(() => o.refTakeStub(env.TARGET));
       out.copy = await refAttempt(() => o.refTakeStub({ a: 1 }));
       break;
+    case "keep-dup":
+      // the object keeps a dup of this request's callback past the request
+      out.keep = await refAttempt(() => o.refKeepDup((x) => x + 2));
+      out.now = await refAttempt(() => o.refUseKeptDup());
+      break;
+    case "use-kept-dup":
+      out.later = await refAttempt(() => o.refUseKeptDup());
+      break;
     case "owner-reset": {
       const c = await o.refGetCounter();
       out.before = await refAttempt(() => c.incr(1));

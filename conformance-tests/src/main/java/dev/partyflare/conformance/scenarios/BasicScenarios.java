@@ -306,6 +306,15 @@ public final class BasicScenarios {
                 "third", "a stub passed on to a third object still reaches its owner; the caller's stub stays usable"));
         out.add(byReference(
                 "unclonable", "a Durable Object stub, an id or a service binding cannot be passed as an argument"));
+        out.add(s(
+                "services.rpc.by-reference.after-request",
+                "service bindings",
+                "a callback an object keeps (dup) past the request that passed it: the request's context is" + " gone",
+                p -> {
+                    String name = p.unique("ref-after-request");
+                    answer(p, "keep", p.get("/byref/keep-dup?n=" + name));
+                    answer(p, "later", p.get("/byref/use-kept-dup?n=" + name));
+                }));
         out.add(byReference(
                 "owner-reset",
                 "a stub whose owning object was reset (by the owner, or by a call on the stub) fails with \"The execution context which hosts this"

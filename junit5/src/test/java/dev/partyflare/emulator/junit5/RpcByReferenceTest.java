@@ -11,8 +11,11 @@ import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.ExecutionContext;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
 import dev.partyflare.durable.RpcStub;
 import dev.partyflare.durable.RpcTarget;
+import dev.partyflare.durable.Worker;
 import dev.partyflare.durable.WorkerEntrypoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * workerd serve}; the conformance scenarios {@code services.rpc.by-reference.*} compare them).
  */
 @PartyflareTest(
+        worker = RpcByReferenceTest.Front.class,
         durableObjects = {RpcByReferenceTest.Holder.class, RpcByReferenceTest.Relay.class},
         services = "TOOLS=tools",
         workers = @PartyflareTest.OtherWorker(name = "tools", type = RpcByReferenceTest.Tools.class))
@@ -265,6 +269,18 @@ class RpcByReferenceTest {
         }
     }
 
+    /** {@code /keep?n=}: passes a callback to a Holder, which keeps a dup of it past this request. */
+    public static final class Front implements Worker {
+        @Override
+        public Response fetch(Request request, Env env, ExecutionContext ctx) {
+            String name = request.queryParam("n").orElseThrow();
+            HolderApi h = env.namespace("HOLDER").getByName(name).rpc(HolderApi.class);
+            String kept = h.keepDup(x -> x + 2);
+            int now = env.namespace("HOLDER").getByName(name).call(Integer.class, "useKeptDup");
+            return Response.text(kept + " " + now);
+        }
+    }
+
     private static HolderApi holder(PartyflareEnv env, String name) {
         return env.env().namespace("HOLDER").getByName(name).rpc(HolderApi.class);
     }
@@ -427,6 +443,16 @@ class RpcByReferenceTest {
         assertThat(e.durableObjectReset()).isTrue(); // the reply that depended on the write never left
         assertThatThrownBy(() -> c.incr(1))
                 .hasMessage("The execution context which hosts this callback is no longer running.");
+    }
+
+    @Test
+    void aRequestsCallbacksEndWithTheRequest(PartyflareEnv env) {
+        assertThat(env.fetch("/keep?n=after-request").text()).isEqualTo("kept 8");
+        DurableObjectException e = catchThrowableOfType(
+                DurableObjectException.class,
+                () -> env.stub("HOLDER", "after-request").call("useKeptDup"));
+        assertThat(e).hasMessage("The execution context which hosts this callback is no longer running.");
+        assertThat(e.remote()).isTrue(); // it failed inside the object, which did not catch it
     }
 
     @Test

@@ -21,7 +21,15 @@ final class RpcOwners {
         }
         Object key = ec != null ? ec : Thread.currentThread();
         synchronized (WORKERS) {
-            return WORKERS.computeIfAbsent(key, k -> new WorkerRpcOwner());
+            WorkerRpcOwner owner = WORKERS.get(key);
+            if (owner == null) {
+                owner = new WorkerRpcOwner();
+                WORKERS.put(key, owner);
+                if (ec != null && !ec.outlivesEvent()) {
+                    ec.whenEnded(owner::end); // a request's exports end with it, as on workerd
+                }
+            }
+            return owner;
         }
     }
 }

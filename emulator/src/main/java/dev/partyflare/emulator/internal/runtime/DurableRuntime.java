@@ -564,7 +564,7 @@ public final class DurableRuntime implements AutoCloseable {
     private <T> T serviceEvent(ServiceTarget t, String where, ServiceCall<T> call) {
         Target target = target(t);
         dev.partyflare.emulator.internal.exec.Activity.Work work = activity.enter("Service call", () -> where);
-        EventContext previous = EventContext.enterWorker();
+        EventContext previous = EventContext.enterWorkerCall();
         try {
             return call.run(target, new ExecutionContextImpl(this, false, t.props(), t.service()));
         } catch (Exception | Error ex) {
