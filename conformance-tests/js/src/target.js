@@ -1,7 +1,19 @@
 // The second Worker of the conformance fixture ("svc-target"), reached from the main Worker
 // through the service bindings TARGET (its default export), ADMIN and ADMIN_PROPS (the named
 // entrypoint Admin, the latter with props) and NOFETCH. Its Java twin is fixtures/TargetWorker.java.
-import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+import { DurableObject, RpcTarget, WorkerEntrypoint } from "cloudflare:workers";
+
+// An RpcTarget this Worker hands out (makeCounter): it stays here, the caller gets a stub.
+class Counter extends RpcTarget {
+  constructor() {
+    super();
+    this.n = 0;
+  }
+  incr(by) {
+    this.n += by;
+    return this.n;
+  }
+}
 
 // A class of this Worker, bound here as ROOM and in the main Worker as TARGET_ROOM (script_name).
 export class TargetRoom extends DurableObject {
@@ -34,6 +46,12 @@ export default class extends WorkerEntrypoint {
     throw new Error("target rpc boom");
   }
   nothing() {}
+  async callTwice(cb) {
+    return [await cb(1), await cb(2)];
+  }
+  makeCounter() {
+    return new Counter();
+  }
   props() {
     return this.ctx.props;
   }

@@ -1,7 +1,7 @@
 // The JavaScript fixtures of the partyflare conformance suite. Each has a Java twin in
 // conformance-tests/src/main/java/dev/partyflare/conformance/fixtures with the same wire contract
 // (same paths, same answers): docs/conformance.md has the table. Keep the two in step.
-import { DurableObject } from "cloudflare:workers";
+import { DurableObject, RpcTarget } from "cloudflare:workers";
 import { Server, routePartykitRequest } from "partyserver";
 import { errInfo as probeErrInfo } from "./sqlprobe.js";
 
@@ -28,6 +28,35 @@ const attempt = async (fn) => {
   }
 };
 const mapEntries = (m) => [...m.entries()];
+
+// RPC by reference: an RpcTarget (its Java twin: fixtures/FixtureCounter.java)
+class FixtureCounter extends RpcTarget {
+  constructor(log) {
+    super();
+    this.n = 0;
+    this.log = log ?? [];
+  }
+  incr(by) {
+    this.log.push(`incr ${by}`);
+    this.n += by;
+    return this.n;
+  }
+  value() {
+    return this.n;
+  }
+  boom() {
+    throw new Error("counter boom");
+  }
+}
+// {ok} or {error, remote, reset}: what a by-reference call answered
+const refAttempt = async (fn) => {
+  try {
+    const v = await fn();
+    return { ok: v === undefined ? null : v };
+  } catch (e) {
+    return { error: errText(e), remote: e.remote === true, reset: e.durableObjectReset === true };
+  }
+};
 
 // ---------------------------------------------------------------- raw Durable Objects
 
@@ -358,6 +387,69 @@ export class RawObject extends DurableObject {
 
   boom() {
     throw new Error("rpc boom");
+  }
+
+  // -- RPC by reference (services.rpc.by-reference.*)
+  async refCallTwice(cb) {
+    return [await cb(1), await cb(2)];
+  }
+
+  async refCallbackThrows(cb) {
+    try {
+      await cb();
+      return "no error";
+    } catch (e) {
+      return { message: errText(e), remote: e.remote === true };
+    }
+  }
+
+  refKeep(cb) {
+    this.kept = cb; // disposed when this call returns
+    return "kept";
+  }
+
+  refUseKept() {
+    return this.kept(5);
+  }
+
+  refKeepDup(cb) {
+    this.keptDup = cb.dup();
+    return "kept";
+  }
+
+  refUseKeptDup() {
+    return this.keptDup(6);
+  }
+
+  refDisposeKeptDup() {
+    this.keptDup[Symbol.dispose]();
+    return "disposed";
+  }
+
+  refIncrOn(counter, by) {
+    return counter.incr(by);
+  }
+
+  refGetCounter() {
+    this.counter ??= new FixtureCounter();
+    return this.counter;
+  }
+
+  refTakeStub(value) {
+    return "got";
+  }
+
+  refAbort() {
+    this.ctx.abort("bye");
+  }
+
+  refGetAborter() {
+    const ctx = this.ctx;
+    return new (class extends RpcTarget {
+      go() {
+        ctx.abort("from target");
+      }
+    })();
   }
 
   async kvOps(ops) {
@@ -769,6 +861,100 @@ async function ids(url, env) {
   return new Response("Not found", { status: 404 });
 }
 
+// RPC by reference: RpcTargets and functions passed to an object (RAW) and to a WorkerEntrypoint
+// (TARGET); its Java twin is FixtureWorker.byReference.
+async function byReference(what, name, env) {
+  const o = env.RAW.getByName(name);
+  const out = {};
+  switch (what) {
+    case "callback": {
+      const log = [];
+      out.object = await refAttempt(() => o.refCallTwice((x) => (log.push(x), x + 100)));
+      out.entrypoint = await refAttempt(() => env.TARGET.callTwice((x) => (log.push(x), x * 2)));
+      out.log = log;
+      out.throws = await refAttempt(() =>
+        o.refCallbackThrows(() => {
+          throw new Error("cb bad");
+        }),
+      );
+      break;
+    }
+    case "target": {
+      const log = [];
+      const c = new FixtureCounter(log);
+      out.first = await refAttempt(() => o.refIncrOn(c, 3));
+      out.second = await refAttempt(() => o.refIncrOn(c, 4));
+      out.local = c.n;
+      out.log = log;
+      break;
+    }
+    case "disposal": {
+      out.keep = await refAttempt(() => o.refKeep((x) => x + 1));
+      out.useKept = await refAttempt(() => o.refUseKept());
+      out.keepDup = await refAttempt(() => o.refKeepDup((x) => x + 2));
+      out.useKeptDup = await refAttempt(() => o.refUseKeptDup());
+      out.disposeDup = await refAttempt(() => o.refDisposeKeptDup());
+      out.useKeptDupAfter = await refAttempt(() => o.refUseKeptDup());
+      break;
+    }
+    case "result": {
+      const c = await o.refGetCounter();
+      out.first = await refAttempt(() => c.incr(1));
+      out.second = await refAttempt(() => c.incr(1));
+      out.value = await refAttempt(() => c.value());
+      out.boom = await refAttempt(() => c.boom());
+      const d = c.dup();
+      c[Symbol.dispose]();
+      out.afterDispose = await refAttempt(() => c.incr(1));
+      out.dupAfterOriginalDisposed = await refAttempt(() => d.incr(1));
+      d[Symbol.dispose]();
+      out.dupAfterDispose = await refAttempt(() => d.incr(1));
+      const c2 = await o.refGetCounter();
+      c2.dup()[Symbol.dispose]();
+      out.originalAfterDupDisposed = await refAttempt(() => c2.incr(1));
+      const t = await env.TARGET.makeCounter();
+      out.entrypointFirst = await refAttempt(() => t.incr(2));
+      out.entrypointSecond = await refAttempt(() => t.incr(2));
+      break;
+    }
+    case "pipeline":
+      out.object = await refAttempt(() => o.refGetCounter().incr(10));
+      out.entrypoint = await refAttempt(() => env.TARGET.makeCounter().incr(5));
+      break;
+    case "third": {
+      const c = await o.refGetCounter();
+      out.third = await refAttempt(() => env.RAW.getByName(`${name}-third`).refIncrOn(c, 5));
+      out.owner = await refAttempt(() => c.value());
+      break;
+    }
+    case "unclonable":
+      out.stub = await refAttempt(() => o.refTakeStub(env.RAW.getByName(`${name}-x`)));
+      out.id = await refAttempt(() => o.refTakeStub(env.RAW.idFromName(`${name}-x`)));
+      out.service = await refAttempt(() => o.refTakeStub(env.TARGET));
+      out.copy = await refAttempt(() => o.refTakeStub({ a: 1 }));
+      break;
+    case "keep-dup":
+      // the object keeps a dup of this request's callback past the request
+      out.keep = await refAttempt(() => o.refKeepDup((x) => x + 2));
+      out.now = await refAttempt(() => o.refUseKeptDup());
+      break;
+    case "use-kept-dup":
+      out.later = await refAttempt(() => o.refUseKeptDup());
+      break;
+    case "owner-reset": {
+      const c = await o.refGetCounter();
+      out.before = await refAttempt(() => c.incr(1));
+      out.abort = await refAttempt(() => o.refAbort());
+      out.after = await refAttempt(() => c.incr(1));
+      const a = await env.RAW.getByName(`${name}-t`).refGetAborter();
+      out.resetByTarget = await refAttempt(() => a.go());
+      out.afterResetByTarget = await refAttempt(() => a.go());
+      break;
+    }
+  }
+  return out;
+}
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
@@ -860,6 +1046,8 @@ export default {
         return env.TARGET.fetch(`http://svc-target/${parts.slice(2).join("/")}`);
       case "worker-echo":
         return new Response(`${request.method} ${url.pathname}${url.search} ${await request.text()}`);
+      case "byref":
+        return json(await byReference(parts[2], url.searchParams.get("n"), env));
     }
     return new Response("Not found", { status: 404 });
   },

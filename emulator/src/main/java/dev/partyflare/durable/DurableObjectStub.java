@@ -5,8 +5,11 @@ import java.util.Optional;
 /**
  * A client of one Durable Object: {@link #fetch(Request)} and RPC. Arguments and results are copied
  * by serialization (JSON-compatible values: records, maps, lists, primitives, strings, byte
- * arrays), never shared by reference. An exception thrown inside arrives as a {@link
- * DurableObjectException} with the original type and message and {@code remote() == true}.
+ * arrays), never shared, except {@link RpcTarget}s and functions, which travel by reference as
+ * stubs that call back into their owner (see {@link RpcTarget}, {@link RpcStub}). A stub, an id or
+ * a service binding cannot be passed (workerd's {@code Could not serialize object of type
+ * "DurableObject"…}). An exception thrown inside arrives as a {@link DurableObjectException} with
+ * the original type and message and {@code remote() == true}.
  */
 public interface DurableObjectStub {
 

@@ -15,7 +15,8 @@ package dev.partyflare.durable;
  * <p>RPC ({@code env.AUTH.add(1, 2)}): when the target is a {@link WorkerEntrypoint} (the Worker's
  * default export, or the named entrypoint of {@code [[services]] entrypoint = "Admin"}), {@link
  * #call} and {@link #rpc} run its public method of that name and arity on a new instance, with the
- * arguments and the result copied as Durable Object RPC copies them (JSON-compatible values). Errors
+ * arguments and the result passed as Durable Object RPC passes them (copies of JSON-compatible
+ * values; {@link RpcTarget}s and functions by reference). Errors
  * arrive as for {@code fetch}; a method the target does not have gives {@code The RPC receiver does
  * not implement the method "name".} A Worker that is not a {@link WorkerEntrypoint} has no RPC
  * methods.

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>Its public methods other than the handlers ({@code fetch}, {@code scheduled}) are callable over
  * RPC through a service binding ({@link ServiceBinding#call}, {@link ServiceBinding#rpc}), with their
- * arguments and results copied as Durable Object RPC copies them. {@link #asWorker(Class)} makes it
+ * arguments and results passed as Durable Object RPC passes them. An {@link RpcTarget} it returns
+ * outlives the call: the caller's stub reaches it until disposed. {@link #asWorker(Class)} makes it
  * the main Worker or another Worker of the emulator; named entrypoints are added with {@code
  * EmulatorOptions.Builder.entrypoint(...)} / {@code NamedWorker.withEntrypoint(...)}.
  */

@@ -139,7 +139,10 @@ public final class JournalEntry {
         return socket;
     }
 
-    /** The arguments of an RPC call, each as the JSON it travelled as ({@code null} for null). */
+    /**
+     * The arguments of an RPC call, each as the JSON it travelled as ({@code null} for null; the JSON
+     * string {@code "<stub>"} for an RpcTarget or a function, which travelled by reference).
+     */
     public List<String> argumentsJson() {
         return argumentsJson;
     }

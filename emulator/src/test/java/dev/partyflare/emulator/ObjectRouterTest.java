@@ -1,6 +1,7 @@
 package dev.partyflare.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.partyflare.durable.DurableObjectException;
@@ -91,6 +92,26 @@ class ObjectRouterTest {
         assertThat(e.errorType()).isEqualTo("java.lang.IllegalStateException");
         assertThat(e.getMessage()).isEqualTo("rpc boom");
         assertThat(e.remote()).isTrue();
+    }
+
+    @Test
+    void aFunctionPassedByReferenceIsRefusedWithTheLimitNamed() {
+        DurableObjectStub stub = front.namespace("PROBE").getByName("routed-by-reference");
+        java.util.function.IntSupplier callback = () -> 1;
+        assertThatThrownBy(() -> stub.call("add", callback, 2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RPC by reference does not cross cluster nodes");
+        assertThat(routed).doesNotContain("rpc add"); // refused before anything left
+        // a function as a result is refused where it is made, on the owner
+        assertThatThrownBy(() -> stub.call(java.util.function.IntSupplier.class, "counterFunction"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RPC by reference does not cross cluster nodes");
+        // without a router, the same call gives a stub of the owner's function
+        java.util.function.IntSupplier counter = owner.namespace("PROBE")
+                .getByName("routed-by-reference")
+                .call(java.util.function.IntSupplier.class, "counterFunction");
+        assertThat(counter.getAsInt()).isEqualTo(1);
+        assertThat(counter.getAsInt()).isEqualTo(2);
     }
 
     @Test

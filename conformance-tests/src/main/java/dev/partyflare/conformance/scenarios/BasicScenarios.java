@@ -283,6 +283,43 @@ public final class BasicScenarios {
                     answer(p, "missingNamed", p.postJson("/svc-rpc/ADMIN/noSuchMethod", List.of()));
                     answer(p, "scheduled", p.postJson("/svc-rpc/TARGET/scheduled", List.of()));
                 }));
+        // RPC by reference: RpcTargets and functions travel as stubs that call back into their owner
+        out.add(byReference(
+                "callback",
+                "a function passed to an object and to a WorkerEntrypoint is called back in the caller, in"
+                        + " order; its error reaches the callee, remote"));
+        out.add(byReference(
+                "target",
+                "an RpcTarget passed as an argument is called in place (the caller's object changes), not"
+                        + " copied"));
+        out.add(byReference(
+                "disposal",
+                "a stub received as a parameter is disposed when the call returns (\"RPC stub used after being"
+                        + " disposed.\"), unless the callee dup()s it; disposing the dup ends it"));
+        out.add(byReference(
+                "result",
+                "an RpcTarget returned by an object or an entrypoint is a stub the caller owns: it keeps its"
+                        + " state across calls, a dup and its original are disposed independently"));
+        out.add(byReference(
+                "pipeline", "a call on the stub an RPC call returns, written in one expression (JS: pipelined)"));
+        out.add(byReference(
+                "third", "a stub passed on to a third object still reaches its owner; the caller's stub stays usable"));
+        out.add(byReference(
+                "unclonable", "a Durable Object stub, an id or a service binding cannot be passed as an argument"));
+        out.add(s(
+                "services.rpc.by-reference.after-request",
+                "service bindings",
+                "a callback an object keeps (dup) past the request that passed it: the request's context is" + " gone",
+                p -> {
+                    String name = p.unique("ref-after-request");
+                    answer(p, "keep", p.get("/byref/keep-dup?n=" + name));
+                    answer(p, "later", p.get("/byref/use-kept-dup?n=" + name));
+                }));
+        out.add(byReference(
+                "owner-reset",
+                "a stub whose owning object was reset (by the owner, or by a call on the stub) fails with \"The execution context which hosts this"
+                        + " callback is no longer running.\""));
+
         out.add(s(
                 "services.entrypoint.fetch",
                 "service bindings",
@@ -349,5 +386,14 @@ public final class BasicScenarios {
                 "RPC",
                 "calling a method the object does not have",
                 p -> answer(p, "missing", p.postJson("/rpc/RAW/" + p.unique("o") + "/noSuchMethod", List.of()))));
+    }
+
+    /** {@code services.rpc.by-reference.<what>}: one case of the fixtures' {@code /byref/<what>}. */
+    private static Scenario byReference(String what, String description) {
+        return s(
+                "services.rpc.by-reference." + what,
+                "service bindings",
+                description,
+                p -> answer(p, what, p.get("/byref/" + what + "?n=" + p.unique("ref-" + what))));
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  * <p>The path of an event goes down only: {@link InputGate} → the instance → {@link CommitPoint} →
  * {@link ObjectLifecycle#eventEnded()}; nothing here calls back into {@link Actor}.
  */
-final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
+final class EventRunner
+        implements EventContext.GateOwner, SocketHost.Provider, dev.partyflare.emulator.internal.rpc.RpcOwner.Source {
     static final String MEMORY_RESET = "Durable Object's isolate exceeded its memory limit and was reset.";
 
     /**
@@ -59,6 +60,8 @@ final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
     private final Timeline.Log log;
     private final OutputGate outputGate;
     private final ObjectSockets sockets;
+
+    private volatile ObjectRpcOwner rpcOwner;
 
     /** The event loop this object's socket events run on: the first I/O thread that delivered one. */
     private volatile Object home;
@@ -266,6 +269,21 @@ final class EventRunner implements EventContext.GateOwner, SocketHost.Provider {
             }
         }
         return h;
+    }
+
+    /** The owner of what this object's events pass by reference. */
+    @Override
+    public dev.partyflare.emulator.internal.rpc.RpcOwner rpcOwner() {
+        ObjectRpcOwner o = rpcOwner;
+        if (o == null) {
+            synchronized (this) {
+                if (rpcOwner == null) {
+                    rpcOwner = new ObjectRpcOwner(this, lifecycle);
+                }
+                o = rpcOwner;
+            }
+        }
+        return o;
     }
 
     // ---- EventContext.GateOwner: the hooks around an event's waits on I/O ----

@@ -100,7 +100,13 @@ public final class Journal {
     void rpc(ActorNamespace ns, DurableObjectId id, String method, byte[][] serialized) {
         List<String> args = new ArrayList<>(serialized.length);
         for (byte[] a : serialized) {
-            args.add(a == null ? null : new String(a, java.nio.charset.StandardCharsets.UTF_8));
+            // a stub (an RpcTarget or function passed by reference) has no JSON: it is noted as "<stub>"
+            args.add(
+                    a == null
+                            ? null
+                            : dev.partyflare.emulator.internal.rpc.RpcValues.isReference(a)
+                                    ? "\"<stub>\""
+                                    : new String(a, java.nio.charset.StandardCharsets.UTF_8));
         }
         add(ns, id, Kind.RPC, method, null, null, null, null, java.util.Collections.unmodifiableList(args), 0);
     }

@@ -8,7 +8,9 @@ import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.ObjectRouter;
 import dev.partyflare.emulator.internal.exec.ActorResetError;
 import dev.partyflare.emulator.internal.exec.EventContext;
-import dev.partyflare.emulator.internal.json.Json;
+import dev.partyflare.emulator.internal.rpc.RpcInvoker;
+import dev.partyflare.emulator.internal.rpc.RpcProxy;
+import dev.partyflare.emulator.internal.rpc.RpcValues;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Type;
@@ -149,28 +151,35 @@ final class StubImpl implements DurableObjectStub {
 
     @Override
     public <R> R call(Class<R> resultType, String method, Object... args) {
-        return resultType.cast(callTyped(resultType, method, args == null ? new Object[0] : args));
+        return resultType.cast(callTyped(resultType, null, method, args == null ? new Object[0] : args));
     }
 
-    Object callTyped(Type resultType, String method, Object[] args) {
-        byte[][] serialized = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            serialized[i] = args[i] == null ? null : Json.write(args[i]);
+    /** One RPC call; {@code parameterTypes} (null: untyped) decide what travels by reference. */
+    Object callTyped(Type resultType, Type[] parameterTypes, String method, Object[] args) {
+        RpcValues.Outgoing out = new RpcValues.Outgoing();
+        try {
+            byte[][] serialized = out.encodeAll(args, parameterTypes);
+            return RpcValues.decodeResult(rpc(method, serialized, out.byReference()), resultType);
+        } finally {
+            out.release(); // the callee's parameter stubs are disposed by now
         }
-        byte[] result = rpc(method, serialized);
-        if (result == null || resultType == void.class || resultType == Void.class) {
-            return null;
-        }
-        return Json.read(result, resultType);
     }
 
-    private byte[] rpc(String method, byte[][] serialized) {
+    private byte[] rpc(String method, byte[][] serialized, boolean byReference) {
         ObjectRouter router = router();
         if (router != null) {
+            if (byReference) {
+                throw new IllegalStateException(CLUSTER_LIMIT);
+            }
             return route(() -> router.rpc(call(() -> rpcHere(method, serialized)), method, serialized));
         }
         return rpcHere(method, serialized);
     }
+
+    /** Why an RpcTarget or a function cannot be passed through an {@link ObjectRouter} (a cluster). */
+    static final String CLUSTER_LIMIT = "An RpcTarget or a function cannot be passed by reference through"
+            + " partyflare's ObjectRouter (a cluster): RPC by reference does not cross cluster nodes"
+            + " (docs/cluster.md, \"RPC by reference\"); pass a copy instead";
 
     byte[] rpcHere(String method, byte[][] serialized) {
         Journal journal = namespace.services().journal();
@@ -210,6 +219,8 @@ final class StubImpl implements DurableObjectStub {
             }
             if (a == null) {
                 s.append("null");
+            } else if (RpcValues.isReference(a)) {
+                s.append("<stub>");
             } else if (a.length > 40) {
                 s.append(new String(a, 0, 40, java.nio.charset.StandardCharsets.UTF_8))
                         .append("…");

@@ -12,14 +12,20 @@ public final class EventContext {
     private static final ThreadLocal<EventContext> CURRENT = new ThreadLocal<>();
 
     private final GateOwner owner;
+    /** A Worker event whose context outlives it: an RPC call into an entrypoint (see {@link #enterWorkerCall}). */
+    private final boolean outlived;
+    /** What ends with this event ({@link #whenEnded}), or null. */
+    private java.util.List<Runnable> ending;
+
     private InputGate.Ticket ticket;
     private int exclusiveDepth;
     /** The event's frozen {@code Date.now()}, or {@link Long#MIN_VALUE} until first read. */
     private long frozenNow = Long.MIN_VALUE;
 
-    private EventContext(GateOwner owner, InputGate.Ticket ticket) {
+    private EventContext(GateOwner owner, InputGate.Ticket ticket, boolean outlived) {
         this.owner = owner;
         this.ticket = ticket;
+        this.outlived = outlived;
     }
 
     /** The object side of an event: its gate and what to do when the gate turns out broken. */
@@ -44,15 +50,39 @@ public final class EventContext {
     /** Enters an object event that holds {@code ticket} (already granted); returns the outer one. */
     public static EventContext enterObject(GateOwner owner, InputGate.Ticket ticket) {
         EventContext prev = CURRENT.get();
-        CURRENT.set(new EventContext(owner, ticket));
+        CURRENT.set(new EventContext(owner, ticket, false));
         return prev;
     }
 
-    /** Enters a Worker event (no gate); returns the outer one. */
+    /** Enters a Worker event (no gate), such as a request; returns the outer one. */
     public static EventContext enterWorker() {
         EventContext prev = CURRENT.get();
-        CURRENT.set(new EventContext(null, null));
+        CURRENT.set(new EventContext(null, null, false));
         return prev;
+    }
+
+    /**
+     * Enters a Worker event that answers an RPC call (an entrypoint's method); returns the outer one.
+     * Its context outlives it, as workerd keeps the callee's context while the caller holds stubs of
+     * what it returned by reference.
+     */
+    public static EventContext enterWorkerCall() {
+        EventContext prev = CURRENT.get();
+        CURRENT.set(new EventContext(null, null, true));
+        return prev;
+    }
+
+    /** True for {@link #enterWorkerCall}: what this event makes may be used after it ended. */
+    public boolean outlivesEvent() {
+        return outlived;
+    }
+
+    /** Runs {@code action} when this event ends (its {@link #exit}). */
+    public void whenEnded(Runnable action) {
+        if (ending == null) {
+            ending = new java.util.ArrayList<>(1);
+        }
+        ending.add(action);
     }
 
     /** Leaves the current event, releasing its gate if held, and restores {@code previous}. */
@@ -61,6 +91,10 @@ public final class EventContext {
         if (ec != null && ec.ticket != null) {
             ec.ticket.release();
             ec.ticket = null;
+        }
+        if (ec != null && ec.ending != null) {
+            ec.ending.forEach(Runnable::run);
+            ec.ending = null;
         }
         if (previous == null) {
             CURRENT.remove();

@@ -617,10 +617,10 @@ public final class DurableRuntime implements AutoCloseable {
                 w = f.target();
             }
             if (!(w instanceof WorkerEntrypoint.Exported exported)) {
-                throw new dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException(
+                throw new dev.partyflare.emulator.internal.rpc.RpcInvoker.NoSuchMethodException(
                         "The RPC receiver does not implement the method \"" + method + "\".");
             }
-            return dev.partyflare.emulator.internal.actor.RpcInvoker.invoke(
+            return dev.partyflare.emulator.internal.rpc.RpcInvoker.invoke(
                     exported.instantiate(ctx, target.env()), method, args);
         });
     }
@@ -637,14 +637,14 @@ public final class DurableRuntime implements AutoCloseable {
     private <T> T serviceEvent(ServiceTarget t, String where, ServiceCall<T> call) {
         Target target = target(t);
         dev.partyflare.emulator.internal.exec.Activity.Work work = activity.enter("Service call", () -> where);
-        EventContext previous = EventContext.enterWorker();
+        EventContext previous = EventContext.enterWorkerCall();
         try {
             return call.run(target, new ExecutionContextImpl(this, false, t.props(), t.service()));
         } catch (Exception | Error ex) {
             if (ex instanceof VirtualMachineError vme && !(ex instanceof StackOverflowError)) {
                 throw vme;
             }
-            if (ex instanceof dev.partyflare.emulator.internal.actor.RpcInvoker.NoSuchMethodException) {
+            if (ex instanceof dev.partyflare.emulator.internal.rpc.RpcInvoker.NoSuchMethodException) {
                 throw dev.partyflare.durable.DurableObjectException.remote(
                         "java.lang.NoSuchMethodException", ex.getMessage(), "");
             }

@@ -3,9 +3,9 @@ package dev.partyflare.emulator.internal.runtime;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.ServiceBinding;
-import dev.partyflare.emulator.internal.actor.RpcProxy;
 import dev.partyflare.emulator.internal.exec.EventContext;
-import dev.partyflare.emulator.internal.json.Json;
+import dev.partyflare.emulator.internal.rpc.RpcProxy;
+import dev.partyflare.emulator.internal.rpc.RpcValues;
 import java.lang.reflect.Type;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 /**
  * A service binding: the target Worker is looked up at each call, so a reload takes effect. Each
  * call is outbound I/O for the caller (an object's input gate opens while it waits); RPC arguments
- * and results are copied as JSON, as a Durable Object stub copies them.
+ * and results cross as a Durable Object stub's do ({@link RpcValues}).
  */
 final class ServiceBindingImpl implements ServiceBinding {
     private final DurableRuntime runtime;
@@ -44,19 +44,17 @@ final class ServiceBindingImpl implements ServiceBinding {
 
     @Override
     public <R> R call(Class<R> resultType, String method, Object... args) {
-        return resultType.cast(callTyped(resultType, method, args == null ? new Object[0] : args));
+        return resultType.cast(callTyped(resultType, null, method, args == null ? new Object[0] : args));
     }
 
-    private Object callTyped(Type resultType, String method, Object[] args) {
-        byte[][] serialized = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            serialized[i] = args[i] == null ? null : Json.write(args[i]);
+    private Object callTyped(Type resultType, Type[] parameterTypes, String method, Object[] args) {
+        RpcValues.Outgoing out = new RpcValues.Outgoing();
+        try {
+            byte[][] serialized = out.encodeAll(args, parameterTypes);
+            return RpcValues.decodeResult(awaitIo(() -> runtime.serviceRpc(target, method, serialized)), resultType);
+        } finally {
+            out.release(); // the callee's parameter stubs are disposed by now
         }
-        byte[] result = awaitIo(() -> runtime.serviceRpc(target, method, serialized));
-        if (result == null || resultType == void.class || resultType == Void.class) {
-            return null;
-        }
-        return Json.read(result, resultType);
     }
 
     @Override

@@ -1,5 +1,7 @@
-package dev.partyflare.emulator.internal.actor;
+package dev.partyflare.emulator.internal.rpc;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.util.function.Supplier;
@@ -11,10 +13,10 @@ import java.util.function.Supplier;
 public final class RpcProxy {
     private RpcProxy() {}
 
-    /** One call: the method's generic result type, its name and its arguments (never null). */
+    /** One call: the method's generic result and parameter types, its name and its arguments (never null). */
     @FunctionalInterface
     public interface Call {
-        Object invoke(Type resultType, String method, Object[] args);
+        Object invoke(Type resultType, Type[] parameterTypes, String method, Object[] args);
     }
 
     /**
@@ -26,7 +28,23 @@ public final class RpcProxy {
             throw new IllegalArgumentException(
                     "rpc() takes an interface that the " + target + " implements; " + api.getName() + " is not one");
         }
-        return api.cast(Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, (proxy, m, args) -> {
+        return api.cast(Proxy.newProxyInstance(
+                api.getClassLoader(), new Class<?>[] {api}, new Handler(target, description, call)));
+    }
+
+    /** "object" or "entrypoint" for a typed stub made here, "" for any other value. */
+    static String targetOf(Object value) {
+        if (value != null
+                && Proxy.isProxyClass(value.getClass())
+                && Proxy.getInvocationHandler(value) instanceof Handler h) {
+            return h.target;
+        }
+        return "";
+    }
+
+    private record Handler(String target, Supplier<String> description, Call call) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method m, Object[] args) {
             Object[] a = args == null ? new Object[0] : args;
             if (m.getDeclaringClass() == Object.class) {
                 return switch (m.getName()) {
@@ -36,7 +54,7 @@ public final class RpcProxy {
                     default -> throw new UnsupportedOperationException(m.getName());
                 };
             }
-            return call.invoke(m.getGenericReturnType(), m.getName(), a);
-        }));
+            return call.invoke(m.getGenericReturnType(), m.getGenericParameterTypes(), m.getName(), a);
+        }
     }
 }
