@@ -68,12 +68,14 @@ await build({
 const ADMIN_PROPS = { user: "ann", level: 3 };
 const twoWorkers = fixture === "conformance";
 if (twoWorkers) copyFileSync(join(here, "src/target.js"), join(state, "target.js"));
+// and a third, "svc-plain" (a plain object export, whose functions take one argument), bound as PLAIN
+if (twoWorkers) copyFileSync(join(here, "src/plain.js"), join(state, "plain.js"));
 
 const capnp = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .worker),
-${twoWorkers ? '    (name = "svc-target", worker = .target),\n' : ""}    (name = "do-disk", disk = (path = ${JSON.stringify(join(state, "do"))}, writable = true)),
+${twoWorkers ? '    (name = "svc-target", worker = .target),\n    (name = "svc-plain", worker = .plain),\n' : ""}    (name = "do-disk", disk = (path = ${JSON.stringify(join(state, "do"))}, writable = true)),
   ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
@@ -90,7 +92,8 @@ ${twoWorkers ? `    (name = "TARGET", service = "svc-target"),
     (name = "ADMIN", service = (name = "svc-target", entrypoint = "Admin")),
     (name = "ADMIN_PROPS", service = (name = "svc-target", entrypoint = "Admin", props = (json = ${JSON.stringify(JSON.stringify(ADMIN_PROPS))}))),
     (name = "NOFETCH", service = (name = "svc-target", entrypoint = "NoFetch")),
-    (name = "TARGET_ROOM", durableObjectNamespace = (className = "TargetRoom", serviceName = "svc-target")),` : ""}
+    (name = "TARGET_ROOM", durableObjectNamespace = (className = "TargetRoom", serviceName = "svc-target")),
+    (name = "PLAIN", service = "svc-plain"),` : ""}
   ],
 );
 ${twoWorkers ? `const target :Workerd.Worker = (
@@ -99,6 +102,11 @@ ${twoWorkers ? `const target :Workerd.Worker = (
   durableObjectNamespaces = [ (className = "TargetRoom", uniqueKey = "svc-target-TargetRoom", enableSql = true) ],
   durableObjectStorage = (localDisk = "do-disk"),
   bindings = [ (name = "GREETING", text = "hello"), (name = "ROOM", durableObjectNamespace = "TargetRoom") ],
+);
+const plain :Workerd.Worker = (
+  modules = [ (name = "plain.js", esModule = embed "plain.js") ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  bindings = [ (name = "GREETING", text = "plain hello") ],
 );` : ""}
 `;
 const configFile = join(state, "config.capnp");

@@ -283,6 +283,20 @@ public final class BasicScenarios {
                     answer(p, "missingNamed", p.postJson("/svc-rpc/ADMIN/noSuchMethod", List.of()));
                     answer(p, "scheduled", p.postJson("/svc-rpc/TARGET/scheduled", List.of()));
                 }));
+        out.add(s(
+                "services.rpc.plain-worker",
+                "service bindings",
+                "RPC to a plain Worker (an object export, not a WorkerEntrypoint): its functions take exactly one"
+                        + " argument, then env and ctx; another count is refused",
+                p -> {
+                    answer(p, "one", p.postJson("/svc-rpc/PLAIN/echo", List.of("x")));
+                    answer(p, "object", p.postJson("/svc-rpc/PLAIN/echo", List.of(Map.of("k", 1))));
+                    answer(p, "two", p.postJson("/svc-rpc/PLAIN/echo", List.of("x", "y")));
+                    answer(p, "zero", p.postJson("/svc-rpc/PLAIN/echo", List.of()));
+                    answer(p, "throws", p.postJson("/svc-rpc/PLAIN/fail", List.of("x")));
+                    answer(p, "missing", p.postJson("/svc-rpc/PLAIN/nope", List.of(1)));
+                    answer(p, "fetch", p.get("/svc-to/PLAIN/x"));
+                }));
         // RPC by reference: RpcTargets and functions travel as stubs that call back into their owner
         out.add(byReference(
                 "callback",

@@ -49,6 +49,92 @@ public final class RpcInvoker {
                 args);
     }
 
+    /**
+     * Calls a method of a plain Worker (one that is not a {@link dev.partyflare.durable.WorkerEntrypoint})
+     * as workerd calls a top-level handler function of {@code export default {...}}: with exactly one
+     * argument, then {@code env} and {@code ctx}. In Java that is a public method whose first parameter
+     * is the argument, optionally followed by {@link dev.partyflare.durable.Env} and {@link
+     * dev.partyflare.durable.ExecutionContext}; {@code fetch} and {@code scheduled} are handlers, not
+     * RPC methods.
+     */
+    public static byte[] invokeHandler(
+            Object worker,
+            String name,
+            byte[][] args,
+            dev.partyflare.durable.Env env,
+            dev.partyflare.durable.ExecutionContext ctx)
+            throws Exception {
+        Method m = HANDLER_FUNCTIONS.get(worker.getClass()).get(name);
+        if (m == null) {
+            throw new NoSuchMethodException("The RPC receiver does not implement the method \"" + name + "\".");
+        }
+        if (args.length != 1) {
+            throw new WrongArgumentCountException("Attempted to call RPC function \"" + name
+                    + "\" with the wrong number of arguments. When calling a top-level handler function that is not"
+                    + " declared as part of a class, you must always send exactly one argument. In order to support"
+                    + " variable numbers of arguments, the server must use class-based syntax (extending"
+                    + " WorkerEntrypoint) instead.");
+        }
+        List<RpcStub> received = new ArrayList<>();
+        try {
+            Object[] values = new Object[m.getParameterCount()];
+            values[0] = RpcValues.decodeArgument(args[0], m.getGenericParameterTypes()[0], received);
+            if (values.length > 1) {
+                values[1] = env;
+            }
+            if (values.length > 2) {
+                values[2] = ctx;
+            }
+            Object result = call(m, worker, values);
+            return m.getReturnType() == void.class || result == null
+                    ? null
+                    : RpcValues.encodeResult(result, m.getGenericReturnType());
+        } finally {
+            StubHandle.disposeAll(received);
+        }
+    }
+
+    /** A plain Worker's handler functions: public {@code name(arg[, Env[, ExecutionContext]])}. */
+    private static final ClassValue<Map<String, Method>> HANDLER_FUNCTIONS = new ClassValue<>() {
+        @Override
+        protected Map<String, Method> computeValue(Class<?> type) {
+            Map<String, Method> byName = new java.util.HashMap<>();
+            for (Method m : type.getMethods()) {
+                Class<?>[] p = m.getParameterTypes();
+                boolean shape = p.length >= 1
+                        && p.length <= 3
+                        && (p.length < 2 || p[1] == dev.partyflare.durable.Env.class)
+                        && (p.length < 3 || p[2] == dev.partyflare.durable.ExecutionContext.class);
+                if (shape
+                        && m.getDeclaringClass() != Object.class
+                        && !Modifier.isStatic(m.getModifiers())
+                        && !m.isSynthetic()
+                        && !m.isBridge()
+                        && !ENTRYPOINT_HANDLERS.contains(m.getName())) {
+                    m.setAccessible(true);
+                    // one per name: the longest form wins (it sees env and ctx)
+                    byName.merge(m.getName(), m, (a, b) -> a.getParameterCount() >= b.getParameterCount() ? a : b);
+                }
+            }
+            return java.util.Collections.unmodifiableMap(byName);
+        }
+    };
+
+    private static Object call(Method m, Object target, Object[] values) throws Exception {
+        try {
+            return m.invoke(target, values);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     /** Calls a method of the interfaces an exported target offers ({@link ByReference#api}). */
     static byte[] invokeExported(Object target, String name, byte[][] args) throws Exception {
         return invoke(target, find(target.getClass(), EXPORTED.get(target.getClass()), name, args.length), args);
@@ -62,19 +148,7 @@ public final class RpcInvoker {
             for (int i = 0; i < args.length; i++) {
                 values[i] = RpcValues.decodeArgument(args[i], types[i], received);
             }
-            Object result;
-            try {
-                result = m.invoke(target, values);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof Exception ex) {
-                    throw ex;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw e;
-            }
+            Object result = call(m, target, values);
             return m.getReturnType() == void.class || result == null
                     ? null
                     : RpcValues.encodeResult(result, m.getGenericReturnType());
@@ -157,6 +231,16 @@ public final class RpcInvoker {
             byName.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
         }
         return byName;
+    }
+
+    /**
+     * A call with other than one argument to a plain Worker's handler function (workerd: a {@code
+     * TypeError}).
+     */
+    public static final class WrongArgumentCountException extends RuntimeException {
+        public WrongArgumentCountException(String message) {
+            super(message);
+        }
     }
 
     /** NoSuchMethodException unchecked, so it can cross the event body. */

@@ -608,7 +608,8 @@ public final class DurableRuntime implements AutoCloseable {
     /**
      * Runs RPC method {@code method} of the entrypoint {@code t} on a new instance, for a service
      * binding; arguments and result are serialized copies. A target that is not a {@link
-     * WorkerEntrypoint} has no RPC methods.
+     * WorkerEntrypoint} offers its handler functions, with one argument ({@link
+     * dev.partyflare.emulator.internal.rpc.RpcInvoker#invokeHandler}).
      */
     byte[] serviceRpc(ServiceTarget t, String method, byte[][] args) {
         return serviceEvent(t, "Service RPC " + describe(t) + " " + method + "()", (target, ctx) -> {
@@ -617,8 +618,8 @@ public final class DurableRuntime implements AutoCloseable {
                 w = f.target();
             }
             if (!(w instanceof WorkerEntrypoint.Exported exported)) {
-                throw new dev.partyflare.emulator.internal.rpc.RpcInvoker.NoSuchMethodException(
-                        "The RPC receiver does not implement the method \"" + method + "\".");
+                return dev.partyflare.emulator.internal.rpc.RpcInvoker.invokeHandler(
+                        w, method, args, target.env(), ctx);
             }
             return dev.partyflare.emulator.internal.rpc.RpcInvoker.invoke(
                     exported.instantiate(ctx, target.env()), method, args);
@@ -647,6 +648,10 @@ public final class DurableRuntime implements AutoCloseable {
             if (ex instanceof dev.partyflare.emulator.internal.rpc.RpcInvoker.NoSuchMethodException) {
                 throw dev.partyflare.durable.DurableObjectException.remote(
                         "java.lang.NoSuchMethodException", ex.getMessage(), "");
+            }
+            if (ex instanceof dev.partyflare.emulator.internal.rpc.RpcInvoker.WrongArgumentCountException) {
+                throw dev.partyflare.durable.DurableObjectException.remote(
+                        "java.lang.IllegalArgumentException", ex.getMessage(), "");
             }
             reportError(where, ex);
             if (ex instanceof dev.partyflare.durable.DurableObjectException de) {
