@@ -656,7 +656,8 @@ final class DevCommand implements Callable<Integer> {
                 String from = i + 1 < projects.size()
                         ? "  " + term.dim(projects.get(i + 1).config().toString())
                         : "";
-                out.println("  - " + w.name() + from);
+                String crons = w.cronTriggers().isEmpty() ? "" : "  crons: " + String.join(", ", w.cronTriggers());
+                out.println("  - " + w.name() + crons + from);
             }
         }
         if (!options.vars().isEmpty()) {

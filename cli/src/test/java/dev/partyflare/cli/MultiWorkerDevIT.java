@@ -117,6 +117,9 @@ class MultiWorkerDevIT {
             [vars]
             WHO = "the back Worker"
 
+            [triggers]
+            crons = ["*/5 * * * *"]
+
             [[durable_objects.bindings]]
             name = "ROOMS"
             class_name = "back.Room"
@@ -137,7 +140,7 @@ class MultiWorkerDevIT {
                         "--persist-to",
                         state.toString())
                 .ready()) {
-            assertThat(dev.output()).contains("Other Workers").contains("  - back");
+            assertThat(dev.output()).contains("Other Workers").contains("  - back  crons: */5 * * * *");
             assertThat(DevServerIT.get(dev.port, "/hello").body()).isEqualTo("back v1 says the back Worker");
             assertThat(DevServerIT.get(dev.port, "/add").body()).isEqualTo("sum 5");
             assertThat(DevServerIT.get(dev.port, "/room").body()).isEqualTo("room 1 of the back Worker");

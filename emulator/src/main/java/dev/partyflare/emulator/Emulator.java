@@ -182,8 +182,18 @@ public final class Emulator implements AutoCloseable {
 
     /** The Worker's cron triggers and when each fires next on the runtime clock. */
     public List<CronTrigger> cronTriggers() {
+        return triggers(runtime.cronTriggers());
+    }
+
+    /** The cron triggers of the other Worker {@code worker} ({@code NamedWorker.withCronTriggers}). */
+    public List<CronTrigger> cronTriggers(String worker) {
+        return triggers(runtime.cronTriggersOf(worker));
+    }
+
+    private static List<CronTrigger> triggers(
+            List<dev.partyflare.emulator.internal.runtime.CronScheduler.Entry> entries) {
         List<CronTrigger> out = new ArrayList<>();
-        for (var e : runtime.cronTriggers()) {
+        for (var e : entries) {
             out.add(new CronTrigger(
                     e.cron(), e.next() < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(e.next()))));
         }
@@ -888,7 +898,10 @@ public final class Emulator implements AutoCloseable {
                     serviceMap(w.services()),
                     w.entrypoints(),
                     w.durableObjects().stream().map(Emulator::runtimeBinding).toList(),
-                    w.migrations()));
+                    w.migrations(),
+                    w.cronTriggers().stream()
+                            .map(dev.partyflare.emulator.internal.cron.CronExpression::parse)
+                            .toList()));
         }
         List<DurableRuntime.Binding> foreign = new ArrayList<>();
         for (EmulatorOptions.DurableObjectBinding b : o.durableObjects()) {

@@ -211,11 +211,16 @@ public final class EmulatorOptions {
             List<ServiceBindingSpec> services,
             Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
             List<DurableObjectBinding> durableObjects,
-            Migrations migrations) {
+            Migrations migrations,
+            List<String> cronTriggers) {
         public NamedWorker {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(worker, "worker");
             migrations = migrations == null ? Migrations.none() : migrations;
+            cronTriggers = cronTriggers == null ? List.of() : List.copyOf(cronTriggers);
+            for (String c : cronTriggers) {
+                dev.partyflare.emulator.internal.cron.CronExpression.parse(c); // checks it now
+            }
             vars = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vars));
             services = List.copyOf(services);
             entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entrypoints));
@@ -229,16 +234,24 @@ public final class EmulatorOptions {
                 List<ServiceBindingSpec> services,
                 Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
                 List<DurableObjectBinding> durableObjects) {
-            this(name, worker, vars, services, entrypoints, durableObjects, Migrations.none());
+            this(name, worker, vars, services, entrypoints, durableObjects, Migrations.none(), List.of());
         }
 
         public NamedWorker(String name, Worker worker, Map<String, Object> vars, List<ServiceBindingSpec> services) {
-            this(name, worker, vars, services, Map.of(), List.of(), Migrations.none());
+            this(name, worker, vars, services, Map.of(), List.of(), Migrations.none(), List.of());
         }
 
         /** This Worker with its class history set (which stored objects its classes own). */
         public NamedWorker withMigrations(Migrations m) {
-            return new NamedWorker(name, worker, vars, services, entrypoints, durableObjects, m);
+            return new NamedWorker(name, worker, vars, services, entrypoints, durableObjects, m, cronTriggers);
+        }
+
+        /**
+         * This Worker with its cron triggers ({@code [triggers] crons}): its {@code scheduled} handler
+         * fires on the runtime clock, as the main Worker's does.
+         */
+        public NamedWorker withCronTriggers(List<String> crons) {
+            return new NamedWorker(name, worker, vars, services, entrypoints, durableObjects, migrations, crons);
         }
 
         /** A Worker with no bindings. */
@@ -255,7 +268,7 @@ public final class EmulatorOptions {
         public NamedWorker withVar(String varName, Object value) {
             Map<String, Object> v = new LinkedHashMap<>(vars);
             v.put(varName, value);
-            return new NamedWorker(name, worker, v, services, entrypoints, durableObjects, migrations);
+            return new NamedWorker(name, worker, v, services, entrypoints, durableObjects, migrations, cronTriggers);
         }
 
         /** This Worker with a service binding {@code binding} to Worker {@code service} added. */
@@ -267,7 +280,7 @@ public final class EmulatorOptions {
         public NamedWorker withService(ServiceBindingSpec spec) {
             List<ServiceBindingSpec> s = new ArrayList<>(services);
             s.add(Objects.requireNonNull(spec, "spec"));
-            return new NamedWorker(name, worker, vars, s, entrypoints, durableObjects, migrations);
+            return new NamedWorker(name, worker, vars, s, entrypoints, durableObjects, migrations, cronTriggers);
         }
 
         /** This Worker with the named entrypoint {@code type} added under its simple class name. */
@@ -280,14 +293,14 @@ public final class EmulatorOptions {
             WorkerEntrypoint.asWorker(type); // checks the class now
             Map<String, Class<? extends WorkerEntrypoint>> e = new LinkedHashMap<>(entrypoints);
             e.put(Objects.requireNonNull(entrypointName, "entrypointName"), type);
-            return new NamedWorker(name, worker, vars, services, e, durableObjects, migrations);
+            return new NamedWorker(name, worker, vars, services, e, durableObjects, migrations, cronTriggers);
         }
 
         /** This Worker with the Durable Object binding {@code b} (a class of this Worker) added. */
         public NamedWorker withDurableObject(DurableObjectBinding b) {
             List<DurableObjectBinding> d = new ArrayList<>(durableObjects);
             d.add(Objects.requireNonNull(b, "binding"));
-            return new NamedWorker(name, worker, vars, services, entrypoints, d, migrations);
+            return new NamedWorker(name, worker, vars, services, entrypoints, d, migrations, cronTriggers);
         }
 
         /** This Worker with {@code type} bound under {@code binding} (SQLite-backed). */
@@ -339,7 +352,9 @@ public final class EmulatorOptions {
                     w.vars(),
                     w.services(),
                     w.entrypoints(),
-                    resolveScriptNames(w.name(), w.durableObjects(), b.workerName, b.workers, b.durableObjects)));
+                    resolveScriptNames(w.name(), w.durableObjects(), b.workerName, b.workers, b.durableObjects),
+                    w.migrations(),
+                    w.cronTriggers()));
         }
         this.workers = List.copyOf(resolved);
         this.entrypoints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.entrypoints));
@@ -1180,9 +1195,9 @@ public final class EmulatorOptions {
 
         /**
          * This builder's Worker as one of several in another emulator ({@code wrangler dev -c main -c
-         * this}): its name, Worker, vars, service bindings, named entrypoints, Durable Object bindings
-         * and class history. The settings of the emulator itself (port, clock, storage, limits,
-         * compatibility, cron triggers) are the main Worker's and are not carried.
+         * this}): its name, Worker, vars, service bindings, named entrypoints, Durable Object bindings,
+         * class history and cron triggers. The settings of the emulator itself (port, clock, storage,
+         * limits, compatibility) are the main Worker's and are not carried.
          *
          * @throws IllegalStateException when it has no name or no Worker
          */
@@ -1195,7 +1210,8 @@ public final class EmulatorOptions {
             if (worker == null) {
                 throw new IllegalStateException("Worker \"" + workerName + "\" has no Worker class (\"main\")");
             }
-            return new NamedWorker(workerName, worker, vars, services, entrypoints, durableObjects, migrations);
+            return new NamedWorker(
+                    workerName, worker, vars, services, entrypoints, durableObjects, migrations, cronTriggers);
         }
     }
 }

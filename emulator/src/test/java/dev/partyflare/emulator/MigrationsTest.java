@@ -256,6 +256,32 @@ class MigrationsTest {
     }
 
     @Test
+    void anotherWorkersMigrationsApplyToItsClasses() throws Exception {
+        Path state = dir.resolve("other-state");
+        try (Emulator emu = Emulator.start(EmulatorOptions.builder()
+                .http(false)
+                .persistTo(state)
+                .worker(EmulatorOptions.NamedWorker.of("rooms", (req, env, ctx) -> Response.text("rooms"))
+                        .withDurableObject("C", Counter.class))
+                .durableObject("C", "Counter", "rooms")
+                .build())) {
+            assertThat(emu.namespace("C").getByName("a").fetch("http://x/").text())
+                    .isEqualTo("Counter 1");
+        }
+        try (Emulator emu = Emulator.start(EmulatorOptions.builder()
+                .http(false)
+                .persistTo(state)
+                .worker(EmulatorOptions.NamedWorker.of("rooms", (req, env, ctx) -> Response.text("rooms"))
+                        .withDurableObject("C", Tally.class)
+                        .withMigrations(Migrations.none().created("Counter").renamed("Counter", "Tally")))
+                .durableObject("C", "Tally", "rooms")
+                .build())) {
+            assertThat(emu.namespace("C").getByName("a").fetch("http://x/").text())
+                    .isEqualTo("Tally 2");
+        }
+    }
+
+    @Test
     void migrationsInCodeDriveTheSameLineage() throws Exception {
         Path state = dir.resolve("code-state");
         try (Emulator emu = Emulator.start(EmulatorOptions.builder()

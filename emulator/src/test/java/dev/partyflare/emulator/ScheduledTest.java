@@ -206,6 +206,36 @@ class ScheduledTest {
     }
 
     @Test
+    void anotherWorkersTriggersFireItsOwnScheduledHandler() {
+        CronWorker main = new CronWorker();
+        CronWorker other = new CronWorker();
+        EmulatorOptions.NamedWorker reports =
+                EmulatorOptions.NamedWorker.of("reports", other).withCronTriggers(List.of("*/5 * * * *"));
+        try (Emulator emu = start(
+                main,
+                EmulatorOptions.builder().cronTriggers(List.of("0 * * * *")).worker(reports))) {
+            assertThat(emu.cronTriggers("reports"))
+                    .containsExactly(new CronTrigger("*/5 * * * *", Optional.of(Instant.ofEpochMilli(T0 + 300_000))));
+            emu.time().advance(Duration.ofMinutes(10));
+            assertThat(other.runs)
+                    .containsExactly(
+                            "*/5 * * * *@" + (T0 + 300_000) + " now=" + (T0 + 300_000),
+                            "*/5 * * * *@" + (T0 + 600_000) + " now=" + (T0 + 600_000));
+            assertThat(main.runs).isEmpty();
+            // a reload without them stops them; the main Worker's keep firing
+            emu.reload(EmulatorOptions.builder()
+                    .workerName("cron")
+                    .worker(main)
+                    .cronTriggers(List.of("0 * * * *"))
+                    .worker(EmulatorOptions.NamedWorker.of("reports", other))
+                    .build());
+            emu.time().advance(Duration.ofMinutes(50));
+            assertThat(other.runs).hasSize(2);
+            assertThat(main.runs).containsExactly("0 * * * *@" + (T0 + 3_600_000) + " now=" + (T0 + 3_600_000));
+        }
+    }
+
+    @Test
     void triggersComeFromTheConfigAndChangeOnReload() {
         CronWorker w = new CronWorker();
         try (Emulator emu = start(w, EmulatorOptions.builder().cronTriggers(List.of("0 * * * *")))) {

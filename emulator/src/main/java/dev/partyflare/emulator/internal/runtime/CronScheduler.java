@@ -15,8 +15,10 @@ import java.util.OptionalLong;
  */
 public final class CronScheduler {
     private final RuntimeClock clock;
-    private final DurableRuntime runtime;
     private final Activity activity;
+    /** Runs one trigger's {@code scheduled} for its due minute. */
+    private final Runner runner;
+
     private List<Trigger> triggers = List.of();
     private boolean stopped;
 
@@ -51,7 +53,7 @@ public final class CronScheduler {
             Thread.ofVirtual().name("partyflare-cron").start(() -> {
                 work.attach();
                 try {
-                    runtime.scheduled(expression.text(), due);
+                    runner.run(expression.text(), due);
                 } finally {
                     work.end();
                 }
@@ -66,10 +68,25 @@ public final class CronScheduler {
         }
     }
 
-    CronScheduler(RuntimeClock clock, DurableRuntime runtime, Activity activity) {
+    /** What a trigger runs: one Worker's {@code scheduled}. */
+    @FunctionalInterface
+    interface Runner {
+        void run(String cron, long scheduledTime);
+    }
+
+    CronScheduler(RuntimeClock clock, Activity activity, Runner runner) {
         this.clock = clock;
-        this.runtime = runtime;
         this.activity = activity;
+        this.runner = runner;
+    }
+
+    /** The expressions of the triggers, in order. */
+    synchronized List<String> crons() {
+        List<String> out = new ArrayList<>();
+        for (Trigger t : triggers) {
+            out.add(t.expression.text());
+        }
+        return out;
     }
 
     /** Replaces the triggers (start, reload); each is scheduled from now. */

@@ -54,6 +54,9 @@ public final class DurableRuntime implements AutoCloseable {
     private final dev.partyflare.emulator.internal.actor.ObjectFaults faults =
             new dev.partyflare.emulator.internal.actor.ObjectFaults();
     private final CronScheduler crons;
+    /** The cron triggers of the other Workers, by Worker name. */
+    private final Map<String, CronScheduler> otherCrons = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final TriggerRoutes triggerRoutes = new TriggerRoutes(this);
     private volatile boolean testScheduled;
     /** Where stub calls are delivered; null: every object runs here. */
@@ -91,7 +94,8 @@ public final class DurableRuntime implements AutoCloseable {
             Map<String, ServiceTarget> services,
             Map<String, Class<? extends WorkerEntrypoint>> entrypoints,
             List<Binding> durableObjects,
-            dev.partyflare.emulator.Migrations migrations) {}
+            dev.partyflare.emulator.Migrations migrations,
+            List<dev.partyflare.emulator.internal.cron.CronExpression> crons) {}
 
     private record WorkerUnit(Worker worker, Env env, Map<String, WorkerEntrypoint.Exported> entrypoints) {}
 
@@ -137,7 +141,7 @@ public final class DurableRuntime implements AutoCloseable {
         this.errorListener = errorListener;
         this.storage = storage;
         this.alarms = new AlarmScheduler(clock);
-        this.crons = new CronScheduler(clock, this, activity);
+        this.crons = new CronScheduler(clock, activity, this::scheduled);
         this.services = new ActorServices(
                 clock,
                 this::env,
@@ -450,6 +454,23 @@ public final class DurableRuntime implements AutoCloseable {
                             exported(o.entrypoints())));
         }
         this.otherWorkers = java.util.Collections.unmodifiableMap(units);
+        for (OtherWorker o : others) {
+            CronScheduler s = otherCrons.computeIfAbsent(
+                    o.name(), n -> new CronScheduler(clock, activity, (cron, due) -> scheduledOf(n, cron, due)));
+            List<String> wanted = o.crons().stream()
+                    .map(dev.partyflare.emulator.internal.cron.CronExpression::text)
+                    .toList();
+            if (!s.crons().equals(wanted)) {
+                s.replace(o.crons()); // unchanged triggers keep their timers across a reload
+            }
+        }
+        otherCrons.entrySet().removeIf(e -> {
+            if (units.containsKey(e.getKey())) {
+                return false;
+            }
+            e.getValue().stop();
+            return true;
+        });
         Map<String, ActorNamespace> mainBound = new LinkedHashMap<>();
         for (Binding b : foreign) {
             mainBound.put(b.binding(), resolve(b, workerName));
@@ -676,14 +697,30 @@ public final class DurableRuntime implements AutoCloseable {
      * errors of user code: they make the outcome an exception and are reported.
      */
     public java.util.concurrent.CompletableFuture<ScheduledRun> scheduled(String cron, long scheduledTime) {
+        return scheduled(worker, env, workerName, cron, scheduledTime);
+    }
+
+    /** {@link #scheduled(String, long)} of the other Worker {@code name} (its own cron triggers). */
+    void scheduledOf(String name, String cron, long scheduledTime) {
+        Target t;
+        try {
+            t = target(new ServiceTarget(name, null, Map.of()));
+        } catch (IllegalStateException gone) {
+            return; // the Worker was removed by a reload meanwhile
+        }
+        scheduled(t.worker(), t.env(), name, cron, scheduledTime);
+    }
+
+    private java.util.concurrent.CompletableFuture<ScheduledRun> scheduled(
+            Worker target, Env targetEnv, String name, String cron, long scheduledTime) {
         dev.partyflare.durable.ScheduledController controller =
                 new dev.partyflare.durable.ScheduledController(cron, scheduledTime);
-        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true, Map.of(), workerName);
-        String where = "Worker scheduled \"" + cron + "\"";
+        ExecutionContextImpl ctx = new ExecutionContextImpl(this, true, Map.of(), name);
+        String where = (name.equals(workerName) ? "Worker" : "Worker \"" + name + "\"") + " scheduled \"" + cron + "\"";
         Throwable failure = null;
         EventContext previous = EventContext.enterWorker();
         try {
-            worker.scheduled(controller, env, ctx);
+            target.scheduled(controller, targetEnv, ctx);
         } catch (Exception | Error e) {
             if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
                 throw vme;
@@ -735,9 +772,16 @@ public final class DurableRuntime implements AutoCloseable {
         return crons.entries();
     }
 
+    /** The cron triggers of the other Worker {@code name} and their next runs (none for an unknown name). */
+    public List<CronScheduler.Entry> cronTriggersOf(String name) {
+        CronScheduler s = otherCrons.get(name);
+        return s == null ? List.of() : s.entries();
+    }
+
     /** Schedules the cron triggers again from now (the manual clock forgot its timers on a full reset). */
     public void rescheduleCronTriggers() {
         crons.reschedule();
+        otherCrons.values().forEach(CronScheduler::reschedule);
     }
 
     /** Serves {@code /__scheduled} as {@code wrangler dev --test-scheduled} does. */
@@ -928,6 +972,7 @@ public final class DurableRuntime implements AutoCloseable {
             watchdog.cancel(false);
         }
         crons.stop();
+        otherCrons.values().forEach(CronScheduler::stop);
         alarms.cancelAll();
         clock.shutdown();
         outbound.close();
@@ -940,6 +985,7 @@ public final class DurableRuntime implements AutoCloseable {
             watchdog.cancel(false);
         }
         crons.stop();
+        otherCrons.values().forEach(CronScheduler::stop);
         alarms.cancelAll();
         clock.shutdown();
         storage.crash();
