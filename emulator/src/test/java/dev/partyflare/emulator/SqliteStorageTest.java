@@ -70,6 +70,51 @@ class SqliteStorageTest {
         }
     }
 
+    /**
+     * A file database gets every setting of a memory one: foreign keys on (workerd's SQLite), and WAL
+     * (what makes commits without fsync safe), also when it is opened again. A single exec of all the
+     * pragmas once ran only the first of them.
+     */
+    @Test
+    void aFileDatabaseEnforcesForeignKeysAndIsInWalModeAfterReopening() throws Exception {
+        Path dir = state.resolve("fk");
+        String object;
+        for (int run = 0; run < 2; run++) {
+            try (Emulator emu = onFiles(dir)) {
+                final int r = run;
+                String failure = in(emu, "fk", c -> {
+                    var sql = c.storage().sql();
+                    if (r == 0) {
+                        sql.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+                        sql.exec("CREATE TABLE child (p INTEGER REFERENCES parent(id))");
+                    }
+                    try {
+                        sql.exec("INSERT INTO child VALUES (42)");
+                        return "inserted";
+                    } catch (RuntimeException e) {
+                        return e.getMessage();
+                    }
+                });
+                assertThat(failure).as("run " + run).contains("FOREIGN KEY constraint failed");
+            }
+        }
+        try (var files = Files.walk(dir)) {
+            object = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("[0-9a-f]{64}\\.sqlite"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        try (var files = Files.walk(dir)) {
+            Path db = files.filter(p -> p.getFileName().toString().equals(object))
+                    .findFirst()
+                    .orElseThrow();
+            // the header's read and write versions: 2 is WAL, 1 the rollback journal
+            byte[] header = Files.readAllBytes(db);
+            assertThat(header[18]).as("file format write version").isEqualTo((byte) 2);
+            assertThat(header[19]).as("file format read version").isEqualTo((byte) 2);
+        }
+    }
+
     @Test
     void aResetInMemoryKeepsWhatWasCommittedAndTheNextEventsWork() {
         try (Emulator emu = Emulator.start(

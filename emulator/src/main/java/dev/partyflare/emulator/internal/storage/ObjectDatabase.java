@@ -136,16 +136,19 @@ final class ObjectDatabase {
             c = DriverManager.getConnection("jdbc:sqlite:" + file);
         }
         // commits do not sync, checkpoints do (see the class comment); WAL is a property of the file;
-        // workerd's SQLite: foreign keys on (SQLITE_DEFAULT_FOREIGN_KEYS=1), recursive triggers off
-        ((SQLiteConnection) c)
-                .getDatabase()
-                .exec(
-                        (file == null
-                                        ? ""
-                                        : "PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0;"
-                                                + (created ? "PRAGMA journal_mode=WAL;" : ""))
-                                + "PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=OFF; PRAGMA cache_size=-512;",
-                        true);
+        // workerd's SQLite: foreign keys on (SQLITE_DEFAULT_FOREIGN_KEYS=1), recursive triggers off.
+        // One statement per exec: the driver's exec prepares one statement and ignores the rest.
+        org.sqlite.core.DB db = ((SQLiteConnection) c).getDatabase();
+        if (file != null) {
+            db.exec("PRAGMA synchronous=OFF", true);
+            db.exec("PRAGMA wal_autocheckpoint=0", true);
+            if (created) {
+                db.exec("PRAGMA journal_mode=WAL", true);
+            }
+        }
+        db.exec("PRAGMA foreign_keys=ON", true);
+        db.exec("PRAGMA recursive_triggers=OFF", true);
+        db.exec("PRAGMA cache_size=-512", true);
         if (created) {
             kvTable = false; // a new database has no tables yet: no need to look
             metaTable = false;
