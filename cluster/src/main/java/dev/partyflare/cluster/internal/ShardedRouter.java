@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -18,10 +19,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class ShardedRouter implements ObjectRouter {
     private final ClusterSharding sharding;
     private final Duration timeout;
+    private final SocketRelay sockets;
 
-    public ShardedRouter(ClusterSharding sharding, Duration timeout) {
+    public ShardedRouter(ClusterSharding sharding, Duration timeout, SocketRelay sockets) {
         this.sharding = sharding;
         this.timeout = timeout;
+        this.sockets = sockets;
     }
 
     /** The entity type of a namespace: one per binding, so a binding can later get a role of its own. */
@@ -32,10 +35,31 @@ public final class ShardedRouter implements ObjectRouter {
     @Override
     public Response fetch(Call<Response> call, Request request) {
         if (request.isWebSocketUpgrade()) {
-            throw new IllegalStateException(
-                    "A WebSocket cannot cross partyflare cluster nodes yet" + " (docs/cluster.md, \"WebSockets\")");
+            return upgrade(call, request);
         }
         return Codec.response(send(call, EntityCommand.FETCH, Codec.request(request)));
+    }
+
+    /**
+     * An upgrade: this node opens the edge's half of the socket first (the owner's first frames may
+     * arrive before its answer), the owner bridges the client end its object answered with, and the
+     * 101 returned here carries the edge's client end, which this node's HTTP server terminates.
+     */
+    private Response upgrade(Call<Response> call, Request request) {
+        SocketRelay.EdgeSocket edge = sockets.openEdge();
+        try {
+            EntityCommand.Reply reply =
+                    ask(call, EntityCommand.UPGRADE, Codec.request(request), edge.link(), sockets.ref());
+            if (!Codec.upgradeAccepted(reply.payload()) || reply.relay() == null) {
+                sockets.forgetEdge(edge);
+            } else {
+                sockets.edgeConnected(edge, reply.relay());
+            }
+            return Codec.upgradeResponse(reply.payload(), edge.client());
+        } catch (RuntimeException | Error e) {
+            sockets.forgetEdge(edge);
+            throw e;
+        }
     }
 
     @Override
@@ -64,6 +88,11 @@ public final class ShardedRouter implements ObjectRouter {
     }
 
     private byte[] send(Call<?> call, byte kind, byte[] payload) {
+        return ask(call, kind, payload, null, null).payload();
+    }
+
+    private EntityCommand.Reply ask(
+            Call<?> call, byte kind, byte[] payload, String link, ActorRef<SocketRelay.Command> relay) {
         DurableObjectId id = call.id();
         EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
         CompletionStage<EntityCommand.Reply> answer = ref.ask(
@@ -74,7 +103,9 @@ public final class ShardedRouter implements ObjectRouter {
                         id.jurisdiction().orElse(null),
                         call.locationHint().orElse(null),
                         payload,
-                        replyTo),
+                        replyTo,
+                        link,
+                        relay),
                 timeout);
         EntityCommand.Reply reply;
         try {
@@ -97,6 +128,6 @@ public final class ShardedRouter implements ObjectRouter {
         if (!reply.ok()) {
             throw Codec.error(reply.payload());
         }
-        return reply.payload();
+        return reply;
     }
 }

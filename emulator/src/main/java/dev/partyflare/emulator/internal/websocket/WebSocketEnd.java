@@ -114,6 +114,14 @@ public final class WebSocketEnd implements WebSocket {
         /** The other end went away without a close frame (reset): drop the connection. */
         void drop();
 
+        /**
+         * The other end's network connection failed with a protocol error (only for an end whose peer
+         * is itself adopted by a transport, as a cluster's bridge is); by default a close 1011.
+         */
+        default void error(String message) {
+            close(1011, message);
+        }
+
         /** Whether the network connection is still open. */
         default boolean isOpen() {
             return false;
@@ -790,7 +798,7 @@ public final class WebSocketEnd implements WebSocket {
                 switch (e) {
                     case MessageEvent m -> transport.message(m.message());
                     case PeerClose c -> transport.close(c.code(), c.reason());
-                    case PeerError err -> transport.close(1011, err.message());
+                    case PeerError err -> transport.error(err.message());
                 }
             }
             case HIBERNATABLE -> {

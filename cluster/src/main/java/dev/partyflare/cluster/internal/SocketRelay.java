@@ -1,0 +1,344 @@
+package dev.partyflare.cluster.internal;
+
+import dev.partyflare.durable.WebSocket;
+import dev.partyflare.durable.WebSocketMessage;
+import dev.partyflare.emulator.WebSocketBridge;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * A node's end of every WebSocket that crosses nodes (docs/cluster.md, "WebSockets"): one actor per
+ * node that applies the {@link SocketFrame}s other nodes send to the local half of their socket, and
+ * a registry of those halves ("links"). A socket has a link on its edge node (where the client's
+ * connection is) and one on its owner node (where the object holds the server end); the two may be
+ * the same node. Frames between two nodes keep their order: each half emits them one at a time under
+ * its socket's lock, Artery keeps the order of messages to one recipient, and this actor applies
+ * them in arrival order.
+ *
+ * <p>When a node is unreachable or removed, every link to it is dropped here: an edge drops its
+ * client's connection (the client sees 1006, as after an object reset, and reconnects through any
+ * node); an owner delivers a close 1006 to the object, as workerd does for a lost connection.
+ */
+public final class SocketRelay {
+    /** What the relay actor receives. */
+    public sealed interface Command permits SocketFrame, MemberGone, DropLocal {}
+
+    /** A node is unreachable or was removed: its links are dropped. */
+    record MemberGone(Address address) implements Command {}
+
+    /** A link must be dropped on this side too (decided where the socket's lock was held). */
+    record DropLocal(String key) implements Command {}
+
+    /** The name of the relay actor under {@code /system} (Artery sends its frames on the large-message lane). */
+    public static final String NAME = "partyflare-sockets";
+
+    /** The largest message that crosses nodes: Cloudflare's limit on a WebSocket message (1 MiB). */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+
+    private final ConcurrentHashMap<String, Link> links = new ConcurrentHashMap<>();
+    private final int maxMessageBytes;
+    private volatile ActorRef<Command> self;
+
+    public SocketRelay(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** One half of a bridged socket, on this node. */
+    private final class Link {
+        final String key;
+        final String id;
+        final boolean owner;
+        final String binding;
+        final String idHex;
+        volatile ActorRef<Command> remote;
+        volatile Address remoteAddress;
+        volatile WebSocketBridge.Peer local;
+        private boolean closeSent;
+        private boolean closeReceived;
+
+        Link(String id, boolean owner, String binding, String idHex) {
+            this.key = (owner ? "o:" : "e:") + id;
+            this.id = id;
+            this.owner = owner;
+            this.binding = binding;
+            this.idHex = idHex;
+        }
+
+        void connect(ActorRef<Command> r) {
+            remote = r;
+            remoteAddress = r.path().address();
+        }
+
+        /** Frames sent so far (numbered from 1, in the order they are handed to Artery). */
+        private long sent;
+
+        /** The number of the last frame applied here (the relay actor's alone). */
+        long received;
+
+        synchronized void send(byte op, String text, byte[] bytes, int code) {
+            ActorRef<Command> r = remote;
+            if (r != null) {
+                r.tell(new SocketFrame(id, ++sent, !owner, op, text, bytes, code));
+            }
+        }
+
+        synchronized boolean sentClose() {
+            closeSent = true;
+            return closeReceived;
+        }
+
+        synchronized boolean receivedClose() {
+            closeReceived = true;
+            return closeSent;
+        }
+
+        synchronized boolean wasCloseReceived() {
+            return closeReceived;
+        }
+
+        void forget() {
+            links.remove(key, this);
+        }
+
+        /** What this half emits, sent to the other half. */
+        WebSocketBridge.Peer outbound() {
+            return new WebSocketBridge.Peer() {
+                @Override
+                public void message(WebSocketMessage message) {
+                    switch (message) {
+                        case WebSocketMessage.Text t -> {
+                            if (tooLarge(t.text())) {
+                                overflow();
+                            } else {
+                                send(SocketFrame.TEXT, t.text(), null, 0);
+                            }
+                        }
+                        case WebSocketMessage.Binary b -> {
+                            if (b.bytes().length > maxMessageBytes) {
+                                overflow();
+                            } else {
+                                send(SocketFrame.BINARY, null, b.bytes(), 0);
+                            }
+                        }
+                    }
+                }
+
+                @Override
+                public void close(int code, String reason) {
+                    send(SocketFrame.CLOSE, reason, null, code);
+                    if (sentClose()) {
+                        forget();
+                    }
+                }
+
+                @Override
+                public void drop() {
+                    forget();
+                    send(SocketFrame.DROP, null, null, 0);
+                }
+
+                @Override
+                public void error(String message) {
+                    forget();
+                    send(SocketFrame.ERROR, message, null, 0);
+                }
+
+                @Override
+                public void objectHibernated() {
+                    send(SocketFrame.HIBERNATED, null, null, 0);
+                    if (wasCloseReceived()) {
+                        forget(); // the client's close was never answered: its connection ends now
+                    }
+                }
+            };
+        }
+
+        /** A message too large to cross: the socket is dropped on both sides (never silently lost). */
+        private void overflow() {
+            System.getLogger("dev.partyflare.cluster")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "A WebSocket message over " + maxMessageBytes
+                                    + " bytes cannot cross cluster nodes; the socket is dropped");
+            forget();
+            send(SocketFrame.DROP, null, null, 0);
+            overflowed.put(key, this);
+            ActorRef<Command> me = self;
+            if (me != null) {
+                me.tell(new DropLocal(key)); // not here: this runs under the socket's lock
+            }
+        }
+    }
+
+    /** Links dropped for a too large message, waiting for the actor to drop their local half. */
+    private final ConcurrentHashMap<String, Link> overflowed = new ConcurrentHashMap<>();
+
+    private boolean tooLarge(String text) {
+        return text.length() > maxMessageBytes / 3
+                && (text.length() > maxMessageBytes || text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes);
+    }
+
+    /** The relay actor: applies frames to local halves, drops the links of nodes that are gone. */
+    public Behavior<Command> behavior() {
+        return Behaviors.setup(ctx -> {
+            self = ctx.getSelf();
+            Cluster cluster = Cluster.get(ctx.getSystem());
+            cluster.subscriptions()
+                    .tell(Subscribe.create(
+                            ctx.messageAdapter(
+                                    ClusterEvent.UnreachableMember.class,
+                                    e -> new MemberGone(e.member().address())),
+                            ClusterEvent.UnreachableMember.class));
+            cluster.subscriptions()
+                    .tell(Subscribe.create(
+                            ctx.messageAdapter(
+                                    ClusterEvent.MemberRemoved.class,
+                                    e -> new MemberGone(e.member().address())),
+                            ClusterEvent.MemberRemoved.class));
+            return Behaviors.receive(Command.class)
+                    .onMessage(SocketFrame.class, f -> {
+                        apply(f);
+                        return Behaviors.same();
+                    })
+                    .onMessage(MemberGone.class, g -> {
+                        memberGone(g.address());
+                        return Behaviors.same();
+                    })
+                    .onMessage(DropLocal.class, d -> {
+                        Link l = overflowed.remove(d.key());
+                        if (l != null && l.local != null) {
+                            l.local.drop();
+                        }
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
+    /** Set once the relay actor runs (ClusterNode starts it before any call). */
+    public ActorRef<Command> ref() {
+        return self;
+    }
+
+    private void apply(SocketFrame f) {
+        Link l = links.get((f.toOwner() ? "o:" : "e:") + f.link());
+        if (l == null || l.local == null) {
+            return; // a socket already gone on this side: nothing to apply
+        }
+        WebSocketBridge.Peer p = l.local;
+        if (f.seq() != l.received + 1) {
+            // a frame was lost between the nodes (Artery drops what overflows its queue to a node):
+            // the socket ends on both sides, as a broken connection, rather than go on without it
+            System.getLogger("dev.partyflare.cluster")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "A WebSocket frame between cluster nodes was lost (got " + f.seq() + " after " + l.received
+                                    + "); the socket is dropped");
+            l.forget();
+            l.send(SocketFrame.DROP, null, null, 0);
+            p.drop();
+            return;
+        }
+        l.received = f.seq();
+        switch (f.op()) {
+            case SocketFrame.TEXT -> p.message(new WebSocketMessage.Text(f.text()));
+            case SocketFrame.BINARY -> p.message(new WebSocketMessage.Binary(f.bytes()));
+            case SocketFrame.CLOSE -> {
+                if (l.receivedClose()) {
+                    l.forget();
+                }
+                p.close(f.code(), f.text() == null ? "" : f.text());
+            }
+            case SocketFrame.DROP -> {
+                l.forget();
+                p.drop();
+            }
+            case SocketFrame.ERROR -> {
+                l.forget();
+                p.error(f.text() == null ? "" : f.text());
+            }
+            case SocketFrame.HIBERNATED -> p.objectHibernated();
+            default -> {}
+        }
+    }
+
+    private void memberGone(Address address) {
+        for (Link l : links.values()) {
+            if (address.equals(l.remoteAddress)) {
+                l.forget();
+                if (l.local != null) {
+                    l.local.drop();
+                }
+            }
+        }
+    }
+
+    /** The edge's half of a socket being opened: its link id and the client end to answer with. */
+    public record EdgeSocket(String link, WebSocket client) {}
+
+    /** Edge: a new socket for an upgrade about to be routed (frames may arrive before the answer). */
+    public EdgeSocket openEdge() {
+        Link l = new Link(UUID.randomUUID().toString(), false, null, null);
+        WebSocketBridge.Edge e = WebSocketBridge.edge(l.outbound());
+        l.local = e.fromOwner();
+        links.put(l.key, l);
+        return new EdgeSocket(l.id, e.client());
+    }
+
+    /** Edge: the owner accepted; its relay is where the client's frames go. */
+    public void edgeConnected(EdgeSocket s, ActorRef<Command> ownerRelay) {
+        Link l = links.get("e:" + s.link());
+        if (l != null) {
+            l.connect(ownerRelay);
+        }
+    }
+
+    /** Edge: the upgrade was not accepted (or failed): the link is forgotten. */
+    public void forgetEdge(EdgeSocket s) {
+        Link l = links.get("e:" + s.link());
+        if (l != null) {
+            l.forget();
+        }
+    }
+
+    /**
+     * Owner: bridges the client end an object answered an upgrade with to the edge's link.
+     *
+     * @throws IllegalStateException when {@code clientEnd} is not an unaccepted client end
+     */
+    public void openOwner(
+            String link, ActorRef<Command> edgeRelay, String binding, String idHex, WebSocket clientEnd, String url) {
+        Link l = new Link(link, true, binding, idHex);
+        l.connect(edgeRelay);
+        links.put(l.key, l);
+        try {
+            l.local = WebSocketBridge.owner(clientEnd, url, l.outbound());
+        } catch (RuntimeException e) {
+            l.forget();
+            throw e;
+        }
+    }
+
+    /** Owner: whether the object has sockets bridged to clients (its entity must not passivate). */
+    public boolean hasSockets(String binding, String idHex) {
+        for (Link l : links.values()) {
+            if (l.owner && idHex.equals(l.idHex) && binding.equals(l.binding)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Links open on this node (edge and owner halves), for tests. */
+    public int size() {
+        return links.size();
+    }
+}
