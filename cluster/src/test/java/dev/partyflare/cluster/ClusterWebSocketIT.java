@@ -34,6 +34,10 @@ class ClusterWebSocketIT {
     static final Map<String, Set<String>> STOPPED = new ConcurrentHashMap<>();
 
     static ClusterNode.Options node(int i, Path state) {
+        return node(i, state, "");
+    }
+
+    static ClusterNode.Options node(int i, Path state, String config) {
         String name = "n" + i;
         return new ClusterNode.Options(
                         name,
@@ -45,7 +49,8 @@ class ClusterWebSocketIT {
                                 .var("NODE", name)
                                 .persistTo(state))
                 .callTimeout(Duration.ofSeconds(5))
-                .config("pekko.cluster.split-brain-resolver.stable-after = 5s\n"
+                .config(config
+                        + "pekko.cluster.split-brain-resolver.stable-after = 5s\n"
                         // idle entities passivate after 3 s here (2 min by default): an entity whose
                         // object holds sockets must outlive that
                         + "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = 3s\n")
@@ -199,12 +204,68 @@ class ClusterWebSocketIT {
             assertThat(ChatRoom.CLOSES)
                     .contains(
                             "lobby u" + ownerIndex + " 1006 WebSocket disconnected without sending Close frame. false");
+            // a client's protocol error (an unknown opcode) reaches the remote object as an error
+            try (WsClient bad = connect(cluster.node(remote), "/room/lobby?user=bad")) {
+                assertThat(next(bad)).startsWith("text:welcome:bad@");
+                bad.sendRaw(0x83, new byte[0]);
+                assertThat(bad.awaitClose(WAIT)).isEqualTo("close:1002:Unknown opcode 3");
+            }
+            await(
+                    "the protocol error at the object",
+                    WAIT,
+                    () -> ChatRoom.CLOSES.contains("lobby error WebSocket protocol error;"
+                            + " protocolError.statusCode = 1002; protocolError.description = Unknown opcode 3"));
             // every bridged half is gone on every node
             await(
                     "no bridged socket left",
                     WAIT,
                     () -> cluster.nodes().stream().allMatch(n -> n.bridgedSockets() == 0));
             clients.forEach(WsClient::close);
+        }
+    }
+
+    /**
+     * Artery drops what overflows its queue to a node (a tiny one here): the socket whose frame was
+     * lost is dropped on both sides, never continued without it.
+     */
+    @Test
+    @Timeout(120)
+    void aFrameLostBetweenNodesDropsTheSocket(@TempDir Path state) throws Exception {
+        ChatRoom.CLOSES.clear();
+        try (InProcessCluster cluster = InProcessCluster.start(
+                3,
+                i -> node(i, state, "pekko.remote.artery.advanced.outbound-large-message-queue-size = 8\n"),
+                Duration.ofSeconds(30))) {
+            WsClient probe = connect(cluster.node(0), "/room/lossy?user=probe");
+            assertThat(next(probe)).startsWith("text:welcome:probe@");
+            String owner = owner(probe);
+            int remote = (Integer.parseInt(owner.substring(1)) + 1) % 3;
+            probe.close();
+            try (WsClient c = connect(cluster.node(remote), "/room/lossy?user=far")) {
+                assertThat(next(c)).startsWith("text:welcome:far@" + owner);
+                c.sendText("burst:20000");
+                int got = 0;
+                String last;
+                while (true) {
+                    last = next(c);
+                    if (!last.equals("text:b:" + got)) {
+                        break;
+                    }
+                    got++;
+                }
+                // the messages that arrived came in order, with no gap, then the connection dropped
+                assertThat(last).startsWith("eof");
+                assertThat(got).isLessThan(20000);
+                System.out.printf("a burst of 20,000 through a queue of 8: %d arrived in order, then 1006%n", got);
+            }
+            await(
+                    "the drop at the object",
+                    WAIT,
+                    () -> ChatRoom.CLOSES.stream().anyMatch(e -> e.startsWith("lossy far 1006 ")));
+            await(
+                    "no bridged socket left",
+                    WAIT,
+                    () -> cluster.nodes().stream().allMatch(n -> n.bridgedSockets() == 0));
         }
     }
 
