@@ -162,7 +162,7 @@ public final class ClusterNode implements AutoCloseable {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
-        SocketRelay sockets = new SocketRelay(SocketRelay.DEFAULT_MAX_MESSAGE_BYTES);
+        SocketRelay sockets = new SocketRelay(EmulatorOptions.MAX_WEBSOCKET_MESSAGE);
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
             system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
@@ -176,6 +176,7 @@ public final class ClusterNode implements AutoCloseable {
                             .build(),
                     o.traffic,
                     o.errors);
+            sockets.maxMessageBytes(emulator.options().maxWebSocketMessageBytes());
             ObjectEntity.Host host = new ObjectEntity.Host() {
                 @Override
                 public Emulator emulator() {

@@ -215,7 +215,12 @@ class ClusterWebSocketIT {
                     WAIT,
                     () -> ChatRoom.CLOSES.contains("lobby error WebSocket protocol error;"
                             + " protocolError.statusCode = 1002; protocolError.description = Unknown opcode 3"));
-            // every bridged half is gone on every node
+            // the hibernatable socket's connection lingered after its error, as on one node, until
+            // the object hibernates; then every bridged half is gone on every node
+            ClusterNode ownerNode = cluster.node(ownerIndex);
+            ownerNode
+                    .emulator()
+                    .hibernate(ownerNode.emulator().namespace("ROOM").getByName("lobby"));
             await(
                     "no bridged socket left",
                     WAIT,

@@ -119,7 +119,8 @@ public final class WebSocketBridge {
 
             @Override
             public void error(String message) {
-                open.set(false);
+                // the edge keeps the client's connection open, as for a local hibernatable socket,
+                // until the object hibernates: the end stays "open" so that its hibernation is told
                 end.networkFailed(message);
             }
 
@@ -128,8 +129,17 @@ public final class WebSocketBridge {
         };
     }
 
-    /** The edge's side of a socket: the client end to answer with, and where the owner's frames go. */
-    public record Edge(WebSocket client, Peer fromOwner) {}
+    /** Owner: whether the object accepted the server end of {@code clientEnd} with the hibernatable API. */
+    public static boolean isHibernatable(WebSocket clientEnd) {
+        return clientEnd instanceof WebSocketEnd end && end.peerIsHibernatable();
+    }
+
+    /**
+     * The edge's side of a socket: the client end to answer with, where the owner's frames go, and
+     * what to call when the owner's socket is hibernatable (the client's connection then stays open
+     * after a protocol error until the object hibernates, as for a local hibernatable socket).
+     */
+    public record Edge(WebSocket client, Peer fromOwner, Runnable hibernatable) {}
 
     /**
      * The edge's side: a new pair whose client end the caller returns in a 101 (its HTTP server
@@ -169,31 +179,34 @@ public final class WebSocketBridge {
                 return true;
             }
         });
-        return new Edge(pair[0], new Peer() {
-            @Override
-            public void message(WebSocketMessage message) {
-                object.networkMessage(message);
-            }
+        return new Edge(
+                pair[0],
+                new Peer() {
+                    @Override
+                    public void message(WebSocketMessage message) {
+                        object.networkMessage(message);
+                    }
 
-            @Override
-            public void close(int code, String reason) {
-                object.networkClose(code, reason);
-            }
+                    @Override
+                    public void close(int code, String reason) {
+                        object.networkClose(code, reason);
+                    }
 
-            @Override
-            public void drop() {
-                object.drop(); // the client's connection is dropped: it sees 1006, as after a reset
-            }
+                    @Override
+                    public void drop() {
+                        object.drop(); // the client's connection is dropped: it sees 1006, as after a reset
+                    }
 
-            @Override
-            public void error(String message) {
-                object.drop();
-            }
+                    @Override
+                    public void error(String message) {
+                        object.drop();
+                    }
 
-            @Override
-            public void objectHibernated() {
-                object.objectHibernated();
-            }
-        });
+                    @Override
+                    public void objectHibernated() {
+                        object.objectHibernated();
+                    }
+                },
+                () -> object.standsForHibernatable(true));
     }
 }

@@ -90,21 +90,27 @@ public final class Codec {
     }
 
     /**
-     * The answer to an upgrade: a flag (1: the object answered with a WebSocket, now bridged; 0: an
-     * ordinary response), then the response (for a 101 its head only).
+     * The answer to an upgrade: a flag (1: the object answered with a WebSocket, now bridged, 2: one
+     * it accepted with the hibernatable API; 0: an ordinary response), then the response (for a 101
+     * its head only).
      */
-    public static byte[] upgradeAnswer(Response r) {
+    public static byte[] upgradeAnswer(Response r, boolean hibernatable) {
         boolean socket = r.webSocket().isPresent();
         byte[] rest = socket ? head(r, null) : response(r);
         byte[] all = new byte[rest.length + 1];
-        all[0] = (byte) (socket ? 1 : 0);
+        all[0] = (byte) (socket ? (hibernatable ? 2 : 1) : 0);
         System.arraycopy(rest, 0, all, 1, rest.length);
         return all;
     }
 
     /** Whether an {@link #upgradeAnswer} carries a socket. */
     public static boolean upgradeAccepted(byte[] answer) {
-        return answer.length > 0 && answer[0] == 1;
+        return answer.length > 0 && answer[0] >= 1;
+    }
+
+    /** Whether an {@link #upgradeAnswer}'s socket is hibernatable. */
+    public static boolean upgradeHibernatable(byte[] answer) {
+        return answer.length > 0 && answer[0] == 2;
     }
 
     /** The response of an {@link #upgradeAnswer}, a 101 with {@code client} as its WebSocket if accepted. */

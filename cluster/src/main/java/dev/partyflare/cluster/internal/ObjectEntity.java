@@ -129,9 +129,10 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         if (d.kind() == EntityCommand.UPGRADE) {
             Request request = Codec.request(d.payload());
             Response r = stub.fetch(request);
+            boolean hibernatable = false;
             if (r.webSocket().isPresent()) {
                 try {
-                    host.sockets()
+                    hibernatable = host.sockets()
                             .openOwner(
                                     d.link(),
                                     d.relay(),
@@ -143,7 +144,7 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
                     r = Response.text(e.getMessage(), 500);
                 }
             }
-            return Codec.upgradeAnswer(r);
+            return Codec.upgradeAnswer(r, hibernatable);
         }
         if (d.kind() == EntityCommand.ALARM) {
             return new byte[] {(byte) (host.emulator().runDueAlarm(binding, stub.id()) ? 1 : 0)};

@@ -53,7 +53,7 @@ public final class ShardedRouter implements ObjectRouter {
             if (!Codec.upgradeAccepted(reply.payload()) || reply.relay() == null) {
                 sockets.forgetEdge(edge);
             } else {
-                sockets.edgeConnected(edge, reply.relay());
+                sockets.edgeConnected(edge, reply.relay(), Codec.upgradeHibernatable(reply.payload()));
             }
             return Codec.upgradeResponse(reply.payload(), edge.client());
         } catch (RuntimeException | Error e) {

@@ -8,10 +8,11 @@ package dev.partyflare.cluster.internal;
  * @param seq this frame's number in its direction, from 1: a gap (Artery drops messages when its
  *     queue to a node is full) drops the socket instead of losing a frame silently
  * @param toOwner true for the owner's half (sent by the edge), false for the edge's half
- * @param op {@link #TEXT}, {@link #BINARY}, {@link #CLOSE}, {@link #DROP}, {@link #ERROR} or {@link
- *     #HIBERNATED}
- * @param text a text message, a close reason or an error message; else null
- * @param bytes a binary message, else null
+ * @param op {@link #TEXT}, {@link #BINARY}, {@link #CLOSE}, {@link #DROP}, {@link #ERROR}, {@link
+ *     #HIBERNATED} or {@link #PART}
+ * @param text a text message, a close reason or an error message; else null (the last part of a
+ *     large text message carries its UTF-8 bytes instead)
+ * @param bytes a binary message or a part of a large message, else null
  * @param code a close code (1005: none)
  */
 public record SocketFrame(String link, long seq, boolean toOwner, byte op, String text, byte[] bytes, int code)
@@ -23,8 +24,6 @@ public record SocketFrame(String link, long seq, boolean toOwner, byte op, Strin
     public static final byte ERROR = 5;
     public static final byte HIBERNATED = 6;
 
-    /** A frame's size as it crosses (what the limit on a message between nodes judges). */
-    int size() {
-        return (text == null ? 0 : text.length() * 3) + (bytes == null ? 0 : bytes.length);
-    }
+    /** A part of a message larger than a frame: its last part comes as {@link #TEXT} or {@link #BINARY}. */
+    public static final byte PART = 7;
 }

@@ -40,15 +40,24 @@ public final class SocketRelay {
     /** The name of the relay actor under {@code /system} (Artery sends its frames on the large-message lane). */
     public static final String NAME = "partyflare-sockets";
 
-    /** The largest message that crosses nodes: Cloudflare's limit on a WebSocket message (1 MiB). */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    /**
+     * A message larger than this crosses as several frames ({@link SocketFrame#PART}s, then the last
+     * part as the message), each within Artery's large frame (512 KiB here).
+     */
+    static final int CHUNK = 256 * 1024;
 
     private final ConcurrentHashMap<String, Link> links = new ConcurrentHashMap<>();
-    private final int maxMessageBytes;
+    private volatile long maxMessageBytes;
     private volatile ActorRef<Command> self;
 
-    public SocketRelay(int maxMessageBytes) {
+    /** @param maxMessageBytes the largest message that crosses (the emulator's WebSocket message limit) */
+    public SocketRelay(long maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** The largest message that crosses (the emulator's limit, known once it has started). */
+    public void maxMessageBytes(long bytes) {
+        this.maxMessageBytes = bytes;
     }
 
     /** One half of a bridged socket, on this node. */
@@ -83,6 +92,19 @@ public final class SocketRelay {
         /** The number of the last frame applied here (the relay actor's alone). */
         long received;
 
+        /** The parts of a large message received so far (the relay actor's alone), or null. */
+        java.io.ByteArrayOutputStream partial;
+
+        /** Sends a message of {@code bytes} as parts then its last part as {@code op}. */
+        private void sendInParts(byte op, byte[] bytes) {
+            int at = 0;
+            while (bytes.length - at > CHUNK) {
+                send(SocketFrame.PART, null, java.util.Arrays.copyOfRange(bytes, at, at + CHUNK), 0);
+                at += CHUNK;
+            }
+            send(op, null, java.util.Arrays.copyOfRange(bytes, at, bytes.length), 0);
+        }
+
         synchronized void send(byte op, String text, byte[] bytes, int code) {
             ActorRef<Command> r = remote;
             if (r != null) {
@@ -100,8 +122,20 @@ public final class SocketRelay {
             return closeSent;
         }
 
-        synchronized boolean wasCloseReceived() {
-            return closeReceived;
+        /** The socket is hibernatable: after a protocol error its link lives until the object hibernates. */
+        volatile boolean hibernatable;
+
+        private boolean errored;
+
+        /** Notes a protocol error; true when the link is done (a standard socket's). */
+        synchronized boolean failed() {
+            errored = true;
+            return !hibernatable;
+        }
+
+        /** Whether the object's hibernation ends this link (its socket ended, its connection lingered). */
+        synchronized boolean endsAtHibernation() {
+            return errored || closeSent || closeReceived;
         }
 
         void forget() {
@@ -115,17 +149,24 @@ public final class SocketRelay {
                 public void message(WebSocketMessage message) {
                     switch (message) {
                         case WebSocketMessage.Text t -> {
-                            if (tooLarge(t.text())) {
-                                overflow();
-                            } else {
+                            if (t.text().length() <= CHUNK / 3) {
                                 send(SocketFrame.TEXT, t.text(), null, 0);
+                            } else {
+                                byte[] utf8 = t.text().getBytes(StandardCharsets.UTF_8);
+                                if (utf8.length > maxMessageBytes) {
+                                    overflow();
+                                } else {
+                                    sendInParts(SocketFrame.TEXT, utf8);
+                                }
                             }
                         }
                         case WebSocketMessage.Binary b -> {
                             if (b.bytes().length > maxMessageBytes) {
                                 overflow();
-                            } else {
+                            } else if (b.bytes().length <= CHUNK) {
                                 send(SocketFrame.BINARY, null, b.bytes(), 0);
+                            } else {
+                                sendInParts(SocketFrame.BINARY, b.bytes());
                             }
                         }
                     }
@@ -147,15 +188,17 @@ public final class SocketRelay {
 
                 @Override
                 public void error(String message) {
-                    forget();
+                    if (failed()) {
+                        forget();
+                    }
                     send(SocketFrame.ERROR, message, null, 0);
                 }
 
                 @Override
                 public void objectHibernated() {
                     send(SocketFrame.HIBERNATED, null, null, 0);
-                    if (wasCloseReceived()) {
-                        forget(); // the client's close was never answered: its connection ends now
+                    if (endsAtHibernation()) {
+                        forget(); // a lingering connection (an error, an unanswered close) ends now
                     }
                 }
             };
@@ -180,11 +223,6 @@ public final class SocketRelay {
 
     /** Links dropped for a too large message, waiting for the actor to drop their local half. */
     private final ConcurrentHashMap<String, Link> overflowed = new ConcurrentHashMap<>();
-
-    private boolean tooLarge(String text) {
-        return text.length() > maxMessageBytes / 3
-                && (text.length() > maxMessageBytes || text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes);
-    }
 
     /** The relay actor: applies frames to local halves, drops the links of nodes that are gone. */
     public Behavior<Command> behavior() {
@@ -249,8 +287,16 @@ public final class SocketRelay {
         }
         l.received = f.seq();
         switch (f.op()) {
-            case SocketFrame.TEXT -> p.message(new WebSocketMessage.Text(f.text()));
-            case SocketFrame.BINARY -> p.message(new WebSocketMessage.Binary(f.bytes()));
+            case SocketFrame.PART -> {
+                if (l.partial == null) {
+                    l.partial = new java.io.ByteArrayOutputStream();
+                }
+                l.partial.writeBytes(f.bytes());
+            }
+            case SocketFrame.TEXT ->
+                p.message(new WebSocketMessage.Text(
+                        f.text() != null ? f.text() : new String(whole(l, f.bytes()), StandardCharsets.UTF_8)));
+            case SocketFrame.BINARY -> p.message(new WebSocketMessage.Binary(whole(l, f.bytes())));
             case SocketFrame.CLOSE -> {
                 if (l.receivedClose()) {
                     l.forget();
@@ -262,12 +308,30 @@ public final class SocketRelay {
                 p.drop();
             }
             case SocketFrame.ERROR -> {
-                l.forget();
+                if (l.failed()) {
+                    l.forget();
+                }
                 p.error(f.text() == null ? "" : f.text());
             }
-            case SocketFrame.HIBERNATED -> p.objectHibernated();
+            case SocketFrame.HIBERNATED -> {
+                if (l.endsAtHibernation()) {
+                    l.forget();
+                }
+                p.objectHibernated();
+            }
             default -> {}
         }
+    }
+
+    /** A message's bytes: its parts received before, then {@code last}. */
+    private static byte[] whole(Link l, byte[] last) {
+        if (l.partial == null) {
+            return last;
+        }
+        l.partial.writeBytes(last);
+        byte[] all = l.partial.toByteArray();
+        l.partial = null;
+        return all;
     }
 
     private void memberGone(Address address) {
@@ -282,7 +346,7 @@ public final class SocketRelay {
     }
 
     /** The edge's half of a socket being opened: its link id and the client end to answer with. */
-    public record EdgeSocket(String link, WebSocket client) {}
+    public record EdgeSocket(String link, WebSocket client, Runnable hibernatable) {}
 
     /** Edge: a new socket for an upgrade about to be routed (frames may arrive before the answer). */
     public EdgeSocket openEdge() {
@@ -290,14 +354,18 @@ public final class SocketRelay {
         WebSocketBridge.Edge e = WebSocketBridge.edge(l.outbound());
         l.local = e.fromOwner();
         links.put(l.key, l);
-        return new EdgeSocket(l.id, e.client());
+        return new EdgeSocket(l.id, e.client(), e.hibernatable());
     }
 
     /** Edge: the owner accepted; its relay is where the client's frames go. */
-    public void edgeConnected(EdgeSocket s, ActorRef<Command> ownerRelay) {
+    public void edgeConnected(EdgeSocket s, ActorRef<Command> ownerRelay, boolean hibernatable) {
         Link l = links.get("e:" + s.link());
         if (l != null) {
             l.connect(ownerRelay);
+            if (hibernatable) {
+                l.hibernatable = true;
+                s.hibernatable().run();
+            }
         }
     }
 
@@ -310,21 +378,24 @@ public final class SocketRelay {
     }
 
     /**
-     * Owner: bridges the client end an object answered an upgrade with to the edge's link.
+     * Owner: bridges the client end an object answered an upgrade with to the edge's link; returns
+     * whether the object accepted its socket with the hibernatable API.
      *
      * @throws IllegalStateException when {@code clientEnd} is not an unaccepted client end
      */
-    public void openOwner(
+    public boolean openOwner(
             String link, ActorRef<Command> edgeRelay, String binding, String idHex, WebSocket clientEnd, String url) {
         Link l = new Link(link, true, binding, idHex);
         l.connect(edgeRelay);
         links.put(l.key, l);
+        l.hibernatable = WebSocketBridge.isHibernatable(clientEnd);
         try {
             l.local = WebSocketBridge.owner(clientEnd, url, l.outbound());
         } catch (RuntimeException e) {
             l.forget();
             throw e;
         }
+        return l.hibernatable;
     }
 
     /** Owner: whether the object has sockets bridged to clients (its entity must not passivate). */

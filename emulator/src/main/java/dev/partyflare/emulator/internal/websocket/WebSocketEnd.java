@@ -251,7 +251,17 @@ public final class WebSocketEnd implements WebSocket {
     /** Whether the other end (the code's, for an end a network connection adopted) is hibernatable. */
     public boolean peerIsHibernatable() {
         WebSocketEnd p = peer;
-        return p != null && p.isHibernatable();
+        return p != null && (p.isHibernatable() || p.standsForHibernatable);
+    }
+
+    /**
+     * Set on an end that stands for an object's hibernatable socket on another node (a cluster's
+     * bridge): the network connection of its peer then behaves as for a local hibernatable socket.
+     */
+    private volatile boolean standsForHibernatable;
+
+    public void standsForHibernatable(boolean b) {
+        standsForHibernatable = b;
     }
 
     /** For the code's end: whether the network connection of its peer is still open. */
