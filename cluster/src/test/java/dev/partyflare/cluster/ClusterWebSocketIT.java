@@ -116,6 +116,16 @@ class ClusterWebSocketIT {
             assertThat(next(far)).isEqualTo("text:echo:hi@" + owner);
             far.sendBinary(new byte[] {1, 2, 3});
             assertThat(next(far)).isEqualTo("binary:3:010203");
+            // a message larger than a frame between nodes crosses in parts, both ways
+            byte[] big = new byte[3 * 1024 * 1024 + 7];
+            new java.util.Random(7).nextBytes(big);
+            far.sendBinary(big);
+            WsClient.Frame echoed = far.next(WAIT);
+            assertThat(echoed).isNotNull();
+            assertThat(echoed.bytes()).isEqualTo(big);
+            String bigText = "é".repeat(600_000) + "!";
+            far.sendText("echo:" + bigText);
+            assertThat(far.next(WAIT).text()).isEqualTo("echo:" + bigText + "@" + owner);
 
             // broadcast over getWebSockets reaches the clients on every node, once, in order
             far.sendText("bcast:hello");
