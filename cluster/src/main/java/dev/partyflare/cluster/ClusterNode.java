@@ -213,10 +213,17 @@ public final class ClusterNode implements AutoCloseable {
                     return socketCheck;
                 }
             };
-            for (EmulatorOptions.DurableObjectBinding b : emulator.options().durableObjects()) {
+            // one entity type per namespace, by the binding its stubs report: the main Worker's and
+            // those of other Workers' own classes (a Worker bound to another's class uses that one)
+            List<String> bindings = emulator.routedBindings();
+            for (String binding : bindings) {
+                if (bindings.indexOf(binding) != bindings.lastIndexOf(binding)) {
+                    throw new IllegalStateException("Two Workers define a Durable Object binding named \"" + binding
+                            + "\": a cluster routes by binding name; rename one");
+                }
                 sharding.init(Entity.of(
-                                ShardedRouter.typeKey(b.binding()),
-                                ctx -> ObjectEntity.create(b.binding(), ctx.getEntityId(), host))
+                                ShardedRouter.typeKey(binding),
+                                ctx -> ObjectEntity.create(binding, ctx.getEntityId(), host))
                         .withStopMessage(EntityCommand.Stop.INSTANCE));
             }
             // alarms are routed to their owners; this node learns those of removed nodes (docs/cluster.md)

@@ -33,9 +33,6 @@ class ClusterConformanceIT {
             "http.large-body",
             "a request or response over Artery's frame (256 KiB) cannot cross nodes yet: it fails, after the"
                     + " call timeout, whenever the object lives on another node than the request entered",
-            "services.script-name",
-            "a named Worker's own Durable Object bindings (svc-target's ROOM) get no entity type: the router"
-                    + " knows the main Worker's bindings only",
             "sql.err.fk",
             "a persisted object database (every cluster node persists) has foreign keys off: the emulator's"
                     + " connection setup runs only the first of its PRAGMAs on a file database",
