@@ -212,6 +212,11 @@ public final class ClusterNode implements AutoCloseable {
                 public Duration socketCheckEvery() {
                     return socketCheck;
                 }
+
+                @Override
+                public Duration callTimeout() {
+                    return o.callTimeout;
+                }
             };
             // one entity type per namespace, by the binding its stubs report: the main Worker's and
             // those of other Workers' own classes (a Worker bound to another's class uses that one)

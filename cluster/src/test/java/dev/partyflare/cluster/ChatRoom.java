@@ -45,6 +45,13 @@ public class ChatRoom extends DurableObject {
 
     @Override
     public Response fetch(Request request) {
+        if (request.path().startsWith("/echo/")) {
+            // the body back, with where it ran: large requests and responses crossing nodes
+            return Response.builder(200)
+                    .header("x-node", node)
+                    .body(request.bytes())
+                    .build();
+        }
         WebSocketPair pair = new WebSocketPair();
         if (request.path().startsWith("/std/")) {
             WebSocket ws = pair.server();

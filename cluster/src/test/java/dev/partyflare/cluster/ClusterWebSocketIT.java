@@ -127,6 +127,18 @@ class ClusterWebSocketIT {
             far.sendText("echo:" + bigText);
             assertThat(far.next(WAIT).text()).isEqualTo("echo:" + bigText + "@" + owner);
 
+            // a request and a response larger than an Artery frame cross nodes (in parts)
+            byte[] body = new byte[5 * 1024 * 1024 + 3];
+            new java.util.Random(5).nextBytes(body);
+            var echo = cluster.node(remote)
+                    .emulator()
+                    .fetch(dev.partyflare.durable.Request.builder("PUT", "http://localhost/echo/lobby")
+                            .body(body)
+                            .build());
+            assertThat(echo.status()).isEqualTo(200);
+            assertThat(echo.headers().get("x-node")).hasValue(owner);
+            assertThat(echo.bytes()).isEqualTo(body);
+
             // broadcast over getWebSockets reaches the clients on every node, once, in order
             far.sendText("bcast:hello");
             far.sendText("bcast:again");

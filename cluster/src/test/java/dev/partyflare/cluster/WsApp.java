@@ -11,7 +11,7 @@ public class WsApp implements Worker {
     @Override
     public Response fetch(Request request, Env env, ExecutionContext ctx) {
         String path = request.path();
-        for (String prefix : new String[] {"/room/", "/std/", "/count/"}) {
+        for (String prefix : new String[] {"/room/", "/std/", "/count/", "/echo/"}) {
             if (path.startsWith(prefix)) {
                 String binding = prefix.equals("/count/") ? "COUNTER" : "ROOM";
                 return env.namespace(binding)

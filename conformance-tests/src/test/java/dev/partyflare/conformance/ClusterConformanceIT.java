@@ -30,9 +30,6 @@ class ClusterConformanceIT {
      * "The conformance suite on three nodes"); any other difference fails the test.
      */
     static final Map<String, String> KNOWN = Map.of(
-            "http.large-body",
-            "a request or response over Artery's frame (256 KiB) cannot cross nodes yet: it fails, after the"
-                    + " call timeout, whenever the object lives on another node than the request entered",
             "sql.err.fk",
             "a persisted object database (every cluster node persists) has foreign keys off: the emulator's"
                     + " connection setup runs only the first of its PRAGMAs on a file database",

@@ -33,7 +33,10 @@ public sealed interface EntityCommand
      * @param jurisdiction the id's jurisdiction, or null
      * @param locationHint the stub's location hint, or null
      * @param link an {@link #UPGRADE}'s link id on the edge node, else null
-     * @param relay an {@link #UPGRADE}'s edge relay, else null
+     * @param relay an {@link #UPGRADE}'s edge relay, or the caller's relay for a {@code transfer};
+     *     else null
+     * @param transfer a payload too large for one Artery frame is not carried here (payload empty)
+     *     but offered by the caller's relay under this id, for the owner to pull; else null
      */
     record Deliver(
             byte kind,
@@ -44,7 +47,8 @@ public sealed interface EntityCommand
             byte[] payload,
             ActorRef<Reply> replyTo,
             String link,
-            ActorRef<SocketRelay.Command> relay)
+            ActorRef<SocketRelay.Command> relay,
+            String transfer)
             implements EntityCommand, WireMessage {}
 
     /**
@@ -75,11 +79,14 @@ public sealed interface EntityCommand
      *
      * @param ok true: payload is the result ({@link Codec#response} or the RPC's JSON, null for
      *     void); false: payload is {@link Codec#error}
-     * @param relay the owner's socket relay, for an {@link #UPGRADE} that bridged a socket; else null
+     * @param relay the owner's relay, for an {@link #UPGRADE} that bridged a socket or a {@code
+     *     transfer}; else null
+     * @param transfer as {@link Deliver#transfer}: a large payload the caller pulls from the owner
      */
-    record Reply(boolean ok, byte[] payload, ActorRef<SocketRelay.Command> relay) implements WireMessage {
+    record Reply(boolean ok, byte[] payload, ActorRef<SocketRelay.Command> relay, String transfer)
+            implements WireMessage {
         public Reply(boolean ok, byte[] payload) {
-            this(ok, payload, null);
+            this(ok, payload, null, null);
         }
     }
 }

@@ -46,6 +46,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         /** Sends {@link EntityCommand.KeepAlive} to the entity through its shard (counts as activity). */
         void keepAlive(String binding, String idHex);
 
+        /** How long a call may take to reach its owner (bounds pulling a large payload). */
+        java.time.Duration callTimeout();
+
         /** How often an entity checks whether its object holds sockets: well within the idle timeout. */
         java.time.Duration socketCheckEvery();
     }
@@ -101,15 +104,27 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         Thread.ofVirtual().name("partyflare-cluster-" + binding).start(() -> {
             EntityCommand.Reply reply;
             try {
-                byte[] result = run(stub, d);
+                byte[] payload = d.transfer() == null
+                        ? d.payload()
+                        : host.sockets().pull(d.relay(), d.transfer(), host.callTimeout());
+                byte[] result = run(stub, d, payload);
                 reply = new EntityCommand.Reply(
                         true,
                         result,
                         d.kind() == EntityCommand.UPGRADE && Codec.upgradeAccepted(result)
                                 ? host.sockets().ref()
-                                : null);
+                                : null,
+                        null);
             } catch (RuntimeException | Error e) {
                 reply = new EntityCommand.Reply(false, Codec.error(e));
+            }
+            if (reply.payload() != null && reply.payload().length > ShardedRouter.INLINE_MAX) {
+                // too large for one Artery frame: offered here, pulled by the caller in parts
+                reply = new EntityCommand.Reply(
+                        reply.ok(),
+                        new byte[0],
+                        host.sockets().ref(),
+                        host.sockets().offer(reply.payload()));
             }
             d.replyTo().tell(reply);
             self.tell(EntityCommand.Finished.INSTANCE);
@@ -117,9 +132,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         return this;
     }
 
-    private byte[] run(DurableObjectStub stub, EntityCommand.Deliver d) {
+    private byte[] run(DurableObjectStub stub, EntityCommand.Deliver d, byte[] payload) {
         if (d.kind() == EntityCommand.FETCH) {
-            Response r = stub.fetch(Codec.request(d.payload()));
+            Response r = stub.fetch(Codec.request(payload));
             if (r.webSocket().isPresent()) {
                 // as an HTTP server answers it: a socket only answers an upgrade
                 r = Response.text(NOT_AN_UPGRADE, 500);
@@ -127,7 +142,7 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
             return Codec.response(r);
         }
         if (d.kind() == EntityCommand.UPGRADE) {
-            Request request = Codec.request(d.payload());
+            Request request = Codec.request(payload);
             Response r = stub.fetch(request);
             boolean hibernatable = false;
             if (r.webSocket().isPresent()) {
@@ -149,7 +164,7 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         if (d.kind() == EntityCommand.ALARM) {
             return new byte[] {(byte) (host.emulator().runDueAlarm(binding, stub.id()) ? 1 : 0)};
         }
-        Codec.RpcCall call = Codec.rpcCall(d.payload());
+        Codec.RpcCall call = Codec.rpcCall(payload);
         return host.emulator().rpcHere(stub, call.method(), call.jsonArgs());
     }
 

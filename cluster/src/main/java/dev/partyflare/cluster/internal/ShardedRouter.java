@@ -91,8 +91,42 @@ public final class ShardedRouter implements ObjectRouter {
         return ask(call, kind, payload, null, null).payload();
     }
 
+    /**
+     * A payload larger than this is not carried in the delivery (Artery's frame is 256 KiB) but
+     * offered by this node's relay, and pulled by the owner in parts; the same for a reply.
+     */
+    static final int INLINE_MAX = 128 * 1024;
+
     private EntityCommand.Reply ask(
             Call<?> call, byte kind, byte[] payload, String link, ActorRef<SocketRelay.Command> relay) {
+        String transfer = null;
+        if (payload != null && payload.length > INLINE_MAX) {
+            transfer = sockets.offer(payload);
+            payload = new byte[0];
+            relay = sockets.ref();
+        }
+        try {
+            EntityCommand.Reply reply = askInline(call, kind, payload, link, relay, transfer);
+            if (reply.transfer() != null) {
+                byte[] whole = sockets.pull(reply.relay(), reply.transfer(), timeout);
+                reply = new EntityCommand.Reply(reply.ok(), whole, reply.relay(), null);
+            }
+            if (!reply.ok()) {
+                throw Codec.error(reply.payload());
+            }
+            return reply;
+        } finally {
+            sockets.withdraw(transfer);
+        }
+    }
+
+    private EntityCommand.Reply askInline(
+            Call<?> call,
+            byte kind,
+            byte[] payload,
+            String link,
+            ActorRef<SocketRelay.Command> relay,
+            String transfer) {
         DurableObjectId id = call.id();
         EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
         CompletionStage<EntityCommand.Reply> answer = ref.ask(
@@ -105,7 +139,8 @@ public final class ShardedRouter implements ObjectRouter {
                         payload,
                         replyTo,
                         link,
-                        relay),
+                        relay,
+                        transfer),
                 timeout);
         EntityCommand.Reply reply;
         try {
@@ -124,9 +159,6 @@ public final class ShardedRouter implements ObjectRouter {
                 throw didNotAnswer(call, id);
             }
             throw new IllegalStateException("Cluster call to " + call.binding() + " " + id + " failed", cause);
-        }
-        if (!reply.ok()) {
-            throw Codec.error(reply.payload());
         }
         return reply;
     }

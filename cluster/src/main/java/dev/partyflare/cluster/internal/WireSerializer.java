@@ -13,6 +13,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
     private static final String REPLY = "R";
     private static final String FRAME = "F";
     private static final String KEEP_ALIVE = "K";
+    private static final String PULL = "P";
+    private static final String CHUNK = "C";
 
     private final ExtendedActorSystem system;
     private volatile ActorRefResolver resolver;
@@ -57,6 +59,12 @@ public final class WireSerializer extends SerializerWithStringManifest {
         if (o instanceof EntityCommand.KeepAlive) {
             return KEEP_ALIVE;
         }
+        if (o instanceof SocketRelay.Pull) {
+            return PULL;
+        }
+        if (o instanceof SocketRelay.Chunk) {
+            return CHUNK;
+        }
         throw new IllegalArgumentException("Not a partyflare wire message: " + o.getClass());
     }
 
@@ -74,6 +82,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
                 Codec.writeString(out, ref);
                 Codec.writeString(out, d.link());
                 Codec.writeString(out, refString(d.relay()));
+                Codec.writeString(out, d.transfer());
             });
         }
         if (o instanceof EntityCommand.Reply r) {
@@ -81,6 +90,20 @@ public final class WireSerializer extends SerializerWithStringManifest {
                 out.writeBoolean(r.ok());
                 Codec.writeBytes(out, r.payload());
                 Codec.writeString(out, refString(r.relay()));
+                Codec.writeString(out, r.transfer());
+            });
+        }
+        if (o instanceof SocketRelay.Pull p) {
+            return Codec.write(out -> {
+                Codec.writeString(out, p.id());
+                Codec.writeString(out, refString(p.to()));
+            });
+        }
+        if (o instanceof SocketRelay.Chunk c) {
+            return Codec.write(out -> {
+                Codec.writeString(out, c.id());
+                out.writeBoolean(c.last());
+                Codec.writeBytes(out, c.bytes());
             });
         }
         if (o instanceof SocketFrame f) {
@@ -114,14 +137,23 @@ public final class WireSerializer extends SerializerWithStringManifest {
                     ActorRef<EntityCommand.Reply> replyTo = resolver().resolveActorRef(Codec.readString(in));
                     String link = Codec.readString(in);
                     ActorRef<SocketRelay.Command> relay = ref(Codec.readString(in));
+                    String transfer = Codec.readString(in);
                     return new EntityCommand.Deliver(
-                            kind, hex, name, jurisdiction, hint, payload, replyTo, link, relay);
+                            kind, hex, name, jurisdiction, hint, payload, replyTo, link, relay, transfer);
                 });
             case REPLY ->
                 Codec.read(
                         bytes,
                         in -> new EntityCommand.Reply(
-                                in.readBoolean(), Codec.readBytes(in), ref(Codec.readString(in))));
+                                in.readBoolean(),
+                                Codec.readBytes(in),
+                                ref(Codec.readString(in)),
+                                Codec.readString(in)));
+            case PULL -> Codec.read(bytes, in -> new SocketRelay.Pull(Codec.readString(in), ref(Codec.readString(in))));
+            case CHUNK ->
+                Codec.read(
+                        bytes,
+                        in -> new SocketRelay.Chunk(Codec.readString(in), in.readBoolean(), Codec.readBytes(in)));
             case FRAME ->
                 Codec.read(
                         bytes,
