@@ -26,6 +26,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * <p>When a node is unreachable or removed, every link to it is dropped here: an edge drops its
  * client's connection (the client sees 1006, as after an object reset, and reconnects through any
  * node); an owner delivers a close 1006 to the object, as workerd does for a lost connection.
+ *
+ * <p>The same actor carries requests and responses too large for one Artery frame ({@link
+ * LargePayloads}): its lane is the one for bulk traffic.
  */
 public final class SocketRelay {
     /** What the relay actor receives. */
@@ -40,21 +43,8 @@ public final class SocketRelay {
     /** A part of an offered payload; {@code bytes} null with {@code last}: nothing is offered under that id. */
     public record Chunk(String id, boolean last, byte[] bytes) implements Command, WireMessage {}
 
-    /** Payloads offered to another node, until it pulls them (or they are withdrawn, or expire). */
-    private final ConcurrentHashMap<String, Offered> offers = new ConcurrentHashMap<>();
-
-    private record Offered(byte[] bytes, long since) {}
-
-    /** Payloads this node is pulling. */
-    private final ConcurrentHashMap<String, Incoming> incoming = new ConcurrentHashMap<>();
-
-    private static final class Incoming {
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        final java.util.concurrent.CompletableFuture<byte[]> done = new java.util.concurrent.CompletableFuture<>();
-    }
-
-    /** An offer nobody pulled (its puller's node died) is dropped after this long. */
-    private static final long OFFER_LIFETIME_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    /** Requests and responses too large for one Artery frame, on their way between nodes. */
+    private final LargePayloads payloads = new LargePayloads();
 
     /**
      * Offers {@code bytes} (a request or response too large for one Artery frame, 256 KiB) for
@@ -62,18 +52,12 @@ public final class SocketRelay {
      * relays' large-message lane, in order, each within a large frame.
      */
     public String offer(byte[] bytes) {
-        long now = System.nanoTime();
-        offers.values().removeIf(o -> now - o.since() > OFFER_LIFETIME_NANOS);
-        String id = UUID.randomUUID().toString();
-        offers.put(id, new Offered(bytes, now));
-        return id;
+        return payloads.offer(bytes);
     }
 
     /** Forgets an offer (its call ended). */
     public void withdraw(String id) {
-        if (id != null) {
-            offers.remove(id);
-        }
+        payloads.withdraw(id);
     }
 
     /**
@@ -83,53 +67,7 @@ public final class SocketRelay {
      * @throws IllegalStateException when it does not arrive in time, or was not offered
      */
     public byte[] pull(ActorRef<Command> from, String id, java.time.Duration timeout) {
-        Incoming in = new Incoming();
-        incoming.put(id, in);
-        try {
-            from.tell(new Pull(id, self));
-            return in.done.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while a large payload crossed nodes", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(
-                    "A large payload did not cross between cluster nodes within " + timeout.toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            incoming.remove(id);
-        }
-    }
-
-    private void sendOffered(Pull p) {
-        Offered o = offers.remove(p.id());
-        if (o == null) {
-            p.to().tell(new Chunk(p.id(), true, null));
-            return;
-        }
-        byte[] b = o.bytes();
-        int at = 0;
-        do {
-            int end = Math.min(b.length, at + CHUNK);
-            p.to().tell(new Chunk(p.id(), end == b.length, java.util.Arrays.copyOfRange(b, at, end)));
-            at = end;
-        } while (at < b.length);
-    }
-
-    private void received(Chunk c) {
-        Incoming in = incoming.get(c.id());
-        if (in == null) {
-            return; // its puller gave up
-        }
-        if (c.bytes() == null) {
-            in.done.completeExceptionally(
-                    new IllegalStateException("A large payload was no longer offered by the node that sent it"));
-            return;
-        }
-        in.bytes.writeBytes(c.bytes());
-        if (c.last()) {
-            in.done.complete(in.bytes.toByteArray());
-        }
+        return payloads.pull(from, id, timeout, self);
     }
 
     /** A node is unreachable or was removed: its links are dropped. */
@@ -352,11 +290,11 @@ public final class SocketRelay {
                         return Behaviors.same();
                     })
                     .onMessage(Pull.class, p -> {
-                        sendOffered(p);
+                        payloads.sendOffered(p);
                         return Behaviors.same();
                     })
                     .onMessage(Chunk.class, c -> {
-                        received(c);
+                        payloads.received(c);
                         return Behaviors.same();
                     })
                     .onMessage(DropLocal.class, d -> {
