@@ -41,6 +41,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Emulator emulator;
     private final SocketRelay sockets;
     private volatile boolean crashed;
+    private volatile boolean closed;
     /** Set before a crash: entities that stop then leave their objects as they are (no eviction). */
     private final java.util.concurrent.atomic.AtomicBoolean crashing;
 
@@ -325,9 +326,10 @@ public final class ClusterNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (crashed) {
-            return;
+        if (crashed || closed) {
+            return; // once (a test may close one node, then its cluster)
         }
+        closed = true;
         try {
             // Pekko's graceful stop: the shard regions hand off, the node leaves, the system terminates
             CoordinatedShutdown.get(system)

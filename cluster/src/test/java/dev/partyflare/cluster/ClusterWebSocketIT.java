@@ -352,6 +352,59 @@ class ClusterWebSocketIT {
         }
     }
 
+    /**
+     * A node that leaves gracefully hands its rooms off: their sockets are dropped (1006, as a
+     * reset), and clients reconnecting through another node find the room on its new owner.
+     */
+    @Test
+    @Timeout(120)
+    void aLeavingNodesClientsReconnectToTheNewOwner(@TempDir Path state) throws Exception {
+        try (InProcessCluster cluster = InProcessCluster.start(3, i -> node(i, state), Duration.ofSeconds(30))) {
+            // a room owned by the last node (closing it moves no coordinator), asked through n1
+            String room = null;
+            long probeDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            for (int k = 0; room == null && System.nanoTime() < probeDeadline; k++) {
+                try (WsClient probe = connect(cluster.node(1), "/room/h" + k + "?user=probe")) {
+                    next(probe);
+                    if (owner(probe).equals("n2")) {
+                        room = "h" + k;
+                    }
+                }
+            }
+            assertThat(room).as("a room owned by n2").isNotNull();
+            WsClient c = connect(cluster.node(1), "/room/" + room + "?user=stay");
+            assertThat(next(c)).startsWith("text:welcome:stay@n2");
+            c.sendText("bcast:before");
+            assertThat(next(c)).isEqualTo("text:msg:1:before");
+
+            long t0 = System.nanoTime();
+            cluster.node(2).close();
+            assertThat(c.awaitClose(Duration.ofSeconds(30))).startsWith("eof");
+            long dropped = System.nanoTime();
+            WsClient back = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (back == null) {
+                try {
+                    back = connect(cluster.node(1), "/room/" + room + "?user=back");
+                } catch (IOException e) { // the shard still moving: a client's backoff, bounded
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("no reconnect within 30 s", e);
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(250_000_000L);
+                }
+            }
+            assertThat(next(back)).startsWith("text:welcome:back@n");
+            assertThat(owner(back)).isIn("n0", "n1");
+            back.sendText("history");
+            assertThat(next(back)).isEqualTo("text:history:before");
+            System.out.printf(
+                    "n2 left: its client dropped after %d ms, back on the new owner after %d ms%n",
+                    (dropped - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+            back.close();
+            c.close();
+        }
+    }
+
     @Test
     @Timeout(180)
     void clientsOfADeadNodeReconnectThroughSurvivors(@TempDir Path state) throws Exception {
