@@ -2,6 +2,7 @@ package dev.partyflare.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.partyflare.emulator.client.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +74,18 @@ class LocalClusterIT {
                     assertThat(body).as("through n%d", i % 2).contains("\"count\":" + (i + 1));
                 }
 
+                // the demo's chat through both nodes: a WebSocket on each, one room on one node
+                try (var ann = WsClient.connect(URI.create(bases[0]), "/parties/chat-room/cluster-lobby?name=ann");
+                        var bob = WsClient.connect(URI.create(bases[1]), "/parties/chat-room/cluster-lobby?name=bob")) {
+                    assertThat(nextMessage(ann, "\"type\":\"join\"")).contains("\"name\":\"ann\"");
+                    assertThat(nextMessage(bob, "\"name\":\"bob\"")).contains("\"type\":\"join\"");
+                    ann.sendText("hello from n0");
+                    assertThat(nextMessage(bob, "\"type\":\"message\""))
+                            .contains("\"name\":\"ann\"", "\"text\":\"hello from n0\"");
+                    bob.sendText("hello from n1");
+                    assertThat(nextMessage(ann, "\"text\":\"hello from n1\"")).contains("\"name\":\"bob\"");
+                }
+
                 long stopAt = System.nanoTime();
                 dev.signal("TERM");
                 assertThat(dev.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
@@ -84,8 +97,8 @@ class LocalClusterIT {
                             .as("node JVM " + child.pid() + " after the stop")
                             .isFalse();
                 }
-                System.out.println(
-                        "LocalClusterIT: 2 nodes, 4 calls counted through both, stopped in " + stopMs + " ms");
+                System.out.println("LocalClusterIT: 2 nodes, 4 calls counted and a chat through both, stopped in "
+                        + stopMs + " ms");
             } finally {
                 // also when the test failed early: every node JVM goes before the temporary directory
                 dev.process.descendants().forEach(children::add);
@@ -100,6 +113,20 @@ class LocalClusterIT {
                 }
             }
         }
+    }
+
+    /** The next text message containing {@code marker}, skipping others (at most 20, 10 s each). */
+    private static String nextMessage(WsClient c, String marker) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String f = c.nextDescribed(Duration.ofSeconds(10));
+            if (!f.startsWith("text:")) {
+                throw new AssertionError("waiting for " + marker + ", got " + f);
+            }
+            if (f.contains(marker)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no message with " + marker + " among 20");
     }
 
     private static String url(String readyLine) {

@@ -6,6 +6,7 @@ import dev.partyflare.cluster.internal.AlarmTakeover;
 import dev.partyflare.cluster.internal.EntityCommand;
 import dev.partyflare.cluster.internal.ObjectEntity;
 import dev.partyflare.cluster.internal.ShardedRouter;
+import dev.partyflare.cluster.internal.SocketRelay;
 import dev.partyflare.emulator.Emulator;
 import dev.partyflare.emulator.EmulatorOptions;
 import java.time.Duration;
@@ -38,7 +39,9 @@ public final class ClusterNode implements AutoCloseable {
     private final String name;
     private final ActorSystem<Void> system;
     private final Emulator emulator;
+    private final SocketRelay sockets;
     private volatile boolean crashed;
+    private volatile boolean closed;
     /** Set before a crash: entities that stop then leave their objects as they are (no eviction). */
     private final java.util.concurrent.atomic.AtomicBoolean crashing;
 
@@ -46,8 +49,10 @@ public final class ClusterNode implements AutoCloseable {
             String name,
             ActorSystem<Void> system,
             Emulator emulator,
+            SocketRelay sockets,
             java.util.concurrent.atomic.AtomicBoolean crashing) {
         this.crashing = crashing;
+        this.sockets = sockets;
         this.name = name;
         this.system = system;
         this.emulator = emulator;
@@ -158,17 +163,21 @@ public final class ClusterNode implements AutoCloseable {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
+        SocketRelay sockets = new SocketRelay(EmulatorOptions.MAX_WEBSOCKET_MESSAGE);
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
+            system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
+            Duration socketCheck = socketCheckEvery(config);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
             emulator = Emulator.start(
                     o.emulator
-                            .objectRouter(new ShardedRouter(sharding, o.callTimeout))
+                            .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets))
                             .sharedStateDirectory(true)
                             .build(),
                     o.traffic,
                     o.errors);
+            sockets.maxMessageBytes(emulator.options().maxWebSocketMessageBytes());
             ObjectEntity.Host host = new ObjectEntity.Host() {
                 @Override
                 public Emulator emulator() {
@@ -189,11 +198,38 @@ public final class ClusterNode implements AutoCloseable {
                 public void entityStopped(String binding, String idHex) {
                     o.entityStopped.accept(binding, idHex);
                 }
+
+                @Override
+                public SocketRelay sockets() {
+                    return sockets;
+                }
+
+                @Override
+                public void keepAlive(String binding, String idHex) {
+                    sharding.entityRefFor(ShardedRouter.typeKey(binding), idHex).tell(EntityCommand.KeepAlive.INSTANCE);
+                }
+
+                @Override
+                public Duration socketCheckEvery() {
+                    return socketCheck;
+                }
+
+                @Override
+                public Duration callTimeout() {
+                    return o.callTimeout;
+                }
             };
-            for (EmulatorOptions.DurableObjectBinding b : emulator.options().durableObjects()) {
+            // one entity type per namespace, by the binding its stubs report: the main Worker's and
+            // those of other Workers' own classes (a Worker bound to another's class uses that one)
+            List<String> bindings = emulator.routedBindings();
+            for (String binding : bindings) {
+                if (bindings.indexOf(binding) != bindings.lastIndexOf(binding)) {
+                    throw new IllegalStateException("Two Workers define a Durable Object binding named \"" + binding
+                            + "\": a cluster routes by binding name; rename one");
+                }
                 sharding.init(Entity.of(
-                                ShardedRouter.typeKey(b.binding()),
-                                ctx -> ObjectEntity.create(b.binding(), ctx.getEntityId(), host))
+                                ShardedRouter.typeKey(binding),
+                                ctx -> ObjectEntity.create(binding, ctx.getEntityId(), host))
                         .withStopMessage(EntityCommand.Stop.INSTANCE));
             }
             // alarms are routed to their owners; this node learns those of removed nodes (docs/cluster.md)
@@ -205,7 +241,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, crashing);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -223,6 +259,18 @@ public final class ClusterNode implements AutoCloseable {
         return node;
     }
 
+    /** A third of sharding's idle timeout: an entity holding sockets tells its shard it is active that often. */
+    private static Duration socketCheckEvery(Config config) {
+        String path = "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout";
+        try {
+            Duration idle = config.getDuration(path);
+            Duration third = idle.dividedBy(3);
+            return third.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : third;
+        } catch (RuntimeException e) {
+            return Duration.ofSeconds(30); // "off" or another strategy: nothing to outrun, a cheap check
+        }
+    }
+
     /** This node's name. */
     public String name() {
         return name;
@@ -231,6 +279,15 @@ public final class ClusterNode implements AutoCloseable {
     /** This node's emulator: its {@code env}, {@code fetch} and namespaces reach objects anywhere in the cluster. */
     public Emulator emulator() {
         return emulator;
+    }
+
+    /**
+     * The halves of WebSockets that cross nodes open on this node: one for each client connected
+     * here to an object (its edge half) and one for each socket an object here holds (its owner half;
+     * a client connected to its object's own node counts twice). For tests and metrics.
+     */
+    public int bridgedSockets() {
+        return sockets.size();
     }
 
     /** This node's cluster address as {@code host:port}. */
@@ -269,9 +326,10 @@ public final class ClusterNode implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (crashed) {
-            return;
+        if (crashed || closed) {
+            return; // once (a test may close one node, then its cluster)
         }
+        closed = true;
         try {
             // Pekko's graceful stop: the shard regions hand off, the node leaves, the system terminates
             CoordinatedShutdown.get(system)

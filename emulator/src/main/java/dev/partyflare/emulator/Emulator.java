@@ -349,10 +349,38 @@ public final class Emulator implements AutoCloseable {
      * @param locationHint the hint the caller's stub was made with, or null
      */
     public DurableObjectStub stubHere(String binding, dev.partyflare.durable.DurableObjectId id, String locationHint) {
-        if (!(namespace(binding) instanceof dev.partyflare.emulator.internal.actor.ActorNamespace ns)) {
+        return routed(binding).stubHere(id, locationHint);
+    }
+
+    /**
+     * SPI ({@link ObjectRouter}): the binding names a router sees in {@link ObjectRouter.Call#binding()},
+     * one per namespace: the main Worker's bindings and those of other Workers' own classes (a class
+     * bound by several Workers is one namespace, named by the Worker that defines it). A router that
+     * keys its routes by these names must see each once: two Workers defining a binding of the same
+     * name appear twice here.
+     */
+    public List<String> routedBindings() {
+        return runtime.allNamespaces().stream()
+                .map(dev.partyflare.emulator.internal.actor.ActorNamespace::binding)
+                .toList();
+    }
+
+    /** The namespace a routed call names: by the binding its stubs report, in any Worker. */
+    private dev.partyflare.emulator.internal.actor.ActorNamespace routed(String binding) {
+        dev.partyflare.emulator.internal.actor.ActorNamespace found = null;
+        for (dev.partyflare.emulator.internal.actor.ActorNamespace ns : runtime.allNamespaces()) {
+            if (ns.binding().equals(binding)) {
+                if (found != null) {
+                    throw new IllegalStateException("Two Durable Object namespaces are bound as \"" + binding
+                            + "\": a routed call cannot tell them apart");
+                }
+                found = ns;
+            }
+        }
+        if (found == null) {
             throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"");
         }
-        return ns.stubHere(id, locationHint);
+        return found;
     }
 
     /**
@@ -370,10 +398,7 @@ public final class Emulator implements AutoCloseable {
      * nothing. Returns whether the alarm ran.
      */
     public boolean runDueAlarm(String binding, dev.partyflare.durable.DurableObjectId id) {
-        if (!(namespace(binding) instanceof dev.partyflare.emulator.internal.actor.ActorNamespace ns)) {
-            throw new IllegalArgumentException("No Durable Object binding \"" + binding + "\"");
-        }
-        return ns.runDueAlarm(id);
+        return routed(binding).runDueAlarm(id);
     }
 
     /**

@@ -45,22 +45,32 @@ public final class Codec {
     /**
      * A response: status, status text, headers, body.
      *
-     * @throws IllegalStateException for a WebSocket upgrade, which cannot cross nodes yet
+     * @throws IllegalStateException for a response carrying a WebSocket, which crosses nodes only as
+     *     the answer to an upgrade ({@link #upgradeAnswer})
      */
     public static byte[] response(Response r) {
         if (r.webSocket().isPresent()) {
-            throw new IllegalStateException("A WebSocket cannot cross partyflare cluster nodes yet: connect to"
-                    + " objects through HTTP on the node that owns them (docs/cluster.md, \"WebSockets\")");
+            throw new IllegalStateException("A WebSocket crosses partyflare cluster nodes only in the answer to a"
+                    + " request with \"Upgrade: websocket\" (docs/cluster.md, \"WebSockets\")");
         }
+        return head(r, r.bytes());
+    }
+
+    private static byte[] head(Response r, byte[] body) {
         return write(out -> {
             out.writeInt(r.status());
             writeString(out, r.statusText());
             writeHeaders(out, r.headers());
-            writeBytes(out, r.bytes());
+            writeBytes(out, body);
         });
     }
 
     public static Response response(byte[] bytes) {
+        return response(bytes, null);
+    }
+
+    /** A response; a 101 gets {@code webSocket} as its client end. */
+    static Response response(byte[] bytes, dev.partyflare.durable.WebSocket webSocket) {
         return read(bytes, in -> {
             Response.Builder b = Response.builder(in.readInt());
             String text = readString(in);
@@ -72,8 +82,41 @@ public final class Codec {
             if (body != null) {
                 b.body(body);
             }
+            if (webSocket != null) {
+                b.webSocket(webSocket);
+            }
             return b.build();
         });
+    }
+
+    /**
+     * The answer to an upgrade: a flag (1: the object answered with a WebSocket, now bridged, 2: one
+     * it accepted with the hibernatable API; 0: an ordinary response), then the response (for a 101
+     * its head only).
+     */
+    public static byte[] upgradeAnswer(Response r, boolean hibernatable) {
+        boolean socket = r.webSocket().isPresent();
+        byte[] rest = socket ? head(r, null) : response(r);
+        byte[] all = new byte[rest.length + 1];
+        all[0] = (byte) (socket ? (hibernatable ? 2 : 1) : 0);
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    /** Whether an {@link #upgradeAnswer} carries a socket. */
+    public static boolean upgradeAccepted(byte[] answer) {
+        return answer.length > 0 && answer[0] >= 1;
+    }
+
+    /** Whether an {@link #upgradeAnswer}'s socket is hibernatable. */
+    public static boolean upgradeHibernatable(byte[] answer) {
+        return answer.length > 0 && answer[0] == 2;
+    }
+
+    /** The response of an {@link #upgradeAnswer}, a 101 with {@code client} as its WebSocket if accepted. */
+    public static Response upgradeResponse(byte[] answer, dev.partyflare.durable.WebSocket client) {
+        return response(
+                java.util.Arrays.copyOfRange(answer, 1, answer.length), upgradeAccepted(answer) ? client : null);
     }
 
     /** An RPC call: the method and its JSON arguments. */

@@ -3,7 +3,12 @@ package dev.partyflare.cluster.internal;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** What an object's sharded entity receives. */
-public sealed interface EntityCommand permits EntityCommand.Deliver, EntityCommand.Finished, EntityCommand.Stop {
+public sealed interface EntityCommand
+        permits EntityCommand.Deliver,
+                EntityCommand.Finished,
+                EntityCommand.Stop,
+                EntityCommand.KeepAlive,
+                EntityCommand.CheckSockets {
 
     /** Kinds of {@link Deliver}. */
     byte FETCH = 1;
@@ -14,6 +19,12 @@ public sealed interface EntityCommand permits EntityCommand.Deliver, EntityComma
     byte ALARM = 3;
 
     /**
+     * A WebSocket upgrade (payload: {@link Codec#request}; {@code link} and {@code relay} name the
+     * edge's half of the socket). The reply: {@link Codec#upgradeAnswer}, and the owner's relay.
+     */
+    byte UPGRADE = 4;
+
+    /**
      * A stub call for the entity's object, sent from any node.
      *
      * @param kind {@link #FETCH} (payload: {@link Codec#request}), {@link #RPC} (payload: {@link
@@ -21,6 +32,11 @@ public sealed interface EntityCommand permits EntityCommand.Deliver, EntityComma
      * @param idName the id's name when made by {@code idFromName}, or null
      * @param jurisdiction the id's jurisdiction, or null
      * @param locationHint the stub's location hint, or null
+     * @param link an {@link #UPGRADE}'s link id on the edge node, else null
+     * @param relay an {@link #UPGRADE}'s edge relay, or the caller's relay for a {@code transfer};
+     *     else null
+     * @param transfer a payload too large for one Artery frame is not carried here (payload empty)
+     *     but offered by the caller's relay under this id, for the owner to pull; else null
      */
     record Deliver(
             byte kind,
@@ -29,8 +45,24 @@ public sealed interface EntityCommand permits EntityCommand.Deliver, EntityComma
             String jurisdiction,
             String locationHint,
             byte[] payload,
-            ActorRef<Reply> replyTo)
+            ActorRef<Reply> replyTo,
+            String link,
+            ActorRef<SocketRelay.Command> relay,
+            String transfer)
             implements EntityCommand, WireMessage {}
+
+    /**
+     * Sent by an entity whose object holds WebSockets to itself through its shard: the shard counts
+     * it as activity, so idle passivation leaves the entity (and its sockets) alone.
+     */
+    enum KeepAlive implements EntityCommand, WireMessage {
+        INSTANCE
+    }
+
+    /** The entity's timer: time to check whether its object holds sockets (local only). */
+    enum CheckSockets implements EntityCommand {
+        INSTANCE
+    }
 
     /** A call this entity ran has ended (local only). */
     enum Finished implements EntityCommand {
@@ -47,6 +79,14 @@ public sealed interface EntityCommand permits EntityCommand.Deliver, EntityComma
      *
      * @param ok true: payload is the result ({@link Codec#response} or the RPC's JSON, null for
      *     void); false: payload is {@link Codec#error}
+     * @param relay the owner's relay, for an {@link #UPGRADE} that bridged a socket or a {@code
+     *     transfer}; else null
+     * @param transfer as {@link Deliver#transfer}: a large payload the caller pulls from the owner
      */
-    record Reply(boolean ok, byte[] payload) implements WireMessage {}
+    record Reply(boolean ok, byte[] payload, ActorRef<SocketRelay.Command> relay, String transfer)
+            implements WireMessage {
+        public Reply(boolean ok, byte[] payload) {
+            this(ok, payload, null, null);
+        }
+    }
 }

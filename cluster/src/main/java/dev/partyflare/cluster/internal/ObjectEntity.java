@@ -2,6 +2,8 @@ package dev.partyflare.cluster.internal;
 
 import dev.partyflare.durable.DurableObjectId;
 import dev.partyflare.durable.DurableObjectStub;
+import dev.partyflare.durable.Request;
+import dev.partyflare.durable.Response;
 import dev.partyflare.emulator.Emulator;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -18,6 +20,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * evicts the object from this node's emulator when it does, so the next owner starts from storage.
  */
 public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
+    /** workerd's answer to a socket returned for a request that is not an upgrade. */
+    static final String NOT_AN_UPGRADE =
+            "Worker tried to return a WebSocket in a response to a request which did not contain the"
+                    + " header \"Upgrade: websocket\".";
+
     /** What an entity learns about its node. */
     public interface Host {
         Emulator emulator();
@@ -32,6 +39,18 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
 
         /** Called once per entity stop, on its node, after the object was evicted (tests, metrics). */
         default void entityStopped(String binding, String idHex) {}
+
+        /** This node's WebSockets that cross nodes. */
+        SocketRelay sockets();
+
+        /** Sends {@link EntityCommand.KeepAlive} to the entity through its shard (counts as activity). */
+        void keepAlive(String binding, String idHex);
+
+        /** How long a call may take to reach its owner (bounds pulling a large payload). */
+        java.time.Duration callTimeout();
+
+        /** How often an entity checks whether its object holds sockets: well within the idle timeout. */
+        java.time.Duration socketCheckEvery();
     }
 
     private final String binding;
@@ -49,8 +68,17 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         host.entityStarted(binding, idHex);
     }
 
+    /**
+     * An entity whose object holds WebSockets (the owner's halves of bridged sockets, standard or
+     * hibernatable) keeps itself from idle passivation: a passivation evicts the object, and with it
+     * its sockets, while a hibernated object must keep them. A hand-off (its node leaves) still
+     * stops it: its sockets are dropped and their clients reconnect to the new owner.
+     */
     public static Behavior<EntityCommand> create(String binding, String idHex, Host host) {
-        return Behaviors.setup(ctx -> new ObjectEntity(ctx, binding, idHex, host));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(EntityCommand.CheckSockets.INSTANCE, host.socketCheckEvery());
+            return new ObjectEntity(ctx, binding, idHex, host);
+        }));
     }
 
     @Override
@@ -59,6 +87,8 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
                 .onMessage(EntityCommand.Deliver.class, this::deliver)
                 .onMessageEquals(EntityCommand.Finished.INSTANCE, this::finished)
                 .onMessageEquals(EntityCommand.Stop.INSTANCE, this::stop)
+                .onMessageEquals(EntityCommand.KeepAlive.INSTANCE, () -> this)
+                .onMessageEquals(EntityCommand.CheckSockets.INSTANCE, this::checkSockets)
                 .onSignal(PostStop.class, s -> evict())
                 .build();
     }
@@ -74,9 +104,27 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         Thread.ofVirtual().name("partyflare-cluster-" + binding).start(() -> {
             EntityCommand.Reply reply;
             try {
-                reply = new EntityCommand.Reply(true, run(stub, d));
+                byte[] payload = d.transfer() == null
+                        ? d.payload()
+                        : host.sockets().pull(d.relay(), d.transfer(), host.callTimeout());
+                byte[] result = run(stub, d, payload);
+                reply = new EntityCommand.Reply(
+                        true,
+                        result,
+                        d.kind() == EntityCommand.UPGRADE && Codec.upgradeAccepted(result)
+                                ? host.sockets().ref()
+                                : null,
+                        null);
             } catch (RuntimeException | Error e) {
                 reply = new EntityCommand.Reply(false, Codec.error(e));
+            }
+            if (reply.payload() != null && reply.payload().length > ShardedRouter.INLINE_MAX) {
+                // too large for one Artery frame: offered here, pulled by the caller in parts
+                reply = new EntityCommand.Reply(
+                        reply.ok(),
+                        new byte[0],
+                        host.sockets().ref(),
+                        host.sockets().offer(reply.payload()));
             }
             d.replyTo().tell(reply);
             self.tell(EntityCommand.Finished.INSTANCE);
@@ -84,15 +132,47 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         return this;
     }
 
-    private byte[] run(DurableObjectStub stub, EntityCommand.Deliver d) {
+    private byte[] run(DurableObjectStub stub, EntityCommand.Deliver d, byte[] payload) {
         if (d.kind() == EntityCommand.FETCH) {
-            return Codec.response(stub.fetch(Codec.request(d.payload())));
+            Response r = stub.fetch(Codec.request(payload));
+            if (r.webSocket().isPresent()) {
+                // as an HTTP server answers it: a socket only answers an upgrade
+                r = Response.text(NOT_AN_UPGRADE, 500);
+            }
+            return Codec.response(r);
+        }
+        if (d.kind() == EntityCommand.UPGRADE) {
+            Request request = Codec.request(payload);
+            Response r = stub.fetch(request);
+            boolean hibernatable = false;
+            if (r.webSocket().isPresent()) {
+                try {
+                    hibernatable = host.sockets()
+                            .openOwner(
+                                    d.link(),
+                                    d.relay(),
+                                    binding,
+                                    idHex,
+                                    r.webSocket().get(),
+                                    request.url());
+                } catch (IllegalStateException e) {
+                    r = Response.text(e.getMessage(), 500);
+                }
+            }
+            return Codec.upgradeAnswer(r, hibernatable);
         }
         if (d.kind() == EntityCommand.ALARM) {
             return new byte[] {(byte) (host.emulator().runDueAlarm(binding, stub.id()) ? 1 : 0)};
         }
-        Codec.RpcCall call = Codec.rpcCall(d.payload());
+        Codec.RpcCall call = Codec.rpcCall(payload);
         return host.emulator().rpcHere(stub, call.method(), call.jsonArgs());
+    }
+
+    private Behavior<EntityCommand> checkSockets() {
+        if (!stopping && host.sockets().hasSockets(binding, idHex)) {
+            host.keepAlive(binding, idHex);
+        }
+        return this;
     }
 
     private Behavior<EntityCommand> finished() {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -18,10 +19,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class ShardedRouter implements ObjectRouter {
     private final ClusterSharding sharding;
     private final Duration timeout;
+    private final SocketRelay sockets;
 
-    public ShardedRouter(ClusterSharding sharding, Duration timeout) {
+    public ShardedRouter(ClusterSharding sharding, Duration timeout, SocketRelay sockets) {
         this.sharding = sharding;
         this.timeout = timeout;
+        this.sockets = sockets;
     }
 
     /** The entity type of a namespace: one per binding, so a binding can later get a role of its own. */
@@ -32,10 +35,31 @@ public final class ShardedRouter implements ObjectRouter {
     @Override
     public Response fetch(Call<Response> call, Request request) {
         if (request.isWebSocketUpgrade()) {
-            throw new IllegalStateException(
-                    "A WebSocket cannot cross partyflare cluster nodes yet" + " (docs/cluster.md, \"WebSockets\")");
+            return upgrade(call, request);
         }
         return Codec.response(send(call, EntityCommand.FETCH, Codec.request(request)));
+    }
+
+    /**
+     * An upgrade: this node opens the edge's half of the socket first (the owner's first frames may
+     * arrive before its answer), the owner bridges the client end its object answered with, and the
+     * 101 returned here carries the edge's client end, which this node's HTTP server terminates.
+     */
+    private Response upgrade(Call<Response> call, Request request) {
+        SocketRelay.EdgeSocket edge = sockets.openEdge();
+        try {
+            EntityCommand.Reply reply =
+                    ask(call, EntityCommand.UPGRADE, Codec.request(request), edge.link(), sockets.ref());
+            if (!Codec.upgradeAccepted(reply.payload()) || reply.relay() == null) {
+                sockets.forgetEdge(edge);
+            } else {
+                sockets.edgeConnected(edge, reply.relay(), Codec.upgradeHibernatable(reply.payload()));
+            }
+            return Codec.upgradeResponse(reply.payload(), edge.client());
+        } catch (RuntimeException | Error e) {
+            sockets.forgetEdge(edge);
+            throw e;
+        }
     }
 
     @Override
@@ -64,6 +88,45 @@ public final class ShardedRouter implements ObjectRouter {
     }
 
     private byte[] send(Call<?> call, byte kind, byte[] payload) {
+        return ask(call, kind, payload, null, null).payload();
+    }
+
+    /**
+     * A payload larger than this is not carried in the delivery (Artery's frame is 256 KiB) but
+     * offered by this node's relay, and pulled by the owner in parts; the same for a reply.
+     */
+    static final int INLINE_MAX = 128 * 1024;
+
+    private EntityCommand.Reply ask(
+            Call<?> call, byte kind, byte[] payload, String link, ActorRef<SocketRelay.Command> relay) {
+        String transfer = null;
+        if (payload != null && payload.length > INLINE_MAX) {
+            transfer = sockets.offer(payload);
+            payload = new byte[0];
+            relay = sockets.ref();
+        }
+        try {
+            EntityCommand.Reply reply = askInline(call, kind, payload, link, relay, transfer);
+            if (reply.transfer() != null) {
+                byte[] whole = sockets.pull(reply.relay(), reply.transfer(), timeout);
+                reply = new EntityCommand.Reply(reply.ok(), whole, reply.relay(), null);
+            }
+            if (!reply.ok()) {
+                throw Codec.error(reply.payload());
+            }
+            return reply;
+        } finally {
+            sockets.withdraw(transfer);
+        }
+    }
+
+    private EntityCommand.Reply askInline(
+            Call<?> call,
+            byte kind,
+            byte[] payload,
+            String link,
+            ActorRef<SocketRelay.Command> relay,
+            String transfer) {
         DurableObjectId id = call.id();
         EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
         CompletionStage<EntityCommand.Reply> answer = ref.ask(
@@ -74,7 +137,10 @@ public final class ShardedRouter implements ObjectRouter {
                         id.jurisdiction().orElse(null),
                         call.locationHint().orElse(null),
                         payload,
-                        replyTo),
+                        replyTo,
+                        link,
+                        relay,
+                        transfer),
                 timeout);
         EntityCommand.Reply reply;
         try {
@@ -94,9 +160,6 @@ public final class ShardedRouter implements ObjectRouter {
             }
             throw new IllegalStateException("Cluster call to " + call.binding() + " " + id + " failed", cause);
         }
-        if (!reply.ok()) {
-            throw Codec.error(reply.payload());
-        }
-        return reply.payload();
+        return reply;
     }
 }

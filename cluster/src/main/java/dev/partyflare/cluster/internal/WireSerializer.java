@@ -11,6 +11,10 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 public final class WireSerializer extends SerializerWithStringManifest {
     private static final String DELIVER = "D";
     private static final String REPLY = "R";
+    private static final String FRAME = "F";
+    private static final String KEEP_ALIVE = "K";
+    private static final String PULL = "P";
+    private static final String CHUNK = "C";
 
     private final ExtendedActorSystem system;
     private volatile ActorRefResolver resolver;
@@ -28,6 +32,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
         return r;
     }
 
+    private String refString(ActorRef<?> ref) {
+        return ref == null ? null : resolver().toSerializationFormat(ref);
+    }
+
+    private <T> ActorRef<T> ref(String s) {
+        return s == null ? null : resolver().resolveActorRef(s);
+    }
+
     @Override
     public int identifier() {
         return 0x50_46_43_31; // "PFC1"
@@ -40,6 +52,18 @@ public final class WireSerializer extends SerializerWithStringManifest {
         }
         if (o instanceof EntityCommand.Reply) {
             return REPLY;
+        }
+        if (o instanceof SocketFrame) {
+            return FRAME;
+        }
+        if (o instanceof EntityCommand.KeepAlive) {
+            return KEEP_ALIVE;
+        }
+        if (o instanceof SocketRelay.Pull) {
+            return PULL;
+        }
+        if (o instanceof SocketRelay.Chunk) {
+            return CHUNK;
         }
         throw new IllegalArgumentException("Not a partyflare wire message: " + o.getClass());
     }
@@ -56,13 +80,45 @@ public final class WireSerializer extends SerializerWithStringManifest {
                 Codec.writeString(out, d.locationHint());
                 Codec.writeBytes(out, d.payload());
                 Codec.writeString(out, ref);
+                Codec.writeString(out, d.link());
+                Codec.writeString(out, refString(d.relay()));
+                Codec.writeString(out, d.transfer());
             });
         }
         if (o instanceof EntityCommand.Reply r) {
             return Codec.write(out -> {
                 out.writeBoolean(r.ok());
                 Codec.writeBytes(out, r.payload());
+                Codec.writeString(out, refString(r.relay()));
+                Codec.writeString(out, r.transfer());
             });
+        }
+        if (o instanceof SocketRelay.Pull p) {
+            return Codec.write(out -> {
+                Codec.writeString(out, p.id());
+                Codec.writeString(out, refString(p.to()));
+            });
+        }
+        if (o instanceof SocketRelay.Chunk c) {
+            return Codec.write(out -> {
+                Codec.writeString(out, c.id());
+                out.writeBoolean(c.last());
+                Codec.writeBytes(out, c.bytes());
+            });
+        }
+        if (o instanceof SocketFrame f) {
+            return Codec.write(out -> {
+                Codec.writeString(out, f.link());
+                out.writeLong(f.seq());
+                out.writeBoolean(f.toOwner());
+                out.writeByte(f.op());
+                Codec.writeString(out, f.text());
+                Codec.writeBytes(out, f.bytes());
+                out.writeInt(f.code());
+            });
+        }
+        if (o instanceof EntityCommand.KeepAlive) {
+            return new byte[0];
         }
         throw new IllegalArgumentException("Not a partyflare wire message: " + o.getClass());
     }
@@ -79,9 +135,37 @@ public final class WireSerializer extends SerializerWithStringManifest {
                     String hint = Codec.readString(in);
                     byte[] payload = Codec.readBytes(in);
                     ActorRef<EntityCommand.Reply> replyTo = resolver().resolveActorRef(Codec.readString(in));
-                    return new EntityCommand.Deliver(kind, hex, name, jurisdiction, hint, payload, replyTo);
+                    String link = Codec.readString(in);
+                    ActorRef<SocketRelay.Command> relay = ref(Codec.readString(in));
+                    String transfer = Codec.readString(in);
+                    return new EntityCommand.Deliver(
+                            kind, hex, name, jurisdiction, hint, payload, replyTo, link, relay, transfer);
                 });
-            case REPLY -> Codec.read(bytes, in -> new EntityCommand.Reply(in.readBoolean(), Codec.readBytes(in)));
+            case REPLY ->
+                Codec.read(
+                        bytes,
+                        in -> new EntityCommand.Reply(
+                                in.readBoolean(),
+                                Codec.readBytes(in),
+                                ref(Codec.readString(in)),
+                                Codec.readString(in)));
+            case PULL -> Codec.read(bytes, in -> new SocketRelay.Pull(Codec.readString(in), ref(Codec.readString(in))));
+            case CHUNK ->
+                Codec.read(
+                        bytes,
+                        in -> new SocketRelay.Chunk(Codec.readString(in), in.readBoolean(), Codec.readBytes(in)));
+            case FRAME ->
+                Codec.read(
+                        bytes,
+                        in -> new SocketFrame(
+                                Codec.readString(in),
+                                in.readLong(),
+                                in.readBoolean(),
+                                in.readByte(),
+                                Codec.readString(in),
+                                Codec.readBytes(in),
+                                in.readInt()));
+            case KEEP_ALIVE -> EntityCommand.KeepAlive.INSTANCE;
             default -> throw new NotSerializableException("Unknown partyflare wire manifest " + manifest);
         };
     }

@@ -114,6 +114,14 @@ public final class WebSocketEnd implements WebSocket {
         /** The other end went away without a close frame (reset): drop the connection. */
         void drop();
 
+        /**
+         * The other end's network connection failed with a protocol error (only for an end whose peer
+         * is itself adopted by a transport, as a cluster's bridge is); by default a close 1011.
+         */
+        default void error(String message) {
+            close(1011, message);
+        }
+
         /** Whether the network connection is still open. */
         default boolean isOpen() {
             return false;
@@ -243,7 +251,17 @@ public final class WebSocketEnd implements WebSocket {
     /** Whether the other end (the code's, for an end a network connection adopted) is hibernatable. */
     public boolean peerIsHibernatable() {
         WebSocketEnd p = peer;
-        return p != null && p.isHibernatable();
+        return p != null && (p.isHibernatable() || p.standsForHibernatable);
+    }
+
+    /**
+     * Set on an end that stands for an object's hibernatable socket on another node (a cluster's
+     * bridge): the network connection of its peer then behaves as for a local hibernatable socket.
+     */
+    private volatile boolean standsForHibernatable;
+
+    public void standsForHibernatable(boolean b) {
+        standsForHibernatable = b;
     }
 
     /** For the code's end: whether the network connection of its peer is still open. */
@@ -790,7 +808,7 @@ public final class WebSocketEnd implements WebSocket {
                 switch (e) {
                     case MessageEvent m -> transport.message(m.message());
                     case PeerClose c -> transport.close(c.code(), c.reason());
-                    case PeerError err -> transport.close(1011, err.message());
+                    case PeerError err -> transport.error(err.message());
                 }
             }
             case HIBERNATABLE -> {
