@@ -142,9 +142,8 @@ final class ObjectDatabase {
         if (file != null) {
             db.exec("PRAGMA synchronous=OFF", true);
             db.exec("PRAGMA wal_autocheckpoint=0", true);
-            if (created) {
-                db.exec("PRAGMA journal_mode=WAL", true);
-            }
+            // a no-op on a WAL file; a file written before every pragma ran (54fa72b) is switched too
+            db.exec("PRAGMA journal_mode=WAL", true);
         }
         db.exec("PRAGMA foreign_keys=ON", true);
         db.exec("PRAGMA recursive_triggers=OFF", true);
@@ -234,6 +233,14 @@ final class ObjectDatabase {
         if (p != null) {
             closeQuietly(p);
         }
+    }
+
+    /**
+     * {@code PRAGMA data_version} of a connection nobody else wrote through: 1 for a memory database,
+     * 2 for a file (its switch to WAL counts as a change).
+     */
+    long dataVersionAtOpen() {
+        return file == null ? 1 : 2;
     }
 
     /** SQLite's count of rows changed since the connection opened (sqlite3_total_changes). */

@@ -193,7 +193,9 @@ final class SqlApi implements SqlStorage {
                         row[i] = value(rs.getObject(i + 1));
                     }
                     if (dataVersion && row.length == 1 && row[0] instanceof Long v) {
-                        row[0] = v + 1; // workerd's connection starts at 2 (another connection committed once)
+                        // workerd's connection reads 2 (another connection committed once); ours start at
+                        // 1 in memory and at 2 on a file (its switch to WAL counts)
+                        row[0] = v - db.dataVersionAtOpen() + 2;
                     }
                     rows.add(row);
                 }
