@@ -227,7 +227,8 @@ public final class StorageEngine implements AutoCloseable {
     private static void refuseOtherLayouts(Path dir) {
         Path layout = dir.resolve(LAYOUT_FILE);
         try {
-            if (Files.exists(layout)) {
+            // empty: created by a process killed before it wrote it (written atomically since)
+            if (Files.exists(layout) && Files.size(layout) > 0) {
                 Matcher m = LAYOUT_VALUE.matcher(Files.readString(layout));
                 int v = m.find() ? Integer.parseInt(m.group(1)) : -1;
                 if (v != LAYOUT) {
@@ -247,7 +248,11 @@ public final class StorageEngine implements AutoCloseable {
                             + " Move the directory aside (or delete it) to start with empty storage.");
                 }
             }
-            Files.writeString(layout, "{\"format\": \"partyflare-state\", \"layout\": " + LAYOUT + "}\n");
+            // written beside it and renamed into place: the nodes of a cluster start at once on one fresh
+            // directory, and none may read another's file half-written
+            Path tmp = Files.createTempFile(dir, LAYOUT_FILE, ".tmp");
+            Files.writeString(tmp, "{\"format\": \"partyflare-state\", \"layout\": " + LAYOUT + "}\n");
+            Files.move(tmp, layout, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read the state directory " + dir + ": " + e.getMessage(), e);
         }
