@@ -25,12 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Soak: the demo's mixed workload (chat rooms with hibernation, pub/sub, durable counters, code
- * reloads) for {@code partyflare.soak.seconds} (60 in CI; {@code -Dpartyflare.soak.seconds=3600}
+ * reloads) for {@code partyflare.soak.seconds} (30 in CI; {@code -Dpartyflare.soak.seconds=3600}
  * for the long run), checking every round that nothing was lost and at the end that heap, threads
  * and file descriptors stayed flat. The curve is printed.
  */
 class SoakIT {
-    static final int SECONDS = Integer.getInteger("partyflare.soak.seconds", 60);
+    static final int SECONDS = Integer.getInteger("partyflare.soak.seconds", 30);
     static final int ROOMS = 4;
     static final int SOCKETS_PER_ROOM = 5;
     static final int MESSAGES = 3;
