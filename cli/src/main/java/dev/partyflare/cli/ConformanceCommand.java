@@ -36,6 +36,8 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // before anything in this JVM builds an HttpClient (see Runner.KEEP_ALIVE_SECONDS)
+        dev.partyflare.conformance.Runner.keepIdleConnectionsBriefly();
         List<String> args = new ArrayList<>(List.of("--target", target));
         if (fixtures != null) {
             args.addAll(List.of("--fixtures", fixtures));

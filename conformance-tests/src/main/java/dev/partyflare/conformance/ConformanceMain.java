@@ -24,6 +24,7 @@ public final class ConformanceMain {
     private ConformanceMain() {}
 
     public static void main(String[] args) {
+        Runner.keepIdleConnectionsBriefly(); // before anything builds an HttpClient
         System.exit(run(args));
     }
 

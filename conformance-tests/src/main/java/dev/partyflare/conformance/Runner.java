@@ -19,6 +19,29 @@ import java.util.concurrent.TimeoutException;
  * few at a time meanwhile. A scenario that throws records the exception as an observation.
  */
 public final class Runner {
+    /**
+     * How long the scenarios' HTTP client keeps an idle connection for reuse, in seconds: less than
+     * the 5 s after which workerd (and the emulator, as workerd) closes an idle connection. With the
+     * JDK's default of 30 s, a request could pick a pooled connection just as the server closed it;
+     * the JDK retries such a request once, on the next pooled connection, which the server may have
+     * closed in the same instant (the pool hands out its oldest first): "HTTP/1.1 header parser
+     * received no bytes" on a busy machine. A JVM-wide setting, read when the first HttpClient is
+     * built: {@link #keepIdleConnectionsBriefly()} runs before that in the conformance entry points,
+     * and the conformance ITs set it on the command line.
+     */
+    public static final String KEEP_ALIVE_SECONDS = "2";
+
+    static {
+        keepIdleConnectionsBriefly();
+    }
+
+    /** Sets {@code jdk.httpclient.keepalive.timeout} to {@link #KEEP_ALIVE_SECONDS} unless it is set. */
+    public static void keepIdleConnectionsBriefly() {
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", KEEP_ALIVE_SECONDS);
+        }
+    }
+
     private final int parallel;
     private final Duration scenarioTimeout;
 
