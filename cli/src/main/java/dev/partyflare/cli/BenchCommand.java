@@ -58,6 +58,15 @@ final class BenchCommand implements Callable<Integer> {
     java.util.List<Bench.Workload> only = new java.util.ArrayList<>();
 
     @Option(
+            names = "--cluster",
+            paramLabel = "N",
+            split = ",",
+            description = "Also measure clusters of N nodes on this machine (e.g. 1,2,3: targets cluster1, cluster2,"
+                    + " cluster3), each node a JVM of its own, with the load spread over the nodes; not in the wrk,"
+                    + " pub/sub scaling and memory workloads (docs/cluster.md).")
+    java.util.List<Integer> clusters = new java.util.ArrayList<>();
+
+    @Option(
             names = "--rounds",
             paramLabel = "N",
             description = "Time each workload N times per target, interleaving the targets, and report the"
@@ -80,9 +89,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        for (int n : clusters) {
+            if (n < 1 || n > 9) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--cluster takes node counts from 1 to 9, got " + n);
+            }
+        }
         if (!workerd) {
             return new Bench(quick, targets, only, json, out)
                     .rounds(rounds())
+                    .clusters(clusters)
                     .cold(cold)
                     .run();
         }
@@ -101,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             all.put("workerd", "(fresh per measurement)");
             return new Bench(quick, all, only, json, out)
                     .rounds(rounds())
+                    .clusters(clusters)
                     .cold(true)
                     .restartable("workerd", () -> {
                         WorkerdTarget fresh = WorkerdTarget.start(js, "bench");
@@ -127,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
             all.put("workerd", w.baseUrl().getAuthority());
             return new Bench(quick, all, only, json, out)
                     .rounds(rounds())
+                    .clusters(clusters)
                     .process("workerd", w.process())
                     .run();
         }

@@ -15,9 +15,15 @@ final class BenchServerCommand implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "both", description = "${COMPLETION-CANDIDATES}")
     BenchServer.Servers servers;
 
+    @Parameters(index = "1..*", arity = "0..*", description = "A cluster node's name, port, seed and state directory.")
+    java.util.List<String> rest = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
-        BenchServer.main(new String[] {servers.name()});
+        java.util.List<String> args = new java.util.ArrayList<>();
+        args.add(servers.name());
+        args.addAll(rest);
+        BenchServer.main(args.toArray(String[]::new));
         return 0;
     }
 }

@@ -41,6 +41,8 @@ public final class Bench {
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
     private final Map<String, ServerFactory> restartable = new LinkedHashMap<>();
+    private final List<Integer> clusters = new ArrayList<>();
+    private final Map<Integer, ClusterTarget> runningClusters = new LinkedHashMap<>();
     private int rounds = 1;
     private boolean cold;
     private boolean inProcess;
@@ -124,6 +126,25 @@ public final class Bench {
     }
 
     /**
+     * Also measures clusters of these sizes (targets {@code cluster1}, {@code cluster2}, ...): each
+     * node a JVM of its own on this machine, the load spread over all nodes ({@link ClusterTarget}).
+     * Not in the wrk, pub/sub scaling and memory workloads.
+     */
+    public Bench clusters(List<Integer> sizes) {
+        for (int n : sizes) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a cluster has at least one node, got " + n);
+            }
+        }
+        clusters.addAll(sizes);
+        return this;
+    }
+
+    private static boolean isCluster(String target) {
+        return target.matches("cluster\\d+");
+    }
+
+    /**
      * Runs the servers in this JVM instead of a child JVM: for the AOT cache's training run, which must
      * run the servers' code in the JVM that records it. Not a measurement (the load generator then
      * competes with the servers inside one JVM).
@@ -154,6 +175,8 @@ public final class Bench {
         try {
             return run(state);
         } finally {
+            runningClusters.values().forEach(ClusterTarget::close);
+            runningClusters.clear();
             deleteTree(state); // the memory workload's storage: tens of MiB per run otherwise left in /tmp
         }
     }
@@ -210,6 +233,20 @@ public final class Bench {
                 targets.put(
                         e.getKey(),
                         restart != null ? restart : () -> Lease.shared(e.getValue(), processes.get(e.getKey())));
+            }
+            for (int size : clusters) {
+                targets.put(
+                        "cluster" + size,
+                        cold
+                                ? () -> clusterLease(ClusterTarget.start(size), true)
+                                : () -> {
+                                    ClusterTarget c = runningClusters.get(size);
+                                    if (c == null) { // started at its first measurement, stopped when the bench ends
+                                        c = ClusterTarget.start(size);
+                                        runningClusters.put(size, c);
+                                    }
+                                    return clusterLease(c, false);
+                                });
             }
             int echoN = quick ? 200 : 20_000;
             int fanMessages = quick ? 40 : 2_000;
@@ -303,8 +340,8 @@ public final class Bench {
                     }
                 }
                 for (Map.Entry<String, ServerFactory> t : targets.entrySet()) {
-                    if (t.getKey().equals("undertow")) {
-                        continue; // its sockets hold nothing of an object's
+                    if (t.getKey().equals("undertow") || isCluster(t.getKey())) {
+                        continue; // its sockets hold nothing of an object's; a cluster is several processes
                     }
                     for (String party : new String[] {"room", "hib-room"}) {
                         memoryRss(t.getKey(), t.getValue(), quick ? 100 : 2000, party);
@@ -329,6 +366,28 @@ public final class Bench {
         }
         out.flush();
         return 0;
+    }
+
+    /** A cluster's nodes, stopped when the lease closes if {@code owned} (cold mode). */
+    private static Lease clusterLease(ClusterTarget c, boolean owned) {
+        return new Lease() {
+            @Override
+            public String hostPort() {
+                return c.hostPorts();
+            }
+
+            @Override
+            public ProcessHandle process() {
+                return c.process();
+            }
+
+            @Override
+            public void close() {
+                if (owned) {
+                    c.close();
+                }
+            }
+        };
     }
 
     /** A fresh child JVM running one of our servers, stopped when the lease closes. */
@@ -423,6 +482,7 @@ public final class Bench {
         }
         List<String> names = targets.keySet().stream()
                 .filter(t -> onBaseline || !t.equals("undertow"))
+                .filter(t -> !isCluster(t) || (w != Workload.wrk1 && w != Workload.wrk1000))
                 .toList();
         Map<String, List<Workloads.Result>> results = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();

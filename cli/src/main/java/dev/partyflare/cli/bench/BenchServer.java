@@ -1,5 +1,6 @@
 package dev.partyflare.cli.bench;
 
+import dev.partyflare.cluster.ClusterNode;
 import dev.partyflare.emulator.Emulator;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +29,9 @@ public final class BenchServer {
     public enum Servers {
         both,
         emulator,
-        undertow
+        undertow,
+        /** One node of a cluster: {@code cluster NAME PORT SEED|- STATE_DIR} (see {@link ClusterTarget}). */
+        cluster
     }
 
     /** Options of the bench JVM that must not reach its servers: an AOT training run writes one cache. */
@@ -40,6 +43,10 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING); // no startup banners
         Servers which = args.length > 0 ? Servers.valueOf(args[0]) : Servers.both;
+        if (which == Servers.cluster) {
+            clusterNode(args[1], Integer.parseInt(args[2]), args[3], Path.of(args[4]));
+            System.exit(0);
+        }
         if (which != Servers.undertow && !Emulator.eventLoopsAvailable()) {
             System.err.println("partyflare bench: event loops unavailable in the server process (no --add-opens"
                     + " java.base/java.lang); the emulator figures will be lower than partyflare dev's");
@@ -76,6 +83,40 @@ public final class BenchServer {
         System.exit(0);
     }
 
+    /**
+     * A cluster node serving the bench app, its objects on the shared {@code state} directory; it
+     * prints its HTTP port as {@code ports <port> 0} once its node is up, and also answers {@code
+     * members} with the number of Up members it sees.
+     */
+    private static void clusterNode(String name, int port, String seed, Path state) throws Exception {
+        ClusterNode node = ClusterNode.start(
+                new ClusterNode.Options(name, BenchApp.options().persistTo(state))
+                        .host("127.0.0.1")
+                        .port(port)
+                        .seeds(seed.equals("-") ? List.of() : List.of(seed))
+                        // a node's warnings as the others leave at the end are no part of the measurement
+                        .config("pekko.loglevel = \"ERROR\""));
+        if (seed.equals("-")) {
+            node.join(node); // the seed forms the cluster
+        }
+        try {
+            System.out.println("ports " + node.emulator().port() + " 0");
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) { // serve until the parent closes the pipe
+                if (line.equals("heap")) {
+                    System.out.println("heap " + usedHeapAfterGc());
+                } else if (line.equals("members")) {
+                    System.out.println("members " + node.upMembers());
+                }
+                System.out.flush();
+            }
+        } finally {
+            node.close();
+        }
+    }
+
     /** The runnable partyflare jar this JVM runs from ({@code java -jar}), or null. */
     private static Path runnableJar() {
         String cp = System.getProperty("java.class.path", "");
@@ -109,7 +150,7 @@ public final class BenchServer {
                 try { // its later output must not block it
                     String line;
                     while ((line = out.readLine()) != null) {
-                        if (line.startsWith("heap ")) {
+                        if (line.startsWith("heap ") || line.startsWith("members ")) {
                             answers.add(line);
                         }
                     }
@@ -133,14 +174,24 @@ public final class BenchServer {
 
         /** The server JVM's used heap after GC, in bytes. */
         long heapAfterGc() throws IOException, InterruptedException {
+            return ask("heap");
+        }
+
+        /** A cluster node's count of Up members. */
+        long members() throws IOException, InterruptedException {
+            return ask("members");
+        }
+
+        /** Asks the server process {@code question}; its answer is {@code question <number>}. */
+        private synchronized long ask(String question) throws IOException, InterruptedException {
             OutputStream in = process.getOutputStream();
-            in.write("heap\n".getBytes(StandardCharsets.US_ASCII));
+            in.write((question + "\n").getBytes(StandardCharsets.US_ASCII));
             in.flush();
             String answer = answers.poll(30, TimeUnit.SECONDS);
-            if (answer == null) {
-                throw new IOException("the benchmark server did not report its heap within 30 s");
+            if (answer == null || !answer.startsWith(question + " ")) {
+                throw new IOException("the benchmark server did not answer '" + question + "' within 30 s");
             }
-            return Long.parseLong(answer.substring("heap ".length()));
+            return Long.parseLong(answer.substring(question.length() + 1));
         }
 
         @Override
@@ -173,6 +224,11 @@ public final class BenchServer {
      * debugger; fails with the child's output if it does not come up.
      */
     static Child start(Servers which) throws IOException, InterruptedException {
+        return start(which, List.of());
+    }
+
+    /** As {@link #start(Servers)}, with the arguments a {@link Servers#cluster} node needs. */
+    static Child start(Servers which, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current()
                 .info()
@@ -200,6 +256,7 @@ public final class BenchServer {
             cmd.add(BenchServer.class.getName());
         }
         cmd.add(which.name());
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

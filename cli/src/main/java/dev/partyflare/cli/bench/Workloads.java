@@ -97,10 +97,24 @@ final class Workloads {
         }
     }
 
+    /**
+     * The {@code i}-th address, round robin, of a base that may name several servers ({@code
+     * ws://a:1,b:2}: the nodes of a cluster target); a base with one server is itself.
+     */
+    static String at(String base, long i) {
+        int comma = base.indexOf(',');
+        if (comma < 0) {
+            return base;
+        }
+        int hosts = base.indexOf("://") + 3;
+        String[] all = base.substring(hosts).split(",");
+        return base.substring(0, hosts) + all[(int) (i % all.length)];
+    }
+
     /** Round trips on one socket, one at a time. */
     static Result echo(String wsBase, int n) throws Exception {
         java.util.concurrent.SynchronousQueue<String> got = new java.util.concurrent.SynchronousQueue<>();
-        Socket s = new Socket(wsBase + "/parties/room/echo-" + UUID.randomUUID(), t -> {
+        Socket s = new Socket(at(wsBase, 0) + "/parties/room/echo-" + UUID.randomUUID(), t -> {
             try {
                 got.put(t);
             } catch (InterruptedException e) {
@@ -132,7 +146,7 @@ final class Workloads {
      * delivered to the others, with at most {@code inFlight} messages not yet fully delivered.
      */
     static Result fanout(String wsBase, String party, int sockets, int messages, int inFlight) throws Exception {
-        String room = wsBase + "/parties/" + party + "/fan-" + UUID.randomUUID();
+        String room = "/parties/" + party + "/fan-" + UUID.randomUUID();
         int receivers = sockets - 1;
         long[] lat = new long[messages * receivers];
         AtomicLong delivered = new AtomicLong();
@@ -142,7 +156,7 @@ final class Workloads {
         CountDownLatch done = new CountDownLatch(1);
         List<Socket> all = new ArrayList<>();
         for (int i = 0; i < sockets; i++) {
-            all.add(new Socket(room, text -> {
+            all.add(new Socket(at(wsBase, i) + room, text -> {
                 long now = System.nanoTime();
                 int id = Integer.parseInt(text.substring(0, text.indexOf(':')));
                 long d = delivered.getAndIncrement();
@@ -192,7 +206,8 @@ final class Workloads {
                     String path = pathPrefix + (rooms <= 1 ? "one" : "r" + (i % rooms));
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = HTTP.send(
-                            HttpRequest.newBuilder(URI.create(httpBase + path)).build(),
+                            HttpRequest.newBuilder(URI.create(at(httpBase, i) + path))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
@@ -218,19 +233,19 @@ final class Workloads {
 
     /** One publisher, {@code subscribers} subscribers spread over the nodes of a pub/sub room. */
     static Result pubsub(String wsBase, int subscribers, int messages) throws Exception {
-        String room = wsBase + "/parties/bus/board-" + UUID.randomUUID();
+        String room = "/parties/bus/board-" + UUID.randomUUID();
         long total = (long) subscribers * messages;
         AtomicLong got = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         List<Socket> subs = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
-            subs.add(new Socket(room + "?topics=t", t -> {
+            subs.add(new Socket(at(wsBase, i) + room + "?topics=t", t -> {
                 if (got.incrementAndGet() == total) {
                     done.countDown();
                 }
             }));
         }
-        Socket publisher = new Socket(room + "?topics=none", t -> {});
+        Socket publisher = new Socket(at(wsBase, subscribers) + room + "?topics=none", t -> {});
         Thread.sleep(200);
         long start = System.nanoTime();
         for (int m = 0; m < messages; m++) {

@@ -39,6 +39,28 @@ class BenchIT {
     }
 
     @Test
+    void aClusterTargetSpreadsTheLoadOverItsNodes(@TempDir Path dir) throws Exception {
+        StringWriter text = new StringWriter();
+        Path json = dir.resolve("cluster.json");
+        int code = new Bench(
+                        true,
+                        Map.of(),
+                        List.of(Bench.Workload.fanout, Bench.Workload.http1000),
+                        json,
+                        new PrintWriter(text))
+                .clusters(List.of(2))
+                .run();
+
+        assertThat(code).isZero();
+        String out = text.toString();
+        assertThat(out).doesNotContain("failed");
+        // two node JVMs, the sockets of one room and the requests to 1,000 rooms spread over both
+        assertThat(out).containsPattern("(?m)^fanout .*cluster2 +\\d+/s");
+        assertThat(out).containsPattern("(?m)^http1000 .*cluster2 +\\d+/s");
+        assertThat(Files.readString(json)).contains("\"cluster2\":{");
+    }
+
+    @Test
     void coldRunStartsAFreshServerForEachMeasurement(@TempDir Path dir) throws Exception {
         StringWriter text = new StringWriter();
         Path json = dir.resolve("cold.json");
