@@ -167,7 +167,7 @@ public final class ClusterNode implements AutoCloseable {
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
             system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
-            Duration socketCheck = socketCheckEvery(config);
+            Duration socketCheck = keepAliveCheckEvery(config);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
             emulator = Emulator.start(
@@ -210,7 +210,7 @@ public final class ClusterNode implements AutoCloseable {
                 }
 
                 @Override
-                public Duration socketCheckEvery() {
+                public Duration keepAliveCheckEvery() {
                     return socketCheck;
                 }
 
@@ -259,8 +259,8 @@ public final class ClusterNode implements AutoCloseable {
         return node;
     }
 
-    /** A third of sharding's idle timeout: an entity holding sockets tells its shard it is active that often. */
-    private static Duration socketCheckEvery(Config config) {
+    /** A third of sharding's idle timeout: an entity holding sockets or timers tells its shard it is active that often. */
+    private static Duration keepAliveCheckEvery(Config config) {
         String path = "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout";
         try {
             Duration idle = config.getDuration(path);

@@ -23,6 +23,8 @@ public class ClusterCounter extends DurableObject {
     static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
     /** Ids that ever had events running on two nodes at once. */
     static final List<String> OVERLAPS = new CopyOnWriteArrayList<>();
+    /** id → the node where a timer set by {@code ?later=MILLIS} ran. */
+    static final Map<String, String> FIRED = new ConcurrentHashMap<>();
 
     private final String node;
 
@@ -43,6 +45,12 @@ public class ClusterCounter extends DurableObject {
         try {
             long n = ctx.storage().get("n", Long.class).orElse(0L) + 1;
             ctx.storage().put("n", n);
+            String later = request.url().contains("later=")
+                    ? request.url().substring(request.url().indexOf("later=") + 6)
+                    : null;
+            if (later != null) { // a timer (setTimeout) with nothing else pending: the object stays live for it
+                ctx.setTimeout(java.time.Duration.ofMillis(Long.parseLong(later)), () -> FIRED.put(id, node));
+            }
             return Response.text(n + "@" + node);
         } finally {
             running.decrementAndGet();
@@ -53,5 +61,6 @@ public class ClusterCounter extends DurableObject {
         STARTS.clear();
         RUNNING.clear();
         OVERLAPS.clear();
+        FIRED.clear();
     }
 }

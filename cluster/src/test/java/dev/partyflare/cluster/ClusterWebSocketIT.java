@@ -353,6 +353,37 @@ class ClusterWebSocketIT {
     }
 
     /**
+     * An object with a timer pending (setTimeout) and nothing else is not passivated: passivation
+     * evicts the object and would cancel the timer, which workerd runs however long it waits (the
+     * object is not evicted while timers are pending).
+     */
+    @Test
+    @Timeout(120)
+    void aPendingTimerKeepsItsEntity(@TempDir Path state) throws Exception {
+        STOPPED.clear();
+        ClusterCounter.clear();
+        try (InProcessCluster cluster = InProcessCluster.start(2, i -> node(i, state), Duration.ofSeconds(30))) {
+            // three idle timeouts (3 s each) before the timer is due
+            assertThat(cluster.node(0)
+                            .emulator()
+                            .fetch("/count/timed?later=9000")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(cluster.node(0).emulator().fetch("/count/untimed").status())
+                    .isEqualTo(200);
+            var ns = cluster.node(0).emulator().namespace("COUNTER");
+            String timed = ns.getByName("timed").id().toString();
+            String untimed = ns.getByName("untimed").id().toString();
+            // the control: an idle entity without a timer passivates (after 3 s)
+            await("the untimed entity passivated", Duration.ofSeconds(30), () -> STOPPED.containsKey(untimed));
+            await("the timer ran", Duration.ofSeconds(30), () -> ClusterCounter.FIRED.containsKey(timed));
+            assertThat(STOPPED.getOrDefault(timed, Set.of()))
+                    .as("the timed entity stopped before its timer ran")
+                    .isEmpty();
+        }
+    }
+
+    /**
      * A node that leaves gracefully hands its rooms off: their sockets are dropped (1006, as a
      * reset), and clients reconnecting through another node find the room on its new owner.
      */

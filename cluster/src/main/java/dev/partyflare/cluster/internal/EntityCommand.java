@@ -8,7 +8,7 @@ public sealed interface EntityCommand
                 EntityCommand.Finished,
                 EntityCommand.Stop,
                 EntityCommand.KeepAlive,
-                EntityCommand.CheckSockets {
+                EntityCommand.CheckKeepAlive {
 
     /** Kinds of {@link Deliver}. */
     byte FETCH = 1;
@@ -52,15 +52,16 @@ public sealed interface EntityCommand
             implements EntityCommand, WireMessage {}
 
     /**
-     * Sent by an entity whose object holds WebSockets to itself through its shard: the shard counts
-     * it as activity, so idle passivation leaves the entity (and its sockets) alone.
+     * Sent by an entity whose object holds WebSockets or has timers pending to itself through its
+     * shard: the shard counts it as activity, so idle passivation leaves the entity (and its sockets
+     * and timers) alone.
      */
     enum KeepAlive implements EntityCommand, WireMessage {
         INSTANCE
     }
 
-    /** The entity's timer: time to check whether its object holds sockets (local only). */
-    enum CheckSockets implements EntityCommand {
+    /** The entity's timer: time to check whether its object holds sockets or timers (local only). */
+    enum CheckKeepAlive implements EntityCommand {
         INSTANCE
     }
 

@@ -49,8 +49,8 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         /** How long a call may take to reach its owner (bounds pulling a large payload). */
         java.time.Duration callTimeout();
 
-        /** How often an entity checks whether its object holds sockets: well within the idle timeout. */
-        java.time.Duration socketCheckEvery();
+        /** How often an entity checks whether its object holds sockets or timers: well within the idle timeout. */
+        java.time.Duration keepAliveCheckEvery();
     }
 
     private final String binding;
@@ -70,13 +70,14 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
 
     /**
      * An entity whose object holds WebSockets (the owner's halves of bridged sockets, standard or
-     * hibernatable) keeps itself from idle passivation: a passivation evicts the object, and with it
-     * its sockets, while a hibernated object must keep them. A hand-off (its node leaves) still
+     * hibernatable) or has timers pending keeps itself from idle passivation: a passivation evicts
+     * the object, and with it its sockets and timers, while a hibernated object must keep its sockets
+     * and a timer must run. A hand-off (its node leaves) still
      * stops it: its sockets are dropped and their clients reconnect to the new owner.
      */
     public static Behavior<EntityCommand> create(String binding, String idHex, Host host) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            timers.startTimerWithFixedDelay(EntityCommand.CheckSockets.INSTANCE, host.socketCheckEvery());
+            timers.startTimerWithFixedDelay(EntityCommand.CheckKeepAlive.INSTANCE, host.keepAliveCheckEvery());
             return new ObjectEntity(ctx, binding, idHex, host);
         }));
     }
@@ -88,7 +89,7 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
                 .onMessageEquals(EntityCommand.Finished.INSTANCE, this::finished)
                 .onMessageEquals(EntityCommand.Stop.INSTANCE, this::stop)
                 .onMessageEquals(EntityCommand.KeepAlive.INSTANCE, () -> this)
-                .onMessageEquals(EntityCommand.CheckSockets.INSTANCE, this::checkSockets)
+                .onMessageEquals(EntityCommand.CheckKeepAlive.INSTANCE, this::checkKeepAlive)
                 .onSignal(PostStop.class, s -> evict())
                 .build();
     }
@@ -168,8 +169,17 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         return host.emulator().rpcHere(stub, call.method(), call.jsonArgs());
     }
 
-    private Behavior<EntityCommand> checkSockets() {
-        if (!stopping && host.sockets().hasSockets(binding, idHex)) {
+    /**
+     * Keeps the entity from idle passivation while its object could not be evicted by the emulator
+     * either: sockets bridged to clients, or what the emulator's own idle eviction waits for (timers
+     * pending, waitUntil work, standard sockets, events in flight). Passivation would evict the object
+     * and cancel its timers; workerd runs them however long they wait.
+     */
+    private Behavior<EntityCommand> checkKeepAlive() {
+        if (!stopping
+                && (host.sockets().hasSockets(binding, idHex)
+                        || (here != null
+                                && !host.emulator().hibernationBlockers(here).isEmpty()))) {
             host.keepAlive(binding, idHex);
         }
         return this;
