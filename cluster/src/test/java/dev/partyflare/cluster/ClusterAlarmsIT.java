@@ -128,6 +128,39 @@ class ClusterAlarmsIT {
         }
     }
 
+    /**
+     * A test's "run the alarm now" ({@code Emulator.runAlarm}) on any node runs the alarm on the
+     * node that owns the object, once, and never constructs the object elsewhere; an object without
+     * an alarm answers false wherever it is asked.
+     */
+    @Test
+    @Timeout(120)
+    void runAlarmOnAnyNodeRunsItOnTheOwner(@TempDir Path state) throws Exception {
+        Reminder.clear();
+        LIVE.clear();
+        Reminder.owns = (node, id) -> LIVE.getOrDefault(node, Set.of()).contains(id);
+        try (InProcessCluster cluster = InProcessCluster.start(3, i -> node(i, state), Duration.ofSeconds(30))) {
+            List<ClusterNode> nodes = cluster.nodes();
+            Map<String, String> owners = setAlarms(nodes, "now-", T0 + 3_600_000); // due in an hour
+            int k = 0;
+            for (Map.Entry<String, String> e : owners.entrySet()) {
+                // asked through a node that does not own it (the next one after its owner)
+                ClusterNode asker = nodes.stream()
+                        .filter(n -> !n.name().equals(e.getValue()))
+                        .toList()
+                        .get(k++ % 2);
+                var ns = asker.emulator().namespace("REMINDER");
+                var stub = ns.get(ns.idFromString(e.getKey()));
+                assertThat(asker.emulator().runAlarm(stub))
+                        .as("ran " + e.getKey())
+                        .isTrue();
+                assertThat(Reminder.FIRED.get(e.getKey())).containsExactly(e.getValue());
+                assertThat(asker.emulator().runAlarm(stub)).as("no alarm left").isFalse();
+            }
+            assertThat(Reminder.NOT_OWNER).isEmpty();
+        }
+    }
+
     /** Sets the alarm of {@code IDS} reminders through random nodes; id → the node it ran on. */
     private static Map<String, String> setAlarms(List<ClusterNode> via, String prefix, long at) {
         Map<String, String> ranOn = new HashMap<>();

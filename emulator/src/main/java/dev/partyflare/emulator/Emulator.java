@@ -477,7 +477,8 @@ public final class Emulator implements AutoCloseable {
      * Runs the alarm of the object behind {@code stub} now, without moving the clock, as an event of the
      * object with the stored {@code scheduledTime} and {@code retryCount}; a throwing handler gets its
      * retry scheduled as usual. Returns false when the object has no alarm (vitest's {@code
-     * runDurableObjectAlarm}).
+     * runDurableObjectAlarm}). With an {@link ObjectRouter} (a cluster) it runs on the node that owns
+     * the object.
      */
     public boolean runAlarm(DurableObjectStub stub) {
         Future<Boolean> f = callers.submit(() -> runtime.namespaceOf(stub).runAlarmNow(stub));

@@ -37,6 +37,15 @@ public interface ObjectRouter {
         return call.runHere();
     }
 
+    /**
+     * A test's {@link Emulator#runAlarm} ("run it now", due or not): deliver it to the node that owns
+     * the id, which runs the stored alarm there as {@link Emulator#runAlarm} runs it on a stub of
+     * {@link Emulator#stubHere}, and answer whether there was one. The default runs it here.
+     */
+    default boolean runAlarm(Call<Boolean> call) {
+        return call.runHere();
+    }
+
     /** What a routed call addresses, and the way to run it on this node. */
     interface Call<T> {
         /** The namespace's binding name (e.g. {@code COUNTER}). */

@@ -25,6 +25,12 @@ public sealed interface EntityCommand
     byte UPGRADE = 4;
 
     /**
+     * A test's {@code Emulator.runAlarm}: the owner runs the object's stored alarm now, due or not
+     * (payload: empty; the reply: one byte, 1 when there was one).
+     */
+    byte RUN_ALARM = 5;
+
+    /**
      * A stub call for the entity's object, sent from any node.
      *
      * @param kind {@link #FETCH} (payload: {@link Codec#request}), {@link #RPC} (payload: {@link

@@ -162,6 +162,10 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
             }
             return Codec.upgradeAnswer(r, hibernatable);
         }
+        if (d.kind() == EntityCommand.RUN_ALARM) {
+            // a stub of stubHere: runs here, never routed again
+            return new byte[] {(byte) (host.emulator().runAlarm(stub) ? 1 : 0)};
+        }
         if (d.kind() == EntityCommand.ALARM) {
             return new byte[] {(byte) (host.emulator().runDueAlarm(binding, stub.id()) ? 1 : 0)};
         }

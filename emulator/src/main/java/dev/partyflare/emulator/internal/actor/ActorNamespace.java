@@ -629,8 +629,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
 
     /** Runs the stored alarm of the object behind {@code stub} now; false when it has none. */
     public boolean runAlarmNow(DurableObjectStub stub) {
-        StubImpl s = (StubImpl) stub;
-        return s.namespace().actorFor(s.id(), s.locationHint()).alarms().run(true);
+        return ((StubImpl) stub).runAlarmNow();
     }
 
     void remove(Actor actor) {

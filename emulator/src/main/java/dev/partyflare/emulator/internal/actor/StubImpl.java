@@ -78,6 +78,17 @@ final class StubImpl implements DurableObjectStub {
         };
     }
 
+    /**
+     * Runs the object's stored alarm now, due or not (the tests' "run it now"): here, or with a
+     * router on the node that owns the id. False when the object has no alarm.
+     */
+    boolean runAlarmNow() {
+        java.util.function.Supplier<Boolean> here =
+                () -> namespace.actorFor(id, locationHint).alarms().run(true);
+        ObjectRouter r = router();
+        return r == null ? here.get() : route(() -> r.runAlarm(call(here)));
+    }
+
     ActorNamespace namespace() {
         return namespace;
     }
