@@ -213,10 +213,18 @@ public final class ClusterNode implements AutoCloseable {
                         ConfigFactory.parseResources(ClusterNode.class.getClassLoader(), "partyflare-cluster.conf"))
                 .withFallback(ConfigFactory.defaultReference(ClusterNode.class.getClassLoader()))
                 .resolve();
+        // a data center given as a Pekko setting (-Dpekko.cluster.multi-data-center.self-data-center=weur,
+        // Options.config) counts as one given by Options.dataCenter
+        String configured = config.getString("pekko.cluster.multi-data-center.self-data-center");
+        String dataCenter = configured.equals(Placement.DEFAULT_DATA_CENTER) ? null : configured;
+        if (dataCenter != null && !EmulatorOptions.LOCATION_HINTS.contains(dataCenter)) {
+            throw new IllegalArgumentException("Unknown data center \"" + dataCenter
+                    + "\": a data center is one of Cloudflare's location hints " + EmulatorOptions.LOCATION_HINTS);
+        }
         EmulatorOptions emulatorOptions;
-        if (o.dataCenter != null) {
+        if (dataCenter != null) {
             // where objects run when nothing else is known (tools); each object's is recorded
-            o.emulator.defaultLocation(o.dataCenter);
+            o.emulator.defaultLocation(dataCenter);
         }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -228,13 +236,13 @@ public final class ClusterNode implements AutoCloseable {
             Duration socketCheck = socketCheckEvery(config);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
-            Placement placement = new Placement(Cluster.get(system), o.dataCenter, o.callTimeout);
+            Placement placement = new Placement(Cluster.get(system), dataCenter, o.callTimeout);
             emulatorOptions = o.emulator
                     .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets, placement))
                     .sharedStateDirectory(true)
                     .build();
-            if (o.dataCenter != null && emulatorOptions.persistTo() == null) {
-                throw new IllegalArgumentException("Cluster node " + o.name + " has data center " + o.dataCenter
+            if (dataCenter != null && emulatorOptions.persistTo() == null) {
+                throw new IllegalArgumentException("Cluster node " + o.name + " has data center " + dataCenter
                         + " but no state directory: with data centers, the place of each object is recorded in"
                         + " a state directory every node shares (EmulatorOptions.Builder.persistTo)");
             }
@@ -275,7 +283,7 @@ public final class ClusterNode implements AutoCloseable {
 
                 @Override
                 public String location() {
-                    return o.dataCenter;
+                    return dataCenter;
                 }
 
                 @Override
@@ -318,7 +326,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, o.dataCenter);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, dataCenter);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
