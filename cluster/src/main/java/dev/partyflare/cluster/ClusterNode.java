@@ -221,7 +221,6 @@ public final class ClusterNode implements AutoCloseable {
             throw new IllegalArgumentException("Unknown data center \"" + dataCenter
                     + "\": a data center is one of Cloudflare's location hints " + EmulatorOptions.LOCATION_HINTS);
         }
-        EmulatorOptions emulatorOptions;
         if (dataCenter != null) {
             // where objects run when nothing else is known (tools); each object's is recorded
             o.emulator.defaultLocation(dataCenter);
@@ -237,7 +236,7 @@ public final class ClusterNode implements AutoCloseable {
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
             Placement placement = new Placement(Cluster.get(system), dataCenter, o.callTimeout);
-            emulatorOptions = o.emulator
+            EmulatorOptions emulatorOptions = o.emulator
                     .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets, placement))
                     .sharedStateDirectory(true)
                     .build();

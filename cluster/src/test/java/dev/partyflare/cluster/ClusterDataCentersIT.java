@@ -203,6 +203,24 @@ class ClusterDataCentersIT {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void aNodeRefusesADataCenterItCannotServe() {
+        ClusterNode.Options o = new ClusterNode.Options(
+                "x",
+                EmulatorOptions.builder().durableObject("PLACED", Placed.class).http(false));
+        assertThatThrownBy(() -> o.dataCenter("mars"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Unknown data center \"mars\"");
+        assertThatThrownBy(() -> o.jurisdictions(List.of("moon")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Unknown jurisdiction \"moon\"");
+        // no state directory: nowhere to record where objects were placed
+        assertThatThrownBy(() -> ClusterNode.start(o.dataCenter("weur").host("127.0.0.1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has data center weur but no state directory");
+    }
+
     /** partysub's nodes with hints weur and enam land in those data centers; a message crosses them. */
     private static void pubSubNodesLandInTheirDataCenters(InProcessCluster cluster) throws Exception {
         List<WsClient> clients = new ArrayList<>();
