@@ -205,6 +205,33 @@ final class DevCommand implements Callable<Integer> {
     String nodeName;
 
     @Option(
+            names = "--locations",
+            paramLabel = "HINT,...",
+            split = ",",
+            description = "With --cluster N: the nodes' data centers, Cloudflare location hints (wnam, enam, sam, weur,"
+                    + " eeur, apac, oc, afr, me, ...), one per node in order, repeated when fewer than N. Objects"
+                    + " created with a hint run in its data center when there is one (docs/cluster.md). None:"
+                    + " no data centers.")
+    List<String> locations = new ArrayList<>();
+
+    @Option(
+            names = "--location",
+            paramLabel = "HINT",
+            description = "With --cluster-node: this node's data center, a Cloudflare location hint (weur, enam, ...);"
+                    + " every node of a cluster has one, or none does. None: no data center.")
+    String location;
+
+    @Option(
+            names = "--jurisdictions",
+            paramLabel = "J,...",
+            split = ",",
+            description =
+                    "With a cluster: the jurisdictions (eu, fedramp, fedramp-high, us) whose objects this node (with"
+                            + " --cluster N: every node) may run, or none; such objects run only on nodes that have their"
+                            + " jurisdiction. Default: every jurisdiction.")
+    List<String> jurisdictions;
+
+    @Option(
             names = "--call-timeout",
             paramLabel = "MS",
             description = "With a cluster: how long a call waits for the node that owns the object before it fails"
@@ -271,7 +298,42 @@ final class DevCommand implements Callable<Integer> {
                         "--clock manual cannot be used with a cluster: each node has its own clock");
             }
         }
+        if (!locations.isEmpty() && cluster == null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--locations gives the data centers of --cluster N's nodes: use --cluster N");
+        }
+        if (location != null && !clusterNode) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--location is a cluster node's data center: use it with --cluster-node (or --locations with"
+                            + " --cluster N)");
+        }
+        if (jurisdictions != null && cluster == null && !clusterNode) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--jurisdictions restricts cluster nodes: use it with --cluster N or --cluster-node");
+        }
+        for (String l : location == null ? locations : List.of(location)) {
+            if (!EmulatorOptions.LOCATION_HINTS.contains(l)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "unknown location \"" + l + "\": a data center is a location hint "
+                                + EmulatorOptions.LOCATION_HINTS);
+            }
+        }
+        for (String j : jurisdictions == null ? List.<String>of() : jurisdictions) {
+            if (!j.equals("none") && !EmulatorOptions.JURISDICTIONS.contains(j)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "unknown jurisdiction \"" + j + "\": use " + EmulatorOptions.JURISDICTIONS + ", or none");
+            }
+        }
         if (cluster != null) {
+            if (!locations.isEmpty() && locations.size() > cluster) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--locations names " + locations.size() + " data centers for " + cluster + " node(s)");
+            }
             if (cluster < 1 || clusterNode) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),
@@ -285,7 +347,7 @@ final class DevCommand implements Callable<Integer> {
                 // the project's Maven classpath, resolved and cached once here, not by N nodes at once
                 new ProjectLoader(dir, config, classpath, err).classpath();
             }
-            return new LocalCluster(cluster, port, state, nodeArguments(), out, err, term).run();
+            return new LocalCluster(cluster, port, state, nodeArguments(), locations, out, err, term).run();
         }
         StateLock lock = null;
         if (state != null && !clusterNode) {
@@ -438,14 +500,20 @@ final class DevCommand implements Callable<Integer> {
      */
     private void startNode(EmulatorOptions options) throws InterruptedException {
         String name = nodeName != null ? nodeName : clusterPort == 0 ? "node" : clusterHost + ":" + clusterPort;
-        dev.partyflare.cluster.ClusterNode n = dev.partyflare.cluster.ClusterNode.start(
-                new dev.partyflare.cluster.ClusterNode.Options(name, options.toBuilder())
-                        .host(clusterHost)
-                        .port(clusterPort)
-                        .seeds(seeds)
-                        .callTimeout(Duration.ofMillis(callTimeoutMs))
-                        .traffic(traffic())
-                        .onUncaught(this::uncaught));
+        dev.partyflare.cluster.ClusterNode.Options o = new dev.partyflare.cluster.ClusterNode.Options(
+                        name, options.toBuilder())
+                .host(clusterHost)
+                .port(clusterPort)
+                .seeds(seeds)
+                .callTimeout(Duration.ofMillis(callTimeoutMs))
+                .dataCenter(location)
+                .traffic(traffic())
+                .onUncaught(this::uncaught);
+        if (jurisdictions != null) {
+            o.jurisdictions(
+                    jurisdictions.stream().filter(j -> !j.equals("none")).toList());
+        }
+        dev.partyflare.cluster.ClusterNode n = dev.partyflare.cluster.ClusterNode.start(o);
         node = n;
         emulator = n.emulator();
         if (seeds.isEmpty()) {
@@ -480,7 +548,10 @@ final class DevCommand implements Callable<Integer> {
         for (int i = start; i < all.size(); i++) {
             String a = all.get(i);
             String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (flag.equals("--cluster") || flag.equals("--port") || flag.equals("--persist-to")) {
+            if (flag.equals("--cluster")
+                    || flag.equals("--port")
+                    || flag.equals("--persist-to")
+                    || flag.equals("--locations")) {
                 if (!a.contains("=")) {
                     i++; // its value
                 }

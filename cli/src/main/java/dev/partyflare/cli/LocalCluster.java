@@ -28,6 +28,7 @@ final class LocalCluster {
     private final int firstPort;
     private final Path state;
     private final List<String> nodeArgs;
+    private final List<String> locations;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Terminal term;
@@ -36,13 +37,15 @@ final class LocalCluster {
 
     /**
      * @param nodeArgs the {@code dev} arguments every node gets (DIR and the flags that are not the
-     *     cluster's, the port's or the state directory's)
+     *     cluster's, the port's, the state directory's or the locations')
+     * @param locations the nodes' data centers, node i in {@code locations[i % size]}; empty: none
      */
     LocalCluster(
             int size,
             int firstPort,
             Path state,
             List<String> nodeArgs,
+            List<String> locations,
             PrintWriter out,
             PrintWriter err,
             Terminal term) {
@@ -50,6 +53,7 @@ final class LocalCluster {
         this.firstPort = firstPort;
         this.state = state;
         this.nodeArgs = List.copyOf(nodeArgs);
+        this.locations = List.copyOf(locations);
         this.out = out;
         this.err = err;
         this.term = term;
@@ -95,6 +99,9 @@ final class LocalCluster {
                     state.toString(),
                     "--exit-with",
                     Long.toString(ProcessHandle.current().pid())));
+            if (!locations.isEmpty()) {
+                cmd.addAll(List.of("--location", location(i)));
+            }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
 
             synchronized (nodes) {
@@ -145,7 +152,8 @@ final class LocalCluster {
                 if (urls[i] == null) {
                     missing.add("n" + i);
                 } else {
-                    out.println(term.green("  n" + i + " ready on " + urls[i]));
+                    out.println(term.green("  n" + i + " ready on " + urls[i])
+                            + (locations.isEmpty() ? "" : term.dim("  (data center " + location(i) + ")")));
                 }
             }
             out.flush();
@@ -158,6 +166,11 @@ final class LocalCluster {
         }
         stopped.await();
         return 0;
+    }
+
+    /** Node {@code i}'s data center. */
+    private String location(int i) {
+        return locations.get(i % locations.size());
     }
 
     /**

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code partyflare dev --cluster 2} with the embedded demo: two node JVMs on one state directory,
- * each URL printed, one counter counted through both nodes, and SIGTERM (as Ctrl-C) stops every
- * node JVM.
+ * {@code partyflare dev --cluster 2 --locations weur,enam} with the embedded demo: two node JVMs on
+ * one state directory, in two data centers, each URL printed with its data center, one counter
+ * counted through both nodes (it runs in the data center of its first caller, and reports it), and
+ * SIGTERM (as Ctrl-C) stops every node JVM.
  */
 @DisabledOnOs(OS.WINDOWS)
 class LocalClusterIT {
@@ -47,6 +48,8 @@ class LocalClusterIT {
                 dir.toString(),
                 "--cluster",
                 "2",
+                "--locations",
+                "weur,enam",
                 "--port",
                 "0",
                 "--persist-to",
@@ -54,6 +57,8 @@ class LocalClusterIT {
             try {
                 String first = dev.await("n0 ready on http://", 90);
                 String second = dev.await("n1 ready on http://", 10);
+                assertThat(first).contains("(data center weur)");
+                assertThat(second).contains("(data center enam)");
                 // the node JVMs, by the pid each prints
                 Matcher pids =
                         Pattern.compile("Cluster node n\\d \\(pid (\\d+)\\)").matcher(dev.output());
@@ -73,6 +78,14 @@ class LocalClusterIT {
                             .body();
                     assertThat(body).as("through n%d", i % 2).contains("\"count\":" + (i + 1));
                 }
+                // first counted through n0: placed in its data center, and running there
+                String objects = HTTP.send(
+                                HttpRequest.newBuilder(URI.create(bases[0] + "/__partyflare/api/v1/objects"))
+                                        .timeout(Duration.ofSeconds(30))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(objects).contains("\"location\":\"weur\"").doesNotContain("\"location\":\"enam\"");
 
                 // the demo's chat through both nodes: a WebSocket on each, one room on one node
                 try (var ann = WsClient.connect(URI.create(bases[0]), "/parties/chat-room/cluster-lobby?name=ann");

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.partyflare.cluster.internal.AlarmTakeover;
 import dev.partyflare.cluster.internal.EntityCommand;
 import dev.partyflare.cluster.internal.ObjectEntity;
+import dev.partyflare.cluster.internal.Placement;
 import dev.partyflare.cluster.internal.ShardedRouter;
 import dev.partyflare.cluster.internal.SocketRelay;
 import dev.partyflare.emulator.Emulator;
@@ -40,6 +41,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final Emulator emulator;
     private final SocketRelay sockets;
+    private final String dataCenter;
     private volatile boolean crashed;
     private volatile boolean closed;
     /** Set before a crash: entities that stop then leave their objects as they are (no eviction). */
@@ -50,8 +52,10 @@ public final class ClusterNode implements AutoCloseable {
             ActorSystem<Void> system,
             Emulator emulator,
             SocketRelay sockets,
-            java.util.concurrent.atomic.AtomicBoolean crashing) {
+            java.util.concurrent.atomic.AtomicBoolean crashing,
+            String dataCenter) {
         this.crashing = crashing;
+        this.dataCenter = dataCenter;
         this.sockets = sockets;
         this.name = name;
         this.system = system;
@@ -69,6 +73,8 @@ public final class ClusterNode implements AutoCloseable {
         private BiConsumer<String, String> entityStarted = (binding, id) -> {};
         private BiConsumer<String, String> entityStopped = (binding, id) -> {};
         private String config = "";
+        private String dataCenter;
+        private java.util.Set<String> jurisdictions = EmulatorOptions.JURISDICTIONS;
         private Emulator.TrafficListener traffic;
         private Emulator.ErrorListener errors;
 
@@ -123,6 +129,40 @@ public final class ClusterNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * This node's data center: one of Cloudflare's location hints ({@code wnam}, {@code enam},
+         * {@code sam}, {@code weur}, {@code eeur}, {@code apac}, {@code oc}, {@code afr}, {@code me},
+         * ...), set as Pekko's {@code pekko.cluster.multi-data-center.self-data-center}. Objects created
+         * with that hint run in this data center, and {@code ctx.location()} of every object running
+         * here reports it. Null (the default): none, as a cluster without data centers; every node of
+         * a cluster has one, or none does. Needs a state directory shared by all nodes ({@code
+         * persistTo}), where the place of each object is recorded (docs/cluster.md).
+         */
+        public Options dataCenter(String location) {
+            if (location != null && !EmulatorOptions.LOCATION_HINTS.contains(location)) {
+                throw new IllegalArgumentException("Unknown data center \"" + location
+                        + "\": a data center is one of Cloudflare's location hints " + EmulatorOptions.LOCATION_HINTS);
+            }
+            this.dataCenter = location;
+            return this;
+        }
+
+        /**
+         * The jurisdictions ({@code eu}, {@code fedramp}, {@code fedramp-high}, {@code us}) whose objects
+         * may run on this node (its Pekko roles {@code jurisdiction-<j>}); an object of a jurisdiction
+         * runs only on nodes that have it. Default: every jurisdiction. Empty: none.
+         */
+        public Options jurisdictions(java.util.Collection<String> js) {
+            for (String j : js) {
+                if (!EmulatorOptions.JURISDICTIONS.contains(j)) {
+                    throw new IllegalArgumentException("Unknown jurisdiction \"" + j + "\"; valid jurisdictions are "
+                            + EmulatorOptions.JURISDICTIONS);
+                }
+            }
+            this.jurisdictions = java.util.Set.copyOf(js);
+            return this;
+        }
+
         /** Told of every HTTP request and WebSocket this node's emulator serves (a dev server's log). */
         public Options traffic(Emulator.TrafficListener listener) {
             this.traffic = listener;
@@ -151,8 +191,21 @@ public final class ClusterNode implements AutoCloseable {
      * entity type of every binding; then joins the seeds, if any.
      */
     public static ClusterNode start(Options o) {
+        StringBuilder roles = new StringBuilder();
+        for (String j : EmulatorOptions.JURISDICTIONS) {
+            if (o.jurisdictions.contains(j)) {
+                roles.append(roles.isEmpty() ? "" : ", ")
+                        .append('"')
+                        .append(Placement.role(j))
+                        .append('"');
+            }
+        }
         Config config = ConfigFactory.parseString("pekko.remote.artery.canonical.hostname = \"" + o.host + "\"\n"
-                        + "pekko.remote.artery.canonical.port = " + o.port + "\n")
+                        + "pekko.remote.artery.canonical.port = " + o.port + "\n"
+                        + "pekko.cluster.roles = [" + roles + "]\n"
+                        + (o.dataCenter == null
+                                ? ""
+                                : "pekko.cluster.multi-data-center.self-data-center = \"" + o.dataCenter + "\"\n"))
                 // -Dpekko...=... on the command line wins, as with Pekko's own ConfigFactory.load()
                 .withFallback(ConfigFactory.systemProperties())
                 .withFallback(ConfigFactory.parseString(o.config))
@@ -160,6 +213,18 @@ public final class ClusterNode implements AutoCloseable {
                         ConfigFactory.parseResources(ClusterNode.class.getClassLoader(), "partyflare-cluster.conf"))
                 .withFallback(ConfigFactory.defaultReference(ClusterNode.class.getClassLoader()))
                 .resolve();
+        // a data center given as a Pekko setting (-Dpekko.cluster.multi-data-center.self-data-center=weur,
+        // Options.config) counts as one given by Options.dataCenter
+        String configured = config.getString("pekko.cluster.multi-data-center.self-data-center");
+        String dataCenter = configured.equals(Placement.DEFAULT_DATA_CENTER) ? null : configured;
+        if (dataCenter != null && !EmulatorOptions.LOCATION_HINTS.contains(dataCenter)) {
+            throw new IllegalArgumentException("Unknown data center \"" + dataCenter
+                    + "\": a data center is one of Cloudflare's location hints " + EmulatorOptions.LOCATION_HINTS);
+        }
+        if (dataCenter != null) {
+            // where objects run when nothing else is known (tools); each object's is recorded
+            o.emulator.defaultLocation(dataCenter);
+        }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
@@ -170,13 +235,18 @@ public final class ClusterNode implements AutoCloseable {
             Duration socketCheck = keepAliveCheckEvery(config);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
-            emulator = Emulator.start(
-                    o.emulator
-                            .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets))
-                            .sharedStateDirectory(true)
-                            .build(),
-                    o.traffic,
-                    o.errors);
+            Placement placement = new Placement(Cluster.get(system), dataCenter, o.callTimeout);
+            EmulatorOptions emulatorOptions = o.emulator
+                    .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets, placement))
+                    .sharedStateDirectory(true)
+                    .build();
+            if (dataCenter != null && emulatorOptions.persistTo() == null) {
+                throw new IllegalArgumentException("Cluster node " + o.name + " has data center " + dataCenter
+                        + " but no state directory: with data centers, the place of each object is recorded in"
+                        + " a state directory every node shares (EmulatorOptions.Builder.persistTo)");
+            }
+            emulator = Emulator.start(emulatorOptions, o.traffic, o.errors);
+            placement.emulator(emulator);
             sockets.maxMessageBytes(emulator.options().maxWebSocketMessageBytes());
             ObjectEntity.Host host = new ObjectEntity.Host() {
                 @Override
@@ -205,8 +275,14 @@ public final class ClusterNode implements AutoCloseable {
                 }
 
                 @Override
-                public void keepAlive(String binding, String idHex) {
-                    sharding.entityRefFor(ShardedRouter.typeKey(binding), idHex).tell(EntityCommand.KeepAlive.INSTANCE);
+                public void keepAlive(String binding, String jurisdiction, String idHex) {
+                    sharding.entityRefFor(ShardedRouter.typeKey(binding, jurisdiction), idHex)
+                            .tell(EntityCommand.KeepAlive.INSTANCE);
+                }
+
+                @Override
+                public String location() {
+                    return dataCenter;
                 }
 
                 @Override
@@ -228,9 +304,17 @@ public final class ClusterNode implements AutoCloseable {
                             + "\": a cluster routes by binding name; rename one");
                 }
                 sharding.init(Entity.of(
-                                ShardedRouter.typeKey(binding),
-                                ctx -> ObjectEntity.create(binding, ctx.getEntityId(), host))
+                                ShardedRouter.typeKey(binding, null),
+                                ctx -> ObjectEntity.create(binding, null, ctx.getEntityId(), host))
                         .withStopMessage(EntityCommand.Stop.INSTANCE));
+                // a jurisdiction's objects: a type of their own, hosted only by nodes with its role
+                for (String j : EmulatorOptions.JURISDICTIONS) {
+                    sharding.init(Entity.of(
+                                    ShardedRouter.typeKey(binding, j),
+                                    ctx -> ObjectEntity.create(binding, j, ctx.getEntityId(), host))
+                            .withStopMessage(EntityCommand.Stop.INSTANCE)
+                            .withRole(Placement.role(j)));
+                }
             }
             // alarms are routed to their owners; this node learns those of removed nodes (docs/cluster.md)
             system.systemActorOf(
@@ -241,7 +325,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, dataCenter);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -274,6 +358,11 @@ public final class ClusterNode implements AutoCloseable {
     /** This node's name. */
     public String name() {
         return name;
+    }
+
+    /** This node's data center (a location hint), if it was given one. */
+    public java.util.Optional<String> dataCenter() {
+        return java.util.Optional.ofNullable(dataCenter);
     }
 
     /** This node's emulator: its {@code env}, {@code fetch} and namespaces reach objects anywhere in the cluster. */

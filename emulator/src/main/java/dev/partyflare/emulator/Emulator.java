@@ -384,6 +384,18 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
+     * SPI ({@link ObjectRouter}): where object {@code id} of {@code binding} was placed, as recorded in
+     * the namespace index of this emulator's state directory. When no location is recorded and {@code
+     * proposed} (a location hint name) is not null, it is recorded first: on a shared state directory
+     * the record is written under the index file's lock, so of several nodes placing one object at
+     * once the first wins and every one of them gets its location. Returns null when nothing is
+     * recorded and nothing was proposed. How a cluster with data centers keeps one place per object.
+     */
+    public String placeObject(String binding, dev.partyflare.durable.DurableObjectId id, String proposed) {
+        return routed(binding).place(id, proposed);
+    }
+
+    /**
      * SPI ({@link ObjectRouter}): an RPC call on {@link #stubHere}'s object, arguments and result as
      * JSON (null for a null argument or a void result), as {@link ObjectRouter#rpc} receives them.
      */

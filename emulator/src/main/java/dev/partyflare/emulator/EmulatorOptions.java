@@ -41,6 +41,16 @@ public final class EmulatorOptions {
     /** The Worker name when none is given. */
     static final String DEFAULT_WORKER_NAME = "worker";
 
+    /**
+     * Cloudflare's location hints ({@code wnam}, {@code enam}, {@code sam}, {@code weur}, ...), in
+     * documentation order: what {@code namespace.get(id, GetOptions.locationHint(...))} accepts.
+     */
+    public static final java.util.Set<String> LOCATION_HINTS = dev.partyflare.emulator.internal.actor.Locations.HINTS;
+
+    /** Cloudflare's jurisdictions ({@code eu}, {@code fedramp}, ...): what {@code namespace.jurisdiction(j)} accepts. */
+    public static final java.util.Set<String> JURISDICTIONS =
+            dev.partyflare.emulator.internal.actor.Locations.JURISDICTIONS;
+
     /** Events each object's timeline keeps by default. */
     public static final int DEFAULT_TIMELINE_SIZE = 500;
 

@@ -37,6 +37,33 @@ class SharedStateDirectoryTest {
     }
 
     @Test
+    void theFirstPlacementOfAnObjectWinsInEveryEmulatorOfADirectory() {
+        Path dir = state.resolve("placed");
+        try (Emulator a = shared(dir);
+                Emulator b = shared(dir)) {
+            var id = a.namespace("STORE").idFromName("room");
+            assertThat(a.placeObject("STORE", id, null)).isNull();
+            assertThat(b.placeObject("STORE", id, "weur")).isEqualTo("weur");
+            // a later proposal, from either emulator, finds the first one
+            assertThat(a.placeObject("STORE", id, "enam")).isEqualTo("weur");
+            assertThat(b.placeObject("STORE", id, "apac")).isEqualTo("weur");
+            assertThat(a.placeObject("STORE", id, null)).isEqualTo("weur");
+            // the object, constructed in a, runs where it was placed
+            assertThat(a.runInDurableObject(
+                            a.namespace("STORE").get(id),
+                            (dev.partyflare.durable.DurableObject o, dev.partyflare.durable.DurableObjectState c) ->
+                                    c.location()))
+                    .isEqualTo("weur");
+            var eu = a.namespace("STORE").jurisdiction("eu").newUniqueId();
+            assertThat(b.placeObject("STORE", eu, "eeur")).isEqualTo("eeur");
+            assertThat(a.placeObject("STORE", eu, "weur")).isEqualTo("eeur");
+            assertThatThrownBy(() -> a.placeObject("STORE", id, "mars"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Unknown location \"mars\"");
+        }
+    }
+
+    @Test
     void anObjectIsOpenInOneEmulatorAtATimeAndMovesWhenClosed() throws Exception {
         Path dir = state.resolve("shared");
         String wait = System.getProperty("partyflare.storage.lockWaitMillis");

@@ -44,7 +44,15 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         SocketRelay sockets();
 
         /** Sends {@link EntityCommand.KeepAlive} to the entity through its shard (counts as activity). */
-        void keepAlive(String binding, String idHex);
+        void keepAlive(String binding, String jurisdiction, String idHex);
+
+        /**
+         * This node's data center (a location hint): where its objects run, whatever the hint their
+         * callers gave (the router sent them here because they were placed here); null for none.
+         */
+        default String location() {
+            return null;
+        }
 
         /** How long a call may take to reach its owner (bounds pulling a large payload). */
         java.time.Duration callTimeout();
@@ -54,15 +62,18 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
     }
 
     private final String binding;
+    private final String jurisdiction;
     private final String idHex;
     private final Host host;
     private DurableObjectStub here;
     private int inFlight;
     private boolean stopping;
 
-    private ObjectEntity(ActorContext<EntityCommand> ctx, String binding, String idHex, Host host) {
+    private ObjectEntity(
+            ActorContext<EntityCommand> ctx, String binding, String jurisdiction, String idHex, Host host) {
         super(ctx);
         this.binding = binding;
+        this.jurisdiction = jurisdiction;
         this.idHex = idHex;
         this.host = host;
         host.entityStarted(binding, idHex);
@@ -75,10 +86,10 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
      * and a timer must run. A hand-off (its node leaves) still
      * stops it: its sockets are dropped and their clients reconnect to the new owner.
      */
-    public static Behavior<EntityCommand> create(String binding, String idHex, Host host) {
+    public static Behavior<EntityCommand> create(String binding, String jurisdiction, String idHex, Host host) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(EntityCommand.CheckKeepAlive.INSTANCE, host.keepAliveCheckEvery());
-            return new ObjectEntity(ctx, binding, idHex, host);
+            return new ObjectEntity(ctx, binding, jurisdiction, idHex, host);
         }));
     }
 
@@ -96,8 +107,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
 
     private Behavior<EntityCommand> deliver(EntityCommand.Deliver d) {
         if (here == null) {
+            String location = host.location() != null ? host.location() : d.locationHint();
             here = host.emulator()
-                    .stubHere(binding, new DurableObjectId(d.idHex(), d.idName(), d.jurisdiction()), d.locationHint());
+                    .stubHere(binding, new DurableObjectId(d.idHex(), d.idName(), d.jurisdiction()), location);
         }
         DurableObjectStub stub = here;
         inFlight++;
@@ -184,7 +196,7 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
                 && (host.sockets().hasSockets(binding, idHex)
                         || (here != null
                                 && !host.emulator().hibernationBlockers(here).isEmpty()))) {
-            host.keepAlive(binding, idHex);
+            host.keepAlive(binding, jurisdiction, idHex);
         }
         return this;
     }

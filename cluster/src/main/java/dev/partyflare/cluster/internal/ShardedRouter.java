@@ -11,7 +11,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -20,16 +22,44 @@ public final class ShardedRouter implements ObjectRouter {
     private final ClusterSharding sharding;
     private final Duration timeout;
     private final SocketRelay sockets;
+    private final Placement placement;
 
-    public ShardedRouter(ClusterSharding sharding, Duration timeout, SocketRelay sockets) {
+    /** The proxies started for other data centers' shards, by entity type and data center. */
+    private final java.util.Set<String> proxies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public ShardedRouter(ClusterSharding sharding, Duration timeout, SocketRelay sockets, Placement placement) {
         this.sharding = sharding;
         this.timeout = timeout;
         this.sockets = sockets;
+        this.placement = placement;
     }
 
-    /** The entity type of a namespace: one per binding, so a binding can later get a role of its own. */
-    public static EntityTypeKey<EntityCommand> typeKey(String binding) {
-        return EntityTypeKey.create(EntityCommand.class, "partyflare-" + binding);
+    /**
+     * The entity type of a namespace's objects of one jurisdiction (null: none): one per binding and
+     * jurisdiction, so that a jurisdiction's objects run only on nodes with its role.
+     */
+    public static EntityTypeKey<EntityCommand> typeKey(String binding, String jurisdiction) {
+        return EntityTypeKey.create(
+                EntityCommand.class, "partyflare-" + binding + (jurisdiction == null ? "" : "." + jurisdiction));
+    }
+
+    /** The entity of {@code id}, in the data center its object was placed in. */
+    private EntityRef<EntityCommand> entityRef(String binding, DurableObjectId id, String hint) {
+        String jurisdiction = id.jurisdiction().orElse(null);
+        EntityTypeKey<EntityCommand> key = typeKey(binding, jurisdiction);
+        String dc = placement.dataCenterOf(binding, id, hint);
+        if (dc == null || dc.equals(placement.selfDataCenter())) {
+            return sharding.entityRefFor(key, id.toString());
+        }
+        if (proxies.add(key.name() + "@" + dc)) {
+            // a proxy to that data center's shards of this type (started once; Pekko keeps it)
+            Entity<EntityCommand, ShardingEnvelope<EntityCommand>> proxy = Entity.of(key, ctx -> {
+                        throw new IllegalStateException("A proxy hosts no entity");
+                    })
+                    .withDataCenter(dc);
+            sharding.init(jurisdiction == null ? proxy : proxy.withRole(Placement.role(jurisdiction)));
+        }
+        return sharding.entityRefFor(key, id.toString(), dc);
     }
 
     @Override
@@ -135,7 +165,8 @@ public final class ShardedRouter implements ObjectRouter {
             ActorRef<SocketRelay.Command> relay,
             String transfer) {
         DurableObjectId id = call.id();
-        EntityRef<EntityCommand> ref = sharding.entityRefFor(typeKey(call.binding()), id.toString());
+        EntityRef<EntityCommand> ref =
+                entityRef(call.binding(), id, call.locationHint().orElse(null));
         CompletionStage<EntityCommand.Reply> answer = ref.ask(
                 replyTo -> new EntityCommand.Deliver(
                         kind,

@@ -739,6 +739,19 @@ public final class ActorNamespace implements DurableObjectNamespace {
         return actors.values();
     }
 
+    /**
+     * The location recorded for {@code id} in the (shared) namespace index, recording {@code
+     * proposed} first when none is and it is not null (the first of several placements wins).
+     */
+    public String place(DurableObjectId id, String proposed) {
+        if (proposed != null && !Locations.HINTS.contains(proposed)) {
+            throw new IllegalArgumentException(
+                    "Unknown location \"" + proposed + "\"; valid locations are " + Locations.HINTS);
+        }
+        return store.place(
+                id.toString(), id.jurisdiction().orElse(null), id.name().orElse(null), proposed);
+    }
+
     /** The location object {@code hex} was placed in, if it was placed since start-up. */
     String placement(String hex) {
         return placements.get(hex);

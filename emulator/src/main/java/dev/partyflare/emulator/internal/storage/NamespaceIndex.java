@@ -221,6 +221,62 @@ final class NamespaceIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The location recorded for {@code id}, read from the file (other emulators write it too); when
+     * none is recorded and {@code proposed} is not null, {@code proposed} is recorded first, in one
+     * transaction that holds the file's write lock: of several emulators placing one object at once,
+     * the first wins and all of them return its location.
+     */
+    synchronized String place(String id, String jurisdiction, String name, String proposed) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            if (proposed == null) {
+                String found = recordedLocation(id);
+                if (found != null) {
+                    objects.merge(id, new ObjectRecord(id, jurisdiction, name, found), NamespaceIndex::keepKnown);
+                }
+                return found;
+            }
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                String found = recordedLocation(id);
+                if (found == null) {
+                    try (PreparedStatement p = conn.prepareStatement(UPSERT_OBJECT)) {
+                        p.setString(1, id);
+                        p.setString(2, jurisdiction);
+                        p.setString(3, name);
+                        p.setString(4, proposed);
+                        p.execute();
+                    }
+                    found = proposed;
+                }
+                s.execute("COMMIT");
+                objects.merge(id, new ObjectRecord(id, jurisdiction, name, found), NamespaceIndex::keepKnown);
+                return found;
+            } catch (SQLException | RuntimeException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    private String recordedLocation(String id) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement("SELECT location FROM objects WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The file's location over memory's, and whatever either knows of the name and jurisdiction. */
+    private static ObjectRecord keepKnown(ObjectRecord old, ObjectRecord now) {
+        return new ObjectRecord(
+                old.id(),
+                now.jurisdiction() != null ? now.jurisdiction() : old.jurisdiction(),
+                now.name() != null ? now.name() : old.name(),
+                now.location());
+    }
+
     /** Every alarm the index names (scheduled at start-up; the object's database decides if it runs). */
     List<NamespaceStorage.StoredAlarm> alarms() {
         return new ArrayList<>(alarms.values());

@@ -193,6 +193,20 @@ public final class NamespaceStorage implements AutoCloseable {
         return r == null ? null : r.location();
     }
 
+    /**
+     * The location recorded for object {@code id} in the index file (written by every emulator of a
+     * shared state directory); when none is, {@code proposed} (if not null) is recorded first, so
+     * that of several emulators placing one object at once the first wins. Returns the recorded
+     * location, or null when there is none and none was proposed.
+     */
+    public String place(String id, String jurisdiction, String name, String proposed) {
+        try {
+            return index().place(id, jurisdiction, name, proposed);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read or record the placement of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The name recorded for an object (from {@code idFromName}), or null. */
     public String name(String id) {
         NamespaceIndex idx = existingIndex();
