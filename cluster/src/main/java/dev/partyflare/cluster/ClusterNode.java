@@ -42,6 +42,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Emulator emulator;
     private final SocketRelay sockets;
     private final String dataCenter;
+    private final ShardedRouter router;
     private volatile boolean crashed;
     private volatile boolean closed;
     /** Set before a crash: entities that stop then leave their objects as they are (no eviction). */
@@ -53,8 +54,10 @@ public final class ClusterNode implements AutoCloseable {
             Emulator emulator,
             SocketRelay sockets,
             java.util.concurrent.atomic.AtomicBoolean crashing,
-            String dataCenter) {
+            String dataCenter,
+            ShardedRouter router) {
         this.crashing = crashing;
+        this.router = router;
         this.dataCenter = dataCenter;
         this.sockets = sockets;
         this.name = name;
@@ -229,6 +232,7 @@ public final class ClusterNode implements AutoCloseable {
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
         SocketRelay sockets = new SocketRelay(EmulatorOptions.MAX_WEBSOCKET_MESSAGE);
+        ShardedRouter router;
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
             system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
@@ -236,10 +240,9 @@ public final class ClusterNode implements AutoCloseable {
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
             Placement placement = new Placement(Cluster.get(system), dataCenter, o.callTimeout);
-            EmulatorOptions emulatorOptions = o.emulator
-                    .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets, placement))
-                    .sharedStateDirectory(true)
-                    .build();
+            router = new ShardedRouter(sharding, o.callTimeout, sockets, placement);
+            EmulatorOptions emulatorOptions =
+                    o.emulator.objectRouter(router).sharedStateDirectory(true).build();
             if (dataCenter != null && emulatorOptions.persistTo() == null) {
                 throw new IllegalArgumentException("Cluster node " + o.name + " has data center " + dataCenter
                         + " but no state directory: with data centers, the place of each object is recorded in"
@@ -252,6 +255,11 @@ public final class ClusterNode implements AutoCloseable {
                 @Override
                 public Emulator emulator() {
                     return emulator;
+                }
+
+                @Override
+                public String nodeName() {
+                    return o.name;
                 }
 
                 @Override
@@ -325,7 +333,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, dataCenter);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, dataCenter, router);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -353,6 +361,17 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException e) {
             return Duration.ofSeconds(30); // "off" or another strategy: nothing to outrun, a cheap check
         }
+    }
+
+    /**
+     * The name of the node that owns the object {@code id} of namespace {@code binding}, asked of the
+     * cluster (for tests and tools): its entity answers, starting where sharding places it if it was
+     * not running; the object itself is not constructed.
+     *
+     * @throws dev.partyflare.durable.DurableObjectException when the owner does not answer in time
+     */
+    public String ownerOf(String binding, dev.partyflare.durable.DurableObjectId id) {
+        return router.owner(binding, id);
     }
 
     /** This node's name. */

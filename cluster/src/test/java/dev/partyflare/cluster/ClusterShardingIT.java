@@ -111,4 +111,38 @@ class ClusterShardingIT {
                             .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting())));
         }
     }
+
+    /**
+     * ownerOf, asked through any node, names the node where the id's entity runs, the same from
+     * every node; it starts the entity where sharding places it but constructs no object, and a
+     * later call runs there.
+     */
+    @Test
+    @Timeout(120)
+    void ownerOfNamesTheNodeWhereAnIdRunsWithoutConstructingIt() throws Exception {
+        ClusterCounter.clear();
+        Map<String, List<String>> entityStarts = new ConcurrentHashMap<>();
+        try (InProcessCluster cluster = InProcessCluster.start(3, i -> node(i, entityStarts), Duration.ofSeconds(30))) {
+            Set<String> owners = new java.util.HashSet<>();
+            for (int k = 0; k < 12; k++) {
+                var id = cluster.node(0).emulator().namespace("COUNTER").idFromName("where-" + k);
+                Set<String> answers = new java.util.HashSet<>();
+                for (ClusterNode n : cluster.nodes()) {
+                    answers.add(n.ownerOf("COUNTER", id));
+                }
+                assertThat(answers).as("owners of " + id).hasSize(1);
+                String owner = answers.iterator().next();
+                assertThat(entityStarts.get(id.toString())).containsExactly(owner);
+                assertThat(ClusterCounter.STARTS).doesNotContainKey(id.toString());
+                // the object, when called, is constructed on that node
+                String answer = cluster.node(k % 3)
+                        .emulator()
+                        .fetch("/count/where-" + k)
+                        .text();
+                assertThat(answer).isEqualTo("1@" + owner);
+                owners.add(owner);
+            }
+            assertThat(owners).as("12 ids over 3 nodes").hasSizeGreaterThan(1);
+        }
+    }
 }

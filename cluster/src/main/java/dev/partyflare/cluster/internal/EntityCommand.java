@@ -31,6 +31,12 @@ public sealed interface EntityCommand
     byte RUN_ALARM = 5;
 
     /**
+     * Where the entity runs (tests, tools): the owner answers with its node's name, constructing
+     * nothing (payload: empty; the reply: the name in UTF-8).
+     */
+    byte WHERE = 6;
+
+    /**
      * A stub call for the entity's object, sent from any node.
      *
      * @param kind {@link #FETCH} (payload: {@link Codec#request}), {@link #RPC} (payload: {@link

@@ -29,6 +29,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
     public interface Host {
         Emulator emulator();
 
+        /** This node's name (the answer to {@link EntityCommand#WHERE}). */
+        String nodeName();
+
         /** Called once per entity start, on the node where it starts (tests, metrics). */
         default void entityStarted(String binding, String idHex) {}
 
@@ -173,6 +176,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
                 }
             }
             return Codec.upgradeAnswer(r, hibernatable);
+        }
+        if (d.kind() == EntityCommand.WHERE) {
+            return host.nodeName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         if (d.kind() == EntityCommand.RUN_ALARM) {
             // a stub of stubHere: runs here, never routed again

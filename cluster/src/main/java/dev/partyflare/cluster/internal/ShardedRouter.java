@@ -111,6 +111,36 @@ public final class ShardedRouter implements ObjectRouter {
         return ran != null && ran.length == 1 && ran[0] == 1;
     }
 
+    /**
+     * The name of the node that owns {@code id} of {@code binding}, asked of its entity (which
+     * starts there if it was not running: the id is placed as a first call would place it); the
+     * object is not constructed.
+     */
+    public String owner(String binding, DurableObjectId id) {
+        Call<String> where = new Call<>() {
+            @Override
+            public String binding() {
+                return binding;
+            }
+
+            @Override
+            public DurableObjectId id() {
+                return id;
+            }
+
+            @Override
+            public java.util.Optional<String> locationHint() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public String runHere() {
+                throw new UnsupportedOperationException("asked of the owner only");
+            }
+        };
+        return new String(send(where, EntityCommand.WHERE, new byte[0]), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** How much longer than the ask's own timeout a caller waits before giving up by itself. */
     private static final long GRACE_MILLIS = 1_000;
 
