@@ -44,7 +44,7 @@ final class DevProcess implements AutoCloseable {
 
     /** With options for the child JVM ({@code -Dname=value}). */
     static DevProcess start(List<String> jvmOptions, Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(DefaultSignals.launchPrefix());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED"); // as the runnable jar's manifest
@@ -99,6 +99,9 @@ final class DevProcess implements AutoCloseable {
     }
 
     void signal(String name) throws IOException, InterruptedException {
+        if (name.equals("INT")) {
+            DefaultSignals.checkInterruptible();
+        }
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
                 .start()
                 .waitFor();
