@@ -353,6 +353,16 @@ public final class Emulator implements AutoCloseable {
     }
 
     /**
+     * The binding name of the namespace {@code stub} belongs to, as a router sees it in {@link
+     * ObjectRouter.Call#binding()} (tools: a cluster's test harness asks the owner of an object by it).
+     *
+     * @throws IllegalArgumentException when {@code stub} is not a stub of this emulator
+     */
+    public String binding(DurableObjectStub stub) {
+        return runtime.namespaceOf(stub).binding();
+    }
+
+    /**
      * SPI ({@link ObjectRouter}): the binding names a router sees in {@link ObjectRouter.Call#binding()},
      * one per namespace: the main Worker's bindings and those of other Workers' own classes (a class
      * bound by several Workers is one namespace, named by the Worker that defines it). A router that

@@ -34,7 +34,7 @@ public final class ObjectFaults {
      * is dropped by the output gate.
      */
     public ObjectFaults failNextCommits(int commits) {
-        env.emulator().failNextCommits(stub, commits);
+        owner().emulator().failNextCommits(owner().stub(), commits);
         return this;
     }
 
@@ -46,7 +46,7 @@ public final class ObjectFaults {
      * advance}.
      */
     public ObjectFaults slowStorage(Duration latency) {
-        env.emulator().slowStorage(stub, latency);
+        owner().emulator().slowStorage(owner().stub(), latency);
         return this;
     }
 
@@ -60,13 +60,13 @@ public final class ObjectFaults {
         if (calls < 1) {
             throw new IllegalArgumentException("calls must be at least 1, got " + calls);
         }
-        env.emulator().overload(stub, calls);
+        owner().emulator().overload(owner().stub(), calls);
         return this;
     }
 
     /** Every call to the object is refused as overloaded until {@link #clear()}. */
     public ObjectFaults overloadedUntilCleared() {
-        env.emulator().overload(stub, -1);
+        owner().emulator().overload(owner().stub(), -1);
         return this;
     }
 
@@ -76,7 +76,7 @@ public final class ObjectFaults {
      * fails with the reason and {@code durableObjectReset}.
      */
     public ObjectFaults reset(String reason) {
-        env.emulator().resetObject(stub, reason);
+        owner().emulator().resetObject(owner().stub(), reason);
         return this;
     }
 
@@ -92,9 +92,15 @@ public final class ObjectFaults {
 
     /** Removes the commit failures and the overload of this object, and slow storage of this object. */
     public ObjectFaults clear() {
-        env.emulator().failNextCommits(stub, 0);
-        env.emulator().overload(stub, 0);
-        env.emulator().slowStorage(stub, Duration.ZERO);
+        PartyflareEnv.At at = owner();
+        at.emulator().failNextCommits(at.stub(), 0);
+        at.emulator().overload(at.stub(), 0);
+        at.emulator().slowStorage(at.stub(), Duration.ZERO);
         return this;
+    }
+
+    /** The object's emulator (in a cluster, its owner node's) and its stub there. */
+    private PartyflareEnv.At owner() {
+        return env.at(stub);
     }
 }

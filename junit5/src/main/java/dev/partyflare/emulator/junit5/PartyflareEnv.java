@@ -61,6 +61,15 @@ public final class PartyflareEnv implements AutoCloseable {
     }
 
     private final Emulator emulator;
+    /** The emulators of a cluster's nodes (the first is {@link #emulator}); one without a cluster. */
+    private final List<Emulator> nodes;
+    /** The in-process cluster, or null. */
+    private final TestClusterProvider.TestCluster cluster;
+
+    private final TimeControl time;
+    /** Requests entered so far: a cluster's requests enter through its nodes in turn. */
+    private final java.util.concurrent.atomic.AtomicLong entered = new java.util.concurrent.atomic.AtomicLong();
+
     private final Duration waitTimeout;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final List<UncaughtError> errors = new CopyOnWriteArrayList<>();
@@ -69,7 +78,9 @@ public final class PartyflareEnv implements AutoCloseable {
     private volatile TestClient httpClient;
     private volatile int testMark;
     private volatile int errorMark;
-    private volatile long timelineMark;
+    /** Per node: the timeline's last sequence number when the current test began. */
+    private final long[] timelineMarks;
+
     private volatile OutboundMock outbound;
     private volatile boolean closed;
 
@@ -82,6 +93,37 @@ public final class PartyflareEnv implements AutoCloseable {
                 (where, error) -> errors.add(new UncaughtError(
                         self[0] == null ? Instant.now() : self[0].time().now(), where, error)));
         self[0] = emulator;
+        this.nodes = List.of(emulator);
+        this.cluster = null;
+        this.time = emulator.time();
+        this.timelineMarks = new long[1];
+        this.client = TestClient.inProcess(this);
+        LIVE.add(this);
+    }
+
+    private PartyflareEnv(EmulatorOptions options, int clusterNodes, Duration waitTimeout) {
+        this.waitTimeout = Objects.requireNonNull(waitTimeout, "waitTimeout");
+        if (options.autoTimeSkipping()) {
+            throw new IllegalArgumentException("automatic time skipping is not offered on a cluster: each node has"
+                    + " its own clock; move them together with time().advance(...)");
+        }
+        TestClusterProvider provider = java.util.ServiceLoader.load(
+                        TestClusterProvider.class, PartyflareEnv.class.getClassLoader())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("a cluster of " + clusterNodes
+                        + " nodes needs partyflare-cluster on the test class path: add the dependency"
+                        + " dev.partyflare:partyflare-cluster (test scope) beside partyflare-junit5"));
+        TimeControl[] clock = new TimeControl[1];
+        this.cluster = provider.start(
+                clusterNodes,
+                options,
+                (where, error) ->
+                        errors.add(new UncaughtError(clock[0] == null ? Instant.now() : clock[0].now(), where, error)));
+        this.nodes = List.copyOf(cluster.nodes());
+        this.emulator = nodes.get(0);
+        this.time = new ClusterTime(nodes.stream().map(Emulator::time).toList());
+        clock[0] = time;
+        this.timelineMarks = new long[nodes.size()];
         this.client = TestClient.inProcess(this);
         LIVE.add(this);
     }
@@ -96,11 +138,63 @@ public final class PartyflareEnv implements AutoCloseable {
         return new PartyflareEnv(options, waitTimeout);
     }
 
+    /**
+     * Starts an in-process cluster of {@code nodes} nodes, each an emulator with {@code options}, on
+     * one shared temporary state directory (as {@link PartyflareTest#clusterNodes()}); needs {@code
+     * partyflare-cluster} on the class path.
+     *
+     * @throws IllegalStateException when partyflare-cluster is not on the class path
+     */
+    public static PartyflareEnv startCluster(EmulatorOptions options, int nodes, Duration waitTimeout) {
+        if (nodes < 2) {
+            throw new IllegalArgumentException(
+                    "a cluster has at least 2 nodes here, got " + nodes + " (one emulator: PartyflareEnv.start)");
+        }
+        return new PartyflareEnv(options, nodes, waitTimeout);
+    }
+
     // ---- the runtime ----
 
-    /** The emulator itself. */
+    /** The emulator itself; in a cluster, the first node's. */
     public Emulator emulator() {
         return emulator;
+    }
+
+    /** The emulators of a cluster's nodes, in start order; the one emulator without a cluster. */
+    public List<Emulator> nodes() {
+        return nodes;
+    }
+
+    /** The emulator the next in-process request enters through: in a cluster, the nodes in turn. */
+    Emulator entry() {
+        return nodes.size() == 1 ? emulator : nodes.get((int) (entered.getAndIncrement() % nodes.size()));
+    }
+
+    /** The emulator that runs the object behind {@code stub}, and a stub of the object there. */
+    record At(Emulator emulator, DurableObjectStub stub) {}
+
+    /**
+     * Where the object behind {@code stub} runs: this emulator, or in a cluster the node that owns it
+     * (asked of the cluster, which places the id there if it was nowhere; nothing is constructed).
+     */
+    At at(DurableObjectStub stub) {
+        if (cluster == null) {
+            return new At(emulator, stub);
+        }
+        String binding = null;
+        for (Emulator n : nodes) {
+            try {
+                binding = n.binding(stub);
+                break;
+            } catch (IllegalArgumentException e) {
+                // a stub of another node
+            }
+        }
+        if (binding == null) {
+            throw new IllegalArgumentException("The stub " + stub.id() + " belongs to none of this cluster's nodes");
+        }
+        Emulator owner = nodes.get(cluster.ownerOf(binding, stub.id()));
+        return new At(owner, owner.stubHere(binding, stub.id(), null));
     }
 
     /** The Worker's bindings ({@code env}). */
@@ -108,9 +202,9 @@ public final class PartyflareEnv implements AutoCloseable {
         return emulator.env();
     }
 
-    /** The runtime clock. */
+    /** The runtime clock; in a cluster, every node's clock moved together. */
     public TimeControl time() {
-        return emulator.time();
+        return time;
     }
 
     /** The options the emulator runs with. */
@@ -225,7 +319,13 @@ public final class PartyflareEnv implements AutoCloseable {
      *     finish, within the wait timeout
      */
     public <O extends DurableObject, T> T runInDurableObject(DurableObjectStub stub, InDurableObject<O, T> code) {
-        return bounded("runInDurableObject on " + describe(stub), () -> emulator.runInDurableObject(stub, code), stub);
+        return bounded(
+                "runInDurableObject on " + describe(stub),
+                () -> {
+                    At a = at(stub);
+                    return a.emulator().runInDurableObject(a.stub(), code);
+                },
+                stub);
     }
 
     /**
@@ -302,15 +402,22 @@ public final class PartyflareEnv implements AutoCloseable {
 
     // ---- objects and their lifecycle ----
 
-    /** Every live or hibernated object. */
+    /** Every live or hibernated object (of every node of a cluster). */
     public List<ObjectInfo> objects() {
-        return emulator.objects();
+        if (nodes.size() == 1) {
+            return emulator.objects();
+        }
+        List<ObjectInfo> all = new ArrayList<>();
+        for (Emulator n : nodes) {
+            all.addAll(n.objects());
+        }
+        return all;
     }
 
     /** What the emulator knows about the object behind {@code stub}; empty when not in memory. */
     public Optional<ObjectInfo> objectInfo(DurableObjectStub stub) {
         String hex = stub.id().toString();
-        return emulator.objects().stream().filter(o -> o.id().equals(hex)).findFirst();
+        return objects().stream().filter(o -> o.id().equals(hex)).findFirst();
     }
 
     /**
@@ -324,14 +431,18 @@ public final class PartyflareEnv implements AutoCloseable {
     public List<DurableObjectId> listObjectIds(String binding) {
         DurableObjectNamespace ns = namespace(binding);
         java.util.Map<String, String> names = new java.util.HashMap<>();
-        for (ObjectInfo o : emulator.objects()) {
+        for (ObjectInfo o : objects()) {
             if (o.binding().equals(binding) && o.name() != null) {
                 names.put(o.id(), o.name());
             }
         }
+        java.util.SortedSet<String> hexes = new java.util.TreeSet<>();
+        for (Emulator n : nodes) {
+            // live, hibernated, and evicted objects that still have stored data
+            hexes.addAll(n.objectIds(binding));
+        }
         List<DurableObjectId> ids = new ArrayList<>();
-        // live, hibernated, and evicted objects that still have stored data
-        for (String hex : emulator.objectIds(binding)) {
+        for (String hex : hexes) {
             ids.add(names.containsKey(hex) ? ns.idFromName(names.get(hex)) : ns.idFromString(hex));
         }
         return ids;
@@ -354,7 +465,8 @@ public final class PartyflareEnv implements AutoCloseable {
      * @throws IllegalStateException saying why, when something pins the object
      */
     public void hibernate(DurableObjectStub stub) {
-        emulator.hibernate(stub);
+        At a = at(stub);
+        a.emulator().hibernate(a.stub());
     }
 
     /**
@@ -376,9 +488,10 @@ public final class PartyflareEnv implements AutoCloseable {
      */
     public void evict(DurableObjectStub stub, WebSocketsOnEvict webSockets) {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
+        At a = at(stub);
         while (true) {
             try {
-                emulator.evict(stub, webSockets == WebSocketsOnEvict.CLOSE);
+                a.emulator().evict(a.stub(), webSockets == WebSocketsOnEvict.CLOSE);
                 return;
             } catch (IllegalStateException e) {
                 if (!isTransient(String.valueOf(e.getMessage()))) {
@@ -401,7 +514,8 @@ public final class PartyflareEnv implements AutoCloseable {
      * and show as "in flight": {@link #settledHibernationBlockers} gives it time.
      */
     public List<String> hibernationBlockers(DurableObjectStub stub) {
-        return emulator.hibernationBlockers(stub);
+        At a = at(stub);
+        return a.emulator().hibernationBlockers(a.stub());
     }
 
     /**
@@ -412,10 +526,11 @@ public final class PartyflareEnv implements AutoCloseable {
      */
     public List<String> settledHibernationBlockers(DurableObjectStub stub) {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
-        List<String> why = emulator.hibernationBlockers(stub);
+        At a = at(stub);
+        List<String> why = a.emulator().hibernationBlockers(a.stub());
         while (!why.isEmpty() && why.stream().allMatch(PartyflareEnv::isTransient) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(100_000);
-            why = emulator.hibernationBlockers(stub);
+            why = a.emulator().hibernationBlockers(a.stub());
         }
         return why;
     }
@@ -480,7 +595,7 @@ public final class PartyflareEnv implements AutoCloseable {
                 return;
             }
             if (!t.isAutoSkip()) {
-                List<String> why = emulator.hibernationBlockers(stub);
+                List<String> why = hibernationBlockers(stub);
                 throw new AssertionError("Expected " + describe(stub) + " to hibernate, but it is live"
                         + (why.isEmpty()
                                 ? " and idle: it hibernates when its idle countdown ends (advance the clock by "
@@ -492,7 +607,7 @@ public final class PartyflareEnv implements AutoCloseable {
         try {
             await(describe(stub) + " to hibernate", () -> !isLive(stub));
         } catch (PartyflareTimeoutError e) {
-            List<String> why = emulator.hibernationBlockers(stub);
+            List<String> why = hibernationBlockers(stub);
             throw new AssertionError(
                     e.getMessage() + (why.isEmpty() ? "" : "; it cannot hibernate: " + String.join("; ", why)), e);
         }
@@ -515,7 +630,8 @@ public final class PartyflareEnv implements AutoCloseable {
      * runtime-clock times. A failing test's report shows the timelines of the objects it touched.
      */
     public List<dev.partyflare.emulator.TimelineEvent> timeline(DurableObjectStub stub) {
-        return emulator.timeline(stub);
+        At a = at(stub);
+        return a.emulator().timeline(a.stub());
     }
 
     /**
@@ -524,12 +640,13 @@ public final class PartyflareEnv implements AutoCloseable {
      * PartyflareAssertions.assertThat(env.journal(stub)).hasReceivedRpc("add", 5)}.
      */
     public ObjectJournal journal(DurableObjectStub stub) {
-        return new ObjectJournal(describe(stub), emulator.journal(stub));
+        At a = at(stub);
+        return new ObjectJournal(describe(stub), a.emulator().journal(a.stub()));
     }
 
     /** Faults to inject into the object behind {@code stub} for this test. */
     public ObjectFaults faults(DurableObjectStub stub) {
-        emulator.hibernationBlockers(stub); // fails now for a stub of another emulator
+        hibernationBlockers(stub); // fails now for a stub of another emulator
         return new ObjectFaults(this, stub);
     }
 
@@ -545,7 +662,9 @@ public final class PartyflareEnv implements AutoCloseable {
                 m = outbound;
                 if (m == null) {
                     m = new OutboundMock();
-                    emulator.setOutbound(m.handler());
+                    for (Emulator n : nodes) {
+                        n.setOutbound(m.handler());
+                    }
                     outbound = m;
                 }
             }
@@ -564,9 +683,11 @@ public final class PartyflareEnv implements AutoCloseable {
      * last 25 events, most recent last: what a failing test's report shows.
      */
     String timelineReport() {
-        List<dev.partyflare.emulator.TimelineEvent> events;
+        List<dev.partyflare.emulator.TimelineEvent> events = new ArrayList<>();
         try {
-            events = emulator.timeline(timelineMark, 2_000);
+            for (int i = 0; i < nodes.size(); i++) {
+                events.addAll(nodes.get(i).timeline(timelineMarks[i], 2_000));
+            }
         } catch (RuntimeException e) {
             return "";
         }
@@ -639,7 +760,7 @@ public final class PartyflareEnv implements AutoCloseable {
     public String describeObjects() {
         List<ObjectInfo> all;
         try {
-            all = emulator.objects();
+            all = objects();
         } catch (RuntimeException e) {
             return "objects unknown (" + e + ")";
         }
@@ -684,7 +805,9 @@ public final class PartyflareEnv implements AutoCloseable {
         }
         return Waits.call(calls, what, waitTimeout, task, () -> {
             try {
-                List<String> blockers = stub == null ? List.of() : emulator.hibernationBlockers(stub);
+                // in a cluster, asking the owner would be a call that may itself wait: the objects say enough
+                List<String> blockers =
+                        stub == null || cluster != null ? List.of() : emulator.hibernationBlockers(stub);
                 if (!blockers.isEmpty()) {
                     return describe(stub) + ": " + String.join(", ", blockers) + "; " + describeObjects();
                 }
@@ -703,8 +826,10 @@ public final class PartyflareEnv implements AutoCloseable {
     void beginTest() {
         testMark = sockets.size();
         errorMark = errors.size();
-        List<dev.partyflare.emulator.TimelineEvent> last = emulator.timeline(0, 1);
-        timelineMark = last.isEmpty() ? 0 : last.get(0).seq();
+        for (int i = 0; i < nodes.size(); i++) {
+            List<dev.partyflare.emulator.TimelineEvent> last = nodes.get(i).timeline(0, 1);
+            timelineMarks[i] = last.isEmpty() ? 0 : last.get(0).seq();
+        }
         CURRENT.set(this);
     }
 
@@ -761,12 +886,15 @@ public final class PartyflareEnv implements AutoCloseable {
     }
 
     private boolean owns(DurableObjectStub stub) {
-        try {
-            emulator.hibernationBlockers(stub);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
+        for (Emulator n : nodes) {
+            try {
+                n.binding(stub);
+                return true;
+            } catch (IllegalArgumentException e) {
+                // not this node's
+            }
         }
+        return false;
     }
 
     /**
@@ -785,6 +913,20 @@ public final class PartyflareEnv implements AutoCloseable {
             CURRENT.remove();
         }
         calls.shutdownNow(); // interrupts calls that timed out and still wait on the runtime
+        if (cluster != null) {
+            try {
+                cluster.close(); // each node leaves; its objects are evicted, its emulator stops
+            } finally {
+                for (TestWebSocket ws : sockets) {
+                    ws.emulatorClosed();
+                }
+                TestClient h = httpClient;
+                if (h != null) {
+                    h.close();
+                }
+            }
+            return;
+        }
         try {
             for (ObjectInfo o : emulator.objects()) {
                 try {

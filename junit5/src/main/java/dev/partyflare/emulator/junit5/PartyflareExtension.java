@@ -76,7 +76,17 @@ public final class PartyflareExtension
             EmulatorLifetime lifetime,
             Duration waitTimeout,
             Class<?> declaredOn,
-            Object runKey) {}
+            Object runKey,
+            int clusterNodes) {
+        Setup(
+                Supplier<EmulatorOptions> options,
+                EmulatorLifetime lifetime,
+                Duration waitTimeout,
+                Class<?> declaredOn,
+                Object runKey) {
+            this(options, lifetime, waitTimeout, declaredOn, runKey, 1);
+        }
+    }
 
     /** An environment in a JUnit store, and the context that owns (and closes) it. */
     private record Holder(PartyflareEnv env, String owner) implements AutoCloseable {
@@ -410,6 +420,16 @@ public final class PartyflareExtension
             throw new ExtensionConfigurationException(
                     "Cannot build the emulator options from " + where + ": " + e.getMessage(), e);
         }
+        if (setup.clusterNodes() > 1) {
+            try {
+                return PartyflareEnv.startCluster(options, setup.clusterNodes(), setup.waitTimeout());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ExtensionConfigurationException(
+                        "@PartyflareTest(clusterNodes = " + setup.clusterNodes() + ") on "
+                                + setup.declaredOn().getName() + ": " + e.getMessage(),
+                        e);
+            }
+        }
         return PartyflareEnv.start(options, setup.waitTimeout());
     }
 
@@ -527,7 +547,21 @@ public final class PartyflareExtension
             }
             return b.build();
         };
-        return new Setup(options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on, ann);
+        if (ann.clusterNodes() < 1) {
+            throw new ExtensionConfigurationException(
+                    where + ": clusterNodes must be at least 1, got " + ann.clusterNodes());
+        }
+        if (ann.clusterNodes() > 1 && ann.lifetime() != EmulatorLifetime.PER_TEST) {
+            throw new ExtensionConfigurationException(where + ": a cluster (clusterNodes = " + ann.clusterNodes()
+                    + ") is started for each test; lifetime " + ann.lifetime() + " is not offered for it");
+        }
+        if (ann.clusterNodes() > 1 && ann.autoTimeSkipping()) {
+            throw new ExtensionConfigurationException(where + ": autoTimeSkipping is not offered on a cluster"
+                    + " (clusterNodes = " + ann.clusterNodes() + "): each node has its own clock; move them together"
+                    + " with env.time().advance(...)");
+        }
+        return new Setup(
+                options, ann.lifetime(), Duration.ofMillis(ann.waitTimeoutMillis()), on, ann, ann.clusterNodes());
     }
 
     private static EmulatorOptions.DurableObjectBinding binding(PartyflareTest.Binding x) {

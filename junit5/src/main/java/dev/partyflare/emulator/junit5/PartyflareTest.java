@@ -118,6 +118,19 @@ public @interface PartyflareTest {
      */
     String startTime() default "";
 
+    /**
+     * An in-process cluster of this many nodes (docs/cluster.md) instead of one emulator: each node an
+     * emulator with these options, on one shared temporary state directory, the objects placed by
+     * Pekko Cluster Sharding. Requests from {@link PartyflareEnv#fetch}, {@link PartyflareEnv#connect}
+     * and {@link PartyflareEnv#client()} enter through the nodes in turn, so most reach their object
+     * through another node; tools on an object ({@code runInDurableObject}, {@code storage}, {@code
+     * hibernate}, {@code evict}, {@code timeline}, faults) act on the node that owns it; {@code
+     * time()} moves every node's clock together. Needs {@code dev.partyflare:partyflare-cluster} on
+     * the test class path; a fresh cluster per test ({@link EmulatorLifetime#PER_TEST}), without
+     * {@link #autoTimeSkipping()}. Default 1: no cluster.
+     */
+    int clusterNodes() default 1;
+
     /** How long, in real milliseconds, any call of the harness waits before it fails. */
     long waitTimeoutMillis() default 5_000;
 

@@ -92,7 +92,7 @@ public final class TestClient {
      */
     public Response fetch(Request request) {
         if (base == null) {
-            Emulator emu = env.emulator();
+            Emulator emu = env.entry(); // in a cluster: the nodes in turn
             return env.bounded(request.method() + " " + request.url(), () -> emu.fetch(request));
         }
         return overNetwork(request);
