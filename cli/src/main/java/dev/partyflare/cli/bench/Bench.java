@@ -55,6 +55,14 @@ public final class Bench {
         /** Its process (with its descendants, what RSS is measured on), or null if unknown. */
         ProcessHandle process();
 
+        /**
+         * Bytes its process allocated so far, or -1 where that cannot be asked (not a JVM of ours, or
+         * one shared with the client).
+         */
+        default long allocatedBytes() throws Exception {
+            return -1;
+        }
+
         /** Its used heap after GC in bytes, or -1 where that cannot be asked (not a JVM of ours). */
         default long heapAfterGc() throws Exception {
             return -1;
@@ -224,9 +232,8 @@ public final class Bench {
                 targets.put("emulator", () -> fresh(BenchServer.Servers.emulator));
                 targets.put("undertow", () -> fresh(BenchServer.Servers.undertow));
             } else {
-                ProcessHandle p = servers.process().toHandle();
                 targets.put("emulator", () -> sharedChild(servers, "127.0.0.1:" + servers.emulatorPort()));
-                targets.put("undertow", () -> Lease.shared("127.0.0.1:" + servers.undertowPort(), p));
+                targets.put("undertow", () -> sharedChild(servers, "127.0.0.1:" + servers.undertowPort()));
             }
             for (Map.Entry<String, String> e : external.entrySet()) {
                 ServerFactory restart = cold ? restartable.get(e.getKey()) : null;
@@ -419,6 +426,11 @@ public final class Bench {
             }
 
             @Override
+            public long allocatedBytes() throws Exception {
+                return child.allocatedBytes();
+            }
+
+            @Override
             public void close() {
                 if (owned) {
                     child.close();
@@ -486,6 +498,8 @@ public final class Bench {
                 .toList();
         Map<String, List<Workloads.Result>> results = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
+        // bytes the server process allocated per counted operation, per round (servers of ours only)
+        Map<String, List<Double>> allocated = new LinkedHashMap<>();
         names.forEach(t -> results.put(t, new ArrayList<>()));
         if (!cold && !quick && w != Workload.wrk1 && w != Workload.wrk1000 && w != Workload.newRooms) {
             // a discarded first pass: each server's JIT (the JVMs', V8's) and the client's warm up on this
@@ -510,7 +524,15 @@ public final class Bench {
                     continue;
                 }
                 try (Lease l = targets.get(t).start()) {
-                    results.get(t).add(run.run(l.hostPort()));
+                    long before = l.allocatedBytes();
+                    Workloads.Result result = run.run(l.hostPort());
+                    long after = before < 0 ? -1 : l.allocatedBytes();
+                    results.get(t).add(result);
+                    if (after >= before && before >= 0 && result.count() > 0) {
+                        allocated
+                                .computeIfAbsent(t, x -> new ArrayList<>())
+                                .add((after - before) / (double) result.count());
+                    }
                 } catch (Exception e) {
                     errors.put(t, String.valueOf(e.getMessage()));
                 }
@@ -537,22 +559,29 @@ public final class Bench {
                     rs.stream().mapToDouble(Workloads.Result::p50).sorted().toArray());
             double p99 = median(
                     rs.stream().mapToDouble(Workloads.Result::p99).sorted().toArray());
-            row.put(
-                    t,
-                    Map.of(
-                            "perSecond",
-                            Math.round(perSecond),
-                            "p50ms",
-                            p50,
-                            "p99ms",
-                            p99,
-                            "count",
-                            rs.get(0).count(),
-                            "rounds",
-                            rs.stream().map(x -> Math.round(x.perSecond())).toList()));
+            Map<String, Object> cell = new LinkedHashMap<>();
+            cell.put("perSecond", Math.round(perSecond));
+            cell.put("p50ms", p50);
+            cell.put("p99ms", p99);
+            cell.put("count", rs.get(0).count());
+            cell.put("rounds", rs.stream().map(x -> Math.round(x.perSecond())).toList());
+            List<Double> bytes = allocated.get(t);
+            double perOp = bytes == null
+                    ? -1
+                    : median(bytes.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sorted()
+                            .toArray());
+            if (perOp >= 0) {
+                cell.put("allocatedBytesPerOp", Math.round(perOp));
+            }
+            row.put(t, cell);
             line.append(String.format("  %s %9.0f/s p50 %.2f p99 %.2f ms", t, perSecond, p50, p99));
             if (rs.size() > 1) {
                 line.append(String.format(" [%.0f–%.0f]", rates[0], rates[rates.length - 1]));
+            }
+            if (perOp >= 0) {
+                line.append(String.format(" alloc %.0f B/op", perOp));
             }
             if (t.equals("emulator")) {
                 emulator = perSecond;

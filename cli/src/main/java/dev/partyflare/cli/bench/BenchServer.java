@@ -69,6 +69,9 @@ public final class BenchServer {
                 if (line.equals("heap")) {
                     System.out.println("heap " + usedHeapAfterGc());
                     System.out.flush();
+                } else if (line.equals("alloc")) {
+                    System.out.println("alloc " + allocatedBytes());
+                    System.out.flush();
                 }
             }
         } finally {
@@ -127,6 +130,11 @@ public final class BenchServer {
         return command.startsWith(cp) ? Path.of(cp) : null; // -jar: the command is the jar and its arguments
     }
 
+    /** Bytes allocated in this JVM so far, by every thread (virtual threads count on their carriers). */
+    static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+    }
+
     static long usedHeapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -150,7 +158,7 @@ public final class BenchServer {
                 try { // its later output must not block it
                     String line;
                     while ((line = out.readLine()) != null) {
-                        if (line.startsWith("heap ") || line.startsWith("members ")) {
+                        if (line.startsWith("heap ") || line.startsWith("members ") || line.startsWith("alloc ")) {
                             answers.add(line);
                         }
                     }
@@ -175,6 +183,11 @@ public final class BenchServer {
         /** The server JVM's used heap after GC, in bytes. */
         long heapAfterGc() throws IOException, InterruptedException {
             return ask("heap");
+        }
+
+        /** Bytes the server JVM allocated so far. */
+        long allocatedBytes() throws IOException, InterruptedException {
+            return ask("alloc");
         }
 
         /** A cluster node's count of Up members. */

@@ -282,7 +282,9 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
             return;
         }
         boolean compress = deflate != null;
-        ByteBuffer[] frame = frame(text ? 0x1 : 0x2, compress, compress ? deflate.deflate(payload) : payload);
+        ByteBuffer[] frame = compress
+                ? frame(text ? 0x1 : 0x2, true, deflate.deflate(payload))
+                : text ? textFrame(payload) : frame(0x2, false, payload);
         out.send(ok -> queuedBytes.addAndGet(-size), frame);
     }
 
@@ -359,6 +361,28 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
         p[1] = (byte) code;
         System.arraycopy(r, 0, p, 2, r.length);
         return frame(0x8, false, p);
+    }
+
+    /** The last small text frame built, by the identity of its UTF-8 payload (from {@link #utf8}). */
+    private record Framed(byte[] payload, byte[] frame) {}
+
+    private static volatile Framed lastFramed;
+
+    /**
+     * An uncompressed text frame of {@code utf8}, built once for all the sockets a broadcast sends one
+     * String to ({@link #utf8} gives them the same bytes; those are never written to, so a frame made
+     * of them stays right). Each socket gets its own buffer over the shared bytes.
+     */
+    static ByteBuffer[] textFrame(byte[] utf8) {
+        Framed last = lastFramed;
+        if (last != null && last.payload() == utf8) {
+            return new ByteBuffer[] {ByteBuffer.wrap(last.frame())};
+        }
+        ByteBuffer[] f = frame(0x1, false, utf8);
+        if (f.length == 1) {
+            lastFramed = new Framed(utf8, f[0].array());
+        }
+        return f;
     }
 
     /** A server frame (FIN set, not masked): header and payload. */
