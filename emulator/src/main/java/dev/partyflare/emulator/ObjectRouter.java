@@ -59,5 +59,34 @@ public interface ObjectRouter {
 
         /** Runs the call in this emulator, as it would run without a router. */
         T runHere();
+
+        /**
+         * A call to {@code id} of {@code binding}, made with {@code locationHint} (or null), that runs
+         * here as {@code here} does.
+         */
+        static <T> Call<T> of(
+                String binding, DurableObjectId id, String locationHint, java.util.function.Supplier<T> here) {
+            return new Call<>() {
+                @Override
+                public String binding() {
+                    return binding;
+                }
+
+                @Override
+                public DurableObjectId id() {
+                    return id;
+                }
+
+                @Override
+                public Optional<String> locationHint() {
+                    return Optional.ofNullable(locationHint);
+                }
+
+                @Override
+                public T runHere() {
+                    return here.get();
+                }
+            };
+        }
     }
 }

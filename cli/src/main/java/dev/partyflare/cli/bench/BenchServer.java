@@ -63,17 +63,7 @@ public final class BenchServer {
             }
             System.out.println("ports " + (emu == null ? 0 : emu.port()) + " " + (bare == null ? 0 : bare.port));
             System.out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null) { // serve until the parent closes the pipe
-                if (line.equals("heap")) {
-                    System.out.println("heap " + usedHeapAfterGc());
-                    System.out.flush();
-                } else if (line.equals("alloc")) {
-                    System.out.println("alloc " + allocatedBytes());
-                    System.out.flush();
-                }
-            }
+            answerUntilClosed(() -> -1);
         } finally {
             if (bare != null) {
                 bare.close();
@@ -105,16 +95,7 @@ public final class BenchServer {
         try {
             System.out.println("ports " + node.emulator().port() + " 0");
             System.out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null) { // serve until the parent closes the pipe
-                if (line.equals("heap")) {
-                    System.out.println("heap " + usedHeapAfterGc());
-                } else if (line.equals("members")) {
-                    System.out.println("members " + node.upMembers());
-                }
-                System.out.flush();
-            }
+            answerUntilClosed(node::upMembers);
         } finally {
             node.close();
         }
@@ -128,6 +109,27 @@ public final class BenchServer {
         }
         String command = System.getProperty("sun.java.command", "");
         return command.startsWith(cp) ? Path.of(cp) : null; // -jar: the command is the jar and its arguments
+    }
+
+    /**
+     * Answers the parent's questions on standard input ({@code heap}, {@code alloc}, {@code members})
+     * until it closes the pipe (the bench ended or died).
+     */
+    private static void answerUntilClosed(java.util.function.IntSupplier members)
+            throws IOException, InterruptedException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            switch (line) {
+                case "heap" -> System.out.println("heap " + usedHeapAfterGc());
+                case "alloc" -> System.out.println("alloc " + allocatedBytes());
+                case "members" -> System.out.println("members " + members.getAsInt());
+                default -> {
+                    continue;
+                }
+            }
+            System.out.flush();
+        }
     }
 
     /** Bytes allocated in this JVM so far, by every thread (virtual threads count on their carriers). */

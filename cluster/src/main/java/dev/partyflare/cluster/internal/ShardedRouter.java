@@ -117,27 +117,9 @@ public final class ShardedRouter implements ObjectRouter {
      * object is not constructed.
      */
     public String owner(String binding, DurableObjectId id) {
-        Call<String> where = new Call<>() {
-            @Override
-            public String binding() {
-                return binding;
-            }
-
-            @Override
-            public DurableObjectId id() {
-                return id;
-            }
-
-            @Override
-            public java.util.Optional<String> locationHint() {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public String runHere() {
-                throw new UnsupportedOperationException("asked of the owner only");
-            }
-        };
+        Call<String> where = Call.of(binding, id, null, () -> {
+            throw new UnsupportedOperationException("asked of the owner only");
+        });
         return new String(send(where, EntityCommand.WHERE, new byte[0]), java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -917,13 +917,7 @@ public final class PartyflareEnv implements AutoCloseable {
             try {
                 cluster.close(); // each node leaves; its objects are evicted, its emulator stops
             } finally {
-                for (TestWebSocket ws : sockets) {
-                    ws.emulatorClosed();
-                }
-                TestClient h = httpClient;
-                if (h != null) {
-                    h.close();
-                }
+                closeClients();
             }
             return;
         }
@@ -940,14 +934,19 @@ public final class PartyflareEnv implements AutoCloseable {
             try {
                 emulator.close();
             } finally {
-                for (TestWebSocket ws : sockets) {
-                    ws.emulatorClosed();
-                }
-                TestClient h = httpClient;
-                if (h != null) {
-                    h.close();
-                }
+                closeClients();
             }
+        }
+    }
+
+    /** Marks the sockets the test still holds closed and closes the network client. */
+    private void closeClients() {
+        for (TestWebSocket ws : sockets) {
+            ws.emulatorClosed();
+        }
+        TestClient h = httpClient;
+        if (h != null) {
+            h.close();
         }
     }
 

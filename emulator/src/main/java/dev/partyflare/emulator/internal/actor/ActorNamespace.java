@@ -211,27 +211,7 @@ public final class ActorNamespace implements DurableObjectNamespace {
      */
     private void routeAlarm(DurableObjectId id, dev.partyflare.emulator.ObjectRouter router, int deliveries) {
         try {
-            router.alarm(new dev.partyflare.emulator.ObjectRouter.Call<>() {
-                @Override
-                public String binding() {
-                    return binding;
-                }
-
-                @Override
-                public DurableObjectId id() {
-                    return id;
-                }
-
-                @Override
-                public java.util.Optional<String> locationHint() {
-                    return java.util.Optional.empty();
-                }
-
-                @Override
-                public Boolean runHere() {
-                    return runDueAlarm(id);
-                }
-            });
+            router.alarm(dev.partyflare.emulator.ObjectRouter.Call.of(binding, id, null, () -> runDueAlarm(id)));
         } catch (RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,

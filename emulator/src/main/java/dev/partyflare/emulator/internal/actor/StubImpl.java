@@ -55,27 +55,7 @@ final class StubImpl implements DurableObjectStub {
     }
 
     private <T> ObjectRouter.Call<T> call(java.util.function.Supplier<T> here) {
-        return new ObjectRouter.Call<>() {
-            @Override
-            public String binding() {
-                return namespace.binding();
-            }
-
-            @Override
-            public DurableObjectId id() {
-                return id;
-            }
-
-            @Override
-            public Optional<String> locationHint() {
-                return Optional.ofNullable(locationHint);
-            }
-
-            @Override
-            public T runHere() {
-                return here.get();
-            }
-        };
+        return ObjectRouter.Call.of(namespace.binding(), id, locationHint, here);
     }
 
     /**
