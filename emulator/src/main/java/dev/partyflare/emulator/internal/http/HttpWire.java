@@ -135,9 +135,10 @@ final class HttpWire {
             dev.partyflare.durable.Headers spelled) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(statusText).append("\r\n");
-        String[] slots = new String[TABLE.size()];
+        // the table headers present (a handful of the table's ~90 slots), in table order when written
+        Slots slots = new Slots();
         for (Map.Entry<String, String> e : own.entrySet()) {
-            slots[TABLE_INDEX.get(e.getKey().toLowerCase(java.util.Locale.ROOT))] = e.getValue();
+            slots.putIfAbsent(TABLE_INDEX.get(e.getKey().toLowerCase(java.util.Locale.ROOT)), e.getValue());
         }
         List<String> extraCookies = null;
         List<Map.Entry<String, List<String>>> others = null;
@@ -152,22 +153,25 @@ final class HttpWire {
                     others = new java.util.ArrayList<>();
                 }
                 others.add(e);
-            } else if (slots[idx] == null) {
+            } else if (!slots.has(idx)) {
                 List<String> values = e.getValue();
                 if (name.equals("set-cookie")) {
-                    slots[idx] = values.get(0); // kj cannot join cookies: the others go on lines of their own
+                    slots.putIfAbsent(
+                            idx, values.get(0)); // kj cannot join cookies: the others go on lines of their own
                     if (values.size() > 1) {
                         extraCookies = values.subList(1, values.size());
                     }
                 } else {
-                    slots[idx] = String.join(", ", values);
+                    slots.putIfAbsent(idx, values.size() == 1 ? values.get(0) : String.join(", ", values));
                 }
             }
         }
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != null) {
-                sb.append(TABLE.get(i)).append(": ").append(slots[i]).append("\r\n");
-            }
+        slots.sort();
+        for (int i = 0; i < slots.n; i++) {
+            sb.append(TABLE.get(slots.index[i]))
+                    .append(": ")
+                    .append(slots.value[i])
+                    .append("\r\n");
         }
         if (extraCookies != null) {
             for (String v : extraCookies) {
@@ -192,6 +196,51 @@ final class HttpWire {
         }
         sb.append("\r\n");
         return latin1(sb);
+    }
+
+    /** The table headers of one response head: slot index and value, first value per slot kept. */
+    private static final class Slots {
+        int[] index = new int[8];
+        String[] value = new String[8];
+        int n;
+
+        boolean has(int idx) {
+            for (int i = 0; i < n; i++) {
+                if (index[i] == idx) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void putIfAbsent(int idx, String v) {
+            if (has(idx)) {
+                return;
+            }
+            if (n == index.length) {
+                index = java.util.Arrays.copyOf(index, n * 2);
+                value = java.util.Arrays.copyOf(value, n * 2);
+            }
+            index[n] = idx;
+            value[n] = v;
+            n++;
+        }
+
+        /** Into table order (an insertion sort: a head has a handful). */
+        void sort() {
+            for (int i = 1; i < n; i++) {
+                int idx = index[i];
+                String v = value[i];
+                int j = i - 1;
+                while (j >= 0 && index[j] > idx) {
+                    index[j + 1] = index[j];
+                    value[j + 1] = value[j];
+                    j--;
+                }
+                index[j + 1] = idx;
+                value[j + 1] = v;
+            }
+        }
     }
 
     /** workerd's answer to a request its parser refuses (kj's default protocol-error response). */
