@@ -6,6 +6,7 @@ import dev.partyflare.cluster.internal.AlarmTakeover;
 import dev.partyflare.cluster.internal.EntityCommand;
 import dev.partyflare.cluster.internal.ObjectEntity;
 import dev.partyflare.cluster.internal.Placement;
+import dev.partyflare.cluster.internal.ReferenceRelay;
 import dev.partyflare.cluster.internal.ShardedRouter;
 import dev.partyflare.cluster.internal.SocketRelay;
 import dev.partyflare.emulator.Emulator;
@@ -41,6 +42,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final Emulator emulator;
     private final SocketRelay sockets;
+    private final ReferenceRelay references;
     private final String dataCenter;
     private volatile boolean crashed;
     private volatile boolean closed;
@@ -52,8 +54,10 @@ public final class ClusterNode implements AutoCloseable {
             ActorSystem<Void> system,
             Emulator emulator,
             SocketRelay sockets,
+            ReferenceRelay references,
             java.util.concurrent.atomic.AtomicBoolean crashing,
             String dataCenter) {
+        this.references = references;
         this.crashing = crashing;
         this.dataCenter = dataCenter;
         this.sockets = sockets;
@@ -229,15 +233,19 @@ public final class ClusterNode implements AutoCloseable {
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
         SocketRelay sockets = new SocketRelay(EmulatorOptions.MAX_WEBSOCKET_MESSAGE);
+        ReferenceRelay references = new ReferenceRelay(system, sockets, o.callTimeout);
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
             system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
+            // RpcTargets and functions passed by reference between nodes (docs/cluster.md)
+            system.systemActorOf(
+                    references.behavior(), ReferenceRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
             Duration socketCheck = keepAliveCheckEvery(config);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
             Placement placement = new Placement(Cluster.get(system), dataCenter, o.callTimeout);
             EmulatorOptions emulatorOptions = o.emulator
-                    .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets, placement))
+                    .objectRouter(new ShardedRouter(sharding, o.callTimeout, sockets, placement, references))
                     .sharedStateDirectory(true)
                     .build();
             if (dataCenter != null && emulatorOptions.persistTo() == null) {
@@ -272,6 +280,11 @@ public final class ClusterNode implements AutoCloseable {
                 @Override
                 public SocketRelay sockets() {
                     return sockets;
+                }
+
+                @Override
+                public ReferenceRelay references() {
+                    return references;
                 }
 
                 @Override
@@ -325,7 +338,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, dataCenter);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, references, crashing, dataCenter);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -379,6 +392,19 @@ public final class ClusterNode implements AutoCloseable {
         return sockets.size();
     }
 
+    /**
+     * RpcTargets and functions of this node that other nodes hold stubs of (each passing to another
+     * node counts once, until that node disposed its stubs, left or crashed). For tests and metrics.
+     */
+    public int referencesLent() {
+        return references.lent();
+    }
+
+    /** Stand-ins on this node for RpcTargets and functions of other nodes that stubs here still reference. */
+    public int referencesHeld() {
+        return references.held();
+    }
+
     /** This node's cluster address as {@code host:port}. */
     public String address() {
         Address a = Cluster.get(system).selfMember().address();
@@ -428,6 +454,7 @@ public final class ClusterNode implements AutoCloseable {
         } catch (Exception e) {
             system.terminate();
         } finally {
+            references.close();
             emulator.close();
         }
     }
@@ -448,6 +475,7 @@ public final class ClusterNode implements AutoCloseable {
         } catch (Exception e) {
             // crashing anyway
         } finally {
+            references.close(); // what a dead process held is gone with it
             emulator.crash();
         }
     }

@@ -21,6 +21,9 @@ import java.util.Objects;
  * <p>Used by {@code partyflare-cluster}; not for application code.
  */
 public final class RpcReferences {
+    /** workerd's error for a call on a stub whose owner is gone (reset, evicted, its request ended). */
+    public static final String GONE = "The execution context which hosts this callback is no longer running.";
+
     private RpcReferences() {}
 
     /** True when {@code wire} (an RPC argument or result) is a reference, not a JSON copy. */
