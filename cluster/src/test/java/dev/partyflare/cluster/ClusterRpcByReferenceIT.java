@@ -51,15 +51,20 @@ class ClusterRpcByReferenceIT {
         return cluster.node(via).emulator().namespace("REF").getByName(name).rpc(RefApi.class);
     }
 
-    /** The name of a new object that sharding placed on node {@code on} (asked through node 0). */
+    /**
+     * The name of a new object that sharding placed on node {@code on} (asked through node 0). Right
+     * after the cluster is Up a node's shard region may not have registered with the coordinator
+     * yet, so the first shards all go elsewhere: new names are tried for up to 60 s.
+     */
     static String placedOn(InProcessCluster cluster, int on, String prefix) {
-        for (int k = 0; k < 200; k++) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (int k = 0; System.nanoTime() < deadline; k++) {
             String name = prefix + "-" + k;
             if (object(cluster, 0, name).node().equals("n" + on)) {
                 return name;
             }
         }
-        throw new AssertionError("no object of " + prefix + " landed on n" + on);
+        throw new AssertionError("no object of " + prefix + " landed on n" + on + " within 60 s");
     }
 
     /** Waits (at most {@code timeout}, real time: other nodes' messages) until {@code done}. */
