@@ -6,6 +6,7 @@ import dev.partyflare.cluster.internal.AlarmTakeover;
 import dev.partyflare.cluster.internal.EntityCommand;
 import dev.partyflare.cluster.internal.ObjectEntity;
 import dev.partyflare.cluster.internal.Placement;
+import dev.partyflare.cluster.internal.ReferenceRelay;
 import dev.partyflare.cluster.internal.ShardedRouter;
 import dev.partyflare.cluster.internal.SocketRelay;
 import dev.partyflare.emulator.Emulator;
@@ -41,6 +42,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final Emulator emulator;
     private final SocketRelay sockets;
+    private final ReferenceRelay references;
     private final String dataCenter;
     private final ShardedRouter router;
     private volatile boolean crashed;
@@ -53,9 +55,11 @@ public final class ClusterNode implements AutoCloseable {
             ActorSystem<Void> system,
             Emulator emulator,
             SocketRelay sockets,
+            ReferenceRelay references,
             java.util.concurrent.atomic.AtomicBoolean crashing,
             String dataCenter,
             ShardedRouter router) {
+        this.references = references;
         this.crashing = crashing;
         this.router = router;
         this.dataCenter = dataCenter;
@@ -232,15 +236,19 @@ public final class ClusterNode implements AutoCloseable {
         java.util.concurrent.atomic.AtomicBoolean crashing = new java.util.concurrent.atomic.AtomicBoolean();
         Emulator emulator;
         SocketRelay sockets = new SocketRelay(EmulatorOptions.MAX_WEBSOCKET_MESSAGE);
+        ReferenceRelay references = new ReferenceRelay(system, sockets, o.callTimeout);
         ShardedRouter router;
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
             system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
+            // RpcTargets and functions passed by reference between nodes (docs/cluster.md)
+            system.systemActorOf(
+                    references.behavior(), ReferenceRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
             Duration socketCheck = keepAliveCheckEvery(config);
             // the nodes of a cluster share one state directory: each object's database is locked while
             // it is open on a node (a fence behind sharding's one entity per id), not the directory
             Placement placement = new Placement(Cluster.get(system), dataCenter, o.callTimeout);
-            router = new ShardedRouter(sharding, o.callTimeout, sockets, placement);
+            router = new ShardedRouter(sharding, o.callTimeout, sockets, placement, references);
             EmulatorOptions emulatorOptions =
                     o.emulator.objectRouter(router).sharedStateDirectory(true).build();
             if (dataCenter != null && emulatorOptions.persistTo() == null) {
@@ -280,6 +288,11 @@ public final class ClusterNode implements AutoCloseable {
                 @Override
                 public SocketRelay sockets() {
                     return sockets;
+                }
+
+                @Override
+                public ReferenceRelay references() {
+                    return references;
                 }
 
                 @Override
@@ -333,7 +346,7 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, crashing, dataCenter, router);
+        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, references, crashing, dataCenter, router);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -398,6 +411,19 @@ public final class ClusterNode implements AutoCloseable {
         return sockets.size();
     }
 
+    /**
+     * RpcTargets and functions of this node that other nodes hold stubs of (each passing to another
+     * node counts once, until that node disposed its stubs, left or crashed). For tests and metrics.
+     */
+    public int referencesLent() {
+        return references.lent();
+    }
+
+    /** Stand-ins on this node for RpcTargets and functions of other nodes that stubs here still reference. */
+    public int referencesHeld() {
+        return references.held();
+    }
+
     /** This node's cluster address as {@code host:port}. */
     public String address() {
         Address a = Cluster.get(system).selfMember().address();
@@ -447,6 +473,7 @@ public final class ClusterNode implements AutoCloseable {
         } catch (Exception e) {
             system.terminate();
         } finally {
+            references.close();
             emulator.close();
         }
     }
@@ -467,6 +494,7 @@ public final class ClusterNode implements AutoCloseable {
         } catch (Exception e) {
             // crashing anyway
         } finally {
+            references.close(); // what a dead process held is gone with it
             emulator.crash();
         }
     }

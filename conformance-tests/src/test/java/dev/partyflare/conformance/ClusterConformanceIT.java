@@ -27,23 +27,12 @@ import org.junit.jupiter.api.Timeout;
 class ClusterConformanceIT {
     /**
      * Scenarios a cluster may fail today, each with its reason (docs/cluster.md, "The conformance
-     * suite on three nodes"); any other difference fails the test. (The three SQL foreign-key
-     * scenarios that once failed here, because a file database ran only its first pragma, pass since
-     * that was fixed.)
+     * suite on three nodes"); any other difference fails the test. None now: the three SQL
+     * foreign-key scenarios that once failed here (a file database ran only its first pragma) pass
+     * since that was fixed, and the eight {@code services.rpc.by-reference.*} scenarios since RPC by
+     * reference crosses nodes.
      */
-    static final Map<String, String> KNOWN = byReference();
-
-    private static Map<String, String> byReference() {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String what : List.of(
-                "callback", "target", "disposal", "result", "pipeline", "third", "after-request", "owner-reset")) {
-            m.put(
-                    "services.rpc.by-reference." + what,
-                    "RPC by reference does not cross cluster nodes: the router refuses an RpcTarget or a function"
-                            + " (docs/cluster.md, \"RPC by reference\")");
-        }
-        return java.util.Collections.unmodifiableMap(m);
-    }
+    static final Map<String, String> KNOWN = Map.of();
 
     private static final Path REPORT = Path.of(
                     System.getProperty("partyflare.conformance.report", "target/conformance-report.md"))

@@ -407,7 +407,8 @@ public final class Emulator implements AutoCloseable {
 
     /**
      * SPI ({@link ObjectRouter}): an RPC call on {@link #stubHere}'s object, arguments and result as
-     * JSON (null for a null argument or a void result), as {@link ObjectRouter#rpc} receives them.
+     * JSON (null for a null argument or a void result), as {@link ObjectRouter#rpc} receives them;
+     * an {@code RpcTarget} or a function in them is a reference ({@link RpcReferences}).
      */
     public byte[] rpcHere(DurableObjectStub here, String method, byte[][] jsonArgs) {
         return dev.partyflare.emulator.internal.actor.ActorNamespace.rpcHere(here, method, jsonArgs);

@@ -23,7 +23,9 @@ public interface ObjectRouter {
 
     /**
      * A stub's RPC call, its arguments and result already serialized as JSON (null for a null
-     * argument or a void result): bytes that can cross a network as they are.
+     * argument or a void result): bytes that can cross a network as they are, except an {@code
+     * RpcTarget} or a function, which is a reference to an export of this JVM: a router that
+     * carries the call elsewhere makes it callable from there ({@link RpcReferences}).
      */
     byte[] rpc(Call<byte[]> call, String method, byte[][] jsonArgs);
 

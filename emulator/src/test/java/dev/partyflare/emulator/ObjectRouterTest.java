@@ -47,7 +47,24 @@ class ObjectRouterTest {
                 routed.add("rpc " + method);
                 DurableObjectStub here = owner.stubHere(
                         call.binding(), call.id(), call.locationHint().orElse(null));
-                return owner.rpcHere(here, method, jsonArgs);
+                // as a cluster carries references: the caller's exports held for the owner, which
+                // calls them through stand-ins; the result's export held for the caller
+                byte[][] args = jsonArgs.clone();
+                for (int i = 0; i < args.length; i++) {
+                    if (RpcReferences.isReference(args[i])) {
+                        args[i] = standFor(RpcReferences.hold(args[i]));
+                    }
+                }
+                try {
+                    byte[] result = owner.rpcHere(here, method, args);
+                    return RpcReferences.isReference(result) ? standFor(RpcReferences.adopt(result)) : result;
+                } finally {
+                    for (int i = 0; i < args.length; i++) {
+                        if (args[i] != jsonArgs[i]) {
+                            RpcReferences.release(args[i]); // the stand-in's reference for this call
+                        }
+                    }
+                }
             }
         };
         front = Emulator.start(TestEmulators.probe()
@@ -94,24 +111,48 @@ class ObjectRouterTest {
         assertThat(e.remote()).isTrue();
     }
 
+    /** A stand-in whose calls go to {@code held}, as another node's would, and that releases it when dropped. */
+    private byte[] standFor(RpcReferences.Held held) {
+        return RpcReferences.stand(new RpcReferences.Remote() {
+            @Override
+            public byte[] call(String method, byte[][] args) {
+                routed.add("call back " + method);
+                return held.call(method, args);
+            }
+
+            @Override
+            public void released() {
+                routed.add("released");
+                held.release();
+            }
+        });
+    }
+
     @Test
-    void aFunctionPassedByReferenceIsRefusedWithTheLimitNamed() {
+    void functionsCrossTheRouterByReferenceBothWays() {
+        int before = RpcReferences.exports();
         DurableObjectStub stub = front.namespace("PROBE").getByName("routed-by-reference");
-        java.util.function.IntSupplier callback = () -> 1;
-        assertThatThrownBy(() -> stub.call("add", callback, 2))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("RPC by reference does not cross cluster nodes");
-        assertThat(routed).doesNotContain("rpc add"); // refused before anything left
-        // a function as a result is refused where it is made, on the owner
-        assertThatThrownBy(() -> stub.call(java.util.function.IntSupplier.class, "counterFunction"))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("RPC by reference does not cross cluster nodes");
-        // without a router, the same call gives a stub of the owner's function
-        java.util.function.IntSupplier counter = owner.namespace("PROBE")
-                .getByName("routed-by-reference")
-                .call(java.util.function.IntSupplier.class, "counterFunction");
+        java.util.function.IntUnaryOperator plusOne = x -> x + 1;
+        assertThat(stub.call(Integer.class, "applyTwice", plusOne, 40)).isEqualTo(42);
+        assertThat(routed)
+                .containsSubsequence("rpc applyTwice", "call back applyAsInt", "call back applyAsInt", "released");
+        // a function as a result: a stub whose calls run in the owner's object
+        java.util.function.IntSupplier counter = stub.call(java.util.function.IntSupplier.class, "counterFunction");
         assertThat(counter.getAsInt()).isEqualTo(1);
         assertThat(counter.getAsInt()).isEqualTo(2);
+        dev.partyflare.durable.RpcStub.dispose(counter);
+        assertThatThrownBy(counter::getAsInt)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(dev.partyflare.durable.RpcStub.DISPOSED);
+        // an error of the target crosses as a local stub's does
+        java.util.function.IntUnaryOperator boom = x -> {
+            throw new IllegalArgumentException("cb bad");
+        };
+        DurableObjectException e = catchThrowableOfType(
+                DurableObjectException.class, () -> stub.call(Integer.class, "applyTwice", boom, 1));
+        assertThat(e.getMessage()).isEqualTo("cb bad");
+        assertThat(e.remote()).isTrue();
+        assertThat(RpcReferences.exports()).isEqualTo(before); // every export and stand-in released
     }
 
     @Test

@@ -95,11 +95,22 @@ public sealed interface EntityCommand
      * @param relay the owner's relay, for an {@link #UPGRADE} that bridged a socket or a {@code
      *     transfer}; else null
      * @param transfer as {@link Deliver#transfer}: a large payload the caller pulls from the owner
+     * @param node the address of the node that answered (it holds the references of the call's
+     *     arguments it did not release: {@link ReferenceRelay}), or null
      */
-    record Reply(boolean ok, byte[] payload, ActorRef<SocketRelay.Command> relay, String transfer)
+    record Reply(boolean ok, byte[] payload, ActorRef<SocketRelay.Command> relay, String transfer, String node)
             implements WireMessage {
         public Reply(boolean ok, byte[] payload) {
-            this(ok, payload, null, null);
+            this(ok, payload, null, null, null);
+        }
+
+        public Reply(boolean ok, byte[] payload, ActorRef<SocketRelay.Command> relay, String transfer) {
+            this(ok, payload, relay, transfer, null);
+        }
+
+        /** This reply, as answered by {@code node}. */
+        Reply from(String node) {
+            return new Reply(ok, payload, relay, transfer, node);
         }
     }
 }

@@ -46,6 +46,9 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
         /** This node's WebSockets that cross nodes. */
         SocketRelay sockets();
 
+        /** This node's RpcTargets and functions held by other nodes, and its stand-ins of theirs. */
+        ReferenceRelay references();
+
         /** Sends {@link EntityCommand.KeepAlive} to the entity through its shard (counts as activity). */
         void keepAlive(String binding, String jurisdiction, String idHex);
 
@@ -134,13 +137,15 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
             } catch (RuntimeException | Error e) {
                 reply = new EntityCommand.Reply(false, Codec.error(e));
             }
+            reply = reply.from(host.references().node()); // the caller learns who holds its references
             if (reply.payload() != null && reply.payload().length > ShardedRouter.INLINE_MAX) {
                 // too large for one Artery frame: offered here, pulled by the caller in parts
                 reply = new EntityCommand.Reply(
                         reply.ok(),
                         new byte[0],
                         host.sockets().ref(),
-                        host.sockets().offer(reply.payload()));
+                        host.sockets().offer(reply.payload()),
+                        reply.node());
             }
             d.replyTo().tell(reply);
             self.tell(EntityCommand.Finished.INSTANCE);
@@ -188,7 +193,17 @@ public final class ObjectEntity extends AbstractBehavior<EntityCommand> {
             return new byte[] {(byte) (host.emulator().runDueAlarm(binding, stub.id()) ? 1 : 0)};
         }
         Codec.RpcCall call = Codec.rpcCall(payload);
-        return host.emulator().rpcHere(stub, call.method(), call.jsonArgs());
+        ReferenceRelay references = host.references();
+        // RpcTargets and functions of other nodes as stand-ins here; the callee's stubs of them end
+        // with the call unless it dup()ed them, and a result's is lent to the caller's node
+        ReferenceRelay.Inbound in = references.receive(call.jsonArgs());
+        byte[] result;
+        try {
+            result = host.emulator().rpcHere(stub, call.method(), in.args());
+        } finally {
+            in.release();
+        }
+        return references.lendResult(result, references.nodeOf(d.replyTo()));
     }
 
     /**

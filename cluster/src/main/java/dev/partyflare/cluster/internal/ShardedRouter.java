@@ -23,11 +23,18 @@ public final class ShardedRouter implements ObjectRouter {
     private final Duration timeout;
     private final SocketRelay sockets;
     private final Placement placement;
+    private final ReferenceRelay references;
 
     /** The proxies started for other data centers' shards, by entity type and data center. */
     private final java.util.Set<String> proxies = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public ShardedRouter(ClusterSharding sharding, Duration timeout, SocketRelay sockets, Placement placement) {
+    public ShardedRouter(
+            ClusterSharding sharding,
+            Duration timeout,
+            SocketRelay sockets,
+            Placement placement,
+            ReferenceRelay references) {
+        this.references = references;
         this.sharding = sharding;
         this.timeout = timeout;
         this.sockets = sockets;
@@ -92,9 +99,26 @@ public final class ShardedRouter implements ObjectRouter {
         }
     }
 
+    /**
+     * An RPC: RpcTargets and functions in the arguments are lent to whichever node runs the call
+     * (known from its answer), one in the result is a stand-in here (docs/cluster.md, "RPC by
+     * reference").
+     */
     @Override
     public byte[] rpc(Call<byte[]> call, String method, byte[][] jsonArgs) {
-        return send(call, EntityCommand.RPC, Codec.rpcCall(method, jsonArgs));
+        ReferenceRelay.Outbound out = references.lend(jsonArgs, null);
+        EntityCommand.Reply reply;
+        try {
+            reply = answer(call, EntityCommand.RPC, Codec.rpcCall(method, out.args()), null, null);
+        } catch (RuntimeException | Error e) {
+            out.unanswered();
+            throw e;
+        }
+        out.answeredBy(reply.node());
+        if (!reply.ok()) {
+            throw Codec.error(reply.payload());
+        }
+        return references.receiveResult(reply.payload());
     }
 
     /** A due alarm goes to the entity of its id like a call; its node runs it if still due there. */
@@ -148,6 +172,16 @@ public final class ShardedRouter implements ObjectRouter {
 
     private EntityCommand.Reply ask(
             Call<?> call, byte kind, byte[] payload, String link, ActorRef<SocketRelay.Command> relay) {
+        EntityCommand.Reply reply = answer(call, kind, payload, link, relay);
+        if (!reply.ok()) {
+            throw Codec.error(reply.payload());
+        }
+        return reply;
+    }
+
+    /** The owner's answer, a result or an error; throws when there is none. */
+    private EntityCommand.Reply answer(
+            Call<?> call, byte kind, byte[] payload, String link, ActorRef<SocketRelay.Command> relay) {
         String transfer = null;
         if (payload != null && payload.length > INLINE_MAX) {
             transfer = sockets.offer(payload);
@@ -158,10 +192,7 @@ public final class ShardedRouter implements ObjectRouter {
             EntityCommand.Reply reply = askInline(call, kind, payload, link, relay, transfer);
             if (reply.transfer() != null) {
                 byte[] whole = sockets.pull(reply.relay(), reply.transfer(), timeout);
-                reply = new EntityCommand.Reply(reply.ok(), whole, reply.relay(), null);
-            }
-            if (!reply.ok()) {
-                throw Codec.error(reply.payload());
+                reply = new EntityCommand.Reply(reply.ok(), whole, reply.relay(), null, reply.node());
             }
             return reply;
         } finally {

@@ -15,6 +15,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
     private static final String KEEP_ALIVE = "K";
     private static final String PULL = "P";
     private static final String CHUNK = "C";
+    private static final String REFERENCE_CALL = "RC";
+    private static final String REFERENCE_RELEASE = "RR";
 
     private final ExtendedActorSystem system;
     private volatile ActorRefResolver resolver;
@@ -65,6 +67,12 @@ public final class WireSerializer extends SerializerWithStringManifest {
         if (o instanceof SocketRelay.Chunk) {
             return CHUNK;
         }
+        if (o instanceof ReferenceRelay.Call) {
+            return REFERENCE_CALL;
+        }
+        if (o instanceof ReferenceRelay.Release) {
+            return REFERENCE_RELEASE;
+        }
         throw new IllegalArgumentException("Not a partyflare wire message: " + o.getClass());
     }
 
@@ -91,7 +99,20 @@ public final class WireSerializer extends SerializerWithStringManifest {
                 Codec.writeBytes(out, r.payload());
                 Codec.writeString(out, refString(r.relay()));
                 Codec.writeString(out, r.transfer());
+                Codec.writeString(out, r.node());
             });
+        }
+        if (o instanceof ReferenceRelay.Call c) {
+            return Codec.write(out -> {
+                out.writeLong(c.lease());
+                Codec.writeBytes(out, c.payload());
+                Codec.writeString(out, refString(c.replyTo()));
+                Codec.writeString(out, refString(c.relay()));
+                Codec.writeString(out, c.transfer());
+            });
+        }
+        if (o instanceof ReferenceRelay.Release r) {
+            return Codec.write(out -> out.writeLong(r.lease()));
         }
         if (o instanceof SocketRelay.Pull p) {
             return Codec.write(out -> {
@@ -148,7 +169,18 @@ public final class WireSerializer extends SerializerWithStringManifest {
                                 in.readBoolean(),
                                 Codec.readBytes(in),
                                 ref(Codec.readString(in)),
+                                Codec.readString(in),
                                 Codec.readString(in)));
+            case REFERENCE_CALL ->
+                Codec.read(
+                        bytes,
+                        in -> new ReferenceRelay.Call(
+                                in.readLong(),
+                                Codec.readBytes(in),
+                                ref(Codec.readString(in)),
+                                ref(Codec.readString(in)),
+                                Codec.readString(in)));
+            case REFERENCE_RELEASE -> Codec.read(bytes, in -> new ReferenceRelay.Release(in.readLong()));
             case PULL -> Codec.read(bytes, in -> new SocketRelay.Pull(Codec.readString(in), ref(Codec.readString(in))));
             case CHUNK ->
                 Codec.read(

@@ -7,7 +7,6 @@ import dev.partyflare.durable.DurableObjectState;
 import dev.partyflare.durable.DurableObjectStub;
 import dev.partyflare.durable.Env;
 import dev.partyflare.durable.GetOptions;
-import dev.partyflare.emulator.internal.rpc.RpcValues;
 import dev.partyflare.emulator.internal.storage.NamespaceStorage;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
@@ -350,12 +349,8 @@ public final class ActorNamespace implements DurableObjectNamespace {
 
     /** {@link #stubHere}'s RPC: JSON arguments in, JSON result out. */
     public static byte[] rpcHere(DurableObjectStub here, String method, byte[][] jsonArgs) {
-        byte[] result = ((StubImpl) here).rpcHere(method, jsonArgs);
-        if (RpcValues.isReference(result)) {
-            RpcValues.discard(result); // it would reach a caller on another node
-            throw new IllegalStateException(StubImpl.CLUSTER_LIMIT);
-        }
-        return result;
+        // a reference in the result carries one reference for its reader (RpcReferences)
+        return ((StubImpl) here).rpcHere(method, jsonArgs);
     }
 
     private boolean ownsJurisdiction(DurableObjectId id) {

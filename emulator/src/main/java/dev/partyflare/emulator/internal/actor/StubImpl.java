@@ -150,27 +150,21 @@ final class StubImpl implements DurableObjectStub {
         RpcValues.Outgoing out = new RpcValues.Outgoing();
         try {
             byte[][] serialized = out.encodeAll(args, parameterTypes);
-            return RpcValues.decodeResult(rpc(method, serialized, out.byReference()), resultType);
+            return RpcValues.decodeResult(rpc(method, serialized), resultType);
         } finally {
             out.release(); // the callee's parameter stubs are disposed by now
         }
     }
 
-    private byte[] rpc(String method, byte[][] serialized, boolean byReference) {
+    private byte[] rpc(String method, byte[][] serialized) {
         ObjectRouter router = router();
         if (router != null) {
-            if (byReference) {
-                throw new IllegalStateException(CLUSTER_LIMIT);
-            }
+            // references in the arguments and the result cross as the router carries them
+            // (dev.partyflare.emulator.RpcReferences)
             return route(() -> router.rpc(call(() -> rpcHere(method, serialized)), method, serialized));
         }
         return rpcHere(method, serialized);
     }
-
-    /** Why an RpcTarget or a function cannot be passed through an {@link ObjectRouter} (a cluster). */
-    static final String CLUSTER_LIMIT = "An RpcTarget or a function cannot be passed by reference through"
-            + " partyflare's ObjectRouter (a cluster): RPC by reference does not cross cluster nodes"
-            + " (docs/cluster.md, \"RPC by reference\"); pass a copy instead";
 
     byte[] rpcHere(String method, byte[][] serialized) {
         Journal journal = namespace.services().journal();

@@ -11,19 +11,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An object passed by reference (an {@link dev.partyflare.durable.RpcTarget} or a function), as
  * its owner exported it: what the stubs that reach it call. It stays in the {@link ExportTable}
  * while something references it: a stub not yet disposed, or a call or result in flight.
+ *
+ * <p>An export may also stand for a target that lives elsewhere ({@link Remote}: on another node of
+ * a cluster, through an {@link dev.partyflare.emulator.ObjectRouter}): its calls go there, and when
+ * its last reference here is gone the remote side is told.
  */
 final class Export {
     private final long id;
     private final Object target;
     private final List<Class<?>> api;
     private final RpcOwner owner;
+    private final Remote remote;
     private final AtomicInteger refs = new AtomicInteger(1);
+
+    /** A target that lives elsewhere: what an export of it calls. */
+    interface Remote {
+        /** Calls {@code method} with the wire arguments, answers the wire result (or throws as the target did). */
+        byte[] call(String method, byte[][] args);
+
+        /** The last reference here is gone (once). */
+        void released();
+    }
 
     Export(long id, Object target, RpcOwner owner) {
         this.id = id;
         this.target = target;
         this.api = ByReference.api(target.getClass());
         this.owner = owner;
+        this.remote = null;
+    }
+
+    Export(long id, Remote remote) {
+        this.id = id;
+        this.target = null;
+        this.api = List.of();
+        this.owner = null;
+        this.remote = remote;
     }
 
     long id() {
@@ -42,6 +65,9 @@ final class Export {
     void release() {
         if (refs.decrementAndGet() == 0) {
             ExportTable.remove(id);
+            if (remote != null) {
+                remote.released();
+            }
         }
     }
 
@@ -53,10 +79,17 @@ final class Export {
         RpcValues.Outgoing out = new RpcValues.Outgoing();
         try {
             byte[][] encoded = out.encodeAll(args, method.getGenericParameterTypes());
+            Throwable[] failed = {null};
             byte[] result;
             try {
-                result = EventContext.awaitIo(
-                        () -> owner.run(() -> RpcInvoker.invokeExported(target, method.getName(), encoded)));
+                result = EventContext.awaitIo(() -> {
+                    try {
+                        return invoke(method.getName(), encoded);
+                    } catch (RuntimeException | Error e) {
+                        failed[0] = e; // as the caller sees it, thrown once its gate is back
+                        return null;
+                    }
+                });
             } catch (RpcOwner.GoneException e) {
                 throw new IllegalStateException(RpcOwner.GONE);
             } catch (DurableObjectException | ActorResetError e) {
@@ -64,14 +97,44 @@ final class Export {
             } catch (Exception | Error e) {
                 throw RpcInvoker.remote(e);
             }
+            if (failed[0] instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failed[0] instanceof Error e) {
+                throw e;
+            }
             return RpcValues.decodeResult(result, method.getGenericReturnType());
         } finally {
             out.release();
         }
     }
 
+    /**
+     * Runs one call of {@code method} with its arguments in wire form (copies, or references
+     * carrying no reference of their own) and answers the wire result, which carries one reference
+     * when it is a stub. Errors as the caller sees them: the target's as remote {@link
+     * DurableObjectException}s, a gone owner as {@link RpcOwner#GONE}.
+     */
+    byte[] invoke(String method, byte[][] args) {
+        if (remote != null) {
+            return remote.call(method, args);
+        }
+        try {
+            return owner.run(() -> RpcInvoker.invokeExported(target, method, args));
+        } catch (RpcOwner.GoneException e) {
+            throw new IllegalStateException(RpcOwner.GONE);
+        } catch (DurableObjectException | ActorResetError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            throw RpcInvoker.remote(e);
+        }
+    }
+
     @Override
     public String toString() {
+        if (remote != null) {
+            return "RPC stub of " + remote;
+        }
         return "RPC stub of "
                 + (api.isEmpty() ? target.getClass().getName() : api.getFirst().getName());
     }

@@ -22,6 +22,18 @@ final class ExportTable {
         return e;
     }
 
+    /** A stand-in for a target that lives elsewhere; the caller holds its first reference. */
+    static Export importRemote(Export.Remote remote) {
+        Export e = new Export(IDS.incrementAndGet(), remote);
+        EXPORTS.put(e.id(), e);
+        return e;
+    }
+
+    /** How many exports this JVM holds (tests: nothing leaks). */
+    static int size() {
+        return EXPORTS.size();
+    }
+
     static void remove(long id) {
         EXPORTS.remove(id);
     }

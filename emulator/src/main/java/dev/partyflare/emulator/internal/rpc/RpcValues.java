@@ -41,11 +41,6 @@ public final class RpcValues {
             return ExportTable.wire(e);
         }
 
-        /** True when some argument went by reference. */
-        public boolean byReference() {
-            return !held.isEmpty();
-        }
-
         public void release() {
             for (Export e : held) {
                 e.release();
