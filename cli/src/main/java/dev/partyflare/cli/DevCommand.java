@@ -445,6 +445,7 @@ final class DevCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            long hookAt = System.nanoTime();
                             for (ReloadWatcher w : watchers) {
                                 try {
                                     w.close();
@@ -461,11 +462,13 @@ final class DevCommand implements Callable<Integer> {
                                     Thread.currentThread().interrupt();
                                 }
                             }
+                            long closeAt = System.nanoTime();
                             if (node != null) {
                                 node.close(); // leaves the cluster: its objects are handed off to the others
                             } else {
                                 emulator.close();
                             }
+                            long closedAt = System.nanoTime();
                             if (stateLock != null) {
                                 try {
                                     stateLock.close();
@@ -474,6 +477,17 @@ final class DevCommand implements Callable<Integer> {
                                 }
                             }
                             out.println("Stopped.");
+                            if (Boolean.getBoolean("partyflare.dev.stopTimings")) {
+                                // where a slow stop spends its time (ShutdownIT prints it when a stop is slow)
+                                long signal = StopSignals.firstAt;
+                                out.printf(
+                                        "stop timings: signal to hook %d ms, watchers %d ms, %s close %d ms, lock %d ms%n",
+                                        signal == 0 ? -1 : (hookAt - signal) / 1_000_000,
+                                        (closeAt - hookAt) / 1_000_000,
+                                        node != null ? "node" : "emulator",
+                                        (closedAt - closeAt) / 1_000_000,
+                                        (System.nanoTime() - closedAt) / 1_000_000);
+                            }
                             out.flush();
                             stopped.countDown();
                         },

@@ -44,7 +44,13 @@ final class StopSignals {
         }
     }
 
+    /** When the first stop signal arrived ({@link System#nanoTime()}), or 0. */
+    static volatile long firstAt;
+
     private static void received(PrintWriter err, String name, int code) {
+        if (firstAt == 0) {
+            firstAt = System.nanoTime();
+        }
         if (RECEIVED.incrementAndGet() > 1) {
             err.println("Stopping now (second SIG" + name + ").");
             err.flush();

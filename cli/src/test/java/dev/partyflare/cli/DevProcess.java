@@ -19,14 +19,22 @@ final class DevProcess implements AutoCloseable {
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final List<String> all = new ArrayList<>();
     int port = -1;
+    /** When the "Stopped." line was read ({@link System#nanoTime()}), or 0. */
+    volatile long stoppedAt;
+
+    /** Reads the process's output until it ends. */
+    private final Thread reader;
 
     private DevProcess(Process process) {
         this.process = process;
-        Thread.ofVirtual().start(() -> {
+        this.reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader r =
                     new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    if (line.equals("Stopped.")) {
+                        stoppedAt = System.nanoTime();
+                    }
                     synchronized (all) {
                         all.add(line);
                     }
@@ -85,6 +93,16 @@ final class DevProcess implements AutoCloseable {
         m.find();
         port = Integer.parseInt(m.group(1));
         return this;
+    }
+
+    /**
+     * Waits (at most 10 s) until the output of an exited process is read to its end: the last lines
+     * may still be on their way to this JVM when {@link Process#waitFor} returns.
+     */
+    void awaitOutputEnd() throws InterruptedException {
+        if (!reader.join(java.time.Duration.ofSeconds(10))) {
+            throw new AssertionError("the output of partyflare dev did not end within 10 s of its exit:\n" + output());
+        }
     }
 
     String output() {

@@ -78,6 +78,7 @@ class PublishedArtifactsIT {
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // the JVMs a wrapper script started
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds
                     + " s; output:\n" + Files.readString(log));

@@ -1009,16 +1009,18 @@ public final class Emulator implements AutoCloseable {
         callers.shutdownNow();
     }
 
+    /** How long a close waits for work in flight to release the sockets' close frames, then for them to be written. */
+    private static final Duration SHUTDOWN_FLUSH = Duration.ofMillis(500);
+
     /** Stops serving: every WebSocket is closed with 1001 (going away), then threads are released. */
     @Override
     public void close() {
         runtime.beginShutdown();
         if (http != null && runtime.closeAllSockets(1001, "Going Away") > 0) {
-            try {
-                Thread.sleep(100); // let the close frames leave before the server stops
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // the close frames leave before the server stops: a close held by its object's output gate
+            // (a commit in flight) is released once the runtime is idle, then written by the I/O threads
+            awaitIdle(SHUTDOWN_FLUSH);
+            http.awaitWritten(SHUTDOWN_FLUSH);
         }
         if (http != null) {
             http.close();

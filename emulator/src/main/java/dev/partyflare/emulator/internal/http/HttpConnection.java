@@ -88,11 +88,12 @@ final class HttpConnection {
 
     private final java.util.List<Runnable> closeTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    HttpConnection(StreamConnection connection, Settings settings) {
+    HttpConnection(
+            StreamConnection connection, Settings settings, java.util.concurrent.atomic.AtomicInteger serverQueued) {
         this.settings = settings;
         this.connection = connection;
         this.source = connection.getSourceChannel();
-        this.out = new Outbound(connection);
+        this.out = new Outbound(connection, serverQueued);
         this.io = connection.getIoThread();
     }
 

@@ -67,7 +67,7 @@ public final class HttpFrontend implements AutoCloseable {
                     Math.max(2, Runtime.getRuntime().availableProcessors()),
                     connectionLimit(),
                     connection -> {
-                        HttpConnection c = new HttpConnection(connection, settings[0]);
+                        HttpConnection c = new HttpConnection(connection, settings[0], queuedWrites);
                         connection.getIoThread().execute(c::start);
                     });
         } catch (IOException e) {
@@ -284,6 +284,27 @@ public final class HttpFrontend implements AutoCloseable {
         c.upgrade(answer, socket::start);
         socket.adopt();
         return 101;
+    }
+
+    /** Sends queued on this server's connections and not written yet. */
+    private final java.util.concurrent.atomic.AtomicInteger queuedWrites =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Waits (at most {@code timeout}) until everything queued on this server's connections is written
+     * (or failed): e.g. the close frames of a shutdown, before the connections are closed. False on
+     * timeout.
+     */
+    public boolean awaitWritten(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (queuedWrites.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            // the I/O threads write; this only watches their progress (bounded, real time)
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+        }
+        return true;
     }
 
     /**

@@ -49,7 +49,11 @@ final class Outbound {
      */
     private boolean closePending;
 
-    Outbound(StreamConnection connection) {
+    /** Sends queued and not written yet, over every connection of the server (its drain waits on it). */
+    private final java.util.concurrent.atomic.AtomicInteger serverQueued;
+
+    Outbound(StreamConnection connection, java.util.concurrent.atomic.AtomicInteger serverQueued) {
+        this.serverQueued = serverQueued;
         this.connection = connection;
         this.sink = connection.getSinkChannel();
         this.io = connection.getIoThread();
@@ -65,6 +69,7 @@ final class Outbound {
                 fail = true;
             } else {
                 queue.add(new Entry(buffers, written));
+                serverQueued.incrementAndGet();
                 post = !listening; // when waiting for the socket to drain, its write listener flushes
             }
         } finally {
@@ -173,6 +178,7 @@ final class Outbound {
                 java.util.Arrays.fill(gather, 0, n, null);
                 while (!queue.isEmpty() && !remaining(queue.peek().buffers())) {
                     Entry e = queue.poll();
+                    serverQueued.decrementAndGet();
                     if (e.written() != null) {
                         if (done == null) {
                             done = new ArrayList<>(4);
@@ -220,6 +226,7 @@ final class Outbound {
                 all.add(ok -> w.done(false));
             }
         }
+        serverQueued.addAndGet(-queue.size());
         queue.clear();
         closePending = true;
         return all;
