@@ -112,6 +112,35 @@ class FloodIT {
         }
     }
 
+    /**
+     * An upload refused for the budget while its client is still sending the body (far more than the
+     * socket buffers hold) gets the 503 and the rest of its body is read and dropped, as for the 413:
+     * closing at once reset the connection under the client's write ("Broken pipe", seen on a busy
+     * machine) and could destroy the answer before it was read.
+     */
+    @Test
+    void anUploadRefusedForTheBudgetMidBodyStillReadsIts503() throws Exception {
+        try (Emulator emu = Emulator.start(TestEmulators.probe()
+                .maxRequestBodyBytes(64L * 1024 * 1024)
+                .maxBufferedRequestBytes(64 * 1024)
+                .build())) {
+            try (Socket s = new Socket()) {
+                s.setSendBufferSize(256 * 1024); // a body far larger than the buffers: the write outlasts the decision
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", emu.port()));
+                s.setSoTimeout(10_000);
+                int length = 32 * 1024 * 1024;
+                s.getOutputStream()
+                        .write(("POST /do/PROBE/big/inc HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(new byte[length]); // no reset under the write: the server drains it
+                assertThat(response(s.getInputStream()))
+                        .startsWith("HTTP/1.1 503")
+                        .contains("bytes of request bodies (limit 65536)");
+            }
+            assertThat(get(emu.port(), "/do/PROBE/after-big/inc")).endsWith("1");
+        }
+    }
+
     private static String upload(int port, String path, int bytes) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);

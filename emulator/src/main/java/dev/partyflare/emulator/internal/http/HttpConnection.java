@@ -404,7 +404,8 @@ final class HttpConnection {
         long total = settings.bufferedBodyBytes().addAndGet(n);
         held += n;
         if (total > settings.maxBufferedBodyBytes()) {
-            refuse(HttpFrontend.plainText(
+            // the client is still sending its body, as for the 413: answer, then linger
+            refuseLingering(HttpFrontend.plainText(
                     503,
                     "Service Unavailable: the requests in flight already hold " + (total - n)
                             + " bytes of request bodies (limit " + settings.maxBufferedBodyBytes()
@@ -434,7 +435,8 @@ final class HttpConnection {
 
     /**
      * Answers a request refused for a limit of the emulator's own (workerd has none: the 413 for a
-     * body over {@code maxRequestBodyBytes}) while its client may still be sending the body. Closing
+     * body over {@code maxRequestBodyBytes}, the 503 past the budget of bodies in flight) while its
+     * client may still be sending the body. Closing
      * at once would reset the connection with the client's bytes unread, and a reset can destroy the
      * answer before the client reads it (seen: "header parser received no bytes" instead of the 413).
      * So, as HTTP servers' lingering close: the answer, then the end of our side (FIN), then what
