@@ -21,17 +21,8 @@ final class Export {
     private final Object target;
     private final List<Class<?>> api;
     private final RpcOwner owner;
-    private final Remote remote;
+    private final WireReferences.Remote remote;
     private final AtomicInteger refs = new AtomicInteger(1);
-
-    /** A target that lives elsewhere: what an export of it calls. */
-    interface Remote {
-        /** Calls {@code method} with the wire arguments, answers the wire result (or throws as the target did). */
-        byte[] call(String method, byte[][] args);
-
-        /** The last reference here is gone (once). */
-        void released();
-    }
 
     Export(long id, Object target, RpcOwner owner) {
         this.id = id;
@@ -41,7 +32,7 @@ final class Export {
         this.remote = null;
     }
 
-    Export(long id, Remote remote) {
+    Export(long id, WireReferences.Remote remote) {
         this.id = id;
         this.target = null;
         this.api = List.of();

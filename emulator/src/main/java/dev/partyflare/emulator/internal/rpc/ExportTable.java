@@ -23,7 +23,7 @@ final class ExportTable {
     }
 
     /** A stand-in for a target that lives elsewhere; the caller holds its first reference. */
-    static Export importRemote(Export.Remote remote) {
+    static Export importRemote(WireReferences.Remote remote) {
         Export e = new Export(IDS.incrementAndGet(), remote);
         EXPORTS.put(e.id(), e);
         return e;

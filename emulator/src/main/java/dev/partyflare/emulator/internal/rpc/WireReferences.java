@@ -70,29 +70,16 @@ public final class WireReferences {
 
     /** The remote side of a stand-in. */
     public interface Remote {
+        /** Calls {@code method} with the wire arguments, answers the wire result (or throws as the target did). */
         byte[] call(String method, byte[][] args);
 
+        /** The last reference here is gone (once). */
         void released();
     }
 
     /** A stand-in for {@code remote}, as a wire value carrying its first reference. */
     public static byte[] stand(Remote remote) {
-        Export e = ExportTable.importRemote(new Export.Remote() {
-            @Override
-            public byte[] call(String method, byte[][] args) {
-                return remote.call(method, args);
-            }
-
-            @Override
-            public void released() {
-                remote.released();
-            }
-
-            @Override
-            public String toString() {
-                return remote.toString();
-            }
-        });
+        Export e = ExportTable.importRemote(remote);
         return ExportTable.wire(e);
     }
 
