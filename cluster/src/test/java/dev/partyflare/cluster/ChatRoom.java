@@ -21,13 +21,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * socket that echoes. Messages (hibernatable): {@code echo:X}, {@code bcast:X} (stored, then sent
  * to every socket as {@code msg:<n>:X}), {@code tag:T:X} (to the sockets tagged T), {@code who},
  * {@code attach:<chars>}, {@code close:<code>:<reason>}, {@code history}, {@code node}, {@code
- * n:<i>} (answered {@code r:<i>}), {@code burst:<n>}; {@code ping} is answered by the runtime.
+ * n:<i>} (answered {@code r:<i>}), {@code burst:<n>}, {@code hold} (the event waits for {@link #HOLD}),
+ * {@code f:<i>:<padding>} (counted in {@link #FLOODED}, unanswered); {@code ping} is answered by the
+ * runtime.
  */
 public class ChatRoom extends DurableObject {
     /** Every close and error the object saw, over all nodes: "room user code reason wasClean". */
     static final List<String> CLOSES = new CopyOnWriteArrayList<>();
 
     static final AtomicInteger CONSTRUCTIONS = new AtomicInteger();
+
+    /** What a {@code hold} message waits for (at most a minute). */
+    static volatile java.util.concurrent.CountDownLatch HOLD = new java.util.concurrent.CountDownLatch(0);
+
+    /** {@code f:<i>} messages received in order (from 0); -1 once one came out of order. */
+    static final AtomicInteger FLOODED = new AtomicInteger();
 
     private final String node;
     private final int instance;
@@ -93,6 +101,17 @@ public class ChatRoom extends DurableObject {
         String arg = colon < 0 ? "" : text.substring(colon + 1);
         switch (verb) {
             case "n" -> ws.send("r:" + arg);
+            case "hold" -> {
+                try {
+                    HOLD.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            case "f" -> {
+                int i = Integer.parseInt(arg.substring(0, arg.indexOf(':')));
+                FLOODED.getAndUpdate(n -> n == i ? n + 1 : -1);
+            }
             case "echo" -> ws.send("echo:" + arg + "@" + node);
             case "bcast" -> {
                 long n = ctx.storage().get("count", Long.class).orElse(0L) + 1;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * auto-response, the standard API, closes both ways, 1,000 messages in order each way; a hibernated
  * owner keeps its remote clients (its entity is not passivated while an idle one is); a node that
  * dies closes the clients of its objects (they reconnect through a survivor and find their room),
- * and its own clients' sockets close with 1006 at their objects.
+ * and its own clients' sockets close with 1006 at their objects; a client flooding an object on
+ * another node is pushed back (backpressure across nodes).
  */
 class ClusterWebSocketIT {
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -294,6 +295,117 @@ class ClusterWebSocketIT {
                     WAIT,
                     () -> cluster.nodes().stream().allMatch(n -> n.bridgedSockets() == 0));
         }
+    }
+
+    /**
+     * Backpressure across nodes: a client that sends faster than its object, on another node, keeps
+     * up is read no faster than the object handles its messages (the owner tells the edge when its
+     * backlog passes the mark, the edge stops reading, TCP pushes back on the client), instead of
+     * the owner queueing every message in memory; once the object catches up every message arrives,
+     * in order.
+     */
+    @Test
+    @Timeout(180)
+    void aClientFloodingAnObjectOnAnotherNodeIsPushedBack(@TempDir Path state) throws Exception {
+        int total = 50_000; // 1 KiB each: 50 MiB, far more than socket buffers and Artery's queues hold
+        ChatRoom.FLOODED.set(0);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        ChatRoom.HOLD = hold;
+        try (InProcessCluster cluster = InProcessCluster.start(3, i -> node(i, state), Duration.ofSeconds(30))) {
+            WsClient probe = connect(cluster.node(0), "/room/flooded?user=probe");
+            assertThat(next(probe)).startsWith("text:welcome:probe@");
+            String owner = owner(probe);
+            probe.close();
+            int remote = (Integer.parseInt(owner.substring(1)) + 1) % 3;
+            try (java.net.Socket s = new java.net.Socket(
+                    "127.0.0.1", cluster.node(remote).emulator().port())) {
+                s.setSendBufferSize(64 * 1024);
+                s.setSoTimeout(30_000);
+                upgrade(s, "/room/flooded?user=flood");
+                java.io.OutputStream out = s.getOutputStream();
+                out.write(maskedText("hold"));
+                java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+                String padding = "x".repeat(1000);
+                Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (int i = 0; i < total; i++) {
+                            out.write(maskedText("f:" + i + ":" + padding));
+                            written.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        // reported by the assertions below
+                    }
+                });
+
+                // while the object is held, the writer stalls: the edge stopped reading the client
+                int stalledAt = awaitNoProgress(written);
+                assertThat(stalledAt)
+                        .as("messages written before the client was pushed back")
+                        .isLessThan(total / 2);
+                assertThat(ChatRoom.FLOODED.get()).isZero();
+
+                hold.countDown();
+                writer.join(Duration.ofSeconds(90));
+                assertThat(written.get()).isEqualTo(total);
+                await(
+                        "every message at the object",
+                        Duration.ofSeconds(60),
+                        () -> ChatRoom.FLOODED.get() == total || ChatRoom.FLOODED.get() < 0);
+                assertThat(ChatRoom.FLOODED.get()).as("received in order").isEqualTo(total);
+                System.out.printf(
+                        "a flood of %,d messages to an object on another node: the client stalled after %,d%n",
+                        total, stalledAt);
+            }
+        }
+    }
+
+    /** Sends a WebSocket handshake on {@code s} and reads the 101 (the frames after it are never read). */
+    static void upgrade(java.net.Socket s, String path) throws IOException {
+        s.getOutputStream()
+                .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the handshake's answer").isNotNegative();
+            head.append((char) b);
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 101");
+    }
+
+    /** A client's text frame (masked with a zero key, so the payload stays as it is). */
+    static byte[] maskedText(String text) {
+        byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream(payload.length + 8);
+        f.write(0x81);
+        if (payload.length < 126) {
+            f.write(0x80 | payload.length);
+        } else {
+            f.write(0x80 | 126);
+            f.write(payload.length >> 8);
+            f.write(payload.length & 0xff);
+        }
+        f.writeBytes(new byte[4]);
+        f.writeBytes(payload);
+        return f.toByteArray();
+    }
+
+    /** Waits until {@code counter} has not moved for 300 ms (at most 60 s); returns its value. */
+    static int awaitNoProgress(java.util.concurrent.atomic.AtomicInteger counter) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            int now = counter.get();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+            // watching the client's progress (real time), not waiting for the runtime
+            java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+        }
+        return counter.get();
     }
 
     @Test

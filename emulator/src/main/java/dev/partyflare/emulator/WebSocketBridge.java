@@ -21,6 +21,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * same order and tells each side when the other is gone ({@link Peer#drop()}).
  */
 public final class WebSocketBridge {
+    /**
+     * Past this many messages not yet handled by the object, the client's connection stops being
+     * read (TCP pushes back on the client), as for a socket without a bridge; an owner reports its
+     * backlog to the edge when it passes this mark ({@link Peer#backlog()}).
+     */
+    public static final int BACKLOG_HIGH = WebSocketEnd.BACKLOG_HIGH;
+
+    /** Reading resumes once the object is down to this many; the owner reports when it gets there. */
+    public static final int BACKLOG_LOW = WebSocketEnd.BACKLOG_LOW;
+
     private WebSocketBridge() {}
 
     /** What one side of a bridged socket tells the other, in order. */
@@ -42,6 +52,17 @@ public final class WebSocketBridge {
          * ended is closed now (owner to edge only).
          */
         void objectHibernated();
+
+        /**
+         * How many messages the object has received through this socket and not yet handled. The
+         * owner's side answers from its object (read it after applying a message, and while it is
+         * past {@link #BACKLOG_HIGH}); the edge's side is asked by its client's connection and
+         * answers what the owner last reported, so that the client is throttled across nodes as on
+         * one. 0 by default.
+         */
+        default int backlog() {
+            return 0;
+        }
     }
 
     /**
@@ -126,6 +147,11 @@ public final class WebSocketBridge {
 
             @Override
             public void objectHibernated() {}
+
+            @Override
+            public int backlog() {
+                return end.peerBacklog();
+            }
         };
     }
 
@@ -177,6 +203,11 @@ public final class WebSocketBridge {
             @Override
             public boolean isOpen() {
                 return true;
+            }
+
+            @Override
+            public int backlog() {
+                return toOwner.backlog(); // what the owner last reported
             }
         });
         return new Edge(

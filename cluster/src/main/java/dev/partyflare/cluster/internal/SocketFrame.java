@@ -9,7 +9,7 @@ package dev.partyflare.cluster.internal;
  *     queue to a node is full) drops the socket instead of losing a frame silently
  * @param toOwner true for the owner's half (sent by the edge), false for the edge's half
  * @param op {@link #TEXT}, {@link #BINARY}, {@link #CLOSE}, {@link #DROP}, {@link #ERROR}, {@link
- *     #HIBERNATED} or {@link #PART}
+ *     #HIBERNATED}, {@link #PART}, {@link #BACKLOG} or {@link #ACK}
  * @param text a text message, a close reason or an error message; else null (the last part of a
  *     large text message carries its UTF-8 bytes instead)
  * @param bytes a binary message or a part of a large message, else null
@@ -26,4 +26,18 @@ public record SocketFrame(String link, long seq, boolean toOwner, byte op, Strin
 
     /** A part of a message larger than a frame: its last part comes as {@link #TEXT} or {@link #BINARY}. */
     public static final byte PART = 7;
+
+    /**
+     * Owner to edge: the object's backlog on this socket ({@code code}) passed {@link
+     * dev.partyflare.emulator.WebSocketBridge#BACKLOG_HIGH}, or (0) came down to {@link
+     * dev.partyflare.emulator.WebSocketBridge#BACKLOG_LOW}: the edge stops or resumes reading the client.
+     */
+    public static final byte BACKLOG = 8;
+
+    /**
+     * Owner to edge: {@code code} more frames from the edge were applied here. The edge counts the
+     * frames it sent that are not acknowledged yet as backlog too, so a client is throttled before
+     * Artery's queue between the nodes overflows (which would drop the socket).
+     */
+    public static final byte ACK = 9;
 }

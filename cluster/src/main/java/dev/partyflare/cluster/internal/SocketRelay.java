@@ -4,12 +4,14 @@ import dev.partyflare.durable.WebSocket;
 import dev.partyflare.durable.WebSocketMessage;
 import dev.partyflare.emulator.WebSocketBridge;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -32,7 +34,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
  */
 public final class SocketRelay {
     /** What the relay actor receives. */
-    public sealed interface Command permits SocketFrame, MemberGone, DropLocal, Pull, Chunk {}
+    public sealed interface Command permits SocketFrame, MemberGone, DropLocal, Pull, Chunk, Recheck {}
 
     /**
      * Asks the relay that offered payload {@code id} to send it to {@code to}, in {@link Chunk}s: how a
@@ -76,6 +78,9 @@ public final class SocketRelay {
     /** A link must be dropped on this side too (decided where the socket's lock was held). */
     record DropLocal(String key) implements Command {}
 
+    /** Look again at the backlog of an owner's half that was reported behind (this node only). */
+    record Recheck(String key) implements Command {}
+
     /** The name of the relay actor under {@code /system} (Artery sends its frames on the large-message lane). */
     public static final String NAME = "partyflare-sockets";
 
@@ -88,6 +93,15 @@ public final class SocketRelay {
     private final ConcurrentHashMap<String, Link> links = new ConcurrentHashMap<>();
     private volatile long maxMessageBytes;
     private volatile ActorRef<Command> self;
+
+    /**
+     * The owner acknowledges the edge's frames in groups of this many: the edge then has fewer than
+     * {@link WebSocketBridge#BACKLOG_LOW} frames unacknowledged once the owner applied them all.
+     */
+    static final int ACK_EVERY = 128;
+
+    /** The relay actor's timers (used on its thread only). */
+    private TimerScheduler<Command> timers;
 
     /** @param maxMessageBytes the largest message that crosses (the emulator's WebSocket message limit) */
     public SocketRelay(long maxMessageBytes) {
@@ -126,10 +140,22 @@ public final class SocketRelay {
         }
 
         /** Frames sent so far (numbered from 1, in the order they are handed to Artery). */
-        private long sent;
+        private volatile long sent;
+
+        /** Edge: frames the owner acknowledged ({@link SocketFrame#ACK}; written by the relay actor). */
+        volatile long acked;
+
+        /** Owner: frames applied since the last acknowledgement (the relay actor's alone). */
+        int unacknowledged;
 
         /** The number of the last frame applied here (the relay actor's alone). */
         long received;
+
+        /** Edge: the owner's backlog as last reported (0 until it falls behind). */
+        volatile int remoteBacklog;
+
+        /** Owner: reported behind and not yet caught up (the relay actor's alone). */
+        boolean behind;
 
         /** The parts of a large message received so far (the relay actor's alone), or null. */
         java.io.ByteArrayOutputStream partial;
@@ -234,6 +260,14 @@ public final class SocketRelay {
                 }
 
                 @Override
+                public int backlog() {
+                    // the object's backlog as the owner last reported it, or the frames still
+                    // between the nodes, whichever is more
+                    long inFlight = sent - acked;
+                    return Math.max(remoteBacklog, (int) Math.min(Integer.MAX_VALUE, inFlight));
+                }
+
+                @Override
                 public void objectHibernated() {
                     send(SocketFrame.HIBERNATED, null, null, 0);
                     if (endsAtHibernation()) {
@@ -265,8 +299,9 @@ public final class SocketRelay {
 
     /** The relay actor: applies frames to local halves, drops the links of nodes that are gone. */
     public Behavior<Command> behavior() {
-        return Behaviors.setup(ctx -> {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
             self = ctx.getSelf();
+            timers = t;
             Cluster cluster = Cluster.get(ctx.getSystem());
             cluster.subscriptions()
                     .tell(Subscribe.create(
@@ -297,6 +332,10 @@ public final class SocketRelay {
                         payloads.received(c);
                         return Behaviors.same();
                     })
+                    .onMessage(Recheck.class, r -> {
+                        recheck(r.key());
+                        return Behaviors.same();
+                    })
                     .onMessage(DropLocal.class, d -> {
                         Link l = overflowed.remove(d.key());
                         if (l != null && l.local != null) {
@@ -305,7 +344,7 @@ public final class SocketRelay {
                         return Behaviors.same();
                     })
                     .build();
-        });
+        }));
     }
 
     /** Set once the relay actor runs (ClusterNode starts it before any call). */
@@ -333,6 +372,10 @@ public final class SocketRelay {
             return;
         }
         l.received = f.seq();
+        if (l.owner && ++l.unacknowledged >= ACK_EVERY) {
+            l.send(SocketFrame.ACK, null, null, l.unacknowledged);
+            l.unacknowledged = 0;
+        }
         switch (f.op()) {
             case SocketFrame.PART -> {
                 if (l.partial == null) {
@@ -340,10 +383,17 @@ public final class SocketRelay {
                 }
                 l.partial.writeBytes(f.bytes());
             }
-            case SocketFrame.TEXT ->
+            case SocketFrame.TEXT -> {
                 p.message(new WebSocketMessage.Text(
                         f.text() != null ? f.text() : new String(whole(l, f.bytes()), StandardCharsets.UTF_8)));
-            case SocketFrame.BINARY -> p.message(new WebSocketMessage.Binary(whole(l, f.bytes())));
+                watchBacklog(l);
+            }
+            case SocketFrame.BINARY -> {
+                p.message(new WebSocketMessage.Binary(whole(l, f.bytes())));
+                watchBacklog(l);
+            }
+            case SocketFrame.BACKLOG -> l.remoteBacklog = f.code();
+            case SocketFrame.ACK -> l.acked += f.code();
             case SocketFrame.CLOSE -> {
                 if (l.receivedClose()) {
                     l.forget();
@@ -368,6 +418,42 @@ public final class SocketRelay {
             }
             default -> {}
         }
+    }
+
+    /**
+     * Owner: after a client's message, whether its object has fallen behind; if so the edge is told,
+     * so that it stops reading the client (backpressure across nodes, as {@code WebSocketConnection}
+     * applies on one), and the backlog is looked at every millisecond until it is down to {@link
+     * WebSocketBridge#BACKLOG_LOW}, when the edge is told to read again. The messages already sent
+     * keep coming (at most what one round trip between the nodes carries) and are all delivered.
+     */
+    private void watchBacklog(Link l) {
+        if (!l.owner || l.behind) {
+            return;
+        }
+        int backlog = l.local.backlog();
+        if (backlog > WebSocketBridge.BACKLOG_HIGH) {
+            l.behind = true;
+            l.send(SocketFrame.BACKLOG, null, null, backlog);
+            recheckLater(l.key);
+        }
+    }
+
+    private void recheck(String key) {
+        Link l = links.get(key);
+        if (l == null || !l.behind || l.local == null) {
+            return; // gone: its edge went with it
+        }
+        if (l.local.backlog() > WebSocketBridge.BACKLOG_LOW) {
+            recheckLater(key);
+            return;
+        }
+        l.behind = false;
+        l.send(SocketFrame.BACKLOG, null, null, 0);
+    }
+
+    private void recheckLater(String key) {
+        timers.startSingleTimer("backlog:" + key, new Recheck(key), Duration.ofMillis(1));
     }
 
     /** A message's bytes: its parts received before, then {@code last}. */

@@ -223,9 +223,9 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
     // ---- backpressure: a client cannot queue events without bound for an object that is behind
 
     /** Past this many queued events for the receiving object, this connection stops being read. */
-    static final int BACKLOG_HIGH = 1024;
+    static final int BACKLOG_HIGH = WebSocketEnd.BACKLOG_HIGH;
     /** Reading resumes once the object is down to this many. */
-    static final int BACKLOG_LOW = 256;
+    static final int BACKLOG_LOW = WebSocketEnd.BACKLOG_LOW;
 
     /**
      * Called on the I/O thread after each message: if the object has fallen far behind, stop reading

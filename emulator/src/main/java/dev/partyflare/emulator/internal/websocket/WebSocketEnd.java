@@ -104,6 +104,12 @@ public final class WebSocketEnd implements WebSocket {
         return new WebSocketEnd[] {a, b};
     }
 
+    /** Past this many messages the object has not handled, the client's connection stops being read. */
+    public static final int BACKLOG_HIGH = 1024;
+
+    /** Reading resumes once the object is down to this many. */
+    public static final int BACKLOG_LOW = 256;
+
     /** Receives what the other end sends, for an end that a network connection adopted. */
     public interface Transport {
         void message(WebSocketMessage message);
@@ -133,6 +139,14 @@ public final class WebSocketEnd implements WebSocket {
          * closed now, as workerd closes it.
          */
         default void objectHibernated() {}
+
+        /**
+         * How many messages this transport's far side has received and not yet handled (a cluster's
+         * bridge reports its owner's backlog), so that the client's connection can push back.
+         */
+        default int backlog() {
+            return 0;
+        }
     }
 
     private sealed interface Event {}
@@ -480,7 +494,11 @@ public final class WebSocketEnd implements WebSocket {
         if (o.target() != null) {
             return o.target().backlog();
         }
-        return o.host() == null ? 0 : o.host().backlog();
+        if (o.host() != null) {
+            return o.host().backlog();
+        }
+        Transport t = transport; // an end adopted by a transport: its far side's backlog
+        return t == null ? 0 : t.backlog();
     }
 
     /** A message that arrived from the network, for the code's end. */
