@@ -120,24 +120,34 @@ class SpinPreemptionIT {
      * thread's other connections until the watchdog (3 s here): it moves off the I/O thread at a
      * preemption poll, and the other keep-alive connections of that I/O thread are served while it
      * still spins.
+     *
+     * <p>On a busy machine the event may never have been on an I/O thread: a continuation that waits
+     * more than 2 ms for its I/O thread is taken by the stealer and starts on a fallback carrier (by
+     * design, see EventLoop), and then there is nothing to leave; the test is skipped, saying so.
+     * Whatever happens, it waits for the watchdog to stop the spin before its emulator closes: a
+     * closed emulator has no watchdog, and a spin left running went on into the next test (seen
+     * once in ten runs beside two CPU hogs: this test failed on the carrier, and the next test found
+     * a loop still spinning).
      */
     @Test
     void aSpinningRequestLeavesItsIoThreadAndTheConnectionsOnItKeepBeingServed() throws Exception {
         try (Emulator slow = start(Duration.ofSeconds(3))) {
             List<KeepAlive> connections = new java.util.ArrayList<>();
+            CompletableFuture<HttpResponse<String>> spin = null;
             try {
                 for (int i = 0; i < 16; i++) {
                     KeepAlive c = new KeepAlive(slow.port());
                     c.where = c.get("/neighbour-" + i + "/where");
                     connections.add(c);
                 }
-                CompletableFuture<HttpResponse<String>> spin = get(slow, "/spinner-3/spin");
+                spin = get(slow, "/spinner-3/spin");
                 awaitSpinning();
                 String spinCarrier = carrier(spinThread());
                 if (dev.partyflare.emulator.internal.exec.EventThreads.loopSchedulingAvailable()) {
-                    assertThat(spinCarrier)
-                            .as("requests run on the I/O thread that read them")
-                            .contains("I/O");
+                    org.junit.jupiter.api.Assumptions.assumeTrue(
+                            spinCarrier.contains("I/O"),
+                            "the spinning event started on " + spinCarrier + ", not on its I/O thread: the stealer"
+                                    + " took it before it started (a busy machine), so it has no I/O thread to leave");
                 }
                 List<KeepAlive> sameThread = connections.stream()
                         .filter(c -> carrier(c.where).equals(spinCarrier))
@@ -149,11 +159,16 @@ class SpinPreemptionIT {
                 }
                 // answered while the spin still ran, not after the watchdog stopped it
                 awaitSpinning();
-                assertThat(spin.get().statusCode()).isEqualTo(500);
-                awaitSpinStopped();
             } finally {
                 for (KeepAlive c : connections) {
                     c.close();
+                }
+                if (spin != null) {
+                    // the watchdog stops the spin before this emulator (and its watchdog) closes
+                    assertThat(spin.get(30, java.util.concurrent.TimeUnit.SECONDS)
+                                    .statusCode())
+                            .isEqualTo(500);
+                    awaitSpinStopped();
                 }
             }
         }
@@ -302,6 +317,31 @@ class SpinPreemptionIT {
                 return;
             }
         }
-        throw new AssertionError("the spinning loop was not stopped");
+        throw new AssertionError("the spinning loop was not stopped; stops pending: " + Preemption.pending()
+                + "; threads in the fixture:" + fixtureThreads());
+    }
+
+    /**
+     * The stacks of the threads running fixture code, virtual ones included, for a failure's
+     * message (HotSpot's thread dump; Thread.getAllStackTraces leaves virtual threads out).
+     */
+    private static String fixtureThreads() {
+        try {
+            Path f = java.nio.file.Files.createTempFile("spin-threads", ".txt");
+            java.nio.file.Files.delete(f);
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(f.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            String dump = java.nio.file.Files.readString(f);
+            java.nio.file.Files.delete(f);
+            StringBuilder b = new StringBuilder();
+            for (String thread : dump.split("\n\n")) {
+                if (thread.contains("spinfixture")) {
+                    b.append("\n").append(thread);
+                }
+            }
+            return b.toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return " (no thread dump: " + e + ")";
+        }
     }
 }
