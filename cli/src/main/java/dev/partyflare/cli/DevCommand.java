@@ -549,6 +549,14 @@ final class DevCommand implements Callable<Integer> {
             // waiting on the cluster's membership gossip (other threads, other processes)
             Thread.sleep(20);
         }
+        // Ready only once the node hosts shards: ids placed before would be moved onto it later,
+        // dropping their sockets (ClusterNode.hosting)
+        try {
+            n.awaitHosting(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (IllegalStateException e) {
+            n.close();
+            throw e;
+        }
     }
 
     /**

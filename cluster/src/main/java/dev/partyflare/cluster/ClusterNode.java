@@ -12,6 +12,7 @@ import dev.partyflare.cluster.internal.SocketRelay;
 import dev.partyflare.emulator.Emulator;
 import dev.partyflare.emulator.EmulatorOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -45,6 +46,9 @@ public final class ClusterNode implements AutoCloseable {
     private final ReferenceRelay references;
     private final String dataCenter;
     private final ShardedRouter router;
+    /** The entity types whose shards this node hosts (its shard regions, not proxies), by name. */
+    private final List<String> hostedTypes;
+
     private volatile boolean crashed;
     private volatile boolean closed;
     /** Set before a crash: entities that stop then leave their objects as they are (no eviction). */
@@ -58,7 +62,9 @@ public final class ClusterNode implements AutoCloseable {
             ReferenceRelay references,
             java.util.concurrent.atomic.AtomicBoolean crashing,
             String dataCenter,
-            ShardedRouter router) {
+            ShardedRouter router,
+            List<String> hostedTypes) {
+        this.hostedTypes = List.copyOf(hostedTypes);
         this.references = references;
         this.crashing = crashing;
         this.router = router;
@@ -238,6 +244,7 @@ public final class ClusterNode implements AutoCloseable {
         SocketRelay sockets = new SocketRelay(EmulatorOptions.MAX_WEBSOCKET_MESSAGE);
         ReferenceRelay references = new ReferenceRelay(system, sockets, o.callTimeout);
         ShardedRouter router;
+        List<String> hostedTypes = new ArrayList<>();
         try {
             ClusterSharding sharding = ClusterSharding.get(system);
             system.systemActorOf(sockets.behavior(), SocketRelay.NAME, org.apache.pekko.actor.typed.Props.empty());
@@ -328,6 +335,7 @@ public final class ClusterNode implements AutoCloseable {
                                 ShardedRouter.typeKey(binding, null),
                                 ctx -> ObjectEntity.create(binding, null, ctx.getEntityId(), host))
                         .withStopMessage(EntityCommand.Stop.INSTANCE));
+                hostedTypes.add(ShardedRouter.typeKey(binding, null).name());
                 // a jurisdiction's objects: a type of their own, hosted only by nodes with its role
                 for (String j : EmulatorOptions.JURISDICTIONS) {
                     sharding.init(Entity.of(
@@ -335,6 +343,9 @@ public final class ClusterNode implements AutoCloseable {
                                     ctx -> ObjectEntity.create(binding, j, ctx.getEntityId(), host))
                             .withStopMessage(EntityCommand.Stop.INSTANCE)
                             .withRole(Placement.role(j)));
+                    if (o.jurisdictions.contains(j)) {
+                        hostedTypes.add(ShardedRouter.typeKey(binding, j).name());
+                    }
                 }
             }
             // alarms are routed to their owners; this node learns those of removed nodes (docs/cluster.md)
@@ -346,7 +357,8 @@ public final class ClusterNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
-        ClusterNode node = new ClusterNode(o.name, system, emulator, sockets, references, crashing, dataCenter, router);
+        ClusterNode node = new ClusterNode(
+                o.name, system, emulator, sockets, references, crashing, dataCenter, router, hostedTypes);
         if (!o.seeds.isEmpty()) {
             Cluster.get(system)
                     .manager()
@@ -440,6 +452,62 @@ public final class ClusterNode implements AutoCloseable {
     /** True when this node is an Up member. */
     public boolean isUp() {
         return Cluster.get(system).selfMember().status() == MemberStatus.up();
+    }
+
+    /**
+     * True once the shard coordinator has registered every shard region of this node, so sharding
+     * places new ids here too. An Up node is not there yet: its regions register with the coordinator
+     * when they find it (within {@code pekko.cluster.sharding.retry-interval}, 2 s). Ids placed
+     * before that all go to the nodes already registered, and sharding's rebalance moves some of them
+     * here about {@code rebalance-interval} (10 s) later, stopping their entities: their sockets drop
+     * (1006) and their pending timers are lost. Asks the coordinator (a round trip per entity type).
+     */
+    public boolean hosting() {
+        if (!isUp()) {
+            return false;
+        }
+        var classic = org.apache.pekko.cluster.sharding.ClusterSharding.get(
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
+        Address self = Cluster.get(system).selfMember().address();
+        for (String type : hostedTypes) {
+            try {
+                Object answer = org.apache.pekko.pattern.Patterns.ask(
+                                classic.shardRegion(type),
+                                org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(),
+                                Duration.ofSeconds(2))
+                        .toCompletableFuture()
+                        .get(3, java.util.concurrent.TimeUnit.SECONDS);
+                if (!(answer instanceof org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions r)
+                        || !r.getRegions().contains(self)) {
+                    return false;
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return false; // no coordinator yet, or it did not answer in time: not hosting yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits until this node is {@linkplain #hosting() hosting}: an Up member whose shard regions the
+     * coordinator has registered.
+     *
+     * @throws IllegalStateException when it is not within {@code timeout}
+     */
+    public void awaitHosting(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!hosting()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Cluster node " + name + " was not "
+                        + (isUp() ? "registered with the shard coordinator" : "an Up member") + " within "
+                        + timeout.toMillis() + " ms");
+            }
+            // waiting on the cluster's gossip and the coordinator (other threads, other nodes)
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
     }
 
     /** The number of Up members this node sees. */

@@ -18,7 +18,8 @@ public final class InProcessCluster implements AutoCloseable {
 
     /**
      * Starts {@code n} nodes with the options {@code options} gives for each index, joins them and
-     * waits (at most {@code timeout}) until every node sees all {@code n} as Up.
+     * waits (at most {@code timeout}) until every node sees all {@code n} as Up and {@linkplain
+     * ClusterNode#hosting() hosts shards}.
      */
     public static InProcessCluster start(int n, IntFunction<ClusterNode.Options> options, Duration timeout) {
         if (n < 1) {
@@ -39,6 +40,11 @@ public final class InProcessCluster implements AutoCloseable {
                 }
                 // waiting on the cluster's membership gossip (real time, other threads), not on the runtime
                 java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+            // and every node hosts shards: ids placed before would all go to the first node, and
+            // be moved (their sockets dropped, their timers lost) by a rebalance 10 s later
+            for (ClusterNode node : nodes) {
+                node.awaitHosting(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         } catch (RuntimeException | Error e) {
             nodes.forEach(ClusterNode::crash);
