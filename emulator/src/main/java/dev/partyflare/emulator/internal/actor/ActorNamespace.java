@@ -693,6 +693,13 @@ public final class ActorNamespace implements DurableObjectNamespace {
         }
     }
 
+    /** The runtime closes: stops the events still running user code (see {@link EventRunner#stopAtShutdown}). */
+    public void stopRunningEvents(String errorType, String message) {
+        for (Actor a : actors.values()) {
+            a.events().stopAtShutdown(errorType, message);
+        }
+    }
+
     /** The live actors (for inspection and tests). */
     public List<Actor> liveActors() {
         return new ArrayList<>(actors.values());

@@ -319,6 +319,26 @@ final class EventRunner
     // ---- the watchdog ----
 
     /**
+     * The runtime closes while this object's event still runs user code (a spin the watchdog has
+     * not reached yet, or one under a long limit): stops it as the watchdog would, so it does not
+     * hold a core until the JVM exits. The object is reset, so what the event did not commit is
+     * dropped (none of it was acknowledged), and its next loop back edge throws. The thread is not
+     * interrupted: no storage work on it is cut short while storage closes. An event waiting on I/O
+     * is not running and is left to the closing runtime.
+     */
+    void stopAtShutdown(String errorType, String message) {
+        Thread t = runningThread;
+        if (t == null || lifecycle.isBroken()) {
+            return;
+        }
+        lifecycle.reset(errorType, message);
+        Preemption.stop(t, this, errorType, message);
+        if (runningThread != t) {
+            Preemption.clear(t, this); // the event ended meanwhile
+        }
+    }
+
+    /**
      * {@code " in <the user's frame>"}, and the frame the thread is in when that is library or JDK
      * code (a spin inside a regex, say): the message names the user's line first, where the stack
      * would start with the library's.

@@ -966,10 +966,18 @@ public final class DurableRuntime implements AutoCloseable {
         return timeline;
     }
 
+    /** The reset of an object whose event still ran user code when its runtime closed. */
+    static final String CLOSED_WHILE_RUNNING =
+            "partyflare: the runtime closed while this Durable Object's event was still running.";
+
     @Override
     public void close() {
         if (watchdog != null) {
             watchdog.cancel(false);
+        }
+        // no watchdog from here on: an event still spinning would hold a core until the JVM exits
+        for (ActorNamespace ns : allNamespaces()) {
+            ns.stopRunningEvents("Error", CLOSED_WHILE_RUNNING);
         }
         crons.stop();
         otherCrons.values().forEach(CronScheduler::stop);
