@@ -7,6 +7,7 @@ import dev.partyflare.durable.ExecutionContext;
 import dev.partyflare.durable.Request;
 import dev.partyflare.durable.Response;
 import dev.partyflare.durable.Worker;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,6 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SpinApp implements Worker {
     /** Loop iterations of every spinning event, so the test can see whether a spin stopped. */
     public static final AtomicLong ITERATIONS = new AtomicLong();
+    /**
+     * Spinning loops not yet left: a loop stopped by a preemption poll leaves through its {@code
+     * finally}. A starved thread also stops counting iterations, so this, not the iteration counter,
+     * tells whether a spin really ended.
+     */
+    public static final AtomicInteger SPINNING = new AtomicInteger();
     /** The thread (and so the carrier, in its name) the latest spin started on. */
     public static volatile String SPIN_THREAD = "";
 
@@ -38,18 +45,28 @@ public final class SpinApp implements Worker {
             switch (op) {
                 case "spin" -> {
                     SPIN_THREAD = Thread.currentThread().toString();
-                    while (true) {
-                        ITERATIONS.incrementAndGet();
+                    SPINNING.incrementAndGet();
+                    try {
+                        while (true) {
+                            ITERATIONS.incrementAndGet();
+                        }
+                    } finally {
+                        SPINNING.decrementAndGet();
                     }
                 }
                 case "spin-swallowing" -> {
                     // user code that catches everything, even Errors, and carries on
-                    while (true) {
-                        try {
-                            ITERATIONS.incrementAndGet();
-                        } catch (Throwable t) {
-                            ITERATIONS.addAndGet(0);
+                    SPINNING.incrementAndGet();
+                    try {
+                        while (true) {
+                            try {
+                                ITERATIONS.incrementAndGet();
+                            } catch (Throwable t) {
+                                ITERATIONS.addAndGet(0);
+                            }
                         }
+                    } finally {
+                        SPINNING.decrementAndGet();
                     }
                 }
                 case "spin-in-library" -> {
