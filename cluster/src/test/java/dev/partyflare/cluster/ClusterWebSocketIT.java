@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * auto-response, the standard API, closes both ways, 1,000 messages in order each way; a hibernated
  * owner keeps its remote clients (its entity is not passivated while an idle one is); a node that
  * dies closes the clients of its objects (they reconnect through a survivor and find their room),
- * and its own clients' sockets close with 1006 at their objects; a client flooding an object on
- * another node is pushed back (backpressure across nodes).
+ * and its own clients' sockets close with 1006 at their objects; PartySocket clients behind a
+ * round-robin balancer rejoin such a room by themselves; a client flooding an object on another
+ * node is pushed back (backpressure across nodes).
  */
 class ClusterWebSocketIT {
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -556,8 +557,7 @@ class ClusterWebSocketIT {
             // two rooms with different owners: the first's owner will die; a client of the second
             // is connected through it
             Map<String, String> owners = new LinkedHashMap<>();
-            // (right after the cluster is Up, new shards all go to the first node until the other
-            // nodes' shard regions have registered with the coordinator: probe until they have)
+            // (sharding places each room's shard; probe rooms until two have different owners)
             long probeDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             for (int k = 0;
                     System.nanoTime() < probeDeadline
@@ -651,5 +651,84 @@ class ClusterWebSocketIT {
             orphan.close();
             clients.forEach(WsClient::close);
         }
+    }
+
+    /**
+     * The issue's words: PartySocket clients of a killed node's room reconnect to a surviving node and
+     * rejoin their room. Real {@link dev.partyflare.client.PartySocket}s, behind a round-robin TCP
+     * balancer over the three nodes (as clients meet a cluster), in a room whose owner crashes: each
+     * reconnects by itself, through the balancer, to a survivor, is welcomed by the room's new
+     * instance there, and finds every acknowledged message.
+     */
+    @Test
+    @Timeout(180)
+    void partySocketsOfADeadNodesRoomRejoinItThroughABalancer(@TempDir Path state) throws Exception {
+        try (InProcessCluster cluster = InProcessCluster.start(3, i -> node(i, state), Duration.ofSeconds(30));
+                RoundRobinBalancer balancer = new RoundRobinBalancer(
+                        cluster.nodes().stream().map(n -> n.emulator().port()).toList())) {
+            // PartySocket's path is /<prefix>/<party>/<room>: WsApp's /room/<name> with name "chat/lobby"
+            String name = "chat/lobby";
+            String doomed;
+            try (WsClient probe = connect(cluster.node(0), "/room/" + name + "?user=probe")) {
+                next(probe);
+                doomed = owner(probe);
+            }
+            List<java.util.concurrent.BlockingQueue<String>> inboxes = new ArrayList<>();
+            List<dev.partyflare.client.PartySocket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    java.util.concurrent.BlockingQueue<String> inbox = new java.util.concurrent.LinkedBlockingQueue<>();
+                    inboxes.add(inbox);
+                    sockets.add(dev.partyflare.client.PartySocket.builder(balancer.host())
+                            .prefix("room")
+                            .party("chat")
+                            .room("lobby")
+                            .query("user", "p" + i)
+                            .reconnect(Duration.ofMillis(200), Duration.ofSeconds(1), 1.3)
+                            .onMessage(inbox::add)
+                            .connect());
+                    assertThat(poll(inbox, WAIT)).isEqualTo("welcome:p" + i + "@" + doomed);
+                }
+                for (int m = 1; m <= 5; m++) {
+                    sockets.get(m % 3).send("bcast:m" + m);
+                    for (java.util.concurrent.BlockingQueue<String> inbox : inboxes) {
+                        assertThat(poll(inbox, WAIT)).isEqualTo("msg:" + m + ":m" + m); // stored before sent
+                    }
+                }
+
+                long crash = System.nanoTime();
+                cluster.node(Integer.parseInt(doomed.substring(1))).crash();
+                // each client reconnects by itself, through the balancer, and is welcomed by a survivor
+                for (int i = 0; i < 3; i++) {
+                    String welcome = poll(inboxes.get(i), Duration.ofSeconds(90));
+                    assertThat(welcome).startsWith("welcome:p" + i + "@").doesNotEndWith("@" + doomed);
+                }
+                long rejoined = System.nanoTime();
+                for (int i = 0; i < 3; i++) {
+                    sockets.get(i).send("history");
+                    assertThat(poll(inboxes.get(i), WAIT)).isEqualTo("history:m1,m2,m3,m4,m5");
+                }
+                // and they are one room again: a broadcast reaches all three
+                sockets.get(0).send("bcast:after");
+                for (java.util.concurrent.BlockingQueue<String> inbox : inboxes) {
+                    assertThat(poll(inbox, WAIT)).isEqualTo("msg:6:after");
+                }
+                System.out.printf(
+                        "PartySockets of %s (owner %s killed) rejoined through the balancer %d ms after the crash%n",
+                        name, doomed, (rejoined - crash) / 1_000_000);
+            } finally {
+                sockets.forEach(dev.partyflare.client.PartySocket::close);
+            }
+        }
+    }
+
+    /** The next message a PartySocket delivered, or a failure naming the wait. */
+    private static String poll(java.util.concurrent.BlockingQueue<String> inbox, Duration timeout)
+            throws InterruptedException {
+        String m = inbox.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (m == null) {
+            throw new AssertionError("no message within " + timeout.toMillis() + " ms");
+        }
+        return m;
     }
 }
