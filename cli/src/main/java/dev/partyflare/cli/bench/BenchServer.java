@@ -38,6 +38,12 @@ public final class BenchServer {
     private static final List<String> NOT_INHERITED =
             List.of("-agentlib:jdwp", "-javaagent", "-XX:AOTCacheOutput", "-XX:AOTMode", "-XX:AOTConfiguration");
 
+    /**
+     * A system property of the bench JVM: more JVM options for its server processes only (space
+     * separated), e.g. {@code -Dpartyflare.bench.serverOptions=-XX:TieredStopAtLevel=1}.
+     */
+    static final String SERVER_OPTIONS = "partyflare.bench.serverOptions";
+
     private BenchServer() {}
 
     public static void main(String[] args) throws Exception {
@@ -235,6 +241,26 @@ public final class BenchServer {
     }
 
     /**
+     * The JVM options of a server process: the bench JVM's {@code inherited} ones but those of an AOT
+     * training run, a debugger or an agent, then {@code serverOptions} (the value of {@link
+     * #SERVER_OPTIONS}, space separated), which come last and so win.
+     */
+    static List<String> serverJvmOptions(List<String> inherited, String serverOptions) {
+        List<String> options = new ArrayList<>();
+        for (String arg : inherited) {
+            if (NOT_INHERITED.stream().noneMatch(arg::startsWith) && !arg.startsWith("-D" + SERVER_OPTIONS + "=")) {
+                options.add(arg);
+            }
+        }
+        for (String arg : serverOptions.trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                options.add(arg);
+            }
+        }
+        return options;
+    }
+
+    /**
      * Starts {@code which} servers in a new JVM with this JVM's java, class path and options (heap,
      * {@code --add-opens} for event loops, an AOT cache), but not those of an AOT training run or a
      * debugger; fails with the child's output if it does not come up.
@@ -250,11 +276,8 @@ public final class BenchServer {
                 .info()
                 .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (NOT_INHERITED.stream().noneMatch(arg::startsWith)) {
-                cmd.add(arg);
-            }
-        }
+        cmd.addAll(serverJvmOptions(
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty(SERVER_OPTIONS, "")));
         Path jar = runnableJar();
         if (jar != null) {
             // as partyflare dev runs: the jar's manifest opens java.lang (event loops) and allows native

@@ -1,0 +1,27 @@
+package dev.partyflare.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchServerTest {
+    @Test
+    void serversInheritTheBenchJvmsOptionsButNotATrainingRunsOrADebuggers() {
+        List<String> inherited = List.of(
+                "-Xmx2g",
+                "-XX:AOTCache=/x/partyflare.aot",
+                "-XX:AOTCacheOutput=/x/train.aot",
+                "-agentlib:jdwp=transport=dt_socket",
+                "-Dpartyflare.bench.serverOptions=-XX:+UseSerialGC");
+        assertThat(BenchServer.serverJvmOptions(inherited, ""))
+                .containsExactly("-Xmx2g", "-XX:AOTCache=/x/partyflare.aot");
+    }
+
+    @Test
+    void serverOptionsComeLastSoTheyWin() {
+        assertThat(BenchServer.serverJvmOptions(
+                        List.of("-XX:TieredStopAtLevel=4"), "  -XX:TieredStopAtLevel=1   -XX:+UseSerialGC "))
+                .containsExactly("-XX:TieredStopAtLevel=4", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    }
+}
