@@ -139,6 +139,22 @@ final class HttpConnection {
         return connection.getPeerAddress(InetSocketAddress.class);
     }
 
+    /** The client's IP address as text, or null when unknown: computed once per connection, not per request. */
+    String peerIp() {
+        String ip = peerIp;
+        if (ip == null) {
+            InetSocketAddress peer = peer();
+            if (peer == null || peer.getAddress() == null) {
+                return null;
+            }
+            ip = peer.getAddress().getHostAddress();
+            peerIp = ip;
+        }
+        return ip;
+    }
+
+    private String peerIp;
+
     XnioIoThread ioThread() {
         return io;
     }

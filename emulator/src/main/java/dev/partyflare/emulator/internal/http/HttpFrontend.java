@@ -9,7 +9,6 @@ import dev.partyflare.emulator.internal.runtime.ErrorResponses;
 import dev.partyflare.emulator.internal.websocket.WebSocketEnd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -160,9 +159,9 @@ public final class HttpFrontend implements AutoCloseable {
     private static Request toRequest(HttpConnection c, HttpHead.Request head, String host, byte[] body) {
         Request.Builder b = Request.builder(head.method(), "http://" + host + RequestTarget.normalize(head.target()));
         // as Cloudflare does: the client's address (the dev dashboard answers loopback clients only)
-        InetSocketAddress peer = c.peer();
-        if (peer != null && peer.getAddress() != null) {
-            b.header("cf-connecting-ip", peer.getAddress().getHostAddress());
+        String ip = c.peerIp();
+        if (ip != null) {
+            b.header("cf-connecting-ip", ip);
         }
         List<String> names = head.names();
         List<String> values = head.values();
@@ -186,12 +185,15 @@ public final class HttpFrontend implements AutoCloseable {
         String text = response.statusText().isEmpty() ? HttpWire.statusText(status) : response.statusText();
         boolean noBody = head.method().equals("HEAD") || status == 204 || status == 205 || status == 304;
         byte[] body = noBody ? HttpConnection.NO_BODY : response.bytes();
-        Map<String, String> own = new LinkedHashMap<>();
-        if (abandoned) {
-            own.put("Connection", "close");
-        }
-        if (!noBody) {
-            own.put("Content-Length", Integer.toString(body.length));
+        // the head writes these in the table's order and spelling; lower case, so no lower-casing per response
+        Map<String, String> own;
+        if (noBody) {
+            own = abandoned ? Map.of("connection", "close") : Map.of();
+        } else {
+            String length = Integer.toString(body.length);
+            own = abandoned
+                    ? Map.of("connection", "close", "content-length", length)
+                    : Map.of("content-length", length);
         }
         byte[] bytes = HttpWire.head(status, text, own, response.headers().asMap(), response.headers());
         ByteBuffer[] buffers = body.length == 0
