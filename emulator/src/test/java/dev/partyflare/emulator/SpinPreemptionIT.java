@@ -318,7 +318,8 @@ class SpinPreemptionIT {
     private static void awaitSpinStopped() {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (spinning.get() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            // parked, not spinning: the loop must reach its poll, and on two cores this thread competes
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
         assertThat(spinning.get())
                 .as("spinning loops still running (stops pending: " + Preemption.pending() + ")")

@@ -332,9 +332,17 @@ final class EventRunner
             return;
         }
         lifecycle.reset(errorType, message);
+        stopAtNextPoll(t, errorType, message);
+    }
+
+    /**
+     * Makes the next preemption poll on {@code t} throw, unless the event ended meanwhile (its own
+     * clear may have run before the stop was set, and would leave the stop behind).
+     */
+    private void stopAtNextPoll(Thread t, String errorType, String message) {
         Preemption.stop(t, this, errorType, message);
         if (runningThread != t) {
-            Preemption.clear(t, this); // the event ended meanwhile
+            Preemption.clear(t, this);
         }
     }
 
@@ -387,11 +395,7 @@ final class EventRunner
         services().errors().report(namespace.where(id, log, "watchdog"), stuck);
         lifecycle.reset("java.util.concurrent.TimeoutException", message);
         // blocked code sees the interrupt; spinning user code stops at its next loop back edge
-        Preemption.stop(t, this, "java.util.concurrent.TimeoutException", message);
-        if (runningThread != t) {
-            // the event ended meanwhile (its own clear may have run before the stop was set)
-            Preemption.clear(t, this);
-        }
+        stopAtNextPoll(t, "java.util.concurrent.TimeoutException", message);
         t.interrupt();
         // spinning inside code without polls (the JDK, a library), the thread goes on: whoever waits on it
         // for an answer (an HTTP client) gets the error the caller would have seen, from another thread
