@@ -1,6 +1,7 @@
 package dev.partyflare.durable;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,22 +9,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Immutable HTTP headers, as the Fetch API's {@code Headers}: names are case-insensitive, a name
  * may carry several values, and {@link #get(String)} joins them with {@code ", "}. Names are
  * reported in lower case, as workerd reports them; the case the code wrote a name in is kept for the
  * wire ({@link #spelling(String)}), where workerd writes it so.
+ *
+ * <p>Held as one array of name/value pairs in the order they were added (a request carries a
+ * handful of headers, so a scan beats a map, and building them costs one array); the map view of
+ * {@link #asMap()} is made on first use.
  */
 public final class Headers {
-    private static final Headers EMPTY = new Headers(Map.of(), Map.of());
+    private static final String[] NONE = new String[0];
+    private static final Headers EMPTY = new Headers(NONE, 0, Map.of());
 
-    private final Map<String, List<String>> values;
+    /** Lower-case name, value, name, value, ...: {@code size} pairs, a name's values in the order added. */
+    private final String[] pairs;
+
+    private final int size;
     /** Lower-case name to the spelling the code first gave it, for names not given in lower case. */
     private final Map<String, String> spellings;
+    /** The map view, made on first use (a race makes two equal ones). */
+    private Map<String, List<String>> map;
 
-    private Headers(Map<String, List<String>> values, Map<String, String> spellings) {
-        this.values = values;
+    private Headers(String[] pairs, int size, Map<String, String> spellings) {
+        this.pairs = pairs;
+        this.size = size;
         this.spellings = spellings;
     }
 
@@ -58,7 +71,8 @@ public final class Headers {
     /** A builder holding these headers, to derive changed headers. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        values.forEach((k, v) -> b.values.put(k, new ArrayList<>(v)));
+        b.pairs = Arrays.copyOf(pairs, Math.max(pairs.length, 8));
+        b.size = size;
         if (!spellings.isEmpty()) {
             b.spellings = new java.util.HashMap<>(spellings);
         }
@@ -77,8 +91,20 @@ public final class Headers {
 
     /** The values of {@code name} joined with {@code ", "}, or empty when absent. */
     public Optional<String> get(String name) {
-        List<String> v = values.get(normalize(name));
-        return v == null ? Optional.empty() : Optional.of(String.join(", ", v));
+        String n = normalize(name);
+        int first = indexOf(pairs, size, n, 0);
+        if (first < 0) {
+            return Optional.empty();
+        }
+        int next = indexOf(pairs, size, n, first + 1);
+        if (next < 0) {
+            return Optional.of(pairs[2 * first + 1]);
+        }
+        StringBuilder joined = new StringBuilder(pairs[2 * first + 1]);
+        for (int i = next; i >= 0; i = indexOf(pairs, size, n, i + 1)) {
+            joined.append(", ").append(pairs[2 * i + 1]);
+        }
+        return Optional.of(joined.toString());
     }
 
     /** The value of {@code name}, or {@code fallback} when absent. */
@@ -88,21 +114,55 @@ public final class Headers {
 
     /** Every value of {@code name} in the order added; empty when absent. */
     public List<String> getAll(String name) {
-        return values.getOrDefault(normalize(name), List.of());
+        String n = normalize(name);
+        int first = indexOf(pairs, size, n, 0);
+        if (first < 0) {
+            return List.of();
+        }
+        int next = indexOf(pairs, size, n, first + 1);
+        if (next < 0) {
+            return List.of(pairs[2 * first + 1]);
+        }
+        List<String> all = new ArrayList<>(2);
+        all.add(pairs[2 * first + 1]);
+        for (int i = next; i >= 0; i = indexOf(pairs, size, n, i + 1)) {
+            all.add(pairs[2 * i + 1]);
+        }
+        return Collections.unmodifiableList(all);
     }
 
     public boolean has(String name) {
-        return values.containsKey(normalize(name));
+        return indexOf(pairs, size, normalize(name), 0) >= 0;
     }
 
-    /** Header names, lower case, in insertion order. */
+    /** Header names, lower case, in the order each was first added. */
     public Set<String> names() {
-        return values.keySet();
+        return asMap().keySet();
     }
 
-    /** All headers as an unmodifiable map of lower-case name to values. */
+    /** All headers as an unmodifiable map of lower-case name to values, names in the order first added. */
     public Map<String, List<String>> asMap() {
-        return values;
+        Map<String, List<String>> m = map;
+        if (m == null) {
+            Map<String, List<String>> built = new LinkedHashMap<>();
+            for (int i = 0; i < size; i++) {
+                built.computeIfAbsent(pairs[2 * i], k -> new ArrayList<>(1)).add(pairs[2 * i + 1]);
+            }
+            built.replaceAll((k, v) -> Collections.unmodifiableList(v));
+            map = m = Collections.unmodifiableMap(built);
+        }
+        return m;
+    }
+
+    /**
+     * Calls {@code action} with each name (lower case) and one of its values, in the order they were
+     * added: one call per value, as the lines of an HTTP/1.1 head carry them (unlike the Fetch API's
+     * {@code forEach}, which joins a name's values and sorts the names; {@link #get(String)} joins).
+     */
+    public void forEachValue(BiConsumer<String, String> action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(pairs[2 * i], pairs[2 * i + 1]);
+        }
     }
 
     /** These headers with {@code name} set to the single {@code value}. */
@@ -121,22 +181,32 @@ public final class Headers {
     }
 
     public boolean isEmpty() {
-        return values.isEmpty();
+        return size == 0;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers h && h.values.equals(values);
+        return o instanceof Headers h && h.asMap().equals(asMap());
     }
 
     @Override
     public int hashCode() {
-        return values.hashCode();
+        return asMap().hashCode();
     }
 
     @Override
     public String toString() {
-        return values.toString();
+        return asMap().toString();
+    }
+
+    /** The pair index of the first {@code name} (lower case) at or after pair {@code from}, or -1. */
+    private static int indexOf(String[] pairs, int size, String name, int from) {
+        for (int i = from; i < size; i++) {
+            if (pairs[2 * i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The characters a header name may hold (RFC 9110 tokens). */
@@ -179,36 +249,41 @@ public final class Headers {
     }
 
     /**
-     * Mutable builder; {@link #build()} freezes it. The first build hands its map to the headers it
-     * makes (no copy per request); a builder changed after a build copies its map first, so built
-     * headers never change.
+     * Mutable builder; {@link #build()} freezes it. A build hands its array to the headers it makes
+     * (no copy per request); a builder changed after a build copies the array first, so built headers
+     * never change.
      */
     public static final class Builder {
-        private Map<String, List<String>> values = new LinkedHashMap<>();
+        private String[] pairs = NONE;
+        private int size;
         private Map<String, String> spellings;
         private boolean shared;
 
         private Builder() {}
 
-        private void beforeChange() {
-            if (shared) {
-                Map<String, List<String>> copy = new LinkedHashMap<>();
-                values.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
-                values = copy;
+        /** Room for one more pair, in an array no built headers hold. */
+        private void beforeChange(int extra) {
+            int needed = 2 * (size + extra);
+            if (shared || needed > pairs.length) {
+                pairs = Arrays.copyOf(pairs, Math.max(needed, Math.max(8, pairs.length * 2)));
                 shared = false;
             }
+        }
+
+        private void append(String lowerName, String value) {
+            pairs[2 * size] = lowerName;
+            pairs[2 * size + 1] = value;
+            size++;
         }
 
         public Builder add(String name, String value) {
             String n = normalize(name);
             String v = checkValue(n, value);
-            beforeChange();
-            List<String> l = values.get(n);
-            if (l == null) {
-                values.put(n, l = new ArrayList<>(1));
+            beforeChange(1);
+            if (indexOf(pairs, size, n, 0) < 0) {
                 spell(n, name);
             }
-            l.add(v);
+            append(n, v);
             return this;
         }
 
@@ -223,50 +298,65 @@ public final class Headers {
             }
         }
 
+        /** {@code name} set to the single {@code value}, in the place of its first value if it had one. */
         public Builder set(String name, String value) {
             String n = normalize(name);
-            List<String> l = new ArrayList<>(1);
-            l.add(checkValue(n, value));
-            beforeChange();
-            if (values.put(n, l) == null) {
+            String v = checkValue(n, value);
+            beforeChange(1);
+            int first = indexOf(pairs, size, n, 0);
+            if (first < 0) {
                 spell(n, name);
+                append(n, v);
+            } else {
+                pairs[2 * first + 1] = v;
+                removeFrom(n, first + 1);
             }
             return this;
         }
 
         public Builder remove(String name) {
             String n = normalize(name);
-            beforeChange();
-            values.remove(n);
+            beforeChange(0);
+            removeFrom(n, 0);
             if (spellings != null) {
                 spellings.remove(n);
             }
             return this;
         }
 
-        public Builder addAll(Headers other) {
-            beforeChange();
-            other.values.forEach((k, v) -> {
-                if (!values.containsKey(k)) {
-                    spell(k, other.spelling(k));
+        /** Drops the pairs of {@code name} from pair {@code from} on, keeping the others' order. */
+        private void removeFrom(String name, int from) {
+            int kept = from;
+            for (int i = from; i < size; i++) {
+                if (!pairs[2 * i].equals(name)) {
+                    pairs[2 * kept] = pairs[2 * i];
+                    pairs[2 * kept + 1] = pairs[2 * i + 1];
+                    kept++;
                 }
-                values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
-            });
+            }
+            Arrays.fill(pairs, 2 * kept, 2 * size, null);
+            size = kept;
+        }
+
+        public Builder addAll(Headers other) {
+            beforeChange(other.size);
+            for (int i = 0; i < other.size; i++) {
+                String n = other.pairs[2 * i];
+                if (indexOf(pairs, size, n, 0) < 0) {
+                    spell(n, other.spelling(n));
+                }
+                append(n, other.pairs[2 * i + 1]);
+            }
             return this;
         }
 
         public Headers build() {
-            if (values.isEmpty()) {
+            if (size == 0) {
                 return EMPTY;
             }
-            if (!shared) {
-                // freeze the lists in place (their elements were checked when added)
-                values.replaceAll((k, v) -> Collections.unmodifiableList(v));
-                shared = true;
-            }
+            shared = true;
             return new Headers(
-                    Collections.unmodifiableMap(values),
-                    spellings == null || spellings.isEmpty() ? Map.of() : Map.copyOf(spellings));
+                    pairs, size, spellings == null || spellings.isEmpty() ? Map.of() : Map.copyOf(spellings));
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.partyflare.durable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HeadersTest {
@@ -76,5 +79,60 @@ class HeadersTest {
                 .isEqualTo("x-zed");
         assertThat(Headers.builder().addAll(h).build().spelling("x-zed")).isEqualTo("X-Zed");
         assertThat(h).isEqualTo(Headers.of("x-zed", "1", "x-zed", "2", "x-alpha", "3"));
+    }
+
+    @Test
+    void setReplacesANamesValuesInThePlaceOfItsFirstAndRemoveKeepsTheOthersOrder() {
+        Headers.Builder b = Headers.builder()
+                .add("a", "1")
+                .add("b", "2")
+                .add("A", "3")
+                .add("c", "4")
+                .add("a", "5");
+        Headers before = b.build();
+        Headers set = b.set("a", "x").build();
+        assertThat(set.names()).containsExactly("a", "b", "c");
+        assertThat(set.getAll("a")).containsExactly("x");
+        assertThat(set.get("a")).hasValue("x");
+        Headers removed = b.add("d", "6").add("a", "7").remove("b").build();
+        List<String> lines = new ArrayList<>();
+        removed.forEachValue((name, value) -> lines.add(name + "=" + value));
+        assertThat(lines).containsExactly("a=x", "c=4", "d=6", "a=7");
+        assertThat(removed.get("a")).hasValue("x, 7");
+        // the headers built before were not touched by the changes after them
+        assertThat(before.get("a")).hasValue("1, 3, 5");
+        assertThat(before.asMap())
+                .containsExactly(
+                        Map.entry("a", List.of("1", "3", "5")),
+                        Map.entry("b", List.of("2")),
+                        Map.entry("c", List.of("4")));
+    }
+
+    @Test
+    void addAllAppendsEachNamesValuesAfterThoseAlreadyThere() {
+        Headers other = Headers.of("X-B", "2", "x-a", "3", "x-b", "4");
+        Headers h = Headers.builder().add("x-a", "1").addAll(other).build();
+        assertThat(h.names()).containsExactly("x-a", "x-b");
+        assertThat(h.getAll("x-a")).containsExactly("1", "3");
+        assertThat(h.getAll("X-b")).containsExactly("2", "4");
+        assertThat(h.spelling("x-b")).isEqualTo("X-B");
+        assertThat(h).isEqualTo(Headers.of("x-a", "1", "x-a", "3", "x-b", "2", "x-b", "4"));
+        assertThat(h.hashCode())
+                .isEqualTo(Headers.of("x-a", "1", "x-a", "3", "x-b", "2", "x-b", "4")
+                        .hashCode());
+        assertThat(Headers.builder().addAll(Headers.empty()).build()).isSameAs(Headers.empty());
+    }
+
+    @Test
+    void manyHeadersGrowTheBuilder() {
+        Headers.Builder b = Headers.builder();
+        for (int i = 0; i < 100; i++) {
+            b.add("h" + (i % 10), Integer.toString(i));
+        }
+        Headers h = b.build();
+        assertThat(h.names()).hasSize(10);
+        assertThat(h.getAll("h3")).hasSize(10).startsWith("3", "13").endsWith("93");
+        assertThat(h.without("h3").has("h3")).isFalse();
+        assertThat(h.getAll("h3")).hasSize(10);
     }
 }
