@@ -195,10 +195,9 @@ public final class HttpFrontend implements AutoCloseable {
                     ? Map.of("connection", "close", "content-length", length)
                     : Map.of("content-length", length);
         }
-        byte[] bytes = HttpWire.head(status, text, own, response.headers().asMap(), response.headers());
-        ByteBuffer[] buffers = body.length == 0
-                ? new ByteBuffer[] {ByteBuffer.wrap(bytes)}
-                : new ByteBuffer[] {ByteBuffer.wrap(bytes), ByteBuffer.wrap(body)};
+        ByteBuffer headBytes = HttpWire.head(status, text, own, response.headers());
+        ByteBuffer[] buffers =
+                body.length == 0 ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, ByteBuffer.wrap(body)};
         if (abandoned) {
             c.respondNow(buffers);
         } else {
@@ -262,15 +261,15 @@ public final class HttpFrontend implements AutoCloseable {
             return 400;
         }
         WebSocketHandshake.Deflate deflate = WebSocketHandshake.negotiate(head.header("sec-websocket-extensions"));
+        // lower case, as the head looks them up; it writes them in the table's order and spelling
         Map<String, String> own = new LinkedHashMap<>();
-        own.put("Connection", "Upgrade");
-        own.put("Upgrade", "websocket");
-        own.put("Sec-WebSocket-Accept", WebSocketHandshake.accept(key));
+        own.put("connection", "Upgrade");
+        own.put("upgrade", "websocket");
+        own.put("sec-websocket-accept", WebSocketHandshake.accept(key));
         if (deflate != null) {
-            own.put("Sec-WebSocket-Extensions", deflate.response());
+            own.put("sec-websocket-extensions", deflate.response());
         }
-        byte[] answer = HttpWire.head(
-                101, "Switching Protocols", own, response.headers().asMap(), response.headers());
+        ByteBuffer answer = HttpWire.head(101, "Switching Protocols", own, response.headers());
 
         client.url(request.url());
         String path = pathOf(head.target());

@@ -1,5 +1,6 @@
 package dev.partyflare.emulator.internal.http;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -117,55 +118,23 @@ final class HttpWire {
             "sec-websocket-accept");
 
     /**
-     * A response head. {@code own} are the headers the server sets (table names, e.g. {@code
-     * Connection}, {@code Upgrade}, {@code Content-Length}, {@code Sec-WebSocket-Accept}), which
-     * take their table slots; {@code app} the Worker's (lower-case names, in order; connection
-     * headers among them are skipped).
+     * A response head. {@code own} are the headers the server sets (lower-case table names, e.g.
+     * {@code connection}, {@code upgrade}, {@code content-length}, {@code sec-websocket-accept}), which
+     * take their table slots; {@code app} the Worker's (connection headers among them are skipped).
+     * Table names are written in the table's spelling and order, a name's values joined (Set-Cookie's
+     * on lines of their own); the others in the Worker's spelling, sorted as written.
      */
-    static byte[] head(int status, String statusText, Map<String, String> own, Map<String, List<String>> app) {
-        return head(status, statusText, own, app, null);
-    }
-
-    /** As above, with the Worker's {@code Headers} giving the spelling of names outside the table. */
-    static byte[] head(
-            int status,
-            String statusText,
-            Map<String, String> own,
-            Map<String, List<String>> app,
-            dev.partyflare.durable.Headers spelled) {
-        StringBuilder sb = new StringBuilder(128);
+    static ByteBuffer head(int status, String statusText, Map<String, String> own, dev.partyflare.durable.Headers app) {
+        Latin1Builder sb = new Latin1Builder(160);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(statusText).append("\r\n");
         // the table headers present (a handful of the table's ~90 slots), in table order when written
-        Slots slots = new Slots();
+        Lines lines = new Lines(app);
         for (Map.Entry<String, String> e : own.entrySet()) {
-            slots.putIfAbsent(TABLE_INDEX.get(e.getKey().toLowerCase(java.util.Locale.ROOT)), e.getValue());
+            lines.slots.putIfAbsent(TABLE_INDEX.get(e.getKey()), e.getValue());
         }
-        List<String> extraCookies = null;
-        List<Map.Entry<String, List<String>>> others = null;
-        for (Map.Entry<String, List<String>> e : app.entrySet()) {
-            String name = e.getKey();
-            if (CONNECTION_HEADERS.contains(name) || e.getValue().isEmpty()) {
-                continue;
-            }
-            Integer idx = TABLE_INDEX.get(name);
-            if (idx == null) {
-                if (others == null) {
-                    others = new java.util.ArrayList<>();
-                }
-                others.add(e);
-            } else if (!slots.has(idx)) {
-                List<String> values = e.getValue();
-                if (name.equals("set-cookie")) {
-                    slots.putIfAbsent(
-                            idx, values.get(0)); // kj cannot join cookies: the others go on lines of their own
-                    if (values.size() > 1) {
-                        extraCookies = values.subList(1, values.size());
-                    }
-                } else {
-                    slots.putIfAbsent(idx, values.size() == 1 ? values.get(0) : String.join(", ", values));
-                }
-            }
-        }
+        lines.ownSlots = lines.slots.n;
+        app.forEachValue(lines);
+        Slots slots = lines.slots;
         slots.sort();
         for (int i = 0; i < slots.n; i++) {
             sb.append(TABLE.get(slots.index[i]))
@@ -173,29 +142,134 @@ final class HttpWire {
                     .append(slots.value[i])
                     .append("\r\n");
         }
-        if (extraCookies != null) {
-            for (String v : extraCookies) {
+        if (lines.extraCookies != null) {
+            for (String v : lines.extraCookies) {
                 sb.append("Set-Cookie: ").append(v).append("\r\n");
             }
         }
+        List<String[]> others = lines.others;
         if (others != null) {
             // workerd sorts the headers outside its table by name as written (byte order: X-Zed before
-            // x-alpha), observed with the conformance suite's http.raw.response-header-case
-            List<Map.Entry<String, List<String>>> named = new java.util.ArrayList<>(others.size());
-            for (Map.Entry<String, List<String>> e : others) {
-                named.add(Map.entry(spelled == null ? e.getKey() : spelled.spelling(e.getKey()), e.getValue()));
+            // x-alpha), observed with the conformance suite's http.raw.response-header-case; a stable
+            // sort keeps a name's values in order
+            if (others.size() > 1) {
+                others.sort((a, b) -> a[0].compareTo(b[0]));
             }
-            if (named.size() > 1) {
-                named.sort(Map.Entry.comparingByKey());
-            }
-            for (Map.Entry<String, List<String>> e : named) {
-                for (String v : e.getValue()) {
-                    sb.append(e.getKey()).append(": ").append(v).append("\r\n");
-                }
+            for (String[] line : others) {
+                sb.append(line[0]).append(": ").append(line[1]).append("\r\n");
             }
         }
         sb.append("\r\n");
-        return latin1(sb);
+        return sb.toByteBuffer();
+    }
+
+    /**
+     * Text written straight into Latin-1 bytes, as {@code toString().getBytes(ISO_8859_1)} would make
+     * them (a character outside Latin-1 becomes {@code ?}), without the string and its copies.
+     */
+    static final class Latin1Builder {
+        private byte[] bytes;
+        private int length;
+
+        Latin1Builder(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
+            }
+        }
+
+        Latin1Builder append(String s) {
+            int n = s.length();
+            room(n);
+            byte[] b = bytes;
+            int at = length;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 256) {
+                    b[at++] = (byte) c;
+                } else {
+                    b[at++] = '?';
+                    if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        i++; // one code point, one '?'
+                    }
+                }
+            }
+            length = at;
+            return this;
+        }
+
+        Latin1Builder append(char c) {
+            room(1);
+            bytes[length++] = c < 256 ? (byte) c : (byte) '?';
+            return this;
+        }
+
+        Latin1Builder append(int i) {
+            if (i >= 0 && i < 1000) { // a status code
+                room(3);
+                if (i >= 100) {
+                    bytes[length++] = (byte) ('0' + i / 100);
+                }
+                if (i >= 10) {
+                    bytes[length++] = (byte) ('0' + i / 10 % 10);
+                }
+                bytes[length++] = (byte) ('0' + i % 10);
+                return this;
+            }
+            return append(Integer.toString(i));
+        }
+
+        /** The bytes written so far, without a copy (this builder must not be used after). */
+        ByteBuffer toByteBuffer() {
+            return ByteBuffer.wrap(bytes, 0, length);
+        }
+    }
+
+    /** Sorts a Worker's header values into table slots, extra Set-Cookie lines and other lines. */
+    private static final class Lines implements java.util.function.BiConsumer<String, String> {
+        final dev.partyflare.durable.Headers app;
+        final Slots slots = new Slots();
+        /** Slots below this hold the server's own headers: the Worker's values for them are dropped. */
+        int ownSlots;
+
+        List<String> extraCookies;
+        /** Spelling and value of each line outside the table. */
+        List<String[]> others;
+
+        Lines(dev.partyflare.durable.Headers app) {
+            this.app = app;
+        }
+
+        @Override
+        public void accept(String name, String value) {
+            if (CONNECTION_HEADERS.contains(name)) {
+                return;
+            }
+            Integer idx = TABLE_INDEX.get(name);
+            if (idx == null) {
+                if (others == null) {
+                    others = new java.util.ArrayList<>();
+                }
+                others.add(new String[] {app.spelling(name), value});
+                return;
+            }
+            int at = slots.indexOf(idx);
+            if (at < 0) {
+                slots.putIfAbsent(idx, value);
+            } else if (at >= ownSlots) {
+                if (name.equals("set-cookie")) {
+                    if (extraCookies == null) { // kj cannot join cookies: the others go on lines of their own
+                        extraCookies = new java.util.ArrayList<>();
+                    }
+                    extraCookies.add(value);
+                } else {
+                    slots.value[at] = slots.value[at] + ", " + value;
+                }
+            }
+        }
     }
 
     /** The table headers of one response head: slot index and value, first value per slot kept. */
@@ -205,12 +279,17 @@ final class HttpWire {
         int n;
 
         boolean has(int idx) {
+            return indexOf(idx) >= 0;
+        }
+
+        /** Where slot {@code idx} is held, or -1. */
+        int indexOf(int idx) {
             for (int i = 0; i < n; i++) {
                 if (index[i] == idx) {
-                    return true;
+                    return i;
                 }
             }
-            return false;
+            return -1;
         }
 
         void putIfAbsent(int idx, String v) {
