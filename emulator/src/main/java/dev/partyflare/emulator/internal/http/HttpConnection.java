@@ -75,6 +75,8 @@ final class HttpConnection {
 
     // ---- the request being read
     private HttpHead.Request head;
+    /** The last request head read, whose strings the next one reuses where it reads the same. */
+    private HttpHead.Request lastHead;
     private long startNanos;
     private byte[] body;
     private int bodyLength;
@@ -270,7 +272,7 @@ final class HttpConnection {
                         scanned = limit;
                         return true;
                     }
-                    Object parsed = HttpHead.parse(in, rpos, end);
+                    Object parsed = HttpHead.parse(in, rpos, end, lastHead);
                     rpos = end;
                     scanned = end;
                     cancelTimer();
@@ -278,7 +280,8 @@ final class HttpConnection {
                         refuse(HttpWire.refusal(r));
                         return false;
                     }
-                    if (!begin((HttpHead.Request) parsed)) {
+                    lastHead = (HttpHead.Request) parsed;
+                    if (!begin(lastHead)) {
                         return false;
                     }
                 }

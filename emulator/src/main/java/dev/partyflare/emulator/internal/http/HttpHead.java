@@ -70,6 +70,15 @@ final class HttpHead {
      * {@link Request} or a {@link Refusal}.
      */
     static Object parse(byte[] buf, int start, int end) {
+        return parse(buf, start, end, null);
+    }
+
+    /**
+     * As {@link #parse(byte[], int, int)}; the target and header values that equal those of {@code
+     * previous} (the connection's last request, or null) are its strings, not new ones: a client on a
+     * kept-alive connection sends much the same head every time.
+     */
+    static Object parse(byte[] buf, int start, int end, Request previous) {
         // kj hands the parser the head without its last line break, then trims one more line break
         int nl = end - 1;
         int contentEnd = buf[nl - 1] == '\r' ? nl - 1 : nl;
@@ -84,21 +93,21 @@ final class HttpHead {
         int len = textEnd - start;
         byte[] c = new byte[len + 1];
         System.arraycopy(buf, start, c, 0, len);
-        return parseText(c, len);
+        return parseText(c, len, previous);
     }
 
-    private static Object parseText(byte[] c, int len) {
+    private static Object parseText(byte[] c, int len, Request previous) {
         int[] p = {0};
         String method = consumeMethod(c, p);
         if (method == null || (c[p[0]] != ' ' && c[p[0]] != '\t')) {
             return UNRECOGNIZED_METHOD;
         }
         p[0]++;
-        String target = consumeWord(c, p);
+        String target = consumeWord(c, p, previous == null ? null : previous.target());
         if (target == null) {
             return INVALID_REQUEST_LINE;
         }
-        consumeLine(c, p); // the rest of the request line ("HTTP/1.1" or anything) is ignored
+        skipLine(c, p); // the rest of the request line ("HTTP/1.1" or anything) is ignored
         List<String> names = new ArrayList<>(8);
         List<String> values = new ArrayList<>(8);
         while (c[p[0]] != 0) {
@@ -106,8 +115,14 @@ final class HttpHead {
             if (name == null) {
                 return INVALID_HEADERS;
             }
+            int i = names.size();
+            String same = previous != null
+                            && i < previous.names().size()
+                            && previous.names().get(i).equals(name)
+                    ? previous.values().get(i)
+                    : null;
             names.add(name);
-            values.add(consumeLine(c, p));
+            values.add(consumeLine(c, p, same));
         }
         if (p[0] != len) {
             return INVALID_HEADERS; // a NUL before the end
@@ -181,18 +196,18 @@ final class HttpHead {
     }
 
     /** A word up to a space or tab (consumed) or the end; null when a line break comes first. */
-    private static String consumeWord(byte[] c, int[] ptr) {
+    private static String consumeWord(byte[] c, int[] ptr, String reuse) {
         int start = skipSpace(c, ptr[0]);
         int p = start;
         while (true) {
             switch (c[p]) {
                 case 0 -> {
                     ptr[0] = p;
-                    return latin1(c, start, p);
+                    return latin1(c, start, p, reuse);
                 }
                 case ' ', '\t' -> {
                     ptr[0] = p + 1;
-                    return latin1(c, start, p);
+                    return latin1(c, start, p, reuse);
                 }
                 case '\n', '\r' -> {
                     return null;
@@ -207,14 +222,14 @@ final class HttpHead {
      * space or tab) are joined, the line break becoming spaces, as kj does. A lone {@code \r} ends
      * a line too.
      */
-    private static String consumeLine(byte[] c, int[] ptr) {
+    private static String consumeLine(byte[] c, int[] ptr, String reuse) {
         int start = skipSpace(c, ptr[0]);
         int p = start;
         while (true) {
             switch (c[p]) {
                 case 0 -> {
                     ptr[0] = p;
-                    return latin1(c, start, p);
+                    return latin1(c, start, p, reuse);
                 }
                 case '\r' -> {
                     int end = p++;
@@ -227,7 +242,7 @@ final class HttpHead {
                         continue;
                     }
                     ptr[0] = p;
-                    return latin1(c, start, end);
+                    return latin1(c, start, end, reuse);
                 }
                 case '\n' -> {
                     int end = p++;
@@ -236,11 +251,16 @@ final class HttpHead {
                         continue;
                     }
                     ptr[0] = p;
-                    return latin1(c, start, end);
+                    return latin1(c, start, end, reuse);
                 }
                 default -> p++;
             }
         }
+    }
+
+    /** Skips the rest of a line as {@link #consumeLine} reads it (no new string when it is the usual one). */
+    private static void skipLine(byte[] c, int[] ptr) {
+        consumeLine(c, ptr, "HTTP/1.1");
     }
 
     /** A header name (token characters, no leading space), spaces and a colon; lower-cased; or null. */
@@ -257,12 +277,97 @@ final class HttpHead {
         }
         p = skipSpace(c, p + 1);
         ptr[0] = p;
-        StringBuilder name = new StringBuilder(end - start);
-        for (int i = start; i < end; i++) {
-            int b = c[i] & 0xff;
-            name.append((char) (b >= 'A' && b <= 'Z' ? b + 32 : b));
+        for (int i = start; i < end; i++) { // lower case, in the head's own copy
+            byte b = c[i];
+            if (b >= 'A' && b <= 'Z') {
+                c[i] = (byte) (b + 32);
+            }
         }
-        return name.toString();
+        int n = end - start;
+        if (n < KNOWN_NAMES.length) {
+            for (String known : KNOWN_NAMES[n]) {
+                if (sameText(c, start, end, known)) {
+                    return known;
+                }
+            }
+        }
+        return latin1(c, start, end);
+    }
+
+    /** Names most requests carry, by length: a name read is one of these strings, not a new one. */
+    private static final String[][] KNOWN_NAMES;
+
+    static {
+        String[] known = {
+            "host",
+            "user-agent",
+            "accept",
+            "accept-encoding",
+            "accept-language",
+            "connection",
+            "content-length",
+            "content-type",
+            "upgrade",
+            "sec-websocket-key",
+            "sec-websocket-version",
+            "sec-websocket-extensions",
+            "sec-websocket-protocol",
+            "origin",
+            "cookie",
+            "authorization",
+            "cache-control",
+            "pragma",
+            "referer",
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-real-ip",
+            "if-none-match",
+            "if-modified-since",
+            "transfer-encoding",
+            "expect",
+            "te",
+            "http2-settings",
+            "priority",
+            "sec-fetch-mode",
+            "sec-fetch-site",
+            "sec-fetch-dest",
+            "sec-fetch-user",
+            "sec-ch-ua",
+            "sec-ch-ua-mobile",
+            "sec-ch-ua-platform",
+            "dnt",
+            "range",
+            "x-requested-with",
+            "upgrade-insecure-requests"
+        };
+        int longest = 0;
+        for (String k : known) {
+            longest = Math.max(longest, k.length());
+        }
+        List<List<String>> byLength = new ArrayList<>();
+        for (int i = 0; i <= longest; i++) {
+            byLength.add(new ArrayList<>());
+        }
+        for (String k : known) {
+            byLength.get(k.length()).add(k);
+        }
+        KNOWN_NAMES = new String[longest + 1][];
+        for (int i = 0; i <= longest; i++) {
+            KNOWN_NAMES[i] = byLength.get(i).toArray(String[]::new);
+        }
+    }
+
+    /** Whether {@code c[from, to)}, read as ISO-8859-1, is {@code s}. */
+    private static boolean sameText(byte[] c, int from, int to, String s) {
+        if (s.length() != to - from) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if ((c[i] & 0xff) != s.charAt(i - from)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final boolean[] TOKEN = new boolean[256];
@@ -280,5 +385,10 @@ final class HttpHead {
 
     private static String latin1(byte[] c, int from, int to) {
         return new String(c, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code c[from, to)} as ISO-8859-1: {@code reuse} when it reads the same, else a new string. */
+    private static String latin1(byte[] c, int from, int to, String reuse) {
+        return reuse != null && sameText(c, from, to, reuse) ? reuse : latin1(c, from, to);
     }
 }

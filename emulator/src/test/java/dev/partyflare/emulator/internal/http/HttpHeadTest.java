@@ -146,4 +146,32 @@ class HttpHeadTest {
                 .isEqualTo("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 24\r\n"
                         + "Content-Type: text/plain\r\n\r\nERROR: header too large.");
     }
+
+    private static HttpHead.Request after(HttpHead.Request previous, String head) {
+        byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
+        Object r = HttpHead.parse(b, 0, HttpHead.findEnd(b, 0, 0, b.length), previous);
+        assertThat(r).isInstanceOf(HttpHead.Request.class);
+        return (HttpHead.Request) r;
+    }
+
+    @Test
+    void aKeptAliveConnectionsNextHeadReusesTheStringsThatReadTheSame() {
+        HttpHead.Request first =
+                request("GET /a HTTP/1.1\r\nHOST: x\r\nUser-Agent: java\r\nX-Id: 1\r\nX-Fold: a\r\n\r\n");
+        HttpHead.Request second =
+                after(first, "GET /a HTTP/1.1\r\nhost: x\r\nUser-Agent: javac\r\nX-Id: 1\r\nX-Fold: a\r\n b\r\n\r\n");
+        assertThat(second.names()).containsExactly("host", "user-agent", "x-id", "x-fold");
+        assertThat(second.values()).containsExactly("x", "javac", "1", "a   b");
+        assertThat(second.target()).isSameAs(first.target());
+        assertThat(second.values().get(0)).isSameAs(first.values().get(0));
+        assertThat(second.values().get(2)).isSameAs(first.values().get(2));
+        assertThat(second.names().get(0)).as("a known name is one string").isSameAs("host");
+        // a header in another place, or another value, is read anew
+        HttpHead.Request third = after(second, "POST /b HTTP/1.1\r\nX-Id: 1\r\nhost: y\r\n\r\n");
+        assertThat(third.method()).isEqualTo("POST");
+        assertThat(third.target()).isEqualTo("/b");
+        assertThat(third.names()).containsExactly("x-id", "host");
+        assertThat(third.values()).containsExactly("1", "y");
+        assertThat(third.header("host")).isEqualTo("y");
+    }
 }
