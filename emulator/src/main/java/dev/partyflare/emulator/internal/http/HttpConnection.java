@@ -77,6 +77,7 @@ final class HttpConnection {
     private HttpHead.Request head;
     /** The last request head read, whose strings the next one reuses where it reads the same. */
     private HttpHead.Request lastHead;
+
     private long startNanos;
     private byte[] body;
     private int bodyLength;
@@ -84,7 +85,16 @@ final class HttpConnection {
     private RequestBody.ChunkedDecoder chunked;
     private long held;
 
-    private org.xnio.XnioExecutor.Key timer;
+    /**
+     * When a connection still waiting for a request head is closed ({@link System#nanoTime()}), or 0:
+     * moved by every request, checked by one pending timer ({@link #idleCheck()}) rather than a
+     * timer set and removed per request.
+     */
+    private long idleDeadline;
+    /** The pending check of {@link #idleDeadline}, due at most {@link #IDLE_CHECK_STEP_NANOS} after it was set; or null. */
+    private org.xnio.XnioExecutor.Key idleTimer;
+    /** The lingering close's timer, after a refused request. */
+    private org.xnio.XnioExecutor.Key lingerTimer;
     /** The pipeline timeout runs: the next request has not sent a byte yet. */
     private boolean awaitingFirstByte;
 
@@ -107,25 +117,49 @@ final class HttpConnection {
         source.resumeReads();
     }
 
-    /** Closes the connection, without an answer, if it is still waiting for a request head after {@code millis}. */
+    /**
+     * Closes the connection, without an answer, if it is still waiting for a request head after {@code
+     * millis}. Only moves the deadline while a check is pending: that check is due no later than the
+     * shortest timeout after it was set, so it never comes after a deadline set since, and it sets
+     * itself again for what is left when the deadline moved.
+     */
     private void armTimer(long millis) {
-        cancelTimer();
-        timer = io.executeAfter(
-                () -> {
-                    timer = null;
-                    if (state == State.HEAD) {
-                        IoUtils.safeClose(connection);
-                    }
-                },
-                millis,
-                TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        idleDeadline = deadline == 0 ? 1 : deadline;
+        awaitingFirstByte = false;
+        if (idleTimer == null) {
+            scheduleIdleCheck(TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+    }
+
+    /** At most the shortest timeout, so that a pending check is never due after a deadline set since. */
+    private static final long IDLE_CHECK_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(PIPELINE_TIMEOUT_MILLIS);
+
+    private void scheduleIdleCheck(long inNanos) {
+        long nanos = Math.min(inNanos, IDLE_CHECK_STEP_NANOS);
+        // whole milliseconds, rounded up: a check never comes before its deadline
+        idleTimer = io.executeAfter(this::idleCheck, Math.max(1, (nanos + 999_999) / 1_000_000), TimeUnit.MILLISECONDS);
+    }
+
+    private void idleCheck() {
+        idleTimer = null;
+        long deadline = idleDeadline;
+        if (deadline == 0 || state == State.CLOSED) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            scheduleIdleCheck(left);
+            return;
+        }
+        idleDeadline = 0;
+        if (state == State.HEAD) {
+            IoUtils.safeClose(connection);
+        }
     }
 
     private void cancelTimer() {
-        if (timer != null) {
-            timer.remove();
-            timer = null;
-        }
+        idleDeadline = 0; // a pending check finds nothing to do and ends
         awaitingFirstByte = false;
     }
 
@@ -164,6 +198,11 @@ final class HttpConnection {
     private void closed() {
         state = State.CLOSED;
         cancelTimer();
+        for (org.xnio.XnioExecutor.Key k : new org.xnio.XnioExecutor.Key[] {idleTimer, lingerTimer}) {
+            if (k != null) {
+                k.remove(); // not held by the I/O thread's timer queue for seconds after the close
+            }
+        }
         releaseBudget();
         settings.server().closed(connection);
         out.fail();
@@ -492,7 +531,7 @@ final class HttpConnection {
             return;
         }
         cancelTimer();
-        timer = io.executeAfter(() -> IoUtils.safeClose(connection), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        lingerTimer = io.executeAfter(() -> IoUtils.safeClose(connection), LINGER_MILLIS, TimeUnit.MILLISECONDS);
         ByteBuffer scratch = ByteBuffer.allocate(64 * 1024);
         long[] dropped = {0};
         source.getReadSetter().set(ch -> {
@@ -600,8 +639,8 @@ final class HttpConnection {
      * Writes the 101 response and hands the connection to {@code then} (on the I/O thread) with the
      * bytes the client already sent after its request.
      */
-    void upgrade(byte[] response, java.util.function.Consumer<Upgraded> then) {
-        out.send(null, ByteBuffer.wrap(response));
+    void upgrade(ByteBuffer response, java.util.function.Consumer<Upgraded> then) {
+        out.send(null, response);
         io.execute(() -> {
             if (state == State.CLOSED) {
                 return;
