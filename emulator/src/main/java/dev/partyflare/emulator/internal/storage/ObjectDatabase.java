@@ -122,18 +122,20 @@ final class ObjectDatabase {
         Connection c;
         boolean created = false;
         if (file == null) {
-            c = DriverManager.getConnection("jdbc:sqlite::memory:");
+            c = connect("jdbc:sqlite::memory:");
             created = true;
         } else {
             created = isEmpty(file);
-            if (created) {
+            Path dir = file.getParent();
+            // a stat: createDirectories on a directory that exists makes and catches an exception
+            if (created && !Files.isDirectory(dir)) {
                 try {
-                    Files.createDirectories(file.getParent());
+                    Files.createDirectories(dir);
                 } catch (IOException e) {
-                    throw new SQLException("Cannot create " + file.getParent() + ": " + e.getMessage(), e);
+                    throw new SQLException("Cannot create " + dir + ": " + e.getMessage(), e);
                 }
             }
-            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            c = connect("jdbc:sqlite:" + file);
         }
         // commits do not sync, checkpoints do (see the class comment); WAL is a property of the file;
         // workerd's SQLite: foreign keys on (SQLITE_DEFAULT_FOREIGN_KEYS=1), recursive triggers off.
@@ -154,6 +156,18 @@ final class ObjectDatabase {
         }
         SqliteLimits.apply(c, strictLimits);
         kvLength = false;
+        return c;
+    }
+
+    /**
+     * A connection from the SQLite driver itself: {@link DriverManager} would ask every registered
+     * driver, checking its class loader against the caller's, on each of the many opens.
+     */
+    static Connection connect(String url) throws SQLException {
+        Connection c = org.sqlite.JDBC.createConnection(url, new java.util.Properties());
+        if (c == null) {
+            throw new SQLException("Not an SQLite URL: " + url);
+        }
         return c;
     }
 
