@@ -388,26 +388,33 @@ final class WebSocketConnection implements WebSocketEnd.Transport, FrameDecoder.
     /** A server frame (FIN set, not masked): header and payload. */
     static ByteBuffer[] frame(int opcode, boolean rsv1, byte[] payload) {
         int n = payload.length;
-        byte[] h;
-        if (n < 126) {
-            h = new byte[] {(byte) (0x80 | (rsv1 ? 0x40 : 0) | opcode), (byte) n};
-        } else if (n <= 0xffff) {
-            h = new byte[] {(byte) (0x80 | (rsv1 ? 0x40 : 0) | opcode), 126, (byte) (n >>> 8), (byte) n};
-        } else {
-            h = new byte[10];
-            h[0] = (byte) (0x80 | (rsv1 ? 0x40 : 0) | opcode);
-            h[1] = 127;
-            long l = n;
-            for (int k = 0; k < 8; k++) {
-                h[9 - k] = (byte) (l >>> (8 * k));
-            }
-        }
+        int headerLength = n < 126 ? 2 : n <= 0xffff ? 4 : 10;
         if (n <= 1024) {
-            byte[] f = new byte[h.length + n]; // one buffer: one copy is cheaper than a gathering write
-            System.arraycopy(h, 0, f, 0, h.length);
-            System.arraycopy(payload, 0, f, h.length, n);
+            byte[] f = new byte[headerLength + n]; // one buffer: one copy is cheaper than a gathering write
+            header(f, opcode, rsv1, n);
+            System.arraycopy(payload, 0, f, headerLength, n);
             return new ByteBuffer[] {ByteBuffer.wrap(f)};
         }
+        byte[] h = new byte[headerLength];
+        header(h, opcode, rsv1, n);
         return new ByteBuffer[] {ByteBuffer.wrap(h), ByteBuffer.wrap(payload)};
+    }
+
+    /** Writes a frame header for a payload of {@code n} bytes at the start of {@code f}. */
+    private static void header(byte[] f, int opcode, boolean rsv1, int n) {
+        f[0] = (byte) (0x80 | (rsv1 ? 0x40 : 0) | opcode);
+        if (n < 126) {
+            f[1] = (byte) n;
+        } else if (n <= 0xffff) {
+            f[1] = 126;
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+        } else {
+            f[1] = 127;
+            long l = n;
+            for (int k = 0; k < 8; k++) {
+                f[9 - k] = (byte) (l >>> (8 * k));
+            }
+        }
     }
 }
