@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  */
 public final class Activity {
     /** The work attached to this thread (it runs it now), across runtimes. */
-    private static final ThreadLocal<List<Work>> ATTACHED = ThreadLocal.withInitial(ArrayList::new);
+    private static final ThreadLocal<List<Work>> ATTACHED = ThreadLocal.withInitial(() -> new ArrayList<>(2));
 
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Work> inFlight = ConcurrentHashMap.newKeySet();
