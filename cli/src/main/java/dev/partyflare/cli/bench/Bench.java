@@ -744,7 +744,8 @@ public final class Bench {
      * Resident memory per open socket of a server process (RSS growth of the process and its
      * children while {@code n} sockets are open, a second after the last one opened): in {@code n}
      * rooms and in one, of a standard or a hibernating party; for our JVMs also the heap after GC per
-     * socket. In cold mode each layout gets a fresh process, so a heap grown by an earlier workload
+     * socket; and the growth over the second half of the sockets alone, per socket, which leaves out
+     * what a process grows by once (code compiled for the first sockets, pools filled). In cold mode each layout gets a fresh process, so a heap grown by an earlier workload
      * does not hide what sockets cost (a JVM's RSS grows in heap-sized steps and does not shrink).
      */
     private void memoryRss(String name, ServerFactory target, int n, String party) throws InterruptedException {
@@ -764,8 +765,14 @@ public final class Bench {
                 long heapBefore = l.heapAfterGc();
                 long before = rssKiB(l.process());
                 List<java.net.Socket> sockets = new ArrayList<>();
+                int half = n / 2;
+                long middle = 0;
                 try {
                     for (int i = 0; i < n; i++) {
+                        if (i == half) {
+                            Thread.sleep(1000);
+                            middle = rssKiB(l.process());
+                        }
                         String room = "rss-" + party + "-" + (layout.equals("rooms") ? i : "one");
                         sockets.add(Workloads.rawWebSocket(host, port, "/parties/" + party + "/" + room));
                     }
@@ -773,11 +780,16 @@ public final class Bench {
                     long after = rssKiB(l.process());
                     long heapAfter = heapBefore < 0 ? -1 : l.heapAfterGc();
                     double kib = (after - before) / (double) n;
+                    // the second half's growth: what one more socket costs once the process's one-time
+                    // growth (code compiled, pools filled, heap sized) is behind it
+                    double secondHalf = (after - middle) / (double) (n - half);
                     Map<String, Object> figures = new LinkedHashMap<>();
                     figures.put("rssKiBPerSocket", kib);
                     figures.put("rssKiBBefore", before);
-                    StringBuilder line = new StringBuilder(
-                            String.format("%-18s %-46s  %s %8.1f KiB (process RSS", "memory", what, name, kib));
+                    figures.put("rssKiBPerSocketSecondHalf", secondHalf);
+                    StringBuilder line = new StringBuilder(String.format(
+                            "%-18s %-46s  %s %8.1f KiB (process RSS; second half %.1f KiB",
+                            "memory", what, name, kib, secondHalf));
                     if (heapBefore >= 0) {
                         double heapKib = (heapAfter - heapBefore) / 1024.0 / n;
                         figures.put("heapKiBPerSocket", heapKib);
