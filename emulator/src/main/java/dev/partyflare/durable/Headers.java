@@ -280,7 +280,9 @@ public final class Headers {
             String n = normalize(name);
             String v = checkValue(n, value);
             beforeChange(1);
-            if (indexOf(pairs, size, n, 0) < 0) {
+            // a name given in lower case needs no spelling (and has none: a spelling goes with its name),
+            // so only another case costs a scan: a request's thousands of lower-case names stay linear
+            if (n != name && indexOf(pairs, size, n, 0) < 0) {
                 spell(n, name);
             }
             append(n, v);
@@ -342,8 +344,9 @@ public final class Headers {
             beforeChange(other.size);
             for (int i = 0; i < other.size; i++) {
                 String n = other.pairs[2 * i];
-                if (indexOf(pairs, size, n, 0) < 0) {
-                    spell(n, other.spelling(n));
+                String given = other.spellings.get(n); // only names spelled otherwise need a look
+                if (given != null && indexOf(pairs, size, n, 0) < 0) {
+                    spell(n, given);
                 }
                 append(n, other.pairs[2 * i + 1]);
             }

@@ -134,5 +134,15 @@ class HeadersTest {
         assertThat(h.getAll("h3")).hasSize(10).startsWith("3", "13").endsWith("93");
         assertThat(h.without("h3").has("h3")).isFalse();
         assertThat(h.getAll("h3")).hasSize(10);
+        // as a request with a huge head arrives: lower-case names, each new
+        Headers.Builder request = Headers.builder();
+        for (int i = 0; i < 20_000; i++) {
+            request.add("x-" + i, "v");
+        }
+        Headers big = request.add("X-Late", "w").build();
+        assertThat(big.names()).hasSize(20_001);
+        assertThat(big.get("x-19999")).hasValue("v");
+        assertThat(big.spelling("x-late")).isEqualTo("X-Late");
+        assertThat(Headers.builder().addAll(big).build().spelling("x-late")).isEqualTo("X-Late");
     }
 }
