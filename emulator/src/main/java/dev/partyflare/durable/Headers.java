@@ -121,7 +121,7 @@ public final class Headers {
         }
         int next = indexOf(pairs, size, n, first + 1);
         if (next < 0) {
-            return List.of(pairs[2 * first + 1]);
+            return Collections.singletonList(pairs[2 * first + 1]); // as the list of several: contains(null) is false
         }
         List<String> all = new ArrayList<>(2);
         all.add(pairs[2 * first + 1]);

@@ -20,6 +20,10 @@ class HeadersTest {
         assertThat(h.getAll("X-Multi")).containsExactly("a", "b");
         assertThat(h.names()).containsExactly("x-multi", "content-type");
         assertThat(h.get("missing")).isEmpty();
+        // lists of one value and of several behave alike: unmodifiable, and asking for null is no error
+        assertThat(h.getAll("content-type").contains(null)).isFalse();
+        assertThat(h.getAll("x-multi").contains(null)).isFalse();
+        assertThatThrownBy(() -> h.getAll("content-type").add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
