@@ -83,11 +83,13 @@ class BenchIT {
         assertThat(out).doesNotContain("failed").contains("--cold");
         assertThat(out).containsPattern("(?m)^startup .* emulator +\\d+ ms, RSS +[\\d.]+ MiB .* undertow +\\d+ ms");
         assertThat(out).containsPattern("(?m)^echo .*emulator").doesNotContainPattern("(?m)^fanout");
-        // the heap after GC comes from the server process itself, over its standard input
+        // the heap after GC comes from the server process itself, over its standard input; the second
+        // half's growth from the RSS between the halves
         assertThat(out)
-                .containsPattern(
-                        "(?m)^memory .*standard +emulator .*KiB \\(process RSS; heap after GC -?[\\d.]+ KiB\\)");
+                .containsPattern("(?m)^memory .*standard +emulator .*KiB \\(process RSS; second half -?[\\d.]+ KiB;"
+                        + " heap after GC -?[\\d.]+ KiB\\)");
         String results = Files.readString(json);
+        assertThat(results).contains("\"rssKiBPerSocketSecondHalf\"");
         assertThat(results).contains("\"mode\":\"cold\"");
         // a fresh server per round: new rooms can be timed twice (a warm server would have the rooms already)
         assertThat(results).containsPattern("\"workload\":\"newRooms\".*?\"rounds\":\\[\\d+,\\d+\\]");
