@@ -490,12 +490,20 @@ public final class WebSocketEnd implements WebSocket {
     }
 
     private int backlog() {
-        Owners o = owners();
-        if (o.target() != null) {
-            return o.target().backlog();
+        SocketHost h;
+        HibernationTarget tg;
+        lock.lock(); // the two fields without an Owners record: this runs for every message sent
+        try {
+            h = host;
+            tg = target;
+        } finally {
+            lock.unlock();
         }
-        if (o.host() != null) {
-            return o.host().backlog();
+        if (tg != null) {
+            return tg.backlog();
+        }
+        if (h != null) {
+            return h.backlog();
         }
         Transport t = transport; // an end adopted by a transport: its far side's backlog
         return t == null ? 0 : t.backlog();
