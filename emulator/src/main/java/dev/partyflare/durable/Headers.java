@@ -261,7 +261,7 @@ public final class Headers {
 
         private Builder() {}
 
-        /** Room for one more pair, in an array no built headers hold. */
+        /** Room for {@code extra} more pairs, in an array no built headers hold. */
         private void beforeChange(int extra) {
             int needed = 2 * (size + extra);
             if (shared || needed > pairs.length) {
