@@ -61,6 +61,9 @@ final class EventRunner
     private final OutputGate outputGate;
     private final ObjectSockets sockets;
 
+    /** Names this object in the runtime's messages about work in flight; one for all its events. */
+    private final java.util.function.Supplier<String> described;
+
     private volatile ObjectRpcOwner rpcOwner;
 
     /** The event loop this object's socket events run on: the first I/O thread that delivered one. */
@@ -89,6 +92,7 @@ final class EventRunner
         this.commits = commits;
         this.log = log;
         this.outputGate = outputGate;
+        this.described = () -> namespace.describe(id);
         this.sockets = new ObjectSockets(namespace, id, lifecycle, outputGate, log, new ObjectSockets.Events() {
             @Override
             public void dispatch(String description, Runnable event) {
@@ -222,7 +226,7 @@ final class EventRunner
         if (namespace.stopping()) {
             return; // the runtime stops: see ActorNamespace.stopAcceptingEvents
         }
-        Activity.Work work = services().activity().begin(description, () -> namespace.describe(id));
+        Activity.Work work = services().activity().begin(description, described);
         InputGate.Ticket ticket = gate.enqueueEvent();
         if (ticket == null) {
             work.end();

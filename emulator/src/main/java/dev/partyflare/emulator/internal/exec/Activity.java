@@ -22,9 +22,6 @@ import java.util.function.Supplier;
  * it ends, so the count never touches zero between cause and effect.
  */
 public final class Activity {
-    /** The work attached to this thread (it runs it now), across runtimes. */
-    private static final ThreadLocal<List<Work>> ATTACHED = ThreadLocal.withInitial(() -> new ArrayList<>(2));
-
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Work> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
@@ -50,7 +47,7 @@ public final class Activity {
 
         /** Runs this work on the calling thread from now on (a hand-over from the thread that began it). */
         public Work attach() {
-            ATTACHED.get().add(this);
+            ThreadState.current().attach(this);
             return this;
         }
 
@@ -60,7 +57,7 @@ public final class Activity {
                 return;
             }
             ended = true;
-            ATTACHED.get().remove(this);
+            ThreadState.current().detach(this);
             inFlight.remove(this);
             decrement();
         }
@@ -92,7 +89,7 @@ public final class Activity {
      * socket event started from an event): null when this thread does no runtime work.
      */
     public static Work beginForCurrent(String kind, Supplier<String> subject) {
-        List<Work> mine = ATTACHED.get();
+        List<Work> mine = ThreadState.current().attached();
         if (mine.isEmpty()) {
             return null;
         }
@@ -250,7 +247,7 @@ public final class Activity {
      * {@link Parked#resume()} before it lets the thread go.
      */
     public static Parked prepareParkCurrent() {
-        List<Work> mine = ATTACHED.get();
+        List<Work> mine = ThreadState.current().attached();
         if (mine.isEmpty()) {
             return null;
         }

@@ -9,8 +9,6 @@ import java.util.function.LongSupplier;
  * to object B runs B's event on A's thread while A's gate is open.
  */
 public final class EventContext {
-    private static final ThreadLocal<EventContext> CURRENT = new ThreadLocal<>();
-
     private final GateOwner owner;
     /** A Worker event whose context outlives it: an RPC call into an entrypoint (see {@link #enterWorkerCall}). */
     private final boolean outlived;
@@ -44,20 +42,22 @@ public final class EventContext {
 
     /** The context of the current thread, or null outside any event. */
     public static EventContext current() {
-        return CURRENT.get();
+        return ThreadState.current().context;
     }
 
     /** Enters an object event that holds {@code ticket} (already granted); returns the outer one. */
     public static EventContext enterObject(GateOwner owner, InputGate.Ticket ticket) {
-        EventContext prev = CURRENT.get();
-        CURRENT.set(new EventContext(owner, ticket, false));
+        ThreadState state = ThreadState.current();
+        EventContext prev = state.context;
+        state.context = new EventContext(owner, ticket, false);
         return prev;
     }
 
     /** Enters a Worker event (no gate), such as a request; returns the outer one. */
     public static EventContext enterWorker() {
-        EventContext prev = CURRENT.get();
-        CURRENT.set(new EventContext(null, null, false));
+        ThreadState state = ThreadState.current();
+        EventContext prev = state.context;
+        state.context = new EventContext(null, null, false);
         return prev;
     }
 
@@ -67,8 +67,9 @@ public final class EventContext {
      * what it returned by reference.
      */
     public static EventContext enterWorkerCall() {
-        EventContext prev = CURRENT.get();
-        CURRENT.set(new EventContext(null, null, true));
+        ThreadState state = ThreadState.current();
+        EventContext prev = state.context;
+        state.context = new EventContext(null, null, true);
         return prev;
     }
 
@@ -87,7 +88,8 @@ public final class EventContext {
 
     /** Leaves the current event, releasing its gate if held, and restores {@code previous}. */
     public static void exit(EventContext previous) {
-        EventContext ec = CURRENT.get();
+        ThreadState state = ThreadState.current();
+        EventContext ec = state.context;
         if (ec != null && ec.ticket != null) {
             ec.ticket.release();
             ec.ticket = null;
@@ -96,11 +98,7 @@ public final class EventContext {
             ec.ending.forEach(Runnable::run);
             ec.ending = null;
         }
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        state.context = previous;
     }
 
     /**
@@ -111,7 +109,7 @@ public final class EventContext {
      * Outside any event this is the clock itself.
      */
     public static long eventMillis(LongSupplier clock) {
-        EventContext ec = CURRENT.get();
+        EventContext ec = ThreadState.current().context;
         if (ec == null) {
             return clock.getAsLong();
         }
@@ -144,7 +142,7 @@ public final class EventContext {
      * event queues behind them to continue, as a JS continuation does after {@code await}.
      */
     public static <T> T awaitIo(Callable<T> io) throws Exception {
-        EventContext ec = CURRENT.get();
+        EventContext ec = ThreadState.current().context;
         if (ec == null) {
             return io.call();
         }

@@ -28,7 +28,6 @@ import java.util.concurrent.Executor;
 public final class EventThreads {
     private static final MethodHandle BUILDER_ON = builderConstructor();
     private static final MethodHandle CURRENT_CARRIER = currentCarrierMethod();
-    private static final ThreadLocal<EventLoop> LOOP = new ThreadLocal<>();
 
     private EventThreads() {}
 
@@ -97,7 +96,7 @@ public final class EventThreads {
             throw new IllegalStateException(e);
         }
         return builder.name(name).start(() -> {
-            LOOP.set(loop);
+            ThreadState.current().loop = loop;
             task.run();
         });
     }
@@ -134,7 +133,7 @@ public final class EventThreads {
 
     /** The loop that schedules the current virtual thread, or null. */
     static EventLoop currentVirtualLoop() {
-        return LOOP.get();
+        return ThreadState.current().loop;
     }
 
     /** An executor that starts each task with {@link #start}. */
@@ -148,7 +147,7 @@ public final class EventThreads {
         }
         Thread t = Thread.currentThread();
         if (t.isVirtual()) {
-            return LOOP.get();
+            return ThreadState.current().loop;
         }
         return t instanceof Executor ? EventLoop.of(t) : null;
     }

@@ -1,5 +1,7 @@
 package dev.partyflare.emulator.internal.exec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -165,14 +167,23 @@ public final class InputGate {
          * Null, then the waiting thread's parked work (it waits for its turn), or {@link #GRANTED}
          * once the gate was handed over: whoever comes second resumes the work, before the waiter runs.
          */
-        private final java.util.concurrent.atomic.AtomicReference<Object> waiter =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        @SuppressWarnings("unused") // through WAITER
+        private volatile Object waiter;
 
         private static final Object GRANTED = new Object();
+        private static final VarHandle WAITER;
+
+        static {
+            try {
+                WAITER = MethodHandles.lookup().findVarHandle(Ticket.class, "waiter", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         /** The gate is this ticket's (or broken): a parked waiter counts as active again. */
         void granted() {
-            if (waiter.getAndSet(GRANTED) instanceof Activity.Parked p) {
+            if (WAITER.getAndSet(this, GRANTED) instanceof Activity.Parked p) {
                 p.resume();
             }
         }
@@ -188,7 +199,7 @@ public final class InputGate {
                 // waiting for another event: not active work (it may wait on the clock itself)
                 parked = Activity.prepareParkCurrent();
                 if (parked != null) {
-                    if (waiter.compareAndSet(null, parked)) {
+                    if (WAITER.compareAndSet(this, null, parked)) {
                         parked.park();
                     } else {
                         parked = null; // granted meanwhile

@@ -67,6 +67,9 @@ public final class Preemption {
 
     /** Withdraws a stop of {@code owner}'s event on {@code t} (the event ended meanwhile). */
     public static void clear(Thread t, Object owner) {
+        if (STOPS.isEmpty()) {
+            return; // every event ends here: no hash of a fresh thread when nothing is stopped
+        }
         Stop s = STOPS.get(t);
         if (s != null && s.owner() == owner && STOPS.remove(t, s)) {
             STOPPED.decrementAndGet();
