@@ -93,6 +93,35 @@ class InstallIT {
     }
 
     @Test
+    void theInstalledCommandRunsTheDevServerWithTheServerJvmOptions() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        assertThat(run(tmp, Map.of("HOME", home.toString()), java(), "-jar", JAR.toString(), "install")
+                        .exit())
+                .isZero();
+        String command = home.resolve(".local/bin/partyflare").toString();
+        // -Xlog:gc names the collector at start; `dev --help` starts the JVM as dev does, then exits
+        Result dev = run(tmp, Map.of("JDK_JAVA_OPTIONS", "-Xlog:gc"), command, "dev", "--help");
+        assertThat(dev.exit()).as(dev.output()).isZero();
+        assertThat(dev.output()).contains("Using Serial").contains("Usage: partyflare dev");
+        // other commands keep the JVM's defaults
+        Result version = run(tmp, Map.of("JDK_JAVA_OPTIONS", "-Xlog:gc"), command, "--version");
+        assertThat(version.output()).doesNotContain("Using Serial").contains("partyflare ");
+        // a collector chosen by the user wins, without the JVM refusing two
+        Result parallel = run(tmp, Map.of("JDK_JAVA_OPTIONS", "-Xlog:gc -XX:+UseParallelGC"), command, "dev", "--help");
+        assertThat(parallel.exit()).as(parallel.output()).isZero();
+        assertThat(parallel.output()).contains("Using Parallel").doesNotContain("Using Serial");
+        // and an empty PARTYFLARE_SERVER_JVM_OPTIONS asks for the JVM's defaults
+        Result defaults = run(
+                tmp,
+                Map.of("JDK_JAVA_OPTIONS", "-Xlog:gc", "PARTYFLARE_SERVER_JVM_OPTIONS", ""),
+                command,
+                "dev",
+                "--help");
+        assertThat(defaults.exit()).as(defaults.output()).isZero();
+        assertThat(defaults.output()).doesNotContain("Using Serial");
+    }
+
+    @Test
     void doesNotOverwriteSomeoneElsesCommand() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Files.writeString(bin.resolve("partyflare"), "#!/bin/sh\necho mine\n");

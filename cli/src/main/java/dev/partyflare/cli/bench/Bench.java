@@ -208,6 +208,9 @@ public final class Bench {
                 LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        List<String> serverOptions = BenchServer.extraServerJvmOptions();
+        out.println("server JVM options beyond the bench's own: "
+                + (serverOptions.isEmpty() ? "none (the JVM's defaults)" : String.join(" ", serverOptions)));
         if (cold) {
             out.println("cold: every measurement on a fresh server process, timed from its first request, no warm-up");
             for (String t : external.keySet()) {
@@ -366,6 +369,8 @@ public final class Bench {
                                     quick,
                                     "mode",
                                     cold ? "cold" : "warm",
+                                    "serverJvmOptions",
+                                    serverOptions,
                                     "results",
                                     rows))
                             .text());

@@ -44,6 +44,13 @@ public final class BenchServer {
      */
     static final String SERVER_OPTIONS = "partyflare.bench.serverOptions";
 
+    /**
+     * The environment variable in which the {@code partyflare} launcher names the JVM options it
+     * gives {@code partyflare dev} (its collector and heap choices, .mvn/find-jdk.sh): the bench's
+     * server processes get them too, so that they run as the dev server does.
+     */
+    static final String LAUNCHER_SERVER_OPTIONS = "PARTYFLARE_SERVER_JVM_OPTIONS";
+
     private BenchServer() {}
 
     public static void main(String[] args) throws Exception {
@@ -242,22 +249,59 @@ public final class BenchServer {
 
     /**
      * The JVM options of a server process: the bench JVM's {@code inherited} ones but those of an AOT
-     * training run, a debugger or an agent, then {@code serverOptions} (the value of {@link
-     * #SERVER_OPTIONS}, space separated), which come last and so win.
+     * training run, a debugger or an agent; then {@code launcherOptions} (the value of {@link
+     * #LAUNCHER_SERVER_OPTIONS}: what {@code partyflare dev} runs with); then {@code serverOptions}
+     * (the value of {@link #SERVER_OPTIONS}), which come last and so win; a collector chosen by either
+     * of the others replaces the launcher's. Both space separated.
      */
-    static List<String> serverJvmOptions(List<String> inherited, String serverOptions) {
+    static List<String> serverJvmOptions(List<String> inherited, String launcherOptions, String serverOptions) {
         List<String> options = new ArrayList<>();
         for (String arg : inherited) {
             if (NOT_INHERITED.stream().noneMatch(arg::startsWith) && !arg.startsWith("-D" + SERVER_OPTIONS + "=")) {
                 options.add(arg);
             }
         }
-        for (String arg : serverOptions.trim().split("\\s+")) {
-            if (!arg.isEmpty()) {
+        boolean collectorChosen = options.stream().anyMatch(BenchServer::choosesCollector)
+                || split(serverOptions).stream().anyMatch(BenchServer::choosesCollector);
+        for (String arg : split(launcherOptions)) {
+            if (!(collectorChosen && choosesCollector(arg))) { // the JVM refuses two collectors
                 options.add(arg);
             }
         }
+        options.addAll(split(serverOptions));
         return options;
+    }
+
+    private static boolean choosesCollector(String arg) {
+        return arg.startsWith("-XX:+Use") && arg.endsWith("GC");
+    }
+
+    private static List<String> split(String spaceSeparated) {
+        List<String> args = new ArrayList<>();
+        for (String arg : spaceSeparated.trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                args.add(arg);
+            }
+        }
+        return args;
+    }
+
+    /** The options {@link #start} gives a server process, from this JVM, its environment and properties. */
+    static List<String> serverJvmOptions() {
+        return serverJvmOptions(
+                ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                launcherOptions(),
+                System.getProperty(SERVER_OPTIONS, ""));
+    }
+
+    /** What a server process gets beyond this JVM's own options: the launcher's and the bench's. */
+    static List<String> extraServerJvmOptions() {
+        return serverJvmOptions(List.of(), launcherOptions(), System.getProperty(SERVER_OPTIONS, ""));
+    }
+
+    private static String launcherOptions() {
+        String launcher = System.getenv(LAUNCHER_SERVER_OPTIONS);
+        return launcher == null ? "" : launcher;
     }
 
     /**
@@ -276,8 +320,7 @@ public final class BenchServer {
                 .info()
                 .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(serverJvmOptions(
-                ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty(SERVER_OPTIONS, "")));
+        cmd.addAll(serverJvmOptions());
         Path jar = runnableJar();
         if (jar != null) {
             // as partyflare dev runs: the jar's manifest opens java.lang (event loops) and allows native

@@ -14,14 +14,29 @@ class BenchServerTest {
                 "-XX:AOTCacheOutput=/x/train.aot",
                 "-agentlib:jdwp=transport=dt_socket",
                 "-Dpartyflare.bench.serverOptions=-XX:+UseSerialGC");
-        assertThat(BenchServer.serverJvmOptions(inherited, ""))
+        assertThat(BenchServer.serverJvmOptions(inherited, "", ""))
                 .containsExactly("-Xmx2g", "-XX:AOTCache=/x/partyflare.aot");
     }
 
     @Test
     void serverOptionsComeLastSoTheyWin() {
         assertThat(BenchServer.serverJvmOptions(
-                        List.of("-XX:TieredStopAtLevel=4"), "  -XX:TieredStopAtLevel=1   -XX:+UseSerialGC "))
+                        List.of("-XX:TieredStopAtLevel=4"), "", "  -XX:TieredStopAtLevel=1   -XX:+UseSerialGC "))
                 .containsExactly("-XX:TieredStopAtLevel=4", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    }
+
+    @Test
+    void theLaunchersDevServerOptionsComeBetweenTheInheritedAndTheBenchsOwn() {
+        assertThat(BenchServer.serverJvmOptions(
+                        List.of("-Xmx2g"), "-XX:+UseSerialGC -Xms16m", "-XX:-UseCompressedOops"))
+                .containsExactly("-Xmx2g", "-XX:+UseSerialGC", "-Xms16m", "-XX:-UseCompressedOops");
+    }
+
+    @Test
+    void aCollectorChosenForTheBenchReplacesTheLaunchersForTheJvmRefusesTwo() {
+        assertThat(BenchServer.serverJvmOptions(List.of(), "-XX:+UseSerialGC -Xms16m", "-XX:+UseG1GC"))
+                .containsExactly("-Xms16m", "-XX:+UseG1GC");
+        assertThat(BenchServer.serverJvmOptions(List.of("-XX:+UseParallelGC"), "-XX:+UseSerialGC -Xms16m", ""))
+                .containsExactly("-XX:+UseParallelGC", "-Xms16m");
     }
 }
