@@ -58,6 +58,8 @@ public final class HttpFrontend implements AutoCloseable {
         this.maxSendQueueBytes = maxSendQueueBytes;
         this.listener = listener;
         this.maxWebSocketMessageBytes = maxWebSocketMessageBytes;
+        // what every connection uses names the server, so it is made between the socket's bind and the
+        // first accept: a client that connects as soon as the port listens (a readiness poll) is served
         HttpConnection.Settings[] settings = new HttpConnection.Settings[1];
         try {
             this.server = new WireServer(
@@ -79,6 +81,7 @@ public final class HttpFrontend implements AutoCloseable {
                 maxBufferedRequestBytes,
                 new AtomicLong(),
                 server);
+        server.start();
         this.port = server.port();
     }
 

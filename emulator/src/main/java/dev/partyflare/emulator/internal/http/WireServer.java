@@ -56,8 +56,16 @@ final class WireServer implements AutoCloseable {
                         .set(Options.CONNECTION_HIGH_WATER, connectionLimit)
                         .set(Options.CONNECTION_LOW_WATER, connectionLimit * 9 / 10)
                         .getMap());
-        this.acceptor.resumeAccepts();
         this.port = ((InetSocketAddress) acceptor.getLocalAddress()).getPort();
+    }
+
+    /**
+     * Starts accepting connections. The socket listens from the constructor on (its port is known and
+     * clients may connect), but {@code onOpen} sees no connection before this: a server that needs
+     * this one to build what its connections use calls it once that is built.
+     */
+    void start() {
+        acceptor.resumeAccepts();
     }
 
     /** Forgets a connection that closed. */
