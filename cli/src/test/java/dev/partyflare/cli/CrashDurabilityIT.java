@@ -121,7 +121,7 @@ class CrashDurabilityIT {
                 for (Thread t : threads) {
                     t.join(20_000);
                     assertThat(t.isAlive())
-                            .as("a writer still runs 20 s after the kill")
+                            .as("a writer still runs 20 s after the kill, at:%n%s", stackOf(t))
                             .isFalse();
                 }
                 for (Writer w : WRITERS) {
@@ -204,6 +204,14 @@ class CrashDurabilityIT {
         } catch (Exception killed) {
             // the server went away: what was acknowledged is in acked
         }
+    }
+
+    private static String stackOf(Thread t) {
+        StringBuilder b = new StringBuilder();
+        for (StackTraceElement e : t.getStackTrace()) {
+            b.append("    at ").append(e).append('\n');
+        }
+        return b.toString();
     }
 
     private static String get(String url) throws Exception {
