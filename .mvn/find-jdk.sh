@@ -95,3 +95,19 @@ partyflare_server_jvm_flags() {
     echo "-XX:+UseSerialGC -Xms16m"
   fi
 }
+
+partyflare_launch_flags() {
+  # sets partyflare_flags to the JVM options of a partyflare command on the java launcher $1, whose first
+  # argument is $2: the launcher's own (above), and for `dev` a server's. Chooses and exports
+  # PARTYFLARE_SERVER_JVM_OPTIONS (the bench hands it to its server processes, a cluster to its nodes);
+  # a value the user set wins, and an empty one means the JVM's defaults. The repo's ./partyflare and the
+  # installed command both call this, so they launch alike.
+  partyflare_flags=$(partyflare_jvm_flags "$1")
+  if [ -z "${PARTYFLARE_SERVER_JVM_OPTIONS+set}" ]; then
+    PARTYFLARE_SERVER_JVM_OPTIONS=$(partyflare_server_jvm_flags "$1")
+  fi
+  export PARTYFLARE_SERVER_JVM_OPTIONS
+  if [ "$2" = dev ]; then
+    partyflare_flags="$partyflare_flags $PARTYFLARE_SERVER_JVM_OPTIONS"
+  fi
+}

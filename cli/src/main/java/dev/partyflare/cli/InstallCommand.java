@@ -130,15 +130,9 @@ final class InstallCommand implements Callable<Integer> {
                   echo "partyflare: install a JDK 21 or newer, or set JAVA_HOME to one." >&2
                   exit 1
                 fi
-                flags=$(partyflare_jvm_flags "$JAVA_HOME/bin/java")
-                # a partyflare server's JVM options (find-jdk.sh): for dev, and the bench's server processes
-                if [ -z "${PARTYFLARE_SERVER_JVM_OPTIONS+set}" ]; then
-                  PARTYFLARE_SERVER_JVM_OPTIONS=$(partyflare_server_jvm_flags "$JAVA_HOME/bin/java")
-                fi
-                export PARTYFLARE_SERVER_JVM_OPTIONS
-                if [ "${1:-}" = dev ]; then
-                  flags="$flags $PARTYFLARE_SERVER_JVM_OPTIONS"
-                fi
+                # the JVM options, for dev a server's too (find-jdk.sh; PARTYFLARE_SERVER_JVM_OPTIONS chooses those)
+                partyflare_launch_flags "$JAVA_HOME/bin/java" "${1:-}"
+                flags=$partyflare_flags
                 if [ "${1:-}" = dev ] && [ -w "$lib" ]; then
                   # class-data sharing: the classes a dev run loads are mapped at the next start (faster to Ready)
                   exec "$JAVA_HOME/bin/java" $flags -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$lib/partyflare-dev.jsa" \\
