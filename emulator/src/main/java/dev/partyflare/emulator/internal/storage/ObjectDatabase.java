@@ -135,6 +135,9 @@ final class ObjectDatabase {
                     throw new SQLException("Cannot create " + dir + ": " + e.getMessage(), e);
                 }
             }
+            if (created) {
+                EmptyWalDatabase.writeTo(file); // already in WAL mode: no journal for the switch
+            }
             c = connect("jdbc:sqlite:" + file);
         }
         // commits do not sync, checkpoints do (see the class comment); WAL is a property of the file;
