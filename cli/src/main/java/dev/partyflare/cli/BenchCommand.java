@@ -110,6 +110,25 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("partyflare bench: cannot start workerd: " + e.getMessage());
             return 2;
         }
+        Bench.ServerFactory freshWorkerd = () -> {
+            WorkerdTarget fresh = WorkerdTarget.start(js, "bench");
+            return new Bench.Lease() {
+                @Override
+                public String hostPort() {
+                    return fresh.baseUrl().getAuthority();
+                }
+
+                @Override
+                public ProcessHandle process() {
+                    return fresh.process();
+                }
+
+                @Override
+                public void close() {
+                    fresh.close();
+                }
+            };
+        };
         java.util.Map<String, String> all = new java.util.LinkedHashMap<>(targets);
         out.println("workerd target: " + w.version() + ", " + w.baseUrl());
         if (cold) {
@@ -119,25 +138,7 @@ final class BenchCommand implements Callable<Integer> {
                     .rounds(rounds())
                     .clusters(clusters)
                     .cold(true)
-                    .restartable("workerd", () -> {
-                        WorkerdTarget fresh = WorkerdTarget.start(js, "bench");
-                        return new Bench.Lease() {
-                            @Override
-                            public String hostPort() {
-                                return fresh.baseUrl().getAuthority();
-                            }
-
-                            @Override
-                            public ProcessHandle process() {
-                                return fresh.process();
-                            }
-
-                            @Override
-                            public void close() {
-                                fresh.close();
-                            }
-                        };
-                    })
+                    .restartable("workerd", freshWorkerd)
                     .run();
         }
         try (w) {
@@ -146,6 +147,7 @@ final class BenchCommand implements Callable<Integer> {
                     .rounds(rounds())
                     .clusters(clusters)
                     .process("workerd", w.process())
+                    .restartable("workerd", freshWorkerd) // for memory, measured on a fresh process
                     .run();
         }
     }

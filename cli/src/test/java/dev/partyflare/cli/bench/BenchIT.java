@@ -30,6 +30,11 @@ class BenchIT {
             assertThat(out).as("row for " + w).containsPattern("(?m)^" + w.name() + "\\s");
         }
         assertThat(out).doesNotContain("failed");
+        // memory per socket on fresh processes, warmed up first, not in the server the other workloads used
+        assertThat(out)
+                .contains("memory (warm): each layout on a fresh server process")
+                .containsPattern("(?m)^memory .*standard +emulator .*KiB \\(process RSS; second half -?[\\d.]+ KiB;"
+                        + " heap after GC -?[\\d.]+ KiB\\)");
         String results = Files.readString(json);
         assertThat(results).contains("\"workload\":\"echo\"").contains("\"perSecond\"");
         // two rounds per target, interleaved; new rooms once (fresh rooms cannot be made twice)
