@@ -18,25 +18,44 @@ import java.sql.Statement;
 final class EmptyWalDatabase {
     private EmptyWalDatabase() {}
 
+    /** The image could not be made (no writable temporary directory): SQLite creates the files itself. */
+    private static final byte[] NONE = new byte[0];
+
     private static volatile byte[] image;
 
-    /** Writes an empty WAL-mode database to {@code file}, which does not exist or is empty. */
-    static void writeTo(Path file) throws SQLException {
+    /**
+     * Writes an empty WAL-mode database to {@code file}, which does not exist or is empty; false when
+     * there is no image to write (SQLite then creates the database itself, as before).
+     */
+    static boolean writeTo(Path file) throws SQLException {
         byte[] bytes = image();
+        if (bytes == NONE) {
+            return false;
+        }
         try {
             Files.write(file, bytes);
         } catch (IOException e) {
             throw new SQLException("Cannot create " + file + ": " + e.getMessage(), e);
         }
+        return true;
     }
 
-    private static byte[] image() throws SQLException {
+    private static byte[] image() {
         byte[] b = image;
         if (b == null) {
             synchronized (EmptyWalDatabase.class) {
                 b = image;
                 if (b == null) {
-                    b = make();
+                    try {
+                        b = make();
+                    } catch (SQLException e) {
+                        System.getLogger("dev.partyflare.storage")
+                                .log(
+                                        System.Logger.Level.WARNING,
+                                        "New object databases are switched to WAL by SQLite itself (slower): "
+                                                + e.getMessage());
+                        b = NONE;
+                    }
                     image = b;
                 }
             }

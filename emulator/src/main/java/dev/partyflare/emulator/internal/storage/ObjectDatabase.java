@@ -136,7 +136,7 @@ final class ObjectDatabase {
                 }
             }
             if (created) {
-                EmptyWalDatabase.writeTo(file); // already in WAL mode: no journal for the switch
+                EmptyWalDatabase.writeTo(file); // already in WAL mode: no journal for the switch (if it can)
             }
             c = connect("jdbc:sqlite:" + file);
         }
