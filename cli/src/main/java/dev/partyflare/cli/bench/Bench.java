@@ -358,8 +358,10 @@ public final class Bench {
                     if (t.getKey().equals("undertow") || isCluster(t.getKey())) {
                         continue; // its sockets hold nothing of an object's; a cluster is several processes
                     }
+                    ServerFactory where = memoryTarget(t.getKey(), t.getValue());
+                    boolean shared = !cold && where == t.getValue();
                     for (String party : new String[] {"room", "hib-room"}) {
-                        memoryRss(t.getKey(), memoryTarget(t.getKey(), t.getValue()), quick ? 100 : 2000, party);
+                        memoryRss(t.getKey(), where, shared, quick ? 100 : 2000, party);
                     }
                 }
             }
@@ -776,9 +778,11 @@ public final class Bench {
      * what a process grows by once (code compiled for the first sockets, pools filled). Each layout
      * gets a fresh process where one can be started ({@link #memoryTarget}), so that a heap grown or
      * shrunk by an earlier workload does not decide what sockets cost; in warm mode {@code n} sockets are
-     * opened and closed in it first ({@link #warmUp}).
+     * opened and closed in it first ({@link #warmUp}). {@code shared}: the target's server is the one
+     * the other workloads use (it cannot be restarted here), so it is given time to see the closes.
      */
-    private void memoryRss(String name, ServerFactory target, int n, String party) throws InterruptedException {
+    private void memoryRss(String name, ServerFactory target, boolean shared, int n, String party)
+            throws InterruptedException {
         for (String layout : new String[] {"rooms", "one-room"}) {
             String what = String.format(
                     "RSS per socket, %d sockets in %s, %s",
@@ -835,14 +839,14 @@ public final class Bench {
                         s.close();
                     }
                 }
-                if (!cold) {
+                if (shared) {
                     Thread.sleep(2000); // let the shared server see the closes
                 }
             } catch (Exception e) {
                 out.printf("%-18s %-46s  %s failed: %s%n", "memory", what, name, e);
                 rows.add(Map.of("workload", "memory", "metric", what, name, Map.of("error", String.valueOf(e))));
-                if (!cold) {
-                    Thread.sleep(5000); // let the server drop what the failed run left open
+                if (shared) {
+                    Thread.sleep(5000); // let the shared server drop what the failed run left open
                 }
             }
         }
