@@ -24,20 +24,19 @@ final class EmptyWalDatabase {
     private static volatile byte[] image;
 
     /**
-     * Writes an empty WAL-mode database to {@code file}, which does not exist or is empty; false when
+     * Writes an empty WAL-mode database to {@code file}, which does not exist or is empty; nothing when
      * there is no image to write (SQLite then creates the database itself, as before).
      */
-    static boolean writeTo(Path file) throws SQLException {
+    static void writeTo(Path file) throws SQLException {
         byte[] bytes = image();
         if (bytes == NONE) {
-            return false;
+            return;
         }
         try {
             Files.write(file, bytes);
         } catch (IOException e) {
             throw new SQLException("Cannot create " + file + ": " + e.getMessage(), e);
         }
-        return true;
     }
 
     private static byte[] image() {
@@ -81,11 +80,8 @@ final class EmptyWalDatabase {
             throw new SQLException("Cannot make an empty database in the temporary directory: " + e.getMessage(), e);
         } finally {
             if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path p : (Iterable<Path>) files::iterator) {
-                        Files.deleteIfExists(p);
-                    }
-                    Files.deleteIfExists(dir);
+                try {
+                    NamespaceStorage.deleteTree(dir);
                 } catch (IOException e) {
                     // a leftover in the temporary directory
                 }
