@@ -27,6 +27,8 @@ public final class Bench {
         wrk1,
         wrk1000,
         newRooms,
+        /** The new-rooms workload's ceiling here: its SQLite steps alone, no server ({@link NewDatabases}). */
+        newDatabases,
         storage,
         pubsub,
         pubsubScaling,
@@ -43,6 +45,9 @@ public final class Bench {
     private final Map<String, ServerFactory> restartable = new LinkedHashMap<>();
     private final List<Integer> clusters = new ArrayList<>();
     private final Map<Integer, ClusterTarget> runningClusters = new LinkedHashMap<>();
+    /** The emulator's median rate of each workload measured so far. */
+    private final Map<Workload, Double> emulatorRates = new java.util.EnumMap<>(Workload.class);
+
     private int rounds = 1;
     private boolean cold;
     private boolean inProcess;
@@ -325,6 +330,9 @@ public final class Bench {
                     targets,
                     false,
                     t -> Workloads.newRooms("http://" + t, "/store/", rooms, 32));
+            if (wants(Workload.newDatabases)) {
+                newDatabases(state, rooms);
+            }
             measure(
                     Workload.storage,
                     "requests/s with put + get, 1 room",
@@ -561,42 +569,10 @@ public final class Bench {
                 line.append("  ").append(t).append(" failed: ").append(errors.get(t));
                 continue;
             }
-            List<Workloads.Result> rs = results.get(t);
-            double[] rates = rs.stream()
-                    .mapToDouble(Workloads.Result::perSecond)
-                    .sorted()
-                    .toArray();
-            double perSecond = median(rates);
-            double p50 = median(
-                    rs.stream().mapToDouble(Workloads.Result::p50).sorted().toArray());
-            double p99 = median(
-                    rs.stream().mapToDouble(Workloads.Result::p99).sorted().toArray());
-            Map<String, Object> cell = new LinkedHashMap<>();
-            cell.put("perSecond", Math.round(perSecond));
-            cell.put("p50ms", p50);
-            cell.put("p99ms", p99);
-            cell.put("count", rs.get(0).count());
-            cell.put("rounds", rs.stream().map(x -> Math.round(x.perSecond())).toList());
-            List<Double> bytes = allocated.get(t);
-            double perOp = bytes == null
-                    ? -1
-                    : median(bytes.stream()
-                            .mapToDouble(Double::doubleValue)
-                            .sorted()
-                            .toArray());
-            if (perOp >= 0) {
-                cell.put("allocatedBytesPerOp", Math.round(perOp));
-            }
-            row.put(t, cell);
-            line.append(String.format("  %s %9.0f/s p50 %.2f p99 %.2f ms", t, perSecond, p50, p99));
-            if (rs.size() > 1) {
-                line.append(String.format(" [%.0f–%.0f]", rates[0], rates[rates.length - 1]));
-            }
-            if (perOp >= 0) {
-                line.append(String.format(" alloc %.0f B/op", perOp));
-            }
+            double perSecond = cell(t, results.get(t), allocated.get(t), row, line);
             if (t.equals("emulator")) {
                 emulator = perSecond;
+                emulatorRates.put(w, perSecond);
             } else if (emulator != null) {
                 line.append(String.format(" (emulator ×%.2f)", emulator / perSecond));
             }
@@ -604,6 +580,85 @@ public final class Bench {
         rows.add(row);
         out.println(line);
         out.flush();
+    }
+
+    /**
+     * The new-rooms ceiling ({@link NewDatabases}): as many new databases as the new-rooms workload
+     * makes rooms, in a directory beside the servers' state, in this JVM. After one untimed pass (a
+     * ceiling is what the disk allows, so the JDBC path runs compiled in both modes), timed {@code
+     * rounds} times, each in a new directory.
+     */
+    private void newDatabases(Path state, int n) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        String what = "new SQLite databases/s, no server (ceiling)";
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workload", Workload.newDatabases.name());
+        row.put("metric", what);
+        row.put("threads", threads);
+        StringBuilder line = new StringBuilder(String.format("%-18s %-46s", Workload.newDatabases, what));
+        List<Workloads.Result> rs = new ArrayList<>();
+        try {
+            for (int r = -1; r < rounds; r++) {
+                Path dir = Files.createDirectories(state.resolve("new-databases-" + (r + 1)));
+                try {
+                    Workloads.Result result = NewDatabases.run(dir, r < 0 ? Math.max(1, n / 4) : n, threads);
+                    if (r >= 0) {
+                        rs.add(result);
+                    }
+                } finally {
+                    deleteTree(dir);
+                }
+            }
+            double perSecond = cell("sqlite", rs, null, row, line);
+            Double rooms = emulatorRates.get(Workload.newRooms);
+            if (rooms != null && perSecond > 0) {
+                line.append(String.format(" (emulator's new rooms ×%.2f of this)", rooms / perSecond));
+            }
+        } catch (Exception e) {
+            row.put("sqlite", Map.of("error", String.valueOf(e.getMessage())));
+            line.append("  sqlite failed: ").append(e.getMessage());
+        }
+        rows.add(row);
+        out.println(line);
+        out.flush();
+    }
+
+    /**
+     * Adds one target's results to a row: its cell (the median rate and latencies of the rounds, the
+     * rounds' rates, bytes allocated per operation when known) and its text on the output line.
+     * Returns the median rate.
+     */
+    private static double cell(
+            String t, List<Workloads.Result> rs, List<Double> bytes, Map<String, Object> row, StringBuilder line) {
+        double[] rates =
+                rs.stream().mapToDouble(Workloads.Result::perSecond).sorted().toArray();
+        double perSecond = median(rates);
+        double p50 =
+                median(rs.stream().mapToDouble(Workloads.Result::p50).sorted().toArray());
+        double p99 =
+                median(rs.stream().mapToDouble(Workloads.Result::p99).sorted().toArray());
+        Map<String, Object> cell = new LinkedHashMap<>();
+        cell.put("perSecond", Math.round(perSecond));
+        cell.put("p50ms", p50);
+        cell.put("p99ms", p99);
+        cell.put("count", rs.get(0).count());
+        cell.put("rounds", rs.stream().map(x -> Math.round(x.perSecond())).toList());
+        double perOp = bytes == null
+                ? -1
+                : median(
+                        bytes.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        if (perOp >= 0) {
+            cell.put("allocatedBytesPerOp", Math.round(perOp));
+        }
+        row.put(t, cell);
+        line.append(String.format("  %s %9.0f/s p50 %.2f p99 %.2f ms", t, perSecond, p50, p99));
+        if (rs.size() > 1) {
+            line.append(String.format(" [%.0f–%.0f]", rates[0], rates[rates.length - 1]));
+        }
+        if (perOp >= 0) {
+            line.append(String.format(" alloc %.0f B/op", perOp));
+        }
+        return perSecond;
     }
 
     /**

@@ -41,6 +41,12 @@ class BenchIT {
         assertThat(results).containsPattern("\"workload\":\"echo\".*?\"rounds\":\\[\\d+,\\d+\\]");
         assertThat(results).containsPattern("\"workload\":\"newRooms\".*?\"rounds\":\\[\\d+\\]");
         assertThat(out).containsPattern("(?m)^echo .* \\[\\d+–\\d+\\]");
+        // the new-rooms ceiling: SQLite alone, timed as often as the others, read against the rooms' rate
+        assertThat(results)
+                .containsPattern(
+                        "\"workload\":\"newDatabases\".*?\"sqlite\":\\{\"perSecond\":\\d+.*?\"rounds\":\\[\\d+,\\d+\\]");
+        assertThat(out)
+                .containsPattern("(?m)^newDatabases .* sqlite +\\d+/s .*\\(emulator's new rooms ×[\\d.]+ of this\\)");
     }
 
     @Test
