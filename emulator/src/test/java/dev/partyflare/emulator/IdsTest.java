@@ -52,6 +52,50 @@ class IdsTest {
     }
 
     @Test
+    void idsDerivedOnManyThreadsAtOnceAreTheIdsDerivedOneByOne() throws Exception {
+        // each derivation clones the namespace's one initialized HMAC: clones made at once share no state
+        int names = 2_000;
+        java.util.concurrent.ConcurrentHashMap<String, String> concurrent =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int first = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    for (int i = first; i < names; i += 4) {
+                        String id = probe.idFromName("many-" + i).toString();
+                        probe.idFromString(id); // its check half recomputed, at once with the others
+                        concurrent.put("many-" + i, id);
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(concurrent).hasSize(names);
+        try (Emulator fresh = TestEmulators.inProcess()) {
+            DurableObjectNamespace again = fresh.namespace("PROBE");
+            for (int i = 0; i < names; i++) {
+                assertThat(concurrent.get("many-" + i))
+                        .as("many-" + i)
+                        .isEqualTo(again.idFromName("many-" + i).toString());
+            }
+        }
+    }
+
+    @Test
     void idFromStringValidates() {
         assertThatThrownBy(() -> probe.idFromString("nothex"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -20,7 +20,13 @@ final class IdFactory {
     private static final HexFormat HEX = HexFormat.of();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretKeySpec key;
+    /**
+     * This namespace's HMAC, initialized once and never updated: each id clones it (a copy of its
+     * state), not {@code Mac.getInstance} and {@code init} again (a provider lookup and the key's
+     * pads, for each of a new name's two HMACs).
+     */
+    private final Mac prototype;
+
     private final String jurisdiction;
 
     IdFactory(String uniqueKey, String jurisdiction) {
@@ -28,9 +34,10 @@ final class IdFactory {
         String material = jurisdiction == null ? uniqueKey : uniqueKey + ";jurisdiction=" + jurisdiction;
         try {
             byte[] k = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            this.key = new SecretKeySpec(k, "HmacSHA256");
+            this.prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(new SecretKeySpec(k, "HmacSHA256"));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
+            throw new IllegalStateException("SHA-256 and HmacSHA256 must be available", e);
         }
     }
 
@@ -86,11 +93,9 @@ final class IdFactory {
 
     private byte[] hmac(byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+            return ((Mac) prototype.clone()).doFinal(data); // the JDK's HmacSHA256 clones (HmacCore)
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
         }
     }
 
