@@ -27,7 +27,7 @@ public final class Bench {
         wrk1,
         wrk1000,
         newRooms,
-        /** The new-rooms workload's ceiling here: its SQLite steps alone, no server ({@link NewDatabases}). */
+        /** The new-rooms workload's SQLite steps alone, with no server: their rate bounds it ({@link NewDatabases}). */
         newDatabases,
         storage,
         pubsub,
@@ -583,14 +583,14 @@ public final class Bench {
     }
 
     /**
-     * The new-rooms ceiling ({@link NewDatabases}): as many new databases as the new-rooms workload
-     * makes rooms, in a directory beside the servers' state, in this JVM. After one untimed pass (a
-     * ceiling is what the disk allows, so the JDBC path runs compiled in both modes), timed {@code
+     * The new-rooms workload's SQLite steps alone ({@link NewDatabases}): as many new databases as
+     * it makes rooms, in a directory beside the servers' state, in this JVM. After one untimed pass
+     * (a bound is what the disk allows, so the JDBC path runs compiled in both modes), timed {@code
      * rounds} times, each in a new directory.
      */
     private void newDatabases(Path state, int n) {
         int threads = Runtime.getRuntime().availableProcessors();
-        String what = "new SQLite databases/s, no server (ceiling)";
+        String what = "new databases/s, SQLite alone (no server)";
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("workload", Workload.newDatabases.name());
         row.put("metric", what);

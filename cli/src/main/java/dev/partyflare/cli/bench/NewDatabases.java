@@ -16,13 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The new-rooms workload's ceiling on this machine: the SQLite steps of a new room's first durable
+ * What bounds the new-rooms workload on this machine: the SQLite steps of a new room's first durable
  * write, with no server, no HTTP and no runtime around them. Each new database is written from an
  * empty WAL-mode image, opened, given the emulator's pragmas, and gets the KV table and one row in
  * one transaction; as in the emulator, at most {@value #MAX_OPEN} stay open and the others are
  * closed on one background thread with a synced checkpoint. As many threads as cores create them,
  * in one directory. What the disk and SQLite allow here, so a new-rooms rate can be read against it
- * (workerd keeps one SQLite database per object too).
+ * (workerd keeps one SQLite database per object too). It runs at another moment than the rooms, and
+ * its rate moves with the machine from one round to the next, so a room rate may land a little above
+ * it.
  */
 final class NewDatabases {
     /** Open databases kept before the oldest is closed, as the emulator's database pool. */

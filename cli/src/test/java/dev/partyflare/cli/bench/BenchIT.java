@@ -41,7 +41,7 @@ class BenchIT {
         assertThat(results).containsPattern("\"workload\":\"echo\".*?\"rounds\":\\[\\d+,\\d+\\]");
         assertThat(results).containsPattern("\"workload\":\"newRooms\".*?\"rounds\":\\[\\d+\\]");
         assertThat(out).containsPattern("(?m)^echo .* \\[\\d+–\\d+\\]");
-        // the new-rooms ceiling: SQLite alone, timed as often as the others, read against the rooms' rate
+        // new rooms' SQLite steps alone, no server, timed as often as the others, read against the rooms' rate
         assertThat(results)
                 .containsPattern(
                         "\"workload\":\"newDatabases\".*?\"sqlite\":\\{\"perSecond\":\\d+.*?\"rounds\":\\[\\d+,\\d+\\]");
