@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
             "Run the benchmark workloads (echo, fan-out, HTTP, new rooms, storage, pub/sub, memory per socket) against the"
                     + " emulator and a bare Undertow server on this machine, and print a table with ratios.",
             "pubsubScaling compares a fixed 3-node partysub room with an autoscaled one at 10, 1,000 and 5,000"
-                    + " subscribers, on the emulator only.",
+                    + " subscribers, on the emulator only. newDatabases times a new room's SQLite steps alone, with no"
+                    + " server, in this JVM: what this disk allows new rooms.",
             "Everything runs on 127.0.0.1; the client shares the machine with the servers, each server runs in its own"
                     + " process (the emulator and bare Undertow in a child JVM), and every workload is warmed up once per"
                     + " target before it is timed; with --cold, each measurement gets a fresh server process instead"
