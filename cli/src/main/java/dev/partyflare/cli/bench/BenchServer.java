@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * The benchmark's servers in their own JVM: the emulator (with the bench app), the bare Undertow
  * baseline, or both. Run as a child of {@code partyflare bench}, so that the load generator's
  * allocations, GC pauses and JIT work are not the servers', as workerd runs in its own process. It
- * prints {@code ports <emulator> <undertow>} (0 for a server it does not run), answers the line
+ * prints {@code state <dir>} (its state directory, which the parent deletes if it has to kill it), then
+ * {@code ports <emulator> <undertow>} (0 for a server it does not run), answers the line
  * {@code heap} on its standard input with {@code heap <bytes>} (used heap after GC), and serves until
  * its standard input closes (the bench ended or died).
  */
@@ -65,6 +66,7 @@ public final class BenchServer {
                     + " java.base/java.lang); the emulator figures will be lower than partyflare dev's");
         }
         Path state = Files.createTempDirectory("partyflare-bench");
+        System.out.println("state " + state); // the parent deletes it if this process has to be killed
         Emulator emu = null;
         UndertowBaseline bare = null;
         try {
@@ -165,11 +167,14 @@ public final class BenchServer {
         private final int emulatorPort;
         private final int undertowPort;
         private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        /** The state directory the process made for itself, or null (a cluster node's is shared). */
+        private final Path state;
 
-        private Child(Process process, int emulatorPort, int undertowPort, BufferedReader out) {
+        private Child(Process process, int emulatorPort, int undertowPort, BufferedReader out, Path state) {
             this.process = process;
             this.emulatorPort = emulatorPort;
             this.undertowPort = undertowPort;
+            this.state = state;
             Thread.ofPlatform().daemon().name("bench-server-output").start(() -> {
                 try { // its later output must not block it
                     String line;
@@ -190,6 +195,11 @@ public final class BenchServer {
 
         int emulatorPort() {
             return emulatorPort;
+        }
+
+        /** The state directory the process announced, or null. */
+        Path state() {
+            return state;
         }
 
         int undertowPort() {
@@ -238,6 +248,10 @@ public final class BenchServer {
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
+            } finally {
+                if (state != null && !process.isAlive()) {
+                    Bench.deleteTree(state); // gone already unless the process was killed before it could
+                }
             }
         }
     }
@@ -345,14 +359,20 @@ public final class BenchServer {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         StringBuilder seen = new StringBuilder();
+        Path state = null;
         while ((line = out.readLine()) != null) {
-            if (line.startsWith("ports ")) {
+            if (line.startsWith("state ")) {
+                state = Path.of(line.substring("state ".length()));
+            } else if (line.startsWith("ports ")) {
                 String[] parts = line.split(" ");
-                return new Child(p, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), out);
+                return new Child(p, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), out, state);
             }
             seen.append(line).append('\n');
         }
         p.waitFor(10, TimeUnit.SECONDS);
+        if (state != null && !p.isAlive()) {
+            Bench.deleteTree(state);
+        }
         throw new IOException("the benchmark server process did not start (exit " + (p.isAlive() ? "?" : p.exitValue())
                 + "): " + seen);
     }

@@ -39,4 +39,17 @@ class BenchServerTest {
         assertThat(BenchServer.serverJvmOptions(List.of("-XX:+UseParallelGC"), "-XX:+UseSerialGC -Xms16m", ""))
                 .containsExactly("-XX:+UseParallelGC", "-Xms16m");
     }
+
+    @Test
+    void theStateOfAServerThatHadToBeKilledIsDeletedByTheBench() throws Exception {
+        BenchServer.Child child = BenchServer.start(BenchServer.Servers.undertow);
+        java.nio.file.Path state = child.state();
+        assertThat(state).isDirectory();
+        child.process().destroyForcibly().waitFor();
+        assertThat(state).as("a killed server cannot delete it").isDirectory();
+
+        child.close();
+
+        assertThat(state).doesNotExist();
+    }
 }
