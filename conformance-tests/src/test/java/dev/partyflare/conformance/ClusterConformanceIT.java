@@ -138,6 +138,18 @@ class ClusterConformanceIT {
                     REPORT.toAbsolutePath(),
                     failures);
             assertTrue(failures.isEmpty(), "the cluster differs from workerd where one emulator does not:" + failures);
+        } finally {
+            deleteQuietly(state); // the nodes' shared state: 21 MB a run
+        }
+    }
+
+    /** Deletes {@code dir} and what it holds, as far as it can (a temporary directory). */
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // best effort
         }
     }
 }
