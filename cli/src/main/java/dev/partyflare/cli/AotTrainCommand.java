@@ -42,10 +42,24 @@ final class AotTrainCommand implements java.util.concurrent.Callable<Integer> {
             description = "Write the java.home of this JVM there: the launcher uses the cache only with that JDK.")
     Path stamp;
 
+    @CommandLine.Option(
+            names = "--state",
+            paramLabel = "DIR",
+            description = "Where the training run keeps its project and state, emptied first (the build gives one"
+                    + " under target/); a new temporary directory by default, left behind.")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path state = Files.createTempDirectory("partyflare-aot-train");
+        Path state;
+        if (stateDir == null) {
+            state = Files.createTempDirectory("partyflare-aot-train");
+        } else {
+            // the last build's run, whatever it left: this run starts from an empty directory as a user does
+            dev.partyflare.cli.bench.Bench.deleteTree(stateDir);
+            state = Files.createDirectories(stateDir);
+        }
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();

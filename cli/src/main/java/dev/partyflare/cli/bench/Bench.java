@@ -195,7 +195,7 @@ public final class Bench {
     }
 
     /** Deletes {@code dir} and everything under it, as far as it can. */
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
             all.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());
