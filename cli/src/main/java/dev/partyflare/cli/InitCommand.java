@@ -441,8 +441,11 @@ final class InitCommand implements Callable<Integer> {
                 <artifactId>maven-surefire-plugin</artifactId>
                 <version>3.6.1</version>
                 <configuration>
-                  <!-- the storage's SQLite driver loads a native library: no warning about it on JDK 24+ -->
-                  <argLine>--enable-native-access=ALL-UNNAMED</argLine>
+                  <!-- the storage's SQLite driver loads a native library: no warning about it on JDK 24+.
+                       C1 only: a test JVM lives for seconds, and the JIT's second tier mostly competes with
+                       the tests for the CPU then (a quarter less time for partyflare's 1,000-test suite);
+                       drop it for tests that compute for long (docs/testing.md) -->
+                  <argLine>--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1</argLine>
                 </configuration>
               </plugin>
             </plugins>

@@ -51,7 +51,7 @@ class InitCommandTest {
                 .containsPattern("<artifactId>partyflare-sdk</artifactId>\\s*</dependency>")
                 .containsPattern("<artifactId>partyflare-junit5</artifactId>\\s*<scope>test</scope>");
         assertThat(pom).doesNotContain("junit-jupiter").doesNotContain("assertj"); // partyflare-junit5 brings them
-        assertThat(pom).contains("<argLine>--enable-native-access=ALL-UNNAMED</argLine>");
+        assertThat(pom).contains("<argLine>--enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1</argLine>");
 
         assertThat(Files.readString(app.resolve("wrangler.toml")))
                 .contains("name = \"myapp\"")
