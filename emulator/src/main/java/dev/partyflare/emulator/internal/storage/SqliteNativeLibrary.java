@@ -8,6 +8,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CountDownLatch;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -30,6 +31,44 @@ final class SqliteNativeLibrary {
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
 
     private SqliteNativeLibrary() {}
+
+    /**
+     * Starts a thread that points sqlite-jdbc at the cached copy (finding it takes ~0.1 s of a cold
+     * JVM) and loads the library; returns once that thread holds sqlite-jdbc's loader lock, so that a
+     * connection opened meanwhile waits for it rather than loading the library its own way. (The
+     * thread's code is this class's: a class whose initializer calls this does not block it.)
+     */
+    static Thread loadInBackground() {
+        CountDownLatch holding = new CountDownLatch(1);
+        Thread loader = Thread.ofPlatform()
+                .daemon()
+                .name("partyflare-sqlite-load")
+                .start(() -> {
+                    // sqlite-jdbc's initialize() is synchronized on its class
+                    synchronized (org.sqlite.SQLiteJDBCLoader.class) {
+                        holding.countDown();
+                        useCachedCopy();
+                        try {
+                            org.sqlite.SQLiteJDBCLoader.initialize();
+                        } catch (Exception | LinkageError e) {
+                            // the first connection reports it with its own message
+                        }
+                    }
+                });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                holding.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return loader;
+    }
 
     /**
      * Points sqlite-jdbc at the cached copy (made first if needed), unless the JVM already names a

@@ -74,21 +74,9 @@ public final class StorageEngine implements AutoCloseable {
 
     /**
      * Loads SQLite's native library in the background, once per JVM, so that loading it does not fall
-     * on the first request; from a copy unpacked once per user ({@link SqliteNativeLibrary}), pointed
-     * at before any connection can load it another way.
+     * on the first request ({@link SqliteNativeLibrary#loadInBackground}).
      */
-    private static final Thread NATIVE_LOADER = startNativeLoader();
-
-    private static Thread startNativeLoader() {
-        SqliteNativeLibrary.useCachedCopy(); // a stat once the copy exists
-        return Thread.ofPlatform().daemon().name("partyflare-sqlite-load").start(() -> {
-            try {
-                org.sqlite.SQLiteJDBCLoader.initialize();
-            } catch (Exception | LinkageError e) {
-                // the first connection reports it with its own message
-            }
-        });
-    }
+    private static final Thread NATIVE_LOADER = SqliteNativeLibrary.loadInBackground();
 
     /**
      * @param dir the state directory, or null for in-memory storage
