@@ -8,7 +8,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -39,14 +39,14 @@ final class SqliteNativeLibrary {
      * thread's code is this class's: a class whose initializer calls this does not block it.)
      */
     static Thread loadInBackground() {
-        CountDownLatch holding = new CountDownLatch(1);
+        Semaphore holding = new Semaphore(0);
         Thread loader = Thread.ofPlatform()
                 .daemon()
                 .name("partyflare-sqlite-load")
                 .start(() -> {
                     // sqlite-jdbc's initialize() is synchronized on its class
                     synchronized (org.sqlite.SQLiteJDBCLoader.class) {
-                        holding.countDown();
+                        holding.release();
                         useCachedCopy();
                         try {
                             org.sqlite.SQLiteJDBCLoader.initialize();
@@ -55,18 +55,7 @@ final class SqliteNativeLibrary {
                         }
                     }
                 });
-        boolean interrupted = false;
-        while (true) {
-            try {
-                holding.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        holding.acquireUninterruptibly();
         return loader;
     }
 
